@@ -1,0 +1,1 @@
+//! Cooperation cases coded in the structures/processes/actors framework, and their assessment.

@@ -1,0 +1,65 @@
+//! `ambit`: the command-line entry point. Flag parsing, wiring and output only; every
+//! computation lives in the library crates so that the server calls the same functions.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Plan and evaluate intermunicipal cooperation reforms.
+#[derive(Parser)]
+#[command(name = "ambit", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Audit districts (or a region without districts) against a reform's rules.
+    Audit(cmd::audit::Args),
+    /// Draw an SVG choropleth of districts and their compliance.
+    Map(cmd::map::Args),
+    /// Propose districts that meet the class thresholds (max-p or minimum change).
+    Plan(cmd::plan::Args),
+    /// Validate a plan: completeness, contiguity, thresholds, nesting.
+    Check(cmd::check::Args),
+    /// Validate, list and tabulate coded cooperation cases.
+    Cases(cmd::cases::Args),
+    /// Qualitative Comparative Analysis: calibration, truth tables, minimisation, fit.
+    Qca(cmd::qca::Args),
+    /// Apply a QCA model to a candidate partnership.
+    Assess(cmd::assess::Args),
+    /// Voting power and budget sharing in a district's assembly.
+    Govern(cmd::govern::Args),
+    /// Simulate the uptake of a voluntary reform over its incentive windows.
+    Simulate(cmd::simulate::Args),
+    /// Write a self-contained HTML or Markdown report of a scenario.
+    Report(cmd::report::Args),
+    /// Start the planning studio (HTTP server and web page).
+    Serve(cmd::serve::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Audit(a) => cmd::audit::run(a),
+        Command::Map(a) => cmd::map::run(a),
+        Command::Plan(a) => cmd::plan::run(a),
+        Command::Check(a) => cmd::check::run(a),
+        Command::Cases(a) => cmd::cases::run(a),
+        Command::Qca(a) => cmd::qca::run(a),
+        Command::Assess(a) => cmd::assess::run(a),
+        Command::Govern(a) => cmd::govern::run(a),
+        Command::Simulate(a) => cmd::simulate::run(a),
+        Command::Report(a) => cmd::report::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

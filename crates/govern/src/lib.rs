@@ -1,0 +1,1 @@
+//! Assembly design for a district: voting power indices and budget sharing.

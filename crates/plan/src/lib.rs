@@ -1,0 +1,1 @@
+//! Contiguous districts that meet class thresholds: max-p regionalisation and minimum-change repair.

@@ -1,0 +1,1 @@
+//! Qualitative Comparative Analysis: calibration, truth tables, Boolean minimisation, parameters of fit.

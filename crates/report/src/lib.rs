@@ -1,0 +1,1 @@
+//! Reports and maps: SVG choropleths, HTML and Markdown scenario reports.

@@ -1,0 +1,1 @@
+//! The planning studio: HTTP JSON API and the web page, over the library crates.

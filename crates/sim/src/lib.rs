@@ -1,0 +1,1 @@
+//! Monte Carlo simulation of a voluntary reform's uptake over its incentive windows.

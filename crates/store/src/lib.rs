@@ -1,0 +1,1 @@
+//! Persistence of scenarios, plans, cases and analyses in SQLite.

@@ -1,0 +1,1 @@
+//! Municipalities, their attributes, boundaries and contiguity, and district maps.
