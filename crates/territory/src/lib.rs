@@ -5,5 +5,12 @@
 //! [`DistrictMap`]s that assign municipalities to districts.
 
 pub mod code;
+pub mod contiguity;
+pub mod geometry;
 
 pub use code::{CodeError, MunicipalityCode};
+pub use contiguity::{
+    load_bridges, parse_bridges, Bridge, BridgeLink, Contiguity, ContiguityError, ContiguityKind,
+    Matching, SegmentIndex,
+};
+pub use geometry::{Boundaries, Boundary, BoundaryFields, FeatureRef, GeometryError, RingProblem};
