@@ -269,6 +269,10 @@ fn not_a_feature_collection_is_an_error() {
         "{err:?}"
     );
     assert!(matches!(
+        load_str(r#"{"type": "FeatureCollection"}"#),
+        Err(GeometryError::NoFeatures { .. })
+    ));
+    assert!(matches!(
         load_str("[1, 2]"),
         Err(GeometryError::Json { line: 1, .. })
     ));
@@ -401,5 +405,26 @@ mod shapefile_input {
         std::fs::remove_file(path.with_extension("dbf")).unwrap();
         let err = Boundaries::from_shapefile(&path, &BoundaryFields::new("PRO_COM_T")).unwrap_err();
         assert!(err.to_string().contains("units.dbf"), "{err}");
+    }
+
+    #[test]
+    fn truncated_shapefile_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let shapes: Vec<(Polygon, Record)> = (0..3)
+            .map(|k| {
+                (
+                    Polygon::new(PolygonRing::Outer(square(k as f64, 0.0, 1.0))),
+                    record(&format!("00000{k}"), "x"),
+                )
+            })
+            .collect();
+        let path = write(dir.path(), &shapes);
+        let bytes = std::fs::read(&path).unwrap();
+        for cut in [0, 50, 100, 150, bytes.len() - 7] {
+            std::fs::write(&path, &bytes[..cut]).unwrap();
+            let err =
+                Boundaries::from_shapefile(&path, &BoundaryFields::new("PRO_COM_T")).unwrap_err();
+            assert!(err.to_string().contains("truncated"), "cut {cut}: {err}");
+        }
     }
 }
