@@ -428,3 +428,33 @@ mod shapefile_input {
         }
     }
 }
+
+mod never_panics {
+    use super::*;
+    use ambit_territory::parse_bridges;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Arbitrary text, and valid files with one byte changed, load or fail with an error.
+        #[test]
+        fn geojson_loader(text in ".{0,200}", cut in 0usize..2000, byte in any::<u8>()) {
+            let _ = load_str(&text);
+            let good = std::fs::read(fixture("squares_2x2.geojson")).unwrap();
+            let mut bad = good.clone();
+            let at = cut % bad.len();
+            bad[at] = byte;
+            if let Ok(text) = String::from_utf8(bad) {
+                let _ = load_str(&text);
+            }
+            let _ = load_str(&String::from_utf8_lossy(&good[..at]));
+        }
+
+        /// Arbitrary bridge CSV text parses or fails with an error.
+        #[test]
+        fn bridge_parser(text in "(code_a,code_b,reason\n)?[0-9a-z,\"\n -]{0,80}") {
+            let _ = parse_bridges(&text, Path::new("b.csv"));
+        }
+    }
+}
