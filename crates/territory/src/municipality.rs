@@ -20,6 +20,8 @@ pub struct Municipality {
     pub area_km2: Option<f64>,
     /// Every other column of the table, by column name, as written (trimmed).
     pub attributes: BTreeMap<String, String>,
+    /// Line of the source table the municipality was read from (0 when built in code).
+    pub line: u64,
 }
 
 impl Municipality {
@@ -166,6 +168,7 @@ impl Territory {
                 population,
                 area_km2,
                 attributes,
+                line: rec.line,
             });
         }
         if table.records.is_empty() {
