@@ -171,8 +171,30 @@ impl Dataset {
 
     /// The policy file named by the manifest, resolved against the data folder.
     pub fn default_policy(&self) -> Option<PathBuf> {
-        self.manifest.policy.as_ref().map(|p| self.dir.join(p))
+        self.manifest
+            .policy
+            .as_ref()
+            .map(|p| lexically_normal(&self.dir.join(p)))
     }
+}
+
+/// `a/b/../c` as `a/c`, without touching the file system (for readable paths in reports).
+pub fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
 }
 
 fn add_bridges(
