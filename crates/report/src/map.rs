@@ -2,7 +2,7 @@
 //! borders drawn thicker, a legend, a title and a tooltip per municipality.
 //!
 //! The map is data in, text out: [`Choropleth::to_svg`] reads nothing from disk, and
-//! [`Choropleth::write`] writes the file atomically ([`crate::write_atomic`]).
+//! [`Choropleth::write`] writes the file atomically ([`crate::write::write_atomic`]).
 //!
 //! Projection: lon/lat boundaries (see [`Boundaries::is_geographic`]) are drawn in an
 //! equirectangular projection scaled by cos(φ0) at the middle latitude φ0 of the region, which
@@ -10,12 +10,12 @@
 //! φ0); projected boundaries (metres) are drawn as they are. Either way the map is fitted to
 //! the viewBox with north up.
 
-use crate::atomic::{write_atomic, WriteError};
+use crate::write::write_atomic;
 use ambit_territory::{Boundaries, Contiguity, MunicipalityCode, SegmentIndex};
 use geo::Coord;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::{self, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// An sRGB colour, written `#rrggbb`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -208,6 +208,16 @@ pub fn district_fills(
     (fills, legend)
 }
 
+/// Why a map file could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: cannot write the map: {source}", path = .path.display())]
+pub struct MapWriteError {
+    /// The file that was to be written.
+    pub path: PathBuf,
+    /// The I/O error.
+    pub source: std::io::Error,
+}
+
 /// An SVG choropleth of municipal polygons.
 #[derive(Debug, Clone)]
 pub struct Choropleth<'a> {
@@ -268,8 +278,11 @@ impl<'a> Choropleth<'a> {
     }
 
     /// Writes the SVG to `path` atomically (temporary file in the same folder, then rename).
-    pub fn write(&self, path: &Path) -> Result<(), WriteError> {
-        write_atomic(path, self.to_svg().as_bytes())
+    pub fn write(&self, path: &Path) -> Result<(), MapWriteError> {
+        write_atomic(path, self.to_svg().as_bytes()).map_err(|source| MapWriteError {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// The SVG document.

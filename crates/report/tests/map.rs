@@ -176,3 +176,14 @@ fn a_municipality_in_no_district_is_grey_and_listed_once_in_the_legend() {
     assert_eq!(fills[&code("000001")].colour, DISTRICT_PALETTE[0]);
     let _: &Fill = &fills[&code("000001")];
 }
+
+#[test]
+fn an_unwritable_path_is_an_error_naming_it_and_leaves_nothing() {
+    let b = squares();
+    let fills = HashMap::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing-folder").join("map.svg");
+    let err = Choropleth::new("x", &b, &fills).write(&path).unwrap_err();
+    assert!(err.to_string().contains("map.svg"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

@@ -231,6 +231,20 @@ impl Contiguity {
         &self.pairs
     }
 
+    /// The computed pairs as code pairs of `boundaries` (the graph's units), e.g. to feed
+    /// [`crate::ContiguityGraph::from_polygon_pairs`]; bridges not included.
+    pub fn code_pairs(&self, boundaries: &Boundaries) -> Vec<(MunicipalityCode, MunicipalityCode)> {
+        self.pairs
+            .iter()
+            .filter_map(|&(a, b)| {
+                Some((
+                    boundaries.get(a)?.code.clone(),
+                    boundaries.get(b)?.code.clone(),
+                ))
+            })
+            .collect()
+    }
+
     /// The bridges added, in the order given.
     pub fn bridges(&self) -> &[BridgeLink] {
         &self.bridges

@@ -194,6 +194,12 @@ fn lombardy_rook_equals_shipped_adjacency() {
     let b = lombardy();
     let rook = Contiguity::compute(b, ContiguityKind::Rook);
     let computed = code_pairs(b, &rook);
+    let from_api: BTreeSet<(String, String)> = rook
+        .code_pairs(b)
+        .into_iter()
+        .map(|(x, y)| (x.to_string(), y.to_string()))
+        .collect();
+    assert_eq!(from_api, computed);
     let shipped = shipped_adjacency();
     assert_eq!(shipped.len(), 4274);
     assert_eq!(computed.len(), 4274);
