@@ -29,6 +29,6 @@ pub mod map;
 pub mod write;
 
 pub use map::{
-    district_colours, district_fills, Choropleth, Fill, LegendEntry, MapWriteError, Rgb, Status,
-    DISTRICT_PALETTE, NO_DATA, NO_DISTRICT,
+    district_colours, district_fills, status_fills, Choropleth, Fill, LegendEntry, MapWriteError,
+    Rgb, Status, DISTRICT_PALETTE, NO_DATA, NO_DISTRICT,
 };
