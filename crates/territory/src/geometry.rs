@@ -366,7 +366,7 @@ impl Boundaries {
                 path: origin.to_path_buf(),
             });
         };
-        let mut builder = Builder::new(origin);
+        let mut builder = Builder::new();
         let mut cursor = LineCursor::new(body);
         for (index, raw) in features.iter().enumerate() {
             // The raw slice points into `body`: its offset gives the feature's line and column.
@@ -420,7 +420,7 @@ impl Boundaries {
             message: shapefile_message(record, e, path),
         };
         let mut reader = shapefile::Reader::from_path(path).map_err(|e| shp_error(None, e))?;
-        let mut builder = Builder::new(path);
+        let mut builder = Builder::new();
         for (index, item) in reader.iter_shapes_and_records().enumerate() {
             let (shape, record) = item.map_err(|e| shp_error(Some(index), e))?;
             let mut at = FeatureRef {
@@ -556,7 +556,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(_origin: &Path) -> Self {
+    fn new() -> Self {
         Self {
             features: Vec::new(),
             by_code: HashMap::new(),
