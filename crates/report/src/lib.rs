@@ -1,7 +1,7 @@
 //! Reports and maps: SVG choropleths, HTML and Markdown scenario reports.
 //!
 //! The crate turns computed values into documents; it reads no input file. Output files are
-//! written atomically with [`write::write_atomic`].
+//! written atomically with [`write_atomic`].
 //!
 //! ```
 //! use ambit_report::{Choropleth, Status};
@@ -24,11 +24,12 @@
 //! assert!(svg.contains("<title>Milano (015146): Ambito di Milano</title>"));
 //! ```
 
+pub mod atomic;
 pub mod audit;
 pub mod map;
-pub mod write;
 
+pub use atomic::{write_atomic, WriteError};
 pub use map::{
-    district_colours, district_fills, status_fills, Choropleth, Fill, LegendEntry, MapWriteError,
-    Rgb, Status, DISTRICT_PALETTE, NO_DATA, NO_DISTRICT,
+    district_colours, district_fills, status_fills, Choropleth, Fill, LegendEntry, Rgb, Status,
+    DISTRICT_PALETTE, NO_DATA, NO_DISTRICT,
 };

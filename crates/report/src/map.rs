@@ -2,7 +2,7 @@
 //! borders drawn thicker, a legend, a title and a tooltip per municipality.
 //!
 //! The map is data in, text out: [`Choropleth::to_svg`] reads nothing from disk, and
-//! [`Choropleth::write`] writes the file atomically ([`crate::write::write_atomic`]).
+//! [`Choropleth::write`] writes the file atomically ([`crate::write_atomic`]).
 //!
 //! Projection: lon/lat boundaries (see [`Boundaries::is_geographic`]) are drawn in an
 //! equirectangular projection scaled by cos(φ0) at the middle latitude φ0 of the region, which
@@ -10,12 +10,12 @@
 //! φ0); projected boundaries (metres) are drawn as they are. Either way the map is fitted to
 //! the viewBox with north up.
 
-use crate::write::write_atomic;
+use crate::atomic::{write_atomic, WriteError};
 use ambit_territory::{Boundaries, Contiguity, MunicipalityCode, SegmentIndex};
 use geo::Coord;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::{self, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// An sRGB colour, written `#rrggbb`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -208,16 +208,6 @@ pub fn district_fills(
     (fills, legend)
 }
 
-/// Why a map file could not be written.
-#[derive(Debug, thiserror::Error)]
-#[error("{path}: cannot write the map: {source}", path = .path.display())]
-pub struct MapWriteError {
-    /// The file that was to be written.
-    pub path: PathBuf,
-    /// The I/O error.
-    pub source: std::io::Error,
-}
-
 /// Fills of a compliance map: each municipality takes its district's status (a district absent
 /// from `status_of` counts as no district) with the tooltip "district: status"; those in no
 /// district are grey.
@@ -308,11 +298,8 @@ impl<'a> Choropleth<'a> {
     }
 
     /// Writes the SVG to `path` atomically (temporary file in the same folder, then rename).
-    pub fn write(&self, path: &Path) -> Result<(), MapWriteError> {
-        write_atomic(path, self.to_svg().as_bytes()).map_err(|source| MapWriteError {
-            path: path.to_path_buf(),
-            source,
-        })
+    pub fn write(&self, path: &Path) -> Result<(), WriteError> {
+        write_atomic(path, self.to_svg().as_bytes())
     }
 
     /// The SVG document.
