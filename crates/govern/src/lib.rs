@@ -13,12 +13,22 @@
 //! assert!((p.banzhaf[0] - 5.0 / 12.0).abs() < 1e-12);
 //! ```
 
+pub mod analysis;
+pub mod budget;
 pub mod error;
 pub mod game;
+pub mod member;
 pub mod power;
+pub mod rules;
+pub mod search;
 pub mod share;
 
+pub use analysis::{assess, assess_game, Assessment, LargestMember, MemberPower};
+pub use budget::{share_budget, Allocation, Budget, BudgetInput, BudgetLine};
 pub use error::GovernError;
 pub use game::{Game, WeightQuota, WinningRule};
+pub use member::Member;
 pub use power::{power, Indices, Power, PowerOptions, Scaling};
+pub use rules::{AssemblyRules, DecisionRule, PresidentRule, WeightBasis, WeightRule};
+pub use search::{search, Candidate, Family, Target};
 pub use share::Share;

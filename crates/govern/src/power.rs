@@ -45,12 +45,16 @@ pub enum Indices {
 pub struct PowerOptions {
     /// Largest number of DP cells (members × rows × weight units) before weights are rounded.
     pub max_cells: u64,
+    /// Largest table (rows × weight units) held in memory at once, 8 bytes a cell; one table
+    /// per worker thread is allocated besides the main one.
+    pub max_table_cells: u64,
 }
 
 impl Default for PowerOptions {
     fn default() -> Self {
         PowerOptions {
             max_cells: 2_000_000_000,
+            max_table_cells: 25_000_000,
         }
     }
 }
@@ -186,7 +190,9 @@ fn prepare(game: &Game, which: Indices, opts: &PowerOptions) -> (Prepared, Scali
         1
     };
     let per_unit = (f + distinct) * rows;
-    let max_units = (opts.max_cells / per_unit.max(1)).max(16);
+    let max_units = (opts.max_cells / per_unit.max(1))
+        .min(opts.max_table_cells / rows)
+        .max(16);
     if total <= max_units {
         let scaling = Scaling {
             unit: 1,
@@ -362,7 +368,6 @@ fn dp_1d(p: &Prepared) -> (Vec<f64>, f64) {
 
 /// Row-normalised DP over (coalition size, weight) for the free members, rows `0..=f/2`.
 struct SizeTable {
-    rows: usize,
     width: usize,
     d: Vec<f64>,
 }
@@ -405,7 +410,7 @@ fn build_size_table(free: &[u64], width: usize) -> SizeTable {
             }
         }
     }
-    SizeTable { rows, width, d }
+    SizeTable { width, d }
 }
 
 /// Probability mass of `[lo, hi)` in row `k` of a pool of `g` members with total weight `wg`,
@@ -528,7 +533,7 @@ fn leave_one_out(t: &SizeTable, f: usize, x: usize, wg: usize) -> SizeTable {
             row[w] = (src[w] - back) * c2;
         }
     }
-    SizeTable { rows, width, d: e }
+    SizeTable { width, d: e }
 }
 
 #[cfg(test)]
