@@ -29,6 +29,6 @@ pub use error::GovernError;
 pub use game::{Game, WeightQuota, WinningRule};
 pub use member::Member;
 pub use power::{power, Indices, Power, PowerOptions, Scaling};
-pub use rules::{AssemblyRules, DecisionRule, PresidentRule, WeightBasis, WeightRule};
+pub use rules::{AssemblyRules, DecisionRule, PresidentRule, WeightBasis, WeightLines, WeightRule};
 pub use search::{search, Candidate, Family, Target};
 pub use share::Share;

@@ -53,7 +53,7 @@ pub struct PowerOptions {
 impl Default for PowerOptions {
     fn default() -> Self {
         PowerOptions {
-            max_cells: 2_000_000_000,
+            max_cells: 1_000_000_000,
             max_table_cells: 25_000_000,
         }
     }
@@ -212,7 +212,10 @@ fn prepare(game: &Game, which: Indices, opts: &PowerOptions) -> (Prepared, Scali
     let weights: Vec<u64> = game.weights.iter().map(|w| (w + unit / 2) / unit).collect();
     let mut rule = game.rule;
     if let WeightQuota::Absolute(q) = rule.weight {
-        rule.weight = WeightQuota::Absolute(q.div_ceil(unit));
+        // Keep the quota's share of the total: rounding moves the total too.
+        let rounded_total: u64 = weights.iter().sum();
+        let q = (q as u128 * rounded_total as u128).div_ceil(total as u128) as u64;
+        rule.weight = WeightQuota::Absolute(q);
     }
     let rounded = Game {
         weights,
@@ -298,20 +301,27 @@ fn dp_1d(p: &Prepared) -> (Vec<f64>, f64) {
     let q = p.thr[1].unwrap_or(u64::MAX) as i128;
     let wf = s.wf_total as usize;
     let mut dist = vec![0.0f64; wf + 1];
+    let mut next = vec![0.0f64; wf + 1];
     dist[0] = 1.0;
     let mut cur = 0usize;
     for &x in &s.free_weights {
         let x = x as usize;
-        cur += x;
         if x == 0 {
             continue;
         }
-        for w in (x..=cur).rev() {
-            dist[w] = 0.5 * (dist[w] + dist[w - x]);
+        cur += x;
+        // next = (dist + dist shifted by x) / 2, as two vectorisable zips.
+        for (n_, d) in next[..x].iter_mut().zip(&dist[..x]) {
+            *n_ = 0.5 * *d;
         }
-        for d in dist.iter_mut().take(x.min(cur + 1)) {
-            *d *= 0.5;
+        for ((n_, d), e) in next[x..=cur]
+            .iter_mut()
+            .zip(&dist[x..=cur])
+            .zip(&dist[..=cur - x])
+        {
+            *n_ = 0.5 * (*d + *e);
         }
+        std::mem::swap(&mut dist, &mut next);
     }
     let wv = s.wv as i128;
     let p_win = 0.5f64.powi(s.v as i32) * window_sum(&dist, q - wv, wf as i128 + 1);
@@ -334,14 +344,28 @@ fn dp_1d(p: &Prepared) -> (Vec<f64>, f64) {
             let xs = x as usize;
             let hi_u = hi as usize;
             let mut e = vec![0.0f64; hi_u];
-            for w in 0..hi_u {
-                e[w] = if xs == 0 {
-                    dist[w]
-                } else if w >= xs {
-                    2.0 * dist[w] - e[w - xs]
-                } else {
-                    2.0 * dist[w]
-                };
+            if xs == 0 {
+                e.copy_from_slice(&dist[..hi_u]);
+            } else {
+                // E[w] = 2 P[w] - E[w - x], a block of x values at a time.
+                let first = xs.min(hi_u);
+                for (v, p) in e[..first].iter_mut().zip(&dist[..first]) {
+                    *v = 2.0 * *p;
+                }
+                let mut start = first;
+                while start < hi_u {
+                    let end = (start + xs).min(hi_u);
+                    let (done, rest) = e.split_at_mut(start);
+                    let back = &done[start - xs..end - xs];
+                    for ((v, p), b) in rest[..end - start]
+                        .iter_mut()
+                        .zip(&dist[start..end])
+                        .zip(back)
+                    {
+                        *v = 2.0 * *p - *b;
+                    }
+                    start = end;
+                }
             }
             let sum: f64 = e[lo as usize..hi_u].iter().sum();
             (x, sum.max(0.0) * 0.5f64.powi(s.v as i32))
@@ -396,17 +420,14 @@ fn build_size_table(free: &[u64], width: usize) -> SizeTable {
             let prev = &lower[(k - 1) * width..k * width];
             let row = &mut upper[..width];
             let end = cur.min(width - 1);
-            if x == 0 {
-                for w in 0..=end {
-                    row[w] = a * row[w] + b * prev[w];
+            // Rows k and k-1 are distinct slices, so both loops are plain zips that vectorise.
+            if x <= end {
+                for (r, p) in row[x..=end].iter_mut().zip(&prev[..=end - x]) {
+                    *r = a * *r + b * *p;
                 }
-            } else {
-                for w in (x..=end).rev() {
-                    row[w] = a * row[w] + b * prev[w - x];
-                }
-                for r in row.iter_mut().take(x.min(end + 1)) {
-                    *r *= a;
-                }
+            }
+            for r in row.iter_mut().take(x.min(end + 1)) {
+                *r *= a;
             }
         }
     }
@@ -528,9 +549,12 @@ fn leave_one_out(t: &SizeTable, f: usize, x: usize, wg: usize) -> SizeTable {
         let prev = &lower[(k - 1) * width..k * width];
         let row = &mut upper[..width];
         let src = &t.row(k)[..width];
-        for w in 0..width {
-            let back = if w >= x { prev[w - x] * c1 } else { 0.0 };
-            row[w] = (src[w] - back) * c2;
+        let split = x.min(width);
+        for (r, s_) in row[..split].iter_mut().zip(&src[..split]) {
+            *r = *s_ * c2;
+        }
+        for ((r, s_), p) in row[split..].iter_mut().zip(&src[split..]).zip(prev) {
+            *r = (*s_ - *p * c1) * c2;
         }
     }
     SizeTable { width, d: e }

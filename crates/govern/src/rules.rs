@@ -59,6 +59,20 @@ pub struct WeightRule {
     pub cap_share: Option<Share>,
     /// Every member holds at least this share of all votes.
     pub floor_share: Option<Share>,
+    /// Lines of the fields above in the rules file (0 when not from a file), for errors that
+    /// only show once the members are known.
+    pub lines: WeightLines,
+}
+
+/// Lines of the `[weights]` fields whose feasibility depends on the members.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WeightLines {
+    /// Line of `cap_share`.
+    pub cap_share: usize,
+    /// Line of `floor_share`.
+    pub floor_share: usize,
+    /// Line of `min_seats`.
+    pub min_seats: usize,
 }
 
 /// A member quota: how many members a coalition must count.
@@ -254,6 +268,7 @@ impl AssemblyRules {
                 min_seats: 0,
                 cap_share: None,
                 floor_share: None,
+                lines: WeightLines::default(),
             },
             Some(w) => parse_weights(&ctx, w)?,
         };
@@ -491,12 +506,18 @@ fn parse_weights(ctx: &Ctx, w: &RawWeights) -> Result<WeightRule, GovernError> {
         .as_ref()
         .map(|c| ctx.share(c, "weights.floor_share"))
         .transpose()?;
+    let line = |s: Option<std::ops::Range<usize>>| s.map(|s| ctx.line(s.start)).unwrap_or(0);
     Ok(WeightRule {
         basis,
         seats,
         min_seats,
         cap_share,
         floor_share,
+        lines: WeightLines {
+            cap_share: line(w.cap_share.as_ref().map(|x| x.span())),
+            floor_share: line(w.floor_share.as_ref().map(|x| x.span())),
+            min_seats: line(w.min_seats.as_ref().map(|x| x.span())),
+        },
     })
 }
 
@@ -689,7 +710,7 @@ impl WeightRule {
         if let Some(cap) = self.cap_share {
             w = bound_shares(&w, cap.as_f64(), Bound::Cap).ok_or_else(|| GovernError::Field {
                 file: file.to_string(),
-                line: 0,
+                line: self.lines.cap_share,
                 field: "weights.cap_share".into(),
                 value: cap.to_string(),
                 reason: format!("a cap this low cannot hold for {} members", members.len()),
@@ -698,7 +719,7 @@ impl WeightRule {
         match self.seats {
             Some(seats) => hamilton(&w, seats, self.min_seats).ok_or_else(|| GovernError::Field {
                 file: file.to_string(),
-                line: 0,
+                line: self.lines.min_seats,
                 field: "weights.min_seats".into(),
                 value: self.min_seats.to_string(),
                 reason: format!(
@@ -728,21 +749,20 @@ enum Bound {
 /// their number, repeated until no further member crosses the bound. `None` when infeasible.
 fn bound_shares(w: &[f64], share: f64, bound: Bound) -> Option<Vec<f64>> {
     let n = w.len();
+    let feasible = match bound {
+        Bound::Cap => share * n as f64 >= 1.0 - 1e-12,
+        Bound::Floor => share * n as f64 <= 1.0 + 1e-12,
+    };
+    if !feasible {
+        return None;
+    }
     let mut bounded = vec![false; n];
     for _ in 0..=n {
         let m = bounded.iter().filter(|b| **b).count() as f64;
-        let u: f64 = w
-            .iter()
-            .zip(&bounded)
-            .filter(|(_, b)| !**b)
-            .map(|(x, _)| x)
-            .sum();
-        if m * share >= 1.0 {
-            return if bound == Bound::Floor && m as usize == n {
-                Some(vec![1.0; n])
-            } else {
-                None
-            };
+        let u: f64 = w.iter().zip(&bounded).filter(|(_, b)| !**b).map(|(x, _)| x).sum();
+        if m * share >= 1.0 - 1e-12 || u <= 0.0 {
+            // Every member sits at the bound: equal weights.
+            return Some(vec![1.0; n]);
         }
         let c = share * u / (1.0 - m * share);
         let mut changed = false;

@@ -137,6 +137,7 @@ pub fn search(
             min_seats: 0,
             cap_share: c,
             floor_share: None,
+            lines: Default::default(),
         };
         let weights = match wr.apply(members, "search") {
             Ok(w) => w,
