@@ -1,0 +1,2 @@
+//! Criterion benchmark: max-p on generated lattices.
+fn main() {}
