@@ -80,7 +80,7 @@ fn run_start(
     for &u in &unassigned {
         st.label[u as usize] = OUT;
     }
-    repair(ctx, &mut st, &mut sc);
+    unassigned.extend(repair(ctx, &mut st));
     let live_units: Vec<u32> = units
         .iter()
         .copied()
@@ -110,31 +110,36 @@ fn run_start(
     (st, unassigned, p, obj)
 }
 
-/// Merges every non-compliant region into a neighbouring region when the union is acceptable
-/// (class-dependent thresholds can make a region fail after enclaves join it).
-pub(crate) fn repair(ctx: &Ctx, st: &mut State, sc: &mut Scratch) {
+/// Merges every non-compliant region into a neighbouring region (class-dependent thresholds
+/// can make a region fail after enclaves join it). A merge that makes the union acceptable is
+/// preferred; when none exists the region merges with the neighbour that leaves it closest to
+/// its threshold, and the search goes on. Returns the units of regions that stay non-compliant
+/// with no neighbour left (they are taken out of the regions).
+pub(crate) fn repair(ctx: &Ctx, st: &mut State) -> Vec<u32> {
     let mut buf = Vec::new();
     loop {
         let bad: Vec<u32> = st
             .regions()
             .filter(|&r| !ctx.acceptable(st.region_totals(r)))
             .collect();
+        if bad.is_empty() {
+            return Vec::new();
+        }
         let mut changed = false;
+        let mut forced: Option<(f64, u32, u32)> = None;
         for r in bad {
             if st.members[r as usize].is_empty() || ctx.acceptable(st.region_totals(r)) {
                 continue;
             }
-            let mut best: Option<(bool, f64, u32)> = None;
-            for &x in &st.members[r as usize] {
+            let ms = st.members[r as usize].clone();
+            let mut best: Option<(f64, u32)> = None;
+            let mut closest: Option<(f64, u32)> = None;
+            for &x in &ms {
                 for &v in ctx.g.neighbors(x as usize) {
                     let s = st.label[v as usize];
                     if !is_region(s) || s == r {
                         continue;
                     }
-                    let ms = st.members[r as usize].clone();
-                    st.totals_with(ctx.pb, s, &ms, 1.0, &mut buf);
-                    let ok = ctx.acceptable(&buf);
-                    let pop = ctx.rule.population(&buf);
                     let conflict = ms.iter().any(|&y| {
                         ctx.pb
                             .conflicts(y as usize)
@@ -144,27 +149,59 @@ pub(crate) fn repair(ctx: &Ctx, st: &mut State, sc: &mut Scratch) {
                     if conflict {
                         continue;
                     }
-                    if best.map_or(true, |(bok, bpop, _)| {
-                        (ok && !bok) || (ok == bok && pop < bpop)
-                    }) {
-                        best = Some((ok, pop, s));
+                    st.totals_with(ctx.pb, s, &ms, 1.0, &mut buf);
+                    let pop = ctx.rule.population(&buf);
+                    if ctx.acceptable(&buf) {
+                        if best.map_or(true, |(bp, _)| pop < bp) {
+                            best = Some((pop, s));
+                        }
+                    } else {
+                        let margin = pop - ctx.rule.requirement(&buf).threshold;
+                        if closest.map_or(true, |(bm, _)| margin > bm) {
+                            closest = Some((margin, s));
+                        }
                     }
                 }
             }
-            if let Some((true, _, s)) = best {
-                let ms = st.members[r as usize].clone();
-                for &y in &ms {
-                    st.shift(ctx.pb, y as usize, s);
-                }
-                st.drop_region(r);
+            if let Some((_, s)) = best {
+                merge_into(ctx, st, r, s);
                 changed = true;
+            } else if let Some((m, s)) = closest {
+                if forced.map_or(true, |(fm, _, _)| m > fm) {
+                    forced = Some((m, r, s));
+                }
             }
         }
-        if !changed {
-            break;
+        if changed {
+            continue;
+        }
+        match forced {
+            Some((_, r, s)) => merge_into(ctx, st, r, s),
+            None => {
+                // non-compliant regions without any neighbour: out of the regions
+                let bad: Vec<u32> = st
+                    .regions()
+                    .filter(|&r| !ctx.acceptable(st.region_totals(r)))
+                    .collect();
+                let mut out = Vec::new();
+                for r in bad {
+                    for u in st.members[r as usize].clone() {
+                        st.remove(ctx.pb, u as usize, OUT);
+                        out.push(u);
+                    }
+                    st.drop_region(r);
+                }
+                return out;
+            }
         }
     }
-    let _ = sc;
+}
+
+fn merge_into(ctx: &Ctx, st: &mut State, r: u32, s: u32) {
+    for y in st.members[r as usize].clone() {
+        st.shift(ctx.pb, y as usize, s);
+    }
+    st.drop_region(r);
 }
 
 /// Proposes the largest number of compliant contiguous districts.
@@ -242,7 +279,9 @@ pub fn max_districts(
             .into_iter()
             .filter(|u| !unassigned.contains(u))
             .collect::<Vec<_>>();
-        repair(&ctx_full, &mut st, &mut sc);
+        let left = repair(&ctx_full, &mut st);
+        crossing_fix.retain(|u| !left.contains(u));
+        unassigned.extend(left);
     }
     if let Some(want) = pb.district_count {
         merge_down(&ctx, &mut st, want, &mut notes);
