@@ -274,8 +274,8 @@ fn add_group(
         note_taken(ctx, st, v, sc, heap, strat, rng);
         if m > 0 {
             let size = st.size(r) as f64;
-            for a in 0..m {
-                mean[a] += (ctx.pb.attrs[v * m + a] - mean[a]) / size;
+            for (a, mu) in mean.iter_mut().enumerate() {
+                *mu += (ctx.pb.attrs[v * m + a] - *mu) / size;
             }
         }
         for (w, wt) in ctx.g.weighted_neighbors(v) {
@@ -359,7 +359,7 @@ fn pick(
             st.totals_with(ctx.pb, r, ctx.pb.group(c), 1.0, &mut buf);
             if ctx.rule.is_compliant(&buf) {
                 let pop = ctx.rule.population(&buf) - sc.links[c] * 1e-9;
-                if best_fill.map_or(true, |(p, _)| pop < p) {
+                if best_fill.is_none_or(|(p, _)| pop < p) {
                     best_fill = Some((pop, c));
                 }
             }

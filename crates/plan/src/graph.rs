@@ -32,7 +32,7 @@ impl Adjacency {
             pairs.push((i as u32, j as u32, w));
             pairs.push((j as u32, i as u32, w));
         }
-        pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        pairs.sort_by_key(|a| (a.0, a.1));
         pairs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
         let mut offsets = vec![0usize; n + 1];
         for &(i, _, _) in &pairs {

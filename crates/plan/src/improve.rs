@@ -185,7 +185,7 @@ pub(crate) fn move_units(
                     continue;
                 }
                 let d = ctx.move_delta(st, u, r, s);
-                if d < -1e-9 && best.map_or(true, |(bd, _)| d < bd) {
+                if d < -1e-9 && best.is_none_or(|(bd, _)| d < bd) {
                     best = Some((d, s));
                 }
             }

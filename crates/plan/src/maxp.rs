@@ -152,12 +152,12 @@ pub(crate) fn repair(ctx: &Ctx, st: &mut State) -> Vec<u32> {
                     st.totals_with(ctx.pb, s, &ms, 1.0, &mut buf);
                     let pop = ctx.rule.population(&buf);
                     if ctx.acceptable(&buf) {
-                        if best.map_or(true, |(bp, _)| pop < bp) {
+                        if best.is_none_or(|(bp, _)| pop < bp) {
                             best = Some((pop, s));
                         }
                     } else {
                         let margin = pop - ctx.rule.requirement(&buf).threshold;
-                        if closest.map_or(true, |(bm, _)| margin > bm) {
+                        if closest.is_none_or(|(bm, _)| margin > bm) {
                             closest = Some((margin, s));
                         }
                     }
@@ -167,7 +167,7 @@ pub(crate) fn repair(ctx: &Ctx, st: &mut State) -> Vec<u32> {
                 merge_into(ctx, st, r, s);
                 changed = true;
             } else if let Some((m, s)) = closest {
-                if forced.map_or(true, |(fm, _, _)| m > fm) {
+                if forced.is_none_or(|(fm, _, _)| m > fm) {
                     forced = Some((m, r, s));
                 }
             }
@@ -346,7 +346,7 @@ fn merge_down(ctx: &Ctx, st: &mut State, want: usize, notes: &mut Vec<String>) {
                         continue;
                     }
                     let pop = ctx.rule.population(&buf);
-                    if best.map_or(true, |(bp, _, _)| pop < bp) {
+                    if best.is_none_or(|(bp, _, _)| pop < bp) {
                         best = Some((pop, r, s));
                     }
                 }

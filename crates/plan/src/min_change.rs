@@ -141,7 +141,7 @@ impl Work<'_> {
             && self
                 .pb
                 .max_population
-                .map_or(true, |mx| self.rule.population(t) <= mx)
+                .is_none_or(|mx| self.rule.population(t) <= mx)
     }
 
     fn with(&self, d: u32, units: &[u32], sign: f64) -> Vec<f64> {
@@ -414,7 +414,7 @@ fn best_fix(w: &mut Work, d: u32, affinity: &Affinity, opts: &ChangeOptions) -> 
     }
     let mut best: Option<Fix> = None;
     let consider = |f: Fix, best: &mut Option<Fix>| {
-        if best.as_ref().map_or(true, |b| f.better_than(b)) {
+        if best.as_ref().is_none_or(|b| f.better_than(b)) {
             *best = Some(f);
         }
     };
@@ -484,7 +484,7 @@ fn best_fix(w: &mut Work, d: u32, affinity: &Affinity, opts: &ChangeOptions) -> 
                     continue;
                 }
                 let pop = w.rule.population(w.pb.unit_totals(v as usize));
-                if pick.map_or(true, |(p, _)| pop > p) {
+                if pick.is_none_or(|(p, _)| pop > p) {
                     pick = Some((pop, v));
                 }
             }

@@ -152,7 +152,7 @@ pub fn summarize(
             let t = &totals[d * k..(d + 1) * k];
             let req = rule.requirement(t);
             let population = rule.population(t);
-            let under_max = pb.max_population.map_or(true, |mx| population <= mx);
+            let under_max = pb.max_population.is_none_or(|mx| population <= mx);
             let mut ar = std::mem::take(&mut areas[d]);
             ar.sort_unstable();
             DistrictSummary {

@@ -124,7 +124,7 @@ impl State {
             return r;
         }
         self.members.push(Vec::new());
-        self.totals.extend(std::iter::repeat(0.0).take(self.k));
+        self.totals.extend(std::iter::repeat_n(0.0, self.k));
         (self.members.len() - 1) as u32
     }
 
