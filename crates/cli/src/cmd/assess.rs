@@ -1,10 +1,205 @@
-//! `ambit assess`.
+//! `ambit assess`: apply a model to a candidate partnership (`ambit_cases::assess`).
+
+use super::cases::{emit, markdown, table, Format};
+use ambit_cases::assess::{Assessment, Holds, PathResult};
+use ambit_cases::{assess, Case, Model, Profile};
+use std::path::PathBuf;
 
 /// Flags of `ambit assess`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The candidate partnership (a case file; fields left out are unknown).
+    partnership: PathBuf,
+    /// A shipped model (`study-2018`) or a model file (TOML).
+    #[arg(long, conflicts_with = "expr")]
+    model: Option<String>,
+    /// A model given as a sum of products, e.g. `TIES*TRUST + LEAD`.
+    #[arg(long)]
+    expr: Option<String>,
+    /// With `--expr`: the failure expression, e.g. `~TIES*~LEAD` (default: 1 - success).
+    #[arg(long, requires = "expr")]
+    failure_expr: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
 
 /// Runs `ambit assess`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`ambit assess` is not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let model = load_model(&args)?;
+    let partnership = Case::read(&args.partnership, Profile::Partnership)?;
+    let a = assess(&model, &partnership)?;
+    emit(&match args.format {
+        Format::Json => serde_json::to_string_pretty(&a)? + "\n",
+        Format::Table => render(&a, false),
+        Format::Markdown => render(&a, true),
+    })
+}
+
+fn load_model(args: &Args) -> anyhow::Result<Model> {
+    if let Some(expr) = &args.expr {
+        return Ok(Model::from_expressions(
+            "expression",
+            "SUCCESS",
+            expr,
+            args.failure_expr.as_deref(),
+        )?);
+    }
+    let name = args.model.as_deref().unwrap_or("study-2018");
+    if let Some(m) = Model::builtin(name) {
+        return Ok(m?);
+    }
+    let path = PathBuf::from(name);
+    if !path.exists() {
+        anyhow::bail!(
+            "--model {name}: neither a shipped model ({}) nor a file",
+            Model::builtin_names().join(", ")
+        );
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
+    Ok(Model::from_toml(&text, &path.display().to_string())?)
+}
+
+fn holds(h: Holds) -> &'static str {
+    match h {
+        Holds::Yes => "holds",
+        Holds::No => "does not hold",
+        Holds::Undecided => "undecided",
+    }
+}
+
+fn path_rows(paths: &[PathResult]) -> Vec<Vec<String>> {
+    paths
+        .iter()
+        .map(|p| {
+            let mut why = Vec::new();
+            if !p.missing.is_empty() {
+                why.push(format!("missing {}", p.missing.join(", ")));
+            }
+            if !p.unknown.is_empty() {
+                why.push(format!("unknown {}", p.unknown.join(", ")));
+            }
+            vec![
+                p.term.clone(),
+                p.membership.to_string(),
+                holds(p.holds).into(),
+                if why.is_empty() {
+                    "-".into()
+                } else {
+                    why.join("; ")
+                },
+                p.support.label().into(),
+            ]
+        })
+        .collect()
+}
+
+/// The assessment as text (or Markdown).
+fn render(a: &Assessment, md: bool) -> String {
+    let tab = |h: &[&str], r: &[Vec<String>]| if md { markdown(h, r) } else { table(h, r) };
+    let head = |s: &str| {
+        if md {
+            format!("\n## {s}\n\n")
+        } else {
+            format!("\n{s}\n")
+        }
+    };
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{}{} ({}): {}\n",
+        if md { "# " } else { "" },
+        a.partnership.id,
+        a.partnership.file,
+        a.partnership.name
+    ));
+    out.push_str(&format!(
+        "model {}: {} = {}{}\n",
+        a.model.name,
+        a.model.outcome,
+        a.model.success,
+        a.model
+            .failure
+            .as_ref()
+            .map_or(String::new(), |f| format!(";  ~{} = {f}", a.model.outcome))
+    ));
+    out.push_str(&format!(
+        "predicted: {} (membership {}, failure membership {})",
+        a.predicted.as_str().to_uppercase(),
+        a.membership,
+        a.failure_membership
+    ));
+    if let Some(obs) = a.partnership.observed {
+        out.push_str(&format!("; observed: {}", obs.as_str()));
+    }
+    out.push('\n');
+    out.push_str(&format!(
+        "data-backed paths alone: {} ({}); rests on assumptions: {}; rests on unknowns: {}\n",
+        a.data_only.predicted.as_str(),
+        a.data_only.membership,
+        if a.rests_on_assumptions { "yes" } else { "no" },
+        if a.rests_on_unknowns { "yes" } else { "no" },
+    ));
+    let header = ["path", "membership", "holds", "why not", "support"];
+    out.push_str(&head("success paths"));
+    out.push_str(&tab(&header, &path_rows(&a.paths)));
+    if !a.failure_paths.is_empty() {
+        out.push_str(&head("failure paths"));
+        out.push_str(&tab(&header, &path_rows(&a.failure_paths)));
+    }
+    out.push_str(&head("conditions"));
+    let rows: Vec<Vec<String>> = a
+        .conditions
+        .iter()
+        .map(|(n, c)| {
+            let basis: Vec<&str> = c.basis.iter().map(|b| b.as_str()).collect();
+            vec![
+                n.clone(),
+                c.membership.to_string(),
+                if c.written {
+                    basis.join(", ")
+                } else {
+                    "not written".into()
+                },
+            ]
+        })
+        .collect();
+    out.push_str(&tab(&["condition", "membership", "basis"], &rows));
+    out.push_str(&head("assumptions"));
+    if a.assumptions.is_empty() {
+        out.push_str("none\n");
+    }
+    for x in &a.assumptions {
+        out.push_str(&format!(
+            "- {} ({}): {}\n",
+            x.subject,
+            x.kind,
+            x.text.trim()
+        ));
+    }
+    out.push_str(&head("barriers"));
+    let rows: Vec<Vec<String>> = a
+        .barriers
+        .iter()
+        .map(|b| {
+            vec![
+                b.name.to_string(),
+                if b.membership.is_known() {
+                    b.membership.to_string()
+                } else {
+                    "unknown".into()
+                },
+                b.quote.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    out.push_str(&tab(&["barrier", "membership", "quote"], &rows));
+    out.push_str(&head("paradoxes"));
+    if a.paradoxes.is_empty() {
+        out.push_str("none coded\n");
+    }
+    for p in &a.paradoxes {
+        out.push_str(&format!("- {}: {}\n", p.name, p.text.trim()));
+    }
+    out
 }

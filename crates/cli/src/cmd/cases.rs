@@ -1,10 +1,342 @@
-//! `ambit cases`.
+//! `ambit cases`: validate, list and tabulate coded cooperation cases (`ambit_cases`).
+
+use ambit_cases::collection::Collection;
+use ambit_cases::conditions::{Cell, CONDITIONS};
+use ambit_cases::matrix::format_score;
+use ambit_cases::{Coded, ConditionSpec, Matrix, MatrixSpec, Scale, UnknownPolicy};
+use anyhow::Context;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 /// Flags of `ambit cases`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Check case files (*.toml) and case matrices (*.csv); list every error.
+    Validate {
+        /// Case files, CSV matrices, or directories holding them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// List the cases with their outcome and unknowns.
+    List {
+        /// Case files, CSV matrices, or directories holding them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Write a QCA data matrix (CSV): one row per case, chosen conditions, outcome last.
+    Matrix {
+        /// Case files, CSV matrices, or directories holding them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Conditions, comma-separated (`TIES,LEAD`; counts need a threshold: `NMUN>=20`).
+        #[arg(long, value_delimiter = ',', required = true)]
+        conditions: Vec<ConditionSpec>,
+        /// The outcome column.
+        #[arg(long, default_value = "SUCCESS")]
+        outcome: ConditionSpec,
+        /// Crisp (0/1; fuzzy scores dichotomised at 0.5) or fuzzy (scores as coded).
+        #[arg(long, value_enum, default_value_t = ScaleArg::Crisp)]
+        scale: ScaleArg,
+        /// Unknown values: refuse the matrix, or drop the cases where a chosen condition is
+        /// unknown (the dropped cases are listed on stderr).
+        #[arg(long, value_enum, default_value_t = UnknownArg::Refuse)]
+        unknown: UnknownArg,
+        /// Output file (written whole or not at all); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// List the condition names a case offers to matrices and models.
+    Conditions,
+}
+
+/// Output format of `list` and `assess`.
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned text table.
+    Table,
+    /// JSON.
+    Json,
+    /// Markdown table.
+    Markdown,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum ScaleArg {
+    Crisp,
+    Fuzzy,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum UnknownArg {
+    Refuse,
+    Drop,
+}
 
 /// Runs `ambit cases`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`ambit cases` is not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    match args.command {
+        Command::Validate { paths } => validate(&paths),
+        Command::List { paths, format } => list(&paths, format),
+        Command::Matrix {
+            paths,
+            conditions,
+            outcome,
+            scale,
+            unknown,
+            output,
+        } => {
+            let spec = MatrixSpec {
+                conditions,
+                outcome: Some(outcome),
+                scale: match scale {
+                    ScaleArg::Crisp => Scale::Crisp,
+                    ScaleArg::Fuzzy => Scale::Fuzzy,
+                },
+                unknowns: match unknown {
+                    UnknownArg::Refuse => UnknownPolicy::Refuse,
+                    UnknownArg::Drop => UnknownPolicy::DropCases,
+                },
+            };
+            matrix(&paths, &spec, output.as_deref())
+        }
+        Command::Conditions => {
+            let rows: Vec<Vec<String>> = CONDITIONS
+                .iter()
+                .map(|d| vec![d.name.into(), d.field.into(), d.about.into()])
+                .collect();
+            emit(&table(&["name", "field", "meaning"], &rows))
+        }
+    }
+}
+
+fn validate(paths: &[PathBuf]) -> anyhow::Result<()> {
+    let coll = Collection::load(paths)?;
+    let table = coll.table()?;
+    let mut out = String::new();
+    for row in &table.rows {
+        let unknown: Vec<&str> = row
+            .cells
+            .iter()
+            .filter(|(_, (c, _))| !c.is_known())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        out.push_str(&format!(
+            "ok  {:<6} {}  ({} unknown: {})\n",
+            row.id,
+            row.file,
+            unknown.len(),
+            if unknown.is_empty() {
+                "none".to_string()
+            } else {
+                unknown.join(" ")
+            }
+        ));
+    }
+    out.push_str(&format!(
+        "{} case(s) in {} file(s): valid\n",
+        table.rows.len(),
+        coll.files.len()
+    ));
+    emit(&out)
+}
+
+fn list(paths: &[PathBuf], format: Format) -> anyhow::Result<()> {
+    let coll = Collection::load(paths)?;
+    let table = coll.table()?;
+    let outcome = |row: &ambit_cases::matrix::CaseRow| match row.cells.get("SUCCESS") {
+        Some((Cell::Score(b), _)) => b
+            .known()
+            .map_or("unknown".to_string(), |m| format_score(m.value())),
+        _ => "-".to_string(),
+    };
+    match format {
+        Format::Json => {
+            let items: Vec<serde_json::Value> = table
+                .rows
+                .iter()
+                .map(|row| {
+                    let case = coll.cases.iter().find(|c| c.id == row.id);
+                    let conditions: serde_json::Map<String, serde_json::Value> = row
+                        .cells
+                        .iter()
+                        .map(|(n, (c, _))| (n.clone(), cell_json(c)))
+                        .collect();
+                    serde_json::json!({
+                        "id": row.id,
+                        "name": case.map(|c| c.name.clone()),
+                        "file": row.file,
+                        "date": case.and_then(|c| c.performance.as_ref()?.date.clone()),
+                        "paradoxes": case.map_or(0, |c| c.paradoxes.len()),
+                        "conditions": conditions,
+                    })
+                })
+                .collect();
+            emit(&(serde_json::to_string_pretty(&items)? + "\n"))?;
+        }
+        Format::Table | Format::Markdown => {
+            let rows: Vec<Vec<String>> = table
+                .rows
+                .iter()
+                .map(|row| {
+                    let case = coll.cases.iter().find(|c| c.id == row.id);
+                    let unknown = row.cells.values().filter(|(c, _)| !c.is_known()).count();
+                    vec![
+                        row.id.clone(),
+                        case.map_or("-".into(), |c| c.name.clone()),
+                        outcome(row),
+                        case.and_then(|c| c.performance.as_ref()?.date.clone())
+                            .unwrap_or_else(|| "-".into()),
+                        format!("{unknown}/{}", row.cells.len()),
+                        case.map_or("-".into(), |c| c.paradoxes.len().to_string()),
+                        row.file.clone(),
+                    ]
+                })
+                .collect();
+            let header = [
+                "id",
+                "name",
+                "SUCCESS",
+                "date",
+                "unknown",
+                "paradoxes",
+                "file",
+            ];
+            if format == Format::Markdown {
+                emit(&markdown(&header, &rows))?;
+            } else {
+                emit(&self::table(&header, &rows))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn cell_json(c: &Cell) -> serde_json::Value {
+    match c {
+        Cell::Score(b) => b
+            .known()
+            .map_or(serde_json::Value::Null, |m| serde_json::json!(m.value())),
+        Cell::Count(Coded::Known(n)) => serde_json::json!(n),
+        Cell::Count(Coded::Unknown) => serde_json::Value::Null,
+    }
+}
+
+fn matrix(paths: &[PathBuf], spec: &MatrixSpec, output: Option<&Path>) -> anyhow::Result<()> {
+    let coll = Collection::load(paths)?;
+    let table = coll.table()?;
+    let m = Matrix::build(&table, spec).map_err(|e| {
+        let hint = if spec.unknowns == UnknownPolicy::Refuse
+            && e.to_string().contains("unknowns are refused")
+        {
+            "\nhint: `--unknown drop` analyses only the cases where every chosen condition is known"
+        } else {
+            ""
+        };
+        anyhow::anyhow!("{e}{hint}")
+    })?;
+    for (case, cond, score) in &m.dichotomised {
+        eprintln!(
+            "notice: {cond} of case {case} is {score}: dichotomised at 0.5 for a crisp matrix"
+        );
+    }
+    if !m.dropped.is_empty() {
+        eprintln!("notice: {}", m.dropped_notice());
+    }
+    let csv = m.to_csv();
+    match output {
+        Some(path) => write_atomic(path, csv.as_bytes())?,
+        None => emit(&csv)?,
+    }
+    Ok(())
+}
+
+/// Prints to standard output; a closed pipe (`| head`) ends the output quietly.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it: never a half-written file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file name", path.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("{}: cannot write: {e}", path.display())
+    })
+}
+
+/// An aligned text table.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(c);
+            } else {
+                s.push_str(&format!("{c:<w$}  ", w = widths[i]));
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    out.push_str(&line(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect(),
+    ));
+    for r in rows {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+/// A Markdown table.
+pub fn markdown(header: &[&str], rows: &[Vec<String>]) -> String {
+    let esc = |s: &str| s.replace('|', "\\|");
+    let mut out = format!("| {} |\n", header.join(" | "));
+    out.push_str(&format!("|{}\n", " --- |".repeat(header.len())));
+    for r in rows {
+        let cells: Vec<String> = r.iter().map(|c| esc(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out
 }

@@ -1,0 +1,285 @@
+//! Models to assess partnerships with: a success expression, optional failure expression, and
+//! for each path what supports it (the data, or a directional expectation).
+//!
+//! A model file (`cases/models/study-2018.toml`):
+//!
+//! ```toml
+//! name = "study-2018"
+//! title = "close ties with trust, or leadership roles; neither means failure"
+//! outcome = "SUCCESS"
+//! success = "TIES*TRUST + LEAD"
+//! failure = "~(TIES*TRUST)*~LEAD"
+//!
+//! [provenance]
+//! source = "the study, section 6"
+//! quotes = ["..."]
+//! note = "..."
+//!
+//! [[success_path]]
+//! term = "LEAD"
+//! support = "directional_expectation"   # data | directional_expectation | simplifying_assumption
+//! note = "no case has LEAD without TIES"
+//! ```
+
+use crate::error::CaseError;
+use crate::expr::Expr;
+use crate::toml_file::{self, Locator};
+use serde::{Deserialize, Serialize};
+
+/// The study's own reading, shipped with the tool (`--model study-2018`).
+pub const STUDY_2018: &str = include_str!("../../../cases/models/study-2018.toml");
+
+/// What a path of a model rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Support {
+    /// Observed cases show it (a term of a conservative solution, or a perfectly consistent
+    /// term with unique coverage).
+    Data,
+    /// A directional expectation: theory or case knowledge says the condition contributes,
+    /// the observed cases alone cannot show it.
+    DirectionalExpectation,
+    /// A simplifying assumption on unobserved configurations (QCA remainders).
+    SimplifyingAssumption,
+    /// The model does not say.
+    Unstated,
+}
+
+impl Support {
+    /// True for the supports that are assumptions rather than observations.
+    pub fn is_assumption(self) -> bool {
+        matches!(
+            self,
+            Support::DirectionalExpectation | Support::SimplifyingAssumption
+        )
+    }
+
+    /// Words for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Support::Data => "data",
+            Support::DirectionalExpectation => "directional expectation",
+            Support::SimplifyingAssumption => "simplifying assumption",
+            Support::Unstated => "unstated",
+        }
+    }
+}
+
+/// Where a model comes from.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// The source (a paper and section, or a QCA run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Verbatim quotes of the source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<String>,
+    /// How the model was derived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One path (a top-level term) of a model and what supports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelPath {
+    /// The term.
+    pub term: Expr,
+    /// What it rests on.
+    pub support: Support,
+    /// Why.
+    pub note: Option<String>,
+}
+
+/// A model: success paths, optional failure paths, provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// Short name (`study-2018`).
+    pub name: String,
+    /// One-line statement.
+    pub title: String,
+    /// The outcome it explains (`SUCCESS`).
+    pub outcome: String,
+    /// Sufficient paths to the outcome.
+    pub success: Expr,
+    /// Sufficient paths to its negation; `None`: failure is read as the negation of success.
+    pub failure: Option<Expr>,
+    /// The success paths with their support (one per top-level term of `success`).
+    pub success_paths: Vec<ModelPath>,
+    /// The failure paths with their support.
+    pub failure_paths: Vec<ModelPath>,
+    /// Where it comes from.
+    pub provenance: Provenance,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    name: String,
+    title: String,
+    outcome: String,
+    success: String,
+    failure: Option<String>,
+    #[serde(default)]
+    provenance: Provenance,
+    #[serde(default)]
+    success_path: Vec<RawPath>,
+    #[serde(default)]
+    failure_path: Vec<RawPath>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPath {
+    term: String,
+    support: Support,
+    note: Option<String>,
+}
+
+impl Model {
+    /// Reads a model from TOML text; `file` names it in errors.
+    pub fn from_toml(text: &str, file: &str) -> Result<Model, CaseError> {
+        let raw: RawModel = toml_file::parse(text, file)?;
+        let loc = Locator::new(text);
+        let parse = |s: &str, path: &[&str]| {
+            Expr::parse(s).map_err(|e| {
+                CaseError::invalid(
+                    file,
+                    loc.line(path),
+                    &path.join("."),
+                    Some(format!("\"{s}\"")),
+                    format!("not an expression: {e}"),
+                )
+            })
+        };
+        let success = parse(&raw.success, &["success"])?;
+        let failure = raw
+            .failure
+            .as_deref()
+            .map(|f| parse(f, &["failure"]))
+            .transpose()?;
+        let success_paths = paths(&success, &raw.success_path, "success_path", file, &loc)?;
+        let failure_paths = match &failure {
+            Some(f) => paths(f, &raw.failure_path, "failure_path", file, &loc)?,
+            None if !raw.failure_path.is_empty() => {
+                return Err(CaseError::invalid(
+                    file,
+                    loc.line(&["failure_path"]),
+                    "failure_path",
+                    None,
+                    "failure paths given without a `failure` expression",
+                ))
+            }
+            None => Vec::new(),
+        };
+        Ok(Model {
+            name: raw.name,
+            title: raw.title,
+            outcome: raw.outcome,
+            success,
+            failure,
+            success_paths,
+            failure_paths,
+            provenance: raw.provenance,
+        })
+    }
+
+    /// A model from expressions alone (every path's support unstated).
+    pub fn from_expressions(
+        name: &str,
+        outcome: &str,
+        success: &str,
+        failure: Option<&str>,
+    ) -> Result<Model, CaseError> {
+        let parse = |s: &str, field: &str| {
+            Expr::parse(s).map_err(|e| {
+                CaseError::invalid(
+                    "<expression>",
+                    None,
+                    field,
+                    Some(format!("\"{s}\"")),
+                    e.to_string(),
+                )
+            })
+        };
+        let success = parse(success, "success")?;
+        let failure = failure.map(|f| parse(f, "failure")).transpose()?;
+        let unstated = |e: &Expr| {
+            e.terms()
+                .into_iter()
+                .map(|t| ModelPath {
+                    term: t.clone(),
+                    support: Support::Unstated,
+                    note: None,
+                })
+                .collect::<Vec<_>>()
+        };
+        Ok(Model {
+            name: name.to_string(),
+            title: format!("{success}"),
+            outcome: outcome.to_string(),
+            success_paths: unstated(&success),
+            failure_paths: failure.as_ref().map(unstated).unwrap_or_default(),
+            success,
+            failure,
+            provenance: Provenance::default(),
+        })
+    }
+
+    /// A model shipped with the tool, by name.
+    pub fn builtin(name: &str) -> Option<Result<Model, CaseError>> {
+        match name {
+            "study-2018" => Some(Model::from_toml(STUDY_2018, "cases/models/study-2018.toml")),
+            _ => None,
+        }
+    }
+
+    /// Names of the shipped models.
+    pub fn builtin_names() -> &'static [&'static str] {
+        &["study-2018"]
+    }
+}
+
+/// Matches the path entries to the top-level terms of `expr`; terms without an entry get
+/// [`Support::Unstated`].
+fn paths(
+    expr: &Expr,
+    raw: &[RawPath],
+    key: &str,
+    file: &str,
+    loc: &Locator<'_>,
+) -> Result<Vec<ModelPath>, CaseError> {
+    let terms = expr.terms();
+    let mut out: Vec<ModelPath> = terms
+        .iter()
+        .map(|t| ModelPath {
+            term: (*t).clone(),
+            support: Support::Unstated,
+            note: None,
+        })
+        .collect();
+    for (i, p) in raw.iter().enumerate() {
+        let idx = i.to_string();
+        let path = [key, idx.as_str(), "term"];
+        let err = |msg: String| {
+            CaseError::invalid(
+                file,
+                loc.line(&path),
+                &format!("{key}[{i}].term"),
+                Some(format!("\"{}\"", p.term)),
+                msg,
+            )
+        };
+        let term = Expr::parse(&p.term).map_err(|e| err(format!("not an expression: {e}")))?;
+        let Some(slot) = out.iter_mut().find(|m| m.term == term) else {
+            let list: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+            return Err(err(format!(
+                "not a path of the expression; its paths are: {}",
+                list.join(", ")
+            )));
+        };
+        slot.support = p.support;
+        slot.note = p.note.clone();
+    }
+    Ok(out)
+}
