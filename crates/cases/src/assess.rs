@@ -162,7 +162,7 @@ pub struct DataOnly {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assumption {
     /// `directional_expectation`, `simplifying_assumption`, `unknown_condition`,
-    /// `inferred_coding`, `assumed_coding` or `failure_by_negation`.
+    /// `inferred_coding`, `assumed_coding`, `model_ambiguity` or `failure_by_negation`.
     pub kind: &'static str,
     /// The term or condition concerned.
     pub subject: String,
@@ -359,6 +359,17 @@ pub fn assess(model: &Model, partnership: &Case) -> Result<Assessment, CaseError
                 written,
             },
         );
+    }
+    if !model.alternatives.is_empty() {
+        let alts: Vec<String> = model.alternatives.iter().map(Expr::to_string).collect();
+        assumptions.push(Assumption {
+            kind: "model_ambiguity",
+            subject: model.outcome.clone(),
+            text: format!(
+                "QCA found other models that explain the cases equally well: {}; the first is used",
+                alts.join("; ")
+            ),
+        });
     }
     if model.failure.is_none() {
         assumptions.push(Assumption {

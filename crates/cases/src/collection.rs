@@ -172,5 +172,6 @@ fn clone_error(e: &CaseError) -> CaseError {
             source: std::io::Error::new(source.kind(), source.to_string()),
         },
         CaseError::Many(all) => CaseError::Many(all.iter().map(clone_error).collect()),
+        CaseError::Qca(q) => CaseError::invalid("<qca>", None, "", None, q.to_string()),
     }
 }

@@ -17,6 +17,9 @@ pub enum CaseError {
     /// A value, key or table is wrong.
     #[error("{}", Located(.0))]
     Invalid(Box<Invalid>),
+    /// The QCA engine refused the data or the analysis.
+    #[error("QCA: {0}")]
+    Qca(#[from] ambit_qca::QcaError),
     /// Several errors in one or more files (validation reports them all).
     #[error("{}", Many(.0))]
     Many(Vec<CaseError>),

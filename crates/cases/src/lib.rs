@@ -34,6 +34,7 @@ pub mod assess;
 pub mod case;
 pub mod collection;
 pub mod conditions;
+pub mod derive;
 pub mod error;
 pub mod expr;
 pub mod field;

@@ -300,6 +300,17 @@ impl FromStr for ConditionSpec {
     }
 }
 
+impl ConditionSpec {
+    /// The matrix column name: the condition's name, `NMUN_GE20` for `NMUN>=20` (a name R and
+    /// the QCA engine accept).
+    pub fn column_name(&self) -> String {
+        match self.at_least {
+            Some(t) => format!("{}_GE{t}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
 impl fmt::Display for ConditionSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.at_least {
@@ -372,7 +383,7 @@ impl Matrix {
             return Err(many(errors));
         }
         let mut matrix = Matrix {
-            columns: chosen.iter().map(|c| c.to_string()).collect(),
+            columns: chosen.iter().map(|c| c.column_name()).collect(),
             cases: Vec::new(),
             values: Vec::new(),
             dropped: Vec::new(),

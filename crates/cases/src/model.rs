@@ -110,6 +110,8 @@ pub struct Model {
     pub failure_paths: Vec<ModelPath>,
     /// Where it comes from.
     pub provenance: Provenance,
+    /// Other models that explain the data equally well (QCA model ambiguity).
+    pub alternatives: Vec<Expr>,
 }
 
 #[derive(Deserialize)]
@@ -181,6 +183,7 @@ impl Model {
             success_paths,
             failure_paths,
             provenance: raw.provenance,
+            alternatives: Vec::new(),
         })
     }
 
@@ -223,6 +226,7 @@ impl Model {
             success,
             failure,
             provenance: Provenance::default(),
+            alternatives: Vec::new(),
         })
     }
 

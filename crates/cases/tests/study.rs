@@ -251,7 +251,7 @@ fn counts_need_a_threshold() {
     let m = Matrix::build(&table, &spec(&["NMUN>=20"], UnknownPolicy::DropCases)).unwrap();
     assert_eq!(m.cases, ["A"]);
     assert_eq!(m.values, [[1.0, 1.0]]);
-    assert_eq!(m.columns, ["NMUN>=20", "SUCCESS"]);
+    assert_eq!(m.columns, ["NMUN_GE20", "SUCCESS"]);
 }
 
 fn expected() -> serde_json::Value {

@@ -2,7 +2,9 @@
 
 use super::cases::{emit, markdown, table, Format};
 use ambit_cases::assess::{Assessment, Holds, PathResult};
-use ambit_cases::{assess, Case, Model, Profile};
+use ambit_cases::collection::Collection;
+use ambit_cases::derive::{model_from_cases, SolutionKind};
+use ambit_cases::{assess, Case, ConditionSpec, MatrixSpec, Model, Profile, Scale, UnknownPolicy};
 use std::path::PathBuf;
 
 /// Flags of `ambit assess`.
@@ -10,9 +12,30 @@ use std::path::PathBuf;
 pub struct Args {
     /// The candidate partnership (a case file; fields left out are unknown).
     partnership: PathBuf,
-    /// A shipped model (`study-2018`) or a model file (TOML).
-    #[arg(long, conflicts_with = "expr")]
+    /// A shipped model (`study-2018`, the default) or a model file (TOML).
+    #[arg(long, conflicts_with_all = ["expr", "cases"])]
     model: Option<String>,
+    /// Derive the model by QCA from these cases (case files, CSV matrices or directories).
+    #[arg(long, num_args = 1.., conflicts_with = "expr", requires = "conditions")]
+    cases: Vec<PathBuf>,
+    /// With `--cases`: the conditions of the QCA, comma-separated (`TIES,LEAD`).
+    #[arg(long, value_delimiter = ',')]
+    conditions: Vec<ConditionSpec>,
+    /// With `--cases`: the outcome.
+    #[arg(long, default_value = "SUCCESS")]
+    outcome: ConditionSpec,
+    /// With `--cases`: which QCA solution becomes the model.
+    #[arg(long, value_enum, default_value_t = SolutionArg::Parsimonious)]
+    solution: SolutionArg,
+    /// With `--cases --solution intermediate`: directional expectations (`LEAD,~HOMO`).
+    #[arg(long, value_delimiter = ',')]
+    dir_exp: Vec<String>,
+    /// With `--cases`: refuse unknown values, or drop the cases that have them (listed).
+    #[arg(long, value_enum, default_value_t = UnknownArg::Refuse)]
+    unknown: UnknownArg,
+    /// With `--cases`: crisp (0/1) or fuzzy matrix.
+    #[arg(long, value_enum, default_value_t = ScaleArg::Crisp)]
+    scale: ScaleArg,
     /// A model given as a sum of products, e.g. `TIES*TRUST + LEAD`.
     #[arg(long)]
     expr: Option<String>,
@@ -22,6 +45,25 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum SolutionArg {
+    Conservative,
+    Parsimonious,
+    Intermediate,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum UnknownArg {
+    Refuse,
+    Drop,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum ScaleArg {
+    Crisp,
+    Fuzzy,
 }
 
 /// Runs `ambit assess`.
@@ -37,6 +79,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn load_model(args: &Args) -> anyhow::Result<Model> {
+    if !args.cases.is_empty() {
+        return derive(args);
+    }
     if let Some(expr) = &args.expr {
         return Ok(Model::from_expressions(
             "expression",
@@ -59,6 +104,40 @@ fn load_model(args: &Args) -> anyhow::Result<Model> {
     let text = std::fs::read_to_string(&path)
         .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
     Ok(Model::from_toml(&text, &path.display().to_string())?)
+}
+
+/// Runs the QCA on the user's cases; the dropped cases are named on stderr.
+fn derive(args: &Args) -> anyhow::Result<Model> {
+    let coll = Collection::load(&args.cases)?;
+    let table = coll.table()?;
+    let spec = MatrixSpec {
+        conditions: args.conditions.clone(),
+        outcome: Some(args.outcome.clone()),
+        scale: match args.scale {
+            ScaleArg::Crisp => Scale::Crisp,
+            ScaleArg::Fuzzy => Scale::Fuzzy,
+        },
+        unknowns: match args.unknown {
+            UnknownArg::Refuse => UnknownPolicy::Refuse,
+            UnknownArg::Drop => UnknownPolicy::DropCases,
+        },
+    };
+    let kind = match args.solution {
+        SolutionArg::Conservative => SolutionKind::Conservative,
+        SolutionArg::Parsimonious => SolutionKind::Parsimonious,
+        SolutionArg::Intermediate => SolutionKind::Intermediate,
+    };
+    let name = args
+        .cases
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let d = model_from_cases(&table, &spec, kind, &args.dir_exp, &format!("qca:{name}"))?;
+    if !d.matrix.dropped.is_empty() {
+        eprintln!("notice: {}", d.matrix.dropped_notice());
+    }
+    Ok(d.model)
 }
 
 fn holds(h: Holds) -> &'static str {
