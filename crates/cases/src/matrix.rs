@@ -379,6 +379,28 @@ impl Matrix {
         if chosen.is_empty() {
             errors.push(spec_error("", "choose at least one condition".into()));
         }
+        // A count needs a threshold and a score must not have one: one error per condition.
+        for c in &chosen {
+            let kind = table.rows.iter().find_map(|r| r.cells.get(&c.name));
+            match (kind, c.at_least) {
+                (Some((Cell::Count(_), _)), None) => errors.push(spec_error(
+                    &c.name,
+                    format!(
+                        "{} is a count: give a threshold (e.g. {}>=20) or calibrate it with \
+                         `ambit qca`",
+                        c.name, c.name
+                    ),
+                )),
+                (Some((Cell::Score(_), _)), Some(_)) => errors.push(spec_error(
+                    &c.to_string(),
+                    format!(
+                        "{} is a membership score, not a count: drop the `>=` threshold",
+                        c.name
+                    ),
+                )),
+                _ => {}
+            }
+        }
         if !errors.is_empty() {
             return Err(many(errors));
         }
