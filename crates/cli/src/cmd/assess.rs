@@ -185,15 +185,17 @@ fn render(a: &Assessment, md: bool) -> String {
         }
     };
     let mut out = String::new();
+    let item = if md { "- " } else { "" };
     out.push_str(&format!(
-        "{}{} ({}): {}\n",
+        "{}{} ({}): {}\n{}",
         if md { "# " } else { "" },
         a.partnership.id,
         a.partnership.file,
-        a.partnership.name
+        a.partnership.name,
+        if md { "\n" } else { "" }
     ));
     out.push_str(&format!(
-        "model {}: {} = {}{}\n",
+        "{item}model {}: {} = {}{}\n",
         a.model.name,
         a.model.outcome,
         a.model.success,
@@ -203,7 +205,7 @@ fn render(a: &Assessment, md: bool) -> String {
             .map_or(String::new(), |f| format!(";  ~{} = {f}", a.model.outcome))
     ));
     out.push_str(&format!(
-        "predicted: {} (membership {}, failure membership {})",
+        "{item}predicted: {} (membership {}, failure membership {})",
         a.predicted.as_str().to_uppercase(),
         a.membership,
         a.failure_membership
@@ -213,7 +215,7 @@ fn render(a: &Assessment, md: bool) -> String {
     }
     out.push('\n');
     out.push_str(&format!(
-        "data-backed paths alone: {} ({}); rests on assumptions: {}; rests on unknowns: {}\n",
+        "{item}data-backed paths alone: {} ({}); rests on assumptions: {}; rests on unknowns: {}\n",
         a.data_only.predicted.as_str(),
         a.data_only.membership,
         if a.rests_on_assumptions { "yes" } else { "no" },
