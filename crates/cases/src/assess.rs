@@ -16,8 +16,11 @@
 //!   "paths": [{"term", "membership": {"low", "high"}, "holds": "yes"|"no"|"undecided",
 //!              "missing": [literal], "unknown": [literal], "support", "note"}],
 //!   "failure_paths": [same],
-//!   "data_only": {"predicted", "membership": {"low", "high"}},
-//!   "rests_on_assumptions": bool,   // dropping assumption-backed paths changes the prediction
+//!   "data_only": {"predicted", "membership": {"low", "high"},
+//!                 "basis": "observed_configuration"|"data_backed_paths",
+//!                 "same_configuration": [case id]},
+//!   "reference_cases": [{"case", "outcome", "differs_on": [name], "unknown": [name]}],
+//!   "rests_on_assumptions": bool,   // the data alone would predict otherwise
 //!   "rests_on_unknowns": bool,      // undetermined because model conditions are unknown
 //!   "unknown_conditions": [name],
 //!   "assumptions": [{"kind", "subject", "text"}],
@@ -149,13 +152,31 @@ pub struct PathResult {
     pub note: Option<String>,
 }
 
-/// The prediction from data-backed paths only.
+/// What the observed data alone say about the partnership.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DataOnly {
-    /// The prediction.
+    /// The prediction: the outcome of the observed cases with the same configuration, or else
+    /// the one of the data-backed paths.
     pub predicted: Prediction,
     /// The success membership from data-backed paths.
     pub membership: Bounds,
+    /// `observed_configuration` or `data_backed_paths`.
+    pub basis: &'static str,
+    /// The reference cases with the same configuration on the model's conditions.
+    pub same_configuration: Vec<String>,
+}
+
+/// How the partnership compares with one reference case on the model's conditions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReferenceMatch {
+    /// Case id.
+    pub case: String,
+    /// Its observed outcome.
+    pub outcome: Prediction,
+    /// Conditions on the other side of 0.5.
+    pub differs_on: Vec<String>,
+    /// Conditions unknown for either of the two.
+    pub unknown: Vec<String>,
 }
 
 /// Something the prediction rests on besides the coded data.
@@ -211,8 +232,10 @@ pub struct Assessment {
     pub paths: Vec<PathResult>,
     /// Failure paths.
     pub failure_paths: Vec<PathResult>,
-    /// The prediction without assumption-backed paths.
+    /// What the observed data alone say.
     pub data_only: DataOnly,
+    /// The model's reference cases, most similar first (empty when the model has none).
+    pub reference_cases: Vec<ReferenceMatch>,
     /// True when dropping assumption-backed paths changes the prediction.
     pub rests_on_assumptions: bool,
     /// True when the prediction is undetermined because model conditions are unknown.
@@ -276,14 +299,37 @@ pub fn assess(model: &Model, partnership: &Case) -> Result<Assessment, CaseError
         .map(|p| path_result(p, &lookup))
         .collect();
 
+    let references = compare(model, &used, &values);
+    let same: Vec<&ReferenceMatch> = references
+        .iter()
+        .filter(|r| r.differs_on.is_empty() && r.unknown.is_empty())
+        .collect();
     let data_success = data_only(&paths);
     let data_failure = match &model.failure {
         Some(_) => data_only(&failure_paths),
         None => data_success.negate(),
     };
-    let data = DataOnly {
-        predicted: Prediction::from_sides(data_success, data_failure),
-        membership: data_success,
+    let data = if same.is_empty() {
+        DataOnly {
+            predicted: Prediction::from_sides(data_success, data_failure),
+            membership: data_success,
+            basis: "data_backed_paths",
+            same_configuration: Vec::new(),
+        }
+    } else {
+        let all = |p: Prediction| same.iter().all(|r| r.outcome == p);
+        DataOnly {
+            predicted: if all(Prediction::Success) {
+                Prediction::Success
+            } else if all(Prediction::Failure) {
+                Prediction::Failure
+            } else {
+                Prediction::Contradictory
+            },
+            membership: data_success,
+            basis: "observed_configuration",
+            same_configuration: same.iter().map(|r| r.case.clone()).collect(),
+        }
     };
 
     let unknown_conditions: Vec<String> = values
@@ -294,8 +340,9 @@ pub fn assess(model: &Model, partnership: &Case) -> Result<Assessment, CaseError
     let rests_on_unknowns = predicted == Prediction::Undetermined && !unknown_conditions.is_empty();
 
     let mut assumptions = Vec::new();
+    // An assumption-backed path matters only where no observed case has the configuration.
     for p in paths.iter().chain(&failure_paths) {
-        if p.support.is_assumption() && p.holds != Holds::No {
+        if p.support.is_assumption() && p.holds != Holds::No && same.is_empty() {
             assumptions.push(Assumption {
                 kind: match p.support {
                     Support::DirectionalExpectation => "directional_expectation",
@@ -421,6 +468,7 @@ pub fn assess(model: &Model, partnership: &Case) -> Result<Assessment, CaseError
         failure_membership,
         rests_on_assumptions: data.predicted != predicted,
         data_only: data,
+        reference_cases: references,
         paths,
         failure_paths,
         rests_on_unknowns,
@@ -430,6 +478,43 @@ pub fn assess(model: &Model, partnership: &Case) -> Result<Assessment, CaseError
         barriers,
         paradoxes: partnership.paradoxes.clone(),
     })
+}
+
+/// Compares the partnership with the model's reference cases on the conditions it uses.
+fn compare(
+    model: &Model,
+    used: &BTreeSet<String>,
+    values: &BTreeMap<String, Bounds>,
+) -> Vec<ReferenceMatch> {
+    let mut out: Vec<ReferenceMatch> = model
+        .reference_cases
+        .iter()
+        .map(|r| {
+            let mut differs_on = Vec::new();
+            let mut unknown = Vec::new();
+            for name in used {
+                let mine = values.get(name).copied().unwrap_or(Bounds::UNKNOWN);
+                let theirs = r.values.get(name).copied().unwrap_or(Bounds::UNKNOWN);
+                if !mine.is_known() || !theirs.is_known() {
+                    unknown.push(name.clone());
+                } else if mine.side() != theirs.side() {
+                    differs_on.push(name.clone());
+                }
+            }
+            ReferenceMatch {
+                case: r.id.clone(),
+                outcome: match r.outcome.side() {
+                    Side::In => Prediction::Success,
+                    Side::Out => Prediction::Failure,
+                    Side::Undecided => Prediction::Undetermined,
+                },
+                differs_on,
+                unknown,
+            }
+        })
+        .collect();
+    out.sort_by_key(|r| (r.differs_on.len(), r.unknown.len()));
+    out
 }
 
 fn path_result(p: &ModelPath, lookup: &dyn Fn(&str) -> Option<Bounds>) -> PathResult {

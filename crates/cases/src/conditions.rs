@@ -263,8 +263,13 @@ pub fn definition(name: &str) -> Option<&'static ConditionDef> {
 }
 
 /// The value of condition `name` for `case` and where it is written; `None` if no such name.
+///
+/// Besides the names of [`CONDITIONS`], a count thresholded as in a matrix column (`NMUN_GE20`:
+/// at least 20 municipalities) is a crisp score.
 pub fn value(case: &Case, name: &str) -> Option<(Cell, Origin)> {
-    let def = definition(name)?;
+    let Some(def) = definition(name) else {
+        return thresholded(case, name);
+    };
     let origin = |line: Option<usize>| Origin {
         file: case.file.clone(),
         line,
@@ -293,6 +298,25 @@ pub fn value(case: &Case, name: &str) -> Option<(Cell, Origin)> {
     })
 }
 
+/// `NAME_GE<t>` for a count condition `NAME`: 1 when the count is at least `t`.
+fn thresholded(case: &Case, name: &str) -> Option<(Cell, Origin)> {
+    let (base, t) = name.rsplit_once("_GE")?;
+    let t: u32 = t.parse().ok()?;
+    let (cell, origin) = value(case, base)?;
+    let Cell::Count(count) = cell else {
+        return None;
+    };
+    let b = match count {
+        Coded::Known(n) => Bounds::point(if n >= t {
+            Membership::IN
+        } else {
+            Membership::OUT
+        }),
+        Coded::Unknown => Bounds::UNKNOWN,
+    };
+    Some((Cell::Score(b), origin))
+}
+
 /// The evidence behind condition `name` for `case` (several records for derived conditions),
 /// with the line of each field (`None` when not written).
 pub fn evidence_of<'c>(
@@ -300,7 +324,10 @@ pub fn evidence_of<'c>(
     name: &str,
 ) -> Vec<(&'static str, &'c Evidence, Option<usize>)> {
     let Some(def) = definition(name) else {
-        return Vec::new();
+        return match name.rsplit_once("_GE") {
+            Some((base, _)) if definition(base).is_some() => evidence_of(case, base),
+            _ => Vec::new(),
+        };
     };
     match def.getter {
         Getter::Score(get) => get(case)

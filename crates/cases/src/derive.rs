@@ -11,7 +11,7 @@ use crate::error::CaseError;
 use crate::expr::Expr;
 use crate::matrix::{CaseTable, Matrix, MatrixSpec};
 use crate::membership::{Bounds, Membership};
-use crate::model::{Model, ModelPath, Provenance, Support};
+use crate::model::{Model, ModelPath, Provenance, ReferenceCase, Support};
 use ambit_qca::{
     minimize, DataMatrix, MinParams, QcaError, RowRef, Solution, TruthTable, TtParams,
 };
@@ -211,6 +211,7 @@ pub fn model_from_cases(
             note: Some(note),
         },
         alternatives,
+        reference_cases: ReferenceCase::from_matrix(&matrix),
     };
     Ok(Derived {
         model,

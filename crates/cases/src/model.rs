@@ -21,13 +21,97 @@
 //! note = "no case has LEAD without TIES"
 //! ```
 
+use crate::case::{Case, Profile};
+use crate::conditions::Cell;
 use crate::error::CaseError;
 use crate::expr::Expr;
+use crate::matrix::{CaseTable, Matrix};
+use crate::membership::{Bounds, Membership};
 use crate::toml_file::{self, Locator};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The study's own reading, shipped with the tool (`--model study-2018`).
 pub const STUDY_2018: &str = include_str!("../../../cases/models/study-2018.toml");
+
+/// The four coded cases the study's model was drawn from (its reference cases).
+const STUDY_2018_CASES: [(&str, &str); 4] = [
+    (
+        "cases/lombardy-2018/a.toml",
+        include_str!("../../../cases/lombardy-2018/a.toml"),
+    ),
+    (
+        "cases/lombardy-2018/b.toml",
+        include_str!("../../../cases/lombardy-2018/b.toml"),
+    ),
+    (
+        "cases/lombardy-2018/c.toml",
+        include_str!("../../../cases/lombardy-2018/c.toml"),
+    ),
+    (
+        "cases/lombardy-2018/d.toml",
+        include_str!("../../../cases/lombardy-2018/d.toml"),
+    ),
+];
+
+/// An observed case behind a model: its condition scores and its outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferenceCase {
+    /// Case id.
+    pub id: String,
+    /// Scores by condition name (bounds: unknown is [0, 1]).
+    pub values: BTreeMap<String, Bounds>,
+    /// The outcome's score.
+    pub outcome: Bounds,
+}
+
+impl ReferenceCase {
+    /// The cases of a table whose outcome is known, with all their score conditions.
+    pub fn from_table(table: &CaseTable, outcome: &str) -> Vec<ReferenceCase> {
+        table
+            .rows
+            .iter()
+            .filter_map(|row| {
+                let outcome = table.score(row, outcome).filter(|b| b.is_known())?;
+                let values = row
+                    .cells
+                    .iter()
+                    .filter_map(|(n, (c, _))| match c {
+                        Cell::Score(b) => Some((n.clone(), *b)),
+                        Cell::Count(_) => None,
+                    })
+                    .collect();
+                Some(ReferenceCase {
+                    id: row.id.clone(),
+                    values,
+                    outcome,
+                })
+            })
+            .collect()
+    }
+
+    /// The cases of a matrix (the outcome is its last column).
+    pub fn from_matrix(m: &Matrix) -> Vec<ReferenceCase> {
+        let point = |v: f64| Bounds::point(Membership::new(v).unwrap_or(Membership::OUT));
+        m.cases
+            .iter()
+            .zip(&m.values)
+            .filter_map(|(id, row)| {
+                let (out, conds) = row.split_last()?;
+                Some(ReferenceCase {
+                    id: id.clone(),
+                    values: m
+                        .columns
+                        .iter()
+                        .zip(conds)
+                        .map(|(c, v)| (c.clone(), point(*v)))
+                        .collect(),
+                    outcome: point(*out),
+                })
+            })
+            .collect()
+    }
+}
 
 /// What a path of a model rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -112,6 +196,9 @@ pub struct Model {
     pub provenance: Provenance,
     /// Other models that explain the data equally well (QCA model ambiguity).
     pub alternatives: Vec<Expr>,
+    /// The observed cases the model was drawn from, when known: a partnership is compared
+    /// with them.
+    pub reference_cases: Vec<ReferenceCase>,
 }
 
 #[derive(Deserialize)]
@@ -184,6 +271,7 @@ impl Model {
             failure_paths,
             provenance: raw.provenance,
             alternatives: Vec::new(),
+            reference_cases: Vec::new(),
         })
     }
 
@@ -227,13 +315,14 @@ impl Model {
             failure,
             provenance: Provenance::default(),
             alternatives: Vec::new(),
+            reference_cases: Vec::new(),
         })
     }
 
     /// A model shipped with the tool, by name.
     pub fn builtin(name: &str) -> Option<Result<Model, CaseError>> {
         match name {
-            "study-2018" => Some(Model::from_toml(STUDY_2018, "cases/models/study-2018.toml")),
+            "study-2018" => Some(study_2018()),
             _ => None,
         }
     }
@@ -242,6 +331,18 @@ impl Model {
     pub fn builtin_names() -> &'static [&'static str] {
         &["study-2018"]
     }
+}
+
+/// The study's model with its four cases as reference cases.
+fn study_2018() -> Result<Model, CaseError> {
+    let mut model = Model::from_toml(STUDY_2018, "cases/models/study-2018.toml")?;
+    let cases = STUDY_2018_CASES
+        .iter()
+        .map(|(file, text)| Case::from_toml(text, file, Profile::Case))
+        .collect::<Result<Vec<_>, _>>()?;
+    let table = CaseTable::from_cases(&cases)?;
+    model.reference_cases = ReferenceCase::from_table(&table, &model.outcome);
+    Ok(model)
 }
 
 /// Matches the path entries to the top-level terms of `expr`; terms without an entry get

@@ -138,15 +138,6 @@ fn every_quote_is_verbatim_in_the_paper() {
                 case.paradoxes
                     .iter()
                     .filter_map(|p| p.quote.clone().map(|q| (p.name.clone(), q))),
-            )
-            .chain(
-                case.actors
-                    .roles
-                    .sponsor
-                    .evidence
-                    .quote
-                    .iter()
-                    .map(|q| ("sponsor".to_string(), q.clone())),
             );
         for (path, q) in quotes {
             assert!(
@@ -344,12 +335,48 @@ fn on_case_a_leadership_holds_as_a_directional_expectation() {
     assert_eq!(r.membership.low, 1.0);
     let lead = r.paths.iter().find(|p| p.term == "LEAD").unwrap();
     assert_eq!(lead.support, ambit_cases::Support::DirectionalExpectation);
+    // A's own configuration is observed (A itself): the expectation is not needed here
+    assert!(!r
+        .assumptions
+        .iter()
+        .any(|x| x.kind == "directional_expectation"));
+    assert_eq!(r.data_only.predicted, Prediction::Success);
+    assert_eq!(r.data_only.basis, "observed_configuration");
+    assert_eq!(r.data_only.same_configuration, ["A"]);
+    let nearest: Vec<(&str, usize)> = r
+        .reference_cases
+        .iter()
+        .map(|m| (m.case.as_str(), m.differs_on.len()))
+        .collect();
+    // B lacks LEAD; C and D lack TIES, TRUST and LEAD
+    assert_eq!(nearest, [("A", 0), ("B", 1), ("C", 3), ("D", 3)]);
+
+    // a partnership with leadership but neither ties nor trust: no case looks like it, the
+    // prediction of success rests on the directional expectation
+    let p = Case::from_toml(
+        "id = \"P\"\nname = \"p\"\n[structures]\nties = false\ntrust = false\n[actors.roles]\nsponsor = true\n",
+        "p.toml",
+        Profile::Partnership,
+    )
+    .unwrap();
+    let r = assess(&model, &p).unwrap();
+    assert_eq!(r.predicted, Prediction::Success);
+    assert!(r.rests_on_assumptions);
+    assert_eq!(r.data_only.basis, "data_backed_paths");
     assert!(r
         .assumptions
         .iter()
         .any(|x| x.kind == "directional_expectation" && x.subject == "LEAD"));
-    // the data-backed path alone gives the same prediction
-    assert_eq!(r.data_only.predicted, Prediction::Success);
+    // nearest are the failures C and D, which differ only on LEAD; A differs on TIES, TRUST
+    let nearest: Vec<(&str, Vec<String>)> = r
+        .reference_cases
+        .iter()
+        .map(|m| (m.case.as_str(), m.differs_on.clone()))
+        .collect();
+    assert_eq!(nearest[0], ("C", vec!["LEAD".to_string()]));
+    assert_eq!(nearest[1], ("D", vec!["LEAD".to_string()]));
+    assert_eq!(nearest[2].0, "A");
+    assert_eq!(nearest[2].1, ["TIES", "TRUST"]);
 
     let c = Case::read(&study_dir().join("c.toml"), Profile::Case).unwrap();
     let r = assess(&model, &c).unwrap();

@@ -215,9 +215,16 @@ fn render(a: &Assessment, md: bool) -> String {
     }
     out.push('\n');
     out.push_str(&format!(
-        "{item}data-backed paths alone: {} ({}); rests on assumptions: {}; rests on unknowns: {}\n",
+        "{item}data alone: {} ({}); rests on assumptions: {}; rests on unknowns: {}\n",
         a.data_only.predicted.as_str(),
-        a.data_only.membership,
+        if a.data_only.same_configuration.is_empty() {
+            format!("data-backed paths, membership {}", a.data_only.membership)
+        } else {
+            format!(
+                "same configuration as {}",
+                a.data_only.same_configuration.join(", ")
+            )
+        },
         if a.rests_on_assumptions { "yes" } else { "no" },
         if a.rests_on_unknowns { "yes" } else { "no" },
     ));
@@ -227,6 +234,29 @@ fn render(a: &Assessment, md: bool) -> String {
     if !a.failure_paths.is_empty() {
         out.push_str(&head("failure paths"));
         out.push_str(&tab(&header, &path_rows(&a.failure_paths)));
+    }
+    if !a.reference_cases.is_empty() {
+        out.push_str(&head("reference cases (most similar first)"));
+        let rows: Vec<Vec<String>> = a
+            .reference_cases
+            .iter()
+            .map(|r| {
+                let list = |v: &[String]| {
+                    if v.is_empty() {
+                        "-".to_string()
+                    } else {
+                        v.join(", ")
+                    }
+                };
+                vec![
+                    r.case.clone(),
+                    r.outcome.as_str().into(),
+                    list(&r.differs_on),
+                    list(&r.unknown),
+                ]
+            })
+            .collect();
+        out.push_str(&tab(&["case", "outcome", "differs on", "unknown"], &rows));
     }
     out.push_str(&head("conditions"));
     let rows: Vec<Vec<String>> = a
