@@ -212,6 +212,7 @@ pub fn model_from_cases(
         },
         alternatives,
         reference_cases: ReferenceCase::from_matrix(&matrix),
+        reference_dir: None,
     };
     Ok(Derived {
         model,

@@ -9,6 +9,7 @@
 //! outcome = "SUCCESS"
 //! success = "TIES*TRUST + LEAD"
 //! failure = "~(TIES*TRUST)*~LEAD"
+//! reference_cases = "../lombardy-2018"   # compared with the partnership
 //!
 //! [provenance]
 //! source = "the study, section 6"
@@ -199,6 +200,9 @@ pub struct Model {
     /// The observed cases the model was drawn from, when known: a partnership is compared
     /// with them.
     pub reference_cases: Vec<ReferenceCase>,
+    /// The model file's `reference_cases` (a folder of case files, relative to the model
+    /// file), loaded by [`Model::read`].
+    pub reference_dir: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -211,6 +215,7 @@ struct RawModel {
     failure: Option<String>,
     #[serde(default)]
     provenance: Provenance,
+    reference_cases: Option<String>,
     #[serde(default)]
     success_path: Vec<RawPath>,
     #[serde(default)]
@@ -272,6 +277,7 @@ impl Model {
             provenance: raw.provenance,
             alternatives: Vec::new(),
             reference_cases: Vec::new(),
+            reference_dir: raw.reference_cases,
         })
     }
 
@@ -316,7 +322,24 @@ impl Model {
             provenance: Provenance::default(),
             alternatives: Vec::new(),
             reference_cases: Vec::new(),
+            reference_dir: None,
         })
+    }
+
+    /// Reads a model file and the reference cases it names (relative to the file).
+    pub fn read(path: &std::path::Path) -> Result<Model, CaseError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| CaseError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        let mut model = Model::from_toml(&text, &file)?;
+        if let Some(dir) = &model.reference_dir {
+            let base = path.parent().unwrap_or(std::path::Path::new("."));
+            let coll = crate::collection::Collection::load(&[base.join(dir)])?;
+            model.reference_cases = ReferenceCase::from_table(&coll.table()?, &model.outcome);
+        }
+        Ok(model)
     }
 
     /// A model shipped with the tool, by name.

@@ -327,6 +327,40 @@ fn assessing_the_study_cases_gives_their_observed_outcome() {
 }
 
 #[test]
+fn the_model_file_and_the_shipped_model_are_the_same() {
+    let shipped = Model::builtin("study-2018").unwrap().unwrap();
+    let read = Model::read(&repo().join("cases/models/study-2018.toml")).unwrap();
+    assert_eq!(read.success, shipped.success);
+    assert_eq!(read.failure, shipped.failure);
+    assert_eq!(read.success_paths, shipped.success_paths);
+    assert_eq!(read.reference_cases, shipped.reference_cases);
+    assert_eq!(read.reference_cases.len(), 4);
+}
+
+#[test]
+fn counts_with_a_threshold_are_crisp_conditions() {
+    let a = Case::read(&study_dir().join("a.toml"), Profile::Case).unwrap();
+    let (cell, origin) = ambit_cases::conditions::value(&a, "NMUN_GE20").unwrap();
+    assert_eq!(
+        cell,
+        ambit_cases::conditions::Cell::Score(ambit_cases::Bounds {
+            low: 1.0,
+            high: 1.0
+        })
+    );
+    assert_eq!(origin.field, "structures.municipalities");
+    let (cell, _) = ambit_cases::conditions::value(&a, "NMUN_GE52").unwrap();
+    assert_eq!(
+        cell,
+        ambit_cases::conditions::Cell::Score(ambit_cases::Bounds {
+            low: 0.0,
+            high: 0.0
+        })
+    );
+    assert!(ambit_cases::conditions::value(&a, "TIES_GE2").is_none());
+}
+
+#[test]
 fn on_case_a_leadership_holds_as_a_directional_expectation() {
     let model = Model::builtin("study-2018").unwrap().unwrap();
     let a = Case::read(&study_dir().join("a.toml"), Profile::Case).unwrap();

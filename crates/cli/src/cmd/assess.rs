@@ -101,9 +101,7 @@ fn load_model(args: &Args) -> anyhow::Result<Model> {
             Model::builtin_names().join(", ")
         );
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
-    Ok(Model::from_toml(&text, &path.display().to_string())?)
+    Ok(Model::read(&path)?)
 }
 
 /// Runs the QCA on the user's cases; the dropped cases are named on stderr.
