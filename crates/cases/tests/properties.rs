@@ -110,3 +110,51 @@ proptest! {
         }
     }
 }
+
+/// A value of a partnership field: known score or unknown.
+fn field_value() -> impl Strategy<Value = Option<f64>> {
+    prop_oneof![
+        Just(None),
+        Just(Some(0.0)),
+        Just(Some(1.0)),
+        Just(Some(0.3)),
+        Just(Some(0.7)),
+        Just(Some(0.5)),
+    ]
+}
+
+fn partnership(values: &[Option<f64>]) -> ambit_cases::Case {
+    let v = |i: usize| values[i].map_or("\"unknown\"".to_string(), |x| x.to_string());
+    let text = format!(
+        "id = \"P\"\nname = \"p\"\n[structures]\nties = {}\ntrust = {}\n[actors.roles]\nsponsor = {}\nchampion = {}\ncatalyst = {}\n",
+        v(0), v(1), v(2), v(3), v(4)
+    );
+    ambit_cases::Case::from_toml(&text, "p.toml", ambit_cases::Profile::Partnership).unwrap()
+}
+
+proptest! {
+    #[test]
+    fn a_determined_prediction_survives_learning_the_unknowns(
+        values in prop::collection::vec(field_value(), 5),
+        completion in prop::collection::vec(prop_oneof![Just(0.0), Just(1.0), Just(0.3), Just(0.7)], 5),
+    ) {
+        use ambit_cases::{assess, Model, Prediction};
+        static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+        let model = MODEL.get_or_init(|| Model::builtin("study-2018").unwrap().unwrap());
+        let partial = assess(model, &partnership(&values)).unwrap();
+        let m = partial.membership;
+        prop_assert!(0.0 <= m.low && m.low <= m.high && m.high <= 1.0);
+        match partial.predicted {
+            Prediction::Success => prop_assert!(m.low > 0.5),
+            Prediction::Failure => prop_assert!(partial.failure_membership.low > 0.5),
+            _ => {}
+        }
+        let filled: Vec<Option<f64>> = values.iter().zip(&completion).map(|(v, c)| Some(v.unwrap_or(*c))).collect();
+        let full = assess(model, &partnership(&filled)).unwrap();
+        prop_assert!(full.unknown_conditions.is_empty());
+        prop_assert!(m.low <= full.membership.low + 1e-12 && full.membership.high <= m.high + 1e-12);
+        if partial.predicted != Prediction::Undetermined {
+            prop_assert_eq!(full.predicted, partial.predicted);
+        }
+    }
+}
