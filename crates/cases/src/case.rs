@@ -262,6 +262,8 @@ struct Builder<'a> {
     locator: Locator<'a>,
     default_source: Option<String>,
     errors: Vec<CaseError>,
+    /// Tables missing as a whole: reported once, not field by field.
+    missing_tables: Vec<&'static str>,
 }
 
 impl Builder<'_> {
@@ -280,7 +282,8 @@ impl Builder<'_> {
                 field
             }
             None => {
-                if self.profile == Profile::Case {
+                let table_missing = self.missing_tables.iter().any(|t| path.first() == Some(t));
+                if self.profile == Profile::Case && !table_missing {
                     self.errors.push(CaseError::invalid(
                         self.file,
                         line,
@@ -306,7 +309,30 @@ impl Case {
             locator: Locator::new(text),
             default_source: raw.source.clone(),
             errors: Vec::new(),
+            missing_tables: Vec::new(),
         };
+        if profile == Profile::Case {
+            let tables = [
+                ("structures", raw.structures.is_none()),
+                ("processes", raw.processes.is_none()),
+                ("actors", raw.actors.is_none()),
+                ("barriers", raw.barriers.is_none()),
+            ];
+            for (name, missing) in tables {
+                if missing {
+                    b.missing_tables.push(name);
+                    b.errors.push(CaseError::invalid(
+                        file,
+                        None,
+                        name,
+                        None,
+                        format!(
+                            "missing table [{name}]: a case codes every field of the framework"
+                        ),
+                    ));
+                }
+            }
+        }
         if raw.id.trim().is_empty() {
             let line = b.locator.line(&["id"]);
             b.errors.push(CaseError::invalid(

@@ -180,6 +180,14 @@ fn missing_fields_are_all_reported_for_a_case() {
     );
     assert!(all[0].message.contains("unknown is not absent"));
 
+    // a whole table missing is one error, not one per field
+    let start = GOOD.find("[barriers]").unwrap();
+    let end = GOOD.find("[[paradoxes]]").unwrap();
+    let text = format!("{}{}", &GOOD[..start], &GOOD[end..]);
+    let e = parse(&text).unwrap_err();
+    assert_eq!(invalid(&e).len(), 1, "{e}");
+    assert!(e.to_string().contains("missing table [barriers]"), "{e}");
+
     let text = GOOD.replace("id = \"X\"\n", "");
     let e = parse(&text).unwrap_err();
     assert!(e.to_string().contains("missing field `id`"), "{e}");
