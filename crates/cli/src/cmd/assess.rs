@@ -1,6 +1,7 @@
 //! `ambit assess`: apply a model to a candidate partnership (`ambit_cases::assess`).
 
-use super::cases::{emit, markdown, table, Format};
+use super::cases::{csv_table, markdown, table};
+use crate::common::{emit, Format};
 use ambit_cases::assess::{Assessment, Holds, PathResult};
 use ambit_cases::collection::Collection;
 use ambit_cases::derive::{model_from_cases, SolutionKind};
@@ -42,9 +43,12 @@ pub struct Args {
     /// With `--expr`: the failure expression, e.g. `~TIES*~LEAD` (default: 1 - success).
     #[arg(long, requires = "expr")]
     failure_expr: Option<String>,
-    /// Output format.
+    /// Output format (`csv`: the paths only).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Output file (written whole or not at all); standard output when absent.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy)]
@@ -71,11 +75,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let model = load_model(&args)?;
     let partnership = Case::read(&args.partnership, Profile::Partnership)?;
     let a = assess(&model, &partnership)?;
-    emit(&match args.format {
+    let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&a)? + "\n",
         Format::Table => render(&a, false),
         Format::Markdown => render(&a, true),
-    })
+        Format::Csv => paths_csv(&a),
+    };
+    emit(&text, args.output.as_deref())
 }
 
 fn load_model(args: &Args) -> anyhow::Result<Model> {
@@ -136,6 +142,41 @@ fn derive(args: &Args) -> anyhow::Result<Model> {
         eprintln!("notice: {}", d.matrix.dropped_notice());
     }
     Ok(d.model)
+}
+
+/// The success and failure paths as CSV.
+fn paths_csv(a: &Assessment) -> String {
+    let rows: Vec<Vec<String>> = a
+        .paths
+        .iter()
+        .map(|p| ("success", p))
+        .chain(a.failure_paths.iter().map(|p| ("failure", p)))
+        .map(|(of, p)| {
+            vec![
+                of.to_string(),
+                p.term.clone(),
+                p.membership.low.to_string(),
+                p.membership.high.to_string(),
+                holds(p.holds).to_string(),
+                p.missing.join(" "),
+                p.unknown.join(" "),
+                p.support.label().to_string(),
+            ]
+        })
+        .collect();
+    csv_table(
+        &[
+            "outcome",
+            "path",
+            "membership_low",
+            "membership_high",
+            "holds",
+            "missing",
+            "unknown",
+            "support",
+        ],
+        &rows,
+    )
 }
 
 fn holds(h: Holds) -> &'static str {

@@ -1,11 +1,10 @@
 //! `ambit cases`: validate, list and tabulate coded cooperation cases (`ambit_cases`).
 
+use crate::common::{emit, Format};
 use ambit_cases::collection::Collection;
 use ambit_cases::conditions::{Cell, CONDITIONS};
 use ambit_cases::matrix::format_score;
 use ambit_cases::{Coded, ConditionSpec, Matrix, MatrixSpec, Scale, UnknownPolicy};
-use anyhow::Context;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Flags of `ambit cases`.
@@ -31,6 +30,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Output file (written whole or not at all); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Write a QCA data matrix (CSV): one row per case, chosen conditions, outcome last.
     Matrix {
@@ -58,17 +60,6 @@ enum Command {
     Conditions,
 }
 
-/// Output format of `list` and `assess`.
-#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Aligned text table.
-    Table,
-    /// JSON.
-    Json,
-    /// Markdown table.
-    Markdown,
-}
-
 #[derive(clap::ValueEnum, Clone, Copy)]
 enum ScaleArg {
     Crisp,
@@ -85,7 +76,11 @@ enum UnknownArg {
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args.command {
         Command::Validate { paths } => validate(&paths),
-        Command::List { paths, format } => list(&paths, format),
+        Command::List {
+            paths,
+            format,
+            output,
+        } => list(&paths, format, output.as_deref()),
         Command::Matrix {
             paths,
             conditions,
@@ -113,7 +108,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .iter()
                 .map(|d| vec![d.name.into(), d.field.into(), d.about.into()])
                 .collect();
-            emit(&table(&["name", "field", "meaning"], &rows))
+            emit(&table(&["name", "field", "meaning"], &rows), None)
         }
     }
 }
@@ -146,10 +141,10 @@ fn validate(paths: &[PathBuf]) -> anyhow::Result<()> {
         table.rows.len(),
         coll.files.len()
     ));
-    emit(&out)
+    emit(&out, None)
 }
 
-fn list(paths: &[PathBuf], format: Format) -> anyhow::Result<()> {
+fn list(paths: &[PathBuf], format: Format, output: Option<&Path>) -> anyhow::Result<()> {
     let coll = Collection::load(paths)?;
     let table = coll.table()?;
     let outcome = |row: &ambit_cases::matrix::CaseRow| match row.cells.get("SUCCESS") {
@@ -180,9 +175,9 @@ fn list(paths: &[PathBuf], format: Format) -> anyhow::Result<()> {
                     })
                 })
                 .collect();
-            emit(&(serde_json::to_string_pretty(&items)? + "\n"))?;
+            emit(&(serde_json::to_string_pretty(&items)? + "\n"), output)?;
         }
-        Format::Table | Format::Markdown => {
+        Format::Table | Format::Markdown | Format::Csv => {
             let rows: Vec<Vec<String>> = table
                 .rows
                 .iter()
@@ -210,11 +205,12 @@ fn list(paths: &[PathBuf], format: Format) -> anyhow::Result<()> {
                 "paradoxes",
                 "file",
             ];
-            if format == Format::Markdown {
-                emit(&markdown(&header, &rows))?;
-            } else {
-                emit(&self::table(&header, &rows))?;
-            }
+            let text = match format {
+                Format::Markdown => markdown(&header, &rows),
+                Format::Csv => csv_table(&header, &rows),
+                _ => self::table(&header, &rows),
+            };
+            emit(&text, output)?;
         }
     }
     Ok(())
@@ -251,47 +247,18 @@ fn matrix(paths: &[PathBuf], spec: &MatrixSpec, output: Option<&Path>) -> anyhow
     if !m.dropped.is_empty() {
         eprintln!("notice: {}", m.dropped_notice());
     }
-    let csv = m.to_csv();
-    match output {
-        Some(path) => write_atomic(path, csv.as_bytes())?,
-        None => emit(&csv)?,
-    }
-    Ok(())
+    emit(&m.to_csv(), output)
 }
 
-/// Prints to standard output; a closed pipe (`| head`) ends the output quietly.
-pub fn emit(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(()),
+/// A CSV table (fields quoted when needed).
+pub fn csv_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut text = String::new();
+    let ok = w.write_record(header).is_ok() && rows.iter().all(|r| w.write_record(r).is_ok());
+    if let (true, Ok(bytes)) = (ok, w.into_inner()) {
+        text = String::from_utf8_lossy(&bytes).into_owned();
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it: never a half-written file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file name", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::anyhow!("{}: cannot write: {e}", path.display())
-    })
+    text
 }
 
 /// An aligned text table.
