@@ -299,7 +299,21 @@ pub fn assess(model: &Model, partnership: &Case) -> Result<Assessment, CaseError
         .map(|p| path_result(p, &lookup))
         .collect();
 
-    let references = compare(model, &used, &values);
+    // The configuration is compared on every analysed condition, not only those the
+    // minimised expressions kept: dropping the others may rest on simplifying assumptions.
+    let mut compared = used.clone();
+    compared.extend(model.analysed_conditions.iter().cloned());
+    let mut compared_values = values.clone();
+    for name in &compared {
+        if !compared_values.contains_key(name) {
+            let b = match conditions::value(partnership, name) {
+                Some((Cell::Score(b), _)) => b,
+                _ => Bounds::UNKNOWN,
+            };
+            compared_values.insert(name.clone(), b);
+        }
+    }
+    let references = compare(model, &compared, &compared_values);
     let same: Vec<&ReferenceMatch> = references
         .iter()
         .filter(|r| r.differs_on.is_empty() && r.unknown.is_empty())

@@ -212,6 +212,7 @@ pub fn model_from_cases(
         },
         alternatives,
         reference_cases: ReferenceCase::from_matrix(&matrix),
+        analysed_conditions: conditions.clone(),
         reference_dir: None,
     };
     Ok(Derived {

@@ -200,6 +200,9 @@ pub struct Model {
     /// The observed cases the model was drawn from, when known: a partnership is compared
     /// with them.
     pub reference_cases: Vec<ReferenceCase>,
+    /// The conditions the model was derived from (a QCA's conditions), when they are more
+    /// than those of its expressions: a partnership's configuration is compared on them.
+    pub analysed_conditions: Vec<String>,
     /// The model file's `reference_cases` (a folder of case files, relative to the model
     /// file), loaded by [`Model::read`].
     pub reference_dir: Option<String>,
@@ -277,6 +280,7 @@ impl Model {
             provenance: raw.provenance,
             alternatives: Vec::new(),
             reference_cases: Vec::new(),
+            analysed_conditions: Vec::new(),
             reference_dir: raw.reference_cases,
         })
     }
@@ -322,6 +326,7 @@ impl Model {
             provenance: Provenance::default(),
             alternatives: Vec::new(),
             reference_cases: Vec::new(),
+            analysed_conditions: Vec::new(),
             reference_dir: None,
         })
     }

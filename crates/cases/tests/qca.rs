@@ -193,3 +193,33 @@ fn unknowns_reach_qca_only_through_the_chosen_policy() {
     let note = d.model.provenance.note.unwrap();
     assert!(note.contains("dropped 1 of 4"), "{note}");
 }
+
+#[test]
+fn a_remainder_configuration_is_not_the_same_as_an_observed_one() {
+    // D is dropped (HOMO unknown); the candidate TIES=0, LEAD=1, HOMO=1 matches C on TIES but
+    // no observed case on all three conditions: the failure path ~TIES covers it only by a
+    // simplifying assumption.
+    let mut s = spec(&["TIES", "LEAD", "HOMO"]);
+    s.unknowns = UnknownPolicy::DropCases;
+    let d = model_from_cases(&table(), &s, SolutionKind::Parsimonious, &[], "x").unwrap();
+    assert_eq!(d.model.failure.as_ref().unwrap().to_string(), "~TIES");
+    let text = "id = \"P\"\nname = \"p\"\n[structures]\nties = false\n[actors]\npolitical_homophily = true\n[actors.roles]\nsponsor = true\n";
+    let p =
+        ambit_cases::Case::from_toml(text, "p.toml", ambit_cases::Profile::Partnership).unwrap();
+    let a = assess(&d.model, &p).unwrap();
+    assert_eq!(a.predicted, Prediction::Failure);
+    assert!(a.data_only.same_configuration.is_empty());
+    let nearest: Vec<(&str, Vec<String>)> = a
+        .reference_cases
+        .iter()
+        .map(|r| (r.case.as_str(), r.differs_on.clone()))
+        .collect();
+    // A (success) differs on TIES, C (failure) on LEAD: the candidate sits between them
+    assert_eq!(nearest[0], ("A", vec!["TIES".to_string()]));
+    assert_eq!(nearest[1], ("C", vec!["LEAD".to_string()]));
+    assert!(a.rests_on_assumptions);
+    assert!(a
+        .assumptions
+        .iter()
+        .any(|x| x.kind == "simplifying_assumption" && x.subject == "~TIES"));
+}
