@@ -52,6 +52,11 @@ fn extension(p: &Path) -> String {
 impl Collection {
     /// Reads every case file of `paths`, reporting all errors of all files together.
     pub fn load(paths: &[PathBuf]) -> Result<Collection, CaseError> {
+        Collection::load_as(paths, Profile::Case)
+    }
+
+    /// Reads every file of `paths` as cases or as candidate partnerships.
+    pub fn load_as(paths: &[PathBuf], profile: Profile) -> Result<Collection, CaseError> {
         let files = case_files(paths)?;
         let mut coll = Collection::default();
         let mut errors = Vec::new();
@@ -66,7 +71,7 @@ impl Collection {
             };
             let read = match extension(f).as_str() {
                 "csv" => CaseTable::from_csv(&text, &name).map(|t| coll.tables.push(t)),
-                "toml" => Case::from_toml(&text, &name, Profile::Case).map(|c| coll.cases.push(c)),
+                "toml" => Case::from_toml(&text, &name, profile).map(|c| coll.cases.push(c)),
                 _ => Err(CaseError::invalid(
                     &name,
                     None,

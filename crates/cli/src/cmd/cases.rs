@@ -4,7 +4,7 @@ use crate::common::{emit, Format};
 use ambit_cases::collection::Collection;
 use ambit_cases::conditions::{Cell, CONDITIONS};
 use ambit_cases::matrix::format_score;
-use ambit_cases::{Coded, ConditionSpec, Matrix, MatrixSpec, Scale, UnknownPolicy};
+use ambit_cases::{Coded, ConditionSpec, Matrix, MatrixSpec, Profile, Scale, UnknownPolicy};
 use std::path::{Path, PathBuf};
 
 /// Flags of `ambit cases`.
@@ -21,6 +21,9 @@ enum Command {
         /// Case files, CSV matrices, or directories holding them.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Check candidate partnerships instead (fields may be left out, no performance).
+        #[arg(long)]
+        partnership: bool,
     },
     /// List the cases with their outcome and unknowns.
     List {
@@ -75,7 +78,14 @@ enum UnknownArg {
 /// Runs `ambit cases`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args.command {
-        Command::Validate { paths } => validate(&paths),
+        Command::Validate { paths, partnership } => validate(
+            &paths,
+            if partnership {
+                Profile::Partnership
+            } else {
+                Profile::Case
+            },
+        ),
         Command::List {
             paths,
             format,
@@ -113,8 +123,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-fn validate(paths: &[PathBuf]) -> anyhow::Result<()> {
-    let coll = Collection::load(paths)?;
+fn validate(paths: &[PathBuf], profile: Profile) -> anyhow::Result<()> {
+    let coll = Collection::load_as(paths, profile)?;
     let table = coll.table()?;
     let mut out = String::new();
     for row in &table.rows {
