@@ -3,7 +3,7 @@
 use crate::case::{Case, Profile};
 use crate::conditions::{Cell, Origin};
 use crate::error::CaseError;
-use crate::matrix::{CaseRow, CaseTable};
+use crate::matrix::CaseTable;
 use crate::membership::{Bounds, Coded};
 use std::path::{Path, PathBuf};
 
@@ -157,7 +157,7 @@ impl Collection {
                         row.cells.insert(c.clone(), (cell, origin));
                     }
                 }
-                merged.rows.push(CaseRow { ..row });
+                merged.rows.push(row);
             }
         }
         match errors.len() {
