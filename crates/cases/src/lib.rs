@@ -38,7 +38,6 @@ pub mod derive;
 pub mod error;
 pub mod expr;
 pub mod field;
-pub mod fit;
 pub mod matrix;
 pub mod membership;
 pub mod model;

@@ -2,7 +2,6 @@
 
 use ambit_cases::collection::Collection;
 use ambit_cases::field::Basis;
-use ambit_cases::fit::fit;
 use ambit_cases::matrix::{ConditionSpec, Matrix, MatrixSpec, Scale, UnknownPolicy};
 use ambit_cases::{assess, Case, Coded, Expr, Model, Prediction, Profile};
 use std::path::{Path, PathBuf};
@@ -264,54 +263,47 @@ fn analysis<'a>(exp: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
 
 #[test]
 fn the_papers_claim_fits_as_r_qca_says() {
+    use ambit_qca::{pof, Expression, PofRow, Relation};
     let exp = expected();
     let table = load().table().unwrap();
-    let success = Expr::parse("SUCCESS").unwrap();
-    let f = fit(&table, &Expr::parse("TIES + LEAD").unwrap(), &success).unwrap();
-    assert!(f.dropped.is_empty());
-    let suff = &analysis(&exp, "paper_claim_sufficiency")["result"];
-    let nec = &analysis(&exp, "paper_claim_necessity")["result"];
-    let num = |v: &serde_json::Value| v.as_f64().unwrap();
-    let close = |a: Option<f64>, b: f64, what: &str| {
-        let a = a.unwrap_or(f64::NAN);
+    let m = Matrix::build(&table, &spec(&["TIES", "LEAD"], UnknownPolicy::Refuse)).unwrap();
+    let data = m.to_data_matrix("lombardy-2018").unwrap();
+    let close = |a: f64, b: &serde_json::Value, what: &str| {
+        let b = b.as_f64().unwrap();
         assert!((a - b).abs() < 1e-9, "{what}: ours {a}, R {b}");
     };
-    for r in suff["rows"].as_array().unwrap() {
-        let term = r["expression"].as_str().unwrap();
-        let ours = if term == "expression" {
-            &f.expression
-        } else {
-            f.terms.iter().find(|t| t.term == term).unwrap()
+    let claim = Expression::parse("TIES + LEAD").unwrap();
+    let suff = pof(&data, &claim, "SUCCESS", Relation::Sufficiency).unwrap();
+    let want = analysis(&exp, "paper_claim_sufficiency")["result"]["rows"].clone();
+    assert_eq!(suff.len(), want.as_array().unwrap().len());
+    for (row, r) in suff.iter().zip(want.as_array().unwrap()) {
+        let PofRow::Sufficiency {
+            expression,
+            fit,
+            cov_u,
+        } = row
+        else {
+            panic!("a sufficiency row")
         };
-        close(ours.incl_s, num(&r["inclS"]), &format!("{term} inclS"));
-        close(ours.pri, num(&r["PRI"]), &format!("{term} PRI"));
-        close(ours.cov_s, num(&r["covS"]), &format!("{term} covS"));
-        if let Some(u) = r.get("covU").and_then(|u| u.as_f64()) {
-            close(ours.cov_u, u, &format!("{term} covU"));
+        assert_eq!(expression, r["expression"].as_str().unwrap());
+        close(fit.incl_s, &r["inclS"], "inclS");
+        close(fit.pri, &r["PRI"], "PRI");
+        close(fit.cov_s, &r["covS"], "covS");
+        if let Some(u) = cov_u {
+            close(*u, &r["covU"], "covU");
         }
     }
-    for r in nec["rows"].as_array().unwrap() {
-        let term = r["expression"].as_str().unwrap();
-        let ours = if term == "expression" {
-            &f.expression
-        } else {
-            f.terms.iter().find(|t| t.term == term).unwrap()
+    let nec = pof(&data, &claim, "SUCCESS", Relation::Necessity).unwrap();
+    let want = analysis(&exp, "paper_claim_necessity")["result"]["rows"].clone();
+    for (row, r) in nec.iter().zip(want.as_array().unwrap()) {
+        let PofRow::Necessity { expression, fit } = row else {
+            panic!("a necessity row")
         };
-        close(ours.incl_n, num(&r["inclN"]), &format!("{term} inclN"));
-        close(ours.ron, num(&r["RoN"]), &format!("{term} RoN"));
-        close(ours.cov_n, num(&r["covN"]), &format!("{term} covN"));
+        assert_eq!(expression, r["expression"].as_str().unwrap());
+        close(fit.incl_n, &r["inclN"], "inclN");
+        close(fit.ro_n, &r["RoN"], "RoN");
+        close(fit.cov_n, &r["covN"], "covN");
     }
-    // without both -> failure
-    let fail = &analysis(&exp, "paper_claim_failure")["result"]["rows"][0];
-    let f = fit(
-        &table,
-        &Expr::parse("~TIES*~LEAD").unwrap(),
-        &Expr::parse("~SUCCESS").unwrap(),
-    )
-    .unwrap();
-    close(f.expression.incl_s, num(&fail["inclS"]), "failure inclS");
-    close(f.expression.pri, num(&fail["PRI"]), "failure PRI");
-    close(f.expression.cov_s, num(&fail["covS"]), "failure covS");
 }
 
 #[test]
