@@ -3,7 +3,7 @@
 use ambit_cases::collection::Collection;
 use ambit_cases::field::Basis;
 use ambit_cases::matrix::{ConditionSpec, Matrix, MatrixSpec, Scale, UnknownPolicy};
-use ambit_cases::{assess, Case, Coded, Expr, Model, Prediction, Profile};
+use ambit_cases::{assess, Case, Coded, Model, Prediction, Profile};
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
