@@ -77,7 +77,7 @@ pub enum Format {
 /// Writes `text` to `path` whole (temporary file and rename), or to stdout when `path` is None.
 pub fn emit(text: &str, path: Option<&Path>) -> Result<()> {
     match path {
-        Some(p) => ambit_report::write::write_atomic(p, text.as_bytes())
+        Some(p) => ambit_report::write_atomic(p, text.as_bytes())
             .with_context(|| format!("{}: cannot write", p.display())),
         None => {
             let mut out = std::io::stdout().lock();
