@@ -22,8 +22,5 @@ fn example_partnership_json() {
 
 #[test]
 fn case_c_json() {
-    insta::assert_snapshot!(assessment_json(
-        "cases/lombardy-2018/c.toml",
-        Profile::Case
-    ));
+    insta::assert_snapshot!(assessment_json("cases/lombardy-2018/c.toml", Profile::Case));
 }
