@@ -759,7 +759,12 @@ fn bound_shares(w: &[f64], share: f64, bound: Bound) -> Option<Vec<f64>> {
     let mut bounded = vec![false; n];
     for _ in 0..=n {
         let m = bounded.iter().filter(|b| **b).count() as f64;
-        let u: f64 = w.iter().zip(&bounded).filter(|(_, b)| !**b).map(|(x, _)| x).sum();
+        let u: f64 = w
+            .iter()
+            .zip(&bounded)
+            .filter(|(_, b)| !**b)
+            .map(|(x, _)| x)
+            .sum();
         if m * share >= 1.0 - 1e-12 || u <= 0.0 {
             // Every member sits at the bound: equal weights.
             return Some(vec![1.0; n]);
