@@ -19,7 +19,10 @@ fn populations(filter: Option<&[String]>) -> Vec<u64> {
     let mut out: Vec<u64> = rdr
         .records()
         .map(|r| r.expect("row"))
-        .filter(|r| filter.map_or(true, |f| f.iter().any(|c| c == &r[code])))
+        .filter(|r| match filter {
+            None => true,
+            Some(f) => f.iter().any(|c| c == &r[code]),
+        })
         .map(|r| r[pop].parse().expect("population"))
         .collect();
     out.sort_unstable_by(|a, b| b.cmp(a));
