@@ -62,8 +62,9 @@ pub struct Args {
     /// Members shown in comparison tables (largest first); 0 = all.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
-    /// Largest DP size before weights are rounded (see the crate docs).
-    #[arg(long, default_value_t = PowerOptions::default().max_cells)]
+    /// Largest DP size before weights are rounded (see the crate docs); the default keeps a
+    /// district of ~60 comuni and ~250,000 inhabitants exact, at about 1 s a rule.
+    #[arg(long, default_value_t = 4_000_000_000)]
     pub max_cells: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
