@@ -114,8 +114,8 @@ def summarize(big: tuple[str, float] | None):
              "fewer seeds on the large instances because one spopt run takes 10-20 minutes; the "
              "machine (2 cores) was shared with other work, so times are indicative.", "",
              "| dataset | n | threshold | tool | runs | feasible | p median (min-max) | obj_l1 median "
-             "| wall s median | peak RSS MB |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| wall s median | CPU s median | peak RSS MB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     instances = list(INSTANCES) + ([big] if big else [])
     goals = []
     for ds, thr in instances:
@@ -126,11 +126,11 @@ def summarize(big: tuple[str, float] | None):
             bad = [r for r in rs if "p" not in r]
             rows[tool] = ok
             if not rs:
-                lines.append(f"| {ds} | | {thr:g} | {names[tool]} | 0 | | not run | | | |")
+                lines.append(f"| {ds} | | {thr:g} | {names[tool]} | 0 | | not run | | | | |")
                 continue
             if not ok:
                 why = "timeout" if any("timeout_s" in r for r in bad) else "error"
-                lines.append(f"| {ds} | | {thr:g} | {names[tool]} | {len(rs)} | | {why} | | | |")
+                lines.append(f"| {ds} | | {thr:g} | {names[tool]} | {len(rs)} | | {why} | | | | |")
                 continue
             ps = [r["p"] for r in ok]
             n = ok[0].get("n", "")
@@ -140,7 +140,8 @@ def summarize(big: tuple[str, float] | None):
                 f"| {ds} | {n} | {thr:g} | {names[tool]} | {len(ok)}{note} | "
                 f"{sum(bool(r['feasible']) for r in ok)}/{len(ok)} | {med(ps):g} ({min(ps)}-{max(ps)}) | "
                 f"{fmt(med([r['obj_l1'] for r in ok]), '.1f')} | "
-                f"{fmt(med([r['wall_s'] for r in ok]), '.3g')} | {fmt(rss, '.0f')} |")
+                f"{fmt(med([r['wall_s'] for r in ok]), '.3g')} | "
+                f"{fmt(med([r.get('cpu_s') for r in ok]), '.3g')} | {fmt(rss, '.0f')} |")
         a = rows["ambit"]
         if a:
             pa = med([r["p"] for r in a])
@@ -183,6 +184,8 @@ def main():
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--big", action="store_true", help="also the generated 100k-unit lattice")
     ap.add_argument("--only", nargs="*", help="dataset names")
+    ap.add_argument("--geoda-side-by-side", action="store_true",
+                    help="re-run GeoDa (up to 3,000 units) right after ambit on each instance")
     a = ap.parse_args()
     big = None
     if a.big or (RUNS / "ambit.jsonl").exists() and any(
@@ -199,15 +202,30 @@ def main():
                 if (DATA / r["dataset"], r["threshold"]) not in todo
                 and (OUT / "data" / r["dataset"], r["threshold"]) not in todo]
         new = []
+        side = [(d, t) for d, t in todo if a.geoda_side_by_side and
+                sum(1 for _ in open(d / "units.csv")) - 1 <= 3000]
+        if side:
+            # GeoDa is re-run right after ambit on the same instance, so that both wall times
+            # are taken under the same load of the (shared) machine
+            names = {d.name for d, _ in side}
+            old = [r for r in load(RUNS / "geoda.jsonl") if r.get("dataset") not in names]
+            with open(RUNS / "geoda.jsonl", "w") as fh:
+                for r in old:
+                    fh.write(json.dumps(r) + "\n")
         for data, thr in todo:
             for seed in a.seeds:
-                extra = ["--starts", "4", "--effort", "10"] if "lattice" in data.name and \
+                extra = ["--starts", "2", "--effort", "10"] if "lattice" in data.name and \
                     int(data.name[len("lattice"):]) >= 100_000 else []
                 r = run_ambit(data, thr, seed, extra)
                 print(json.dumps({k: r.get(k) for k in
                                   ("dataset", "seed", "p", "feasible", "obj_l1", "wall_s",
                                    "process_max_rss_mb", "error")}), flush=True)
                 new.append(r)
+            if (data, thr) in side:
+                subprocess.run([PY, str(PEER), "bench", f"{data.name}:{thr:g}", "--root",
+                                str(data.parent), "--solver", "geoda", "--reps",
+                                str(len(a.seeds)), "--out", str(RUNS / "geoda.jsonl")],
+                               check=True, capture_output=True)
         with open(RUNS / "ambit.jsonl", "w") as fh:
             for r in keep + new:
                 fh.write(json.dumps(r) + "\n")
