@@ -60,6 +60,12 @@ impl Region {
         };
         let file = PolicyFile::load(&policy_path)?;
         let policy = CompiledPolicy::compile(file, &dataset.territory)?;
+        Self::new(dataset, policy)
+    }
+
+    /// Wraps a loaded data folder and its compiled policy (as the CLI loads them), reading the
+    /// boundary layer the manifest names.
+    pub fn new(dataset: Dataset, policy: CompiledPolicy) -> Result<Self, RegionError> {
         let (features, boundaries_json) = load_boundaries(&dataset)?;
         let polygon_of = dataset
             .territory

@@ -31,6 +31,21 @@ pub struct Manifest {
     /// Named district maps; the first is the default.
     #[serde(default)]
     pub district_maps: Vec<DistrictMapEntry>,
+    /// Code successions from older lists, used to re-key district maps of an older vintage.
+    #[serde(default)]
+    pub code_changes: Vec<CodeChangesEntry>,
+}
+
+/// A table of code successions (`from` column -> `to` column).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeChangesEntry {
+    /// The file.
+    pub file: PathBuf,
+    /// Column of the older code.
+    pub from: String,
+    /// Column of the newer code.
+    pub to: String,
 }
 
 /// Where the municipalities are.
@@ -110,6 +125,8 @@ pub struct Dataset {
     pub polygon_key: CodeChanges,
     /// Contiguity between municipalities (border, same polygon, bridges).
     pub graph: ContiguityGraph,
+    /// Successions from older code lists to the territory's codes (for district maps).
+    pub older_codes: CodeChanges,
 }
 
 impl Dataset {
@@ -145,12 +162,17 @@ impl Dataset {
                 add_bridges(&mut graph, &territory, &polygon_key, &dir.join(b))?;
             }
         }
+        let mut older_codes = CodeChanges::default();
+        for c in &manifest.code_changes {
+            older_codes.extend(CodeChanges::load_csv(&dir.join(&c.file), &c.from, &c.to)?);
+        }
         Ok(Self {
             dir: dir.to_path_buf(),
             manifest,
             territory,
             polygon_key,
             graph,
+            older_codes,
         })
     }
 
@@ -166,13 +188,35 @@ impl Dataset {
             Some(e) => (self.dir.join(&e.file), e.columns.clone()),
             None => (PathBuf::from(name_or_path), DistrictColumns::default()),
         };
-        DistrictMap::load_csv(&path, &columns, &self.territory, Some(&self.polygon_key))
+        DistrictMap::load_csv(&path, &columns, &self.territory, Some(&self.older_codes))
     }
 
     /// The policy file named by the manifest, resolved against the data folder.
     pub fn default_policy(&self) -> Option<PathBuf> {
-        self.manifest.policy.as_ref().map(|p| self.dir.join(p))
+        self.manifest
+            .policy
+            .as_ref()
+            .map(|p| lexically_normal(&self.dir.join(p)))
     }
+}
+
+/// `a/b/../c` as `a/c`, without touching the file system (for readable paths in reports).
+pub fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
 }
 
 fn add_bridges(

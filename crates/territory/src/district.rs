@@ -84,6 +84,7 @@ impl DistrictMap {
                     continue;
                 }
             };
+            let original = code.clone();
             let code = if territory.get(&code).is_some() {
                 code
             } else if let Some(new) = changes.and_then(|c| c.successor_in(&code, territory)) {
@@ -114,6 +115,10 @@ impl DistrictMap {
             }
             if let Some(prev) = line_of.get(&code) {
                 let other = &district_of[&code];
+                // Predecessors of a merged municipality listed in the same district are one.
+                if original != code && *other == district {
+                    continue;
+                }
                 problems.push(table.field_error(
                     rec,
                     c_code,

@@ -86,6 +86,13 @@ impl CodeChanges {
         None
     }
 
+    /// Adds the successions of another table (those already known are kept).
+    pub fn extend(&mut self, other: CodeChanges) {
+        for (k, v) in other.next {
+            self.next.entry(k).or_insert(v);
+        }
+    }
+
     /// Number of codes that changed.
     pub fn len(&self) -> usize {
         self.next.len()

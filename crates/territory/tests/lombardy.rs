@@ -57,3 +57,22 @@ fn district_maps_load_and_seriate_has_its_eleven_comuni() {
     assert_eq!(districts["Seriate"].len(), 11);
     assert_eq!(seriate, 77_716);
 }
+
+#[test]
+fn district_maps_in_2017_codes_are_rekeyed_to_2018() {
+    let d = lombardy();
+    let dir = std::env::temp_dir().join(format!("ambit-rekey-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("old.csv");
+    // Casasco d'Intelvi and San Fedele Intelvi (2017 codes) merged into Centro Valle Intelvi
+    // (013254) on 1 Jan 2018; Agra (012001) kept its code.
+    std::fs::write(&f, "code,district\n013050,X\n013205,X\n012001,Y\n").unwrap();
+    let m = d.district_map(f.to_str().unwrap()).unwrap();
+    let cvi = MunicipalityCode::parse("013254").unwrap();
+    assert_eq!(m.district_of(&cvi), Some("X"));
+    assert!(m
+        .notices
+        .iter()
+        .any(|n| n.message.starts_with("2 codes of another vintage")));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,5 +1,6 @@
 //! `ambit serve`: the planning studio (HTTP JSON API and web page) on this machine.
 
+use crate::common::DataArgs;
 use anyhow::{Context, Result};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,12 +8,8 @@ use std::path::PathBuf;
 /// Flags of `ambit serve`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Data folder with a dataset.toml (default: the bundled Lombardy data).
-    #[arg(long, value_name = "DIR")]
-    data: Option<PathBuf>,
-    /// Policy file (default: the one the data folder names).
-    #[arg(long, value_name = "FILE")]
-    policy: Option<PathBuf>,
+    #[command(flatten)]
+    data: DataArgs,
     /// SQLite file holding scenarios, plans, case files and analyses (created if missing).
     #[arg(long, value_name = "FILE", default_value = "ambit-studio.db")]
     db: PathBuf,
@@ -21,21 +18,12 @@ pub struct Args {
     addr: SocketAddr,
 }
 
-/// The bundled Lombardy data folder: `data/lombardy` under the working directory, else the
-/// one of the source tree the binary was built from.
-fn default_data_dir() -> PathBuf {
-    let local = PathBuf::from("data/lombardy");
-    if local.join("dataset.toml").exists() {
-        return local;
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/lombardy")
-}
-
 /// Runs `ambit serve`.
 pub fn run(args: Args) -> Result<()> {
-    let dir = args.data.clone().unwrap_or_else(default_data_dir);
-    let region = ambit_server::Region::load(&dir, args.policy.as_deref())
-        .with_context(|| format!("loading the data folder {}", dir.display()))?;
+    let dir = args.data.dir();
+    let loaded = args.data.load()?;
+    let region = ambit_server::Region::new(loaded.dataset, loaded.policy)
+        .with_context(|| format!("loading the boundaries of {}", dir.display()))?;
     let store = ambit_store::Store::open(&args.db)?;
     let n = region.dataset.territory.len();
     let studio = ambit_server::Studio::new(region, store);
