@@ -70,6 +70,7 @@ impl DataMatrix {
         let source = source.into();
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
+            .flexible(true)
             .from_reader(reader);
         let headers = rdr
             .headers()

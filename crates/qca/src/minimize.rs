@@ -299,13 +299,30 @@ impl Chart {
     fn new(mut primes: Vec<Implicant>, on: &[Vec<u8>], row_dom: bool) -> Self {
         primes.sort_by(r_order);
         let ncols = on.len();
+        // Rows of each (condition, value), so that coverage is an AND of bitsets.
+        let nconds = on.first().map_or(0, Vec::len);
+        let mut by_value: Vec<Vec<BitSet>> = vec![Vec::new(); nconds];
+        for (j, slot) in by_value.iter_mut().enumerate() {
+            let levels = on.iter().map(|r| r[j]).max().unwrap_or(0) as usize + 1;
+            *slot = vec![BitSet::new(ncols); levels];
+            for (c, row) in on.iter().enumerate() {
+                slot[row[j] as usize].insert(c);
+            }
+        }
+        let mut all = BitSet::new(ncols);
+        for c in 0..ncols {
+            all.insert(c);
+        }
         let mut pis = Vec::new();
         let mut covers = Vec::new();
         for p in primes {
-            let mut b = BitSet::new(ncols);
-            for (c, row) in on.iter().enumerate() {
-                if p.covers(row) {
-                    b.insert(c);
+            let mut b = all.clone();
+            for (j, &code) in p.codes().iter().enumerate() {
+                if code != 0 {
+                    match by_value[j].get(code as usize - 1) {
+                        Some(set) => b.intersect_with(set),
+                        None => b = BitSet::new(ncols),
+                    }
                 }
             }
             if !b.is_empty() {

@@ -67,7 +67,7 @@ fn minimise_family(family: &mut [u64]) -> Vec<u64> {
             continue;
         }
         last = Some(d);
-        if !kept.iter().any(|&k| k & d == k) {
+        if !kept.iter().any(|&k| k & !d == 0) {
             kept.push(d);
         }
     }

@@ -375,9 +375,8 @@ impl TruthTable {
                 }
             };
             if any_fuzzy {
-                for i in 0..ncases {
-                    let m = row_membership(&x, &fuzzy, &values, i);
-                    visit(m, y[i]);
+                for (i, &yi) in y.iter().enumerate() {
+                    visit(row_membership(&x, &fuzzy, &values, i), yi);
                 }
             } else {
                 // Crisp and multi-value: membership is 1 exactly for the cases of this configuration.

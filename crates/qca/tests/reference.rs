@@ -391,12 +391,12 @@ fn check_solution(c: &mut Checker, label: &str, sol: &Solution, exp: &Value, ord
             )
         });
         c.check(
-            as_sets(&[oi.conservative_model.clone()])
+            as_sets(std::slice::from_ref(&oi.conservative_model))
                 == as_sets(&[strs(&ei["conservative_model"])]),
             || format!("{l}: conservative model"),
         );
         c.check(
-            as_sets(&[oi.parsimonious_model.clone()])
+            as_sets(std::slice::from_ref(&oi.parsimonious_model))
                 == as_sets(&[strs(&ei["parsimonious_model"])]),
             || format!("{l}: parsimonious model"),
         );

@@ -30,6 +30,6 @@ pub mod map;
 
 pub use atomic::{write_atomic, WriteError};
 pub use map::{
-    district_colours, district_fills, Choropleth, Fill, LegendEntry, Rgb, Status, DISTRICT_PALETTE,
-    NO_DATA, NO_DISTRICT,
+    district_colours, district_fills, status_fills, Choropleth, Fill, LegendEntry, Rgb, Status,
+    DISTRICT_PALETTE, NO_DATA, NO_DISTRICT,
 };

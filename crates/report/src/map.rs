@@ -208,6 +208,30 @@ pub fn district_fills(
     (fills, legend)
 }
 
+/// Fills of a compliance map: each municipality takes its district's status (a district absent
+/// from `status_of` counts as no district) with the tooltip "district: status"; those in no
+/// district are grey.
+pub fn status_fills(
+    boundaries: &Boundaries,
+    district_of: &HashMap<MunicipalityCode, String>,
+    status_of: &HashMap<String, Status>,
+) -> HashMap<MunicipalityCode, Fill> {
+    boundaries
+        .features()
+        .iter()
+        .map(|b| {
+            let fill = match district_of.get(&b.code) {
+                Some(d) => {
+                    let status = status_of.get(d).copied().unwrap_or(Status::NoDistrict);
+                    status.fill(format!("{d}: {}", status.label()))
+                }
+                None => Status::NoDistrict.fill(Status::NoDistrict.label()),
+            };
+            (b.code.clone(), fill)
+        })
+        .collect()
+}
+
 /// An SVG choropleth of municipal polygons.
 #[derive(Debug, Clone)]
 pub struct Choropleth<'a> {
@@ -234,6 +258,12 @@ const MARGIN: f64 = 16.0;
 const TITLE_HEIGHT: f64 = 40.0;
 /// Height of one legend line.
 const LEGEND_LINE: f64 = 18.0;
+/// Offset of the first legend line below the word "Legend".
+const LEGEND_TOP: f64 = 24.0;
+/// Fewest lines in a legend column, however flat the map.
+const MIN_LEGEND_ROWS: usize = 12;
+/// Longest label drawn in full in a legend column (13 px sans-serif, 280 px column).
+const LEGEND_CHARS: usize = 34;
 
 impl<'a> Choropleth<'a> {
     /// A map of `boundaries` filled by `fills`, 1,200 units wide, with no legend or borders yet.
@@ -276,9 +306,14 @@ impl<'a> Choropleth<'a> {
     pub fn to_svg(&self) -> String {
         let projection = Projection::fit(self.boundaries, self.width - LEGEND_WIDTH - 3.0 * MARGIN);
         let map_height = projection.height;
-        let legend_height = self.legend.len() as f64 * LEGEND_LINE + 30.0;
+        // Legends longer than the map is tall flow into extra columns that widen the picture.
+        let rows =
+            (((map_height - LEGEND_TOP) / LEGEND_LINE).floor() as usize).max(MIN_LEGEND_ROWS);
+        let columns = self.legend.len().div_ceil(rows).max(1);
+        let rows = self.legend.len().div_ceil(columns);
+        let legend_height = LEGEND_TOP + rows as f64 * LEGEND_LINE;
         let height = (TITLE_HEIGHT + MARGIN + map_height.max(legend_height) + MARGIN).ceil();
-        let width = self.width.ceil();
+        let width = (self.width + (columns - 1) as f64 * LEGEND_WIDTH).ceil();
         let mut s = String::with_capacity(64 * 1024 + self.boundaries.len() * 600);
         // Writing to a String cannot fail: the fmt::Result values below are always Ok.
         let _ = writeln!(s, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
@@ -337,12 +372,13 @@ impl<'a> Choropleth<'a> {
                 origin.x, origin.y
             );
         }
-        self.push_legend(&mut s, width - LEGEND_WIDTH - MARGIN, origin.y);
+        let legend_x = self.width - LEGEND_WIDTH - MARGIN;
+        self.push_legend(&mut s, legend_x, origin.y, rows);
         let _ = writeln!(s, "</svg>");
         s
     }
 
-    fn push_legend(&self, s: &mut String, x: f64, y: f64) {
+    fn push_legend(&self, s: &mut String, x: f64, y: f64, rows: usize) {
         if self.legend.is_empty() {
             return;
         }
@@ -352,13 +388,24 @@ impl<'a> Choropleth<'a> {
         );
         let _ = writeln!(s, r#"<text x="0" y="12" font-weight="bold">Legend</text>"#);
         for (k, entry) in self.legend.iter().enumerate() {
-            let top = 24.0 + k as f64 * LEGEND_LINE;
+            let left = (k / rows.max(1)) as f64 * LEGEND_WIDTH;
+            let top = LEGEND_TOP + (k % rows.max(1)) as f64 * LEGEND_LINE;
+            // Long labels are shortened to fit the column; the full text is the tooltip.
+            let shown: String = if entry.label.chars().count() > LEGEND_CHARS {
+                let mut t: String = entry.label.chars().take(LEGEND_CHARS - 1).collect();
+                t.push('…');
+                t
+            } else {
+                entry.label.clone()
+            };
             let _ = writeln!(
                 s,
-                r##"<g class="legend-entry"><rect x="0" y="{top}" width="14" height="14" fill="{}" stroke="#636363" stroke-width="0.5"/><text x="22" y="{}">{}</text></g>"##,
+                r##"<g class="legend-entry"><title>{}</title><rect x="{left}" y="{top}" width="14" height="14" fill="{}" stroke="#636363" stroke-width="0.5"/><text x="{}" y="{}">{}</text></g>"##,
+                escape(&entry.label),
                 entry.colour,
+                left + 22.0,
                 top + 12.0,
-                escape(&entry.label)
+                escape(&shown)
             );
         }
         let _ = writeln!(s, "</g>");

@@ -1,7 +1,8 @@
 //! The SVG choropleth: well-formed XML, one path per municipality, legend, district borders.
 
 use ambit_report::{
-    district_colours, district_fills, Choropleth, Fill, Status, DISTRICT_PALETTE, NO_DISTRICT,
+    district_colours, district_fills, Choropleth, Fill, LegendEntry, Status, DISTRICT_PALETTE,
+    NO_DISTRICT,
 };
 use ambit_territory::{Boundaries, BoundaryFields, Contiguity, ContiguityKind, MunicipalityCode};
 use std::collections::{BTreeSet, HashMap};
@@ -175,4 +176,93 @@ fn a_municipality_in_no_district_is_grey_and_listed_once_in_the_legend() {
     assert_eq!(labels, BTreeSet::from(["Only", "no district"]));
     assert_eq!(fills[&code("000001")].colour, DISTRICT_PALETTE[0]);
     let _: &Fill = &fills[&code("000001")];
+}
+
+#[test]
+fn an_unwritable_path_is_an_error_naming_it_and_leaves_nothing() {
+    let b = squares();
+    let fills = HashMap::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing-folder").join("map.svg");
+    let err = Choropleth::new("x", &b, &fills).write(&path).unwrap_err();
+    assert!(err.to_string().contains("map.svg"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn status_fills_follow_each_comune_s_district() {
+    let b = squares();
+    let district_of: HashMap<MunicipalityCode, String> = [
+        ("000001", "Seriate"),
+        ("000002", "Seriate"),
+        ("000003", "Dalmine"),
+    ]
+    .into_iter()
+    .map(|(c, d)| (code(c), d.to_string()))
+    .collect();
+    let status_of = HashMap::from([
+        ("Seriate".to_string(), Status::NonCompliant),
+        ("Dalmine".to_string(), Status::Compliant),
+    ]);
+    let fills = ambit_report::status_fills(&b, &district_of, &status_of);
+    assert_eq!(
+        fills[&code("000001")],
+        Status::NonCompliant.fill("Seriate: non-compliant")
+    );
+    assert_eq!(fills[&code("000003")].colour, Status::Compliant.colour());
+    assert_eq!(
+        fills[&code("000004")],
+        Status::NoDistrict.fill("no district")
+    );
+}
+
+#[test]
+fn a_long_legend_flows_into_columns_inside_the_picture() {
+    let b = squares();
+    let fills = HashMap::new();
+    let legend: Vec<LegendEntry> = (0..98)
+        .map(|k| LegendEntry {
+            colour: DISTRICT_PALETTE[k % DISTRICT_PALETTE.len()],
+            label: format!("Ambito territoriale numero {k} con un nome molto lungo"),
+        })
+        .collect();
+    let svg = Choropleth::new("Many", &b, &fills)
+        .with_legend(legend)
+        .to_svg();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    let width: f64 = root.attribute("width").unwrap().parse().unwrap();
+    let height: f64 = root.attribute("height").unwrap().parse().unwrap();
+    assert_eq!(count(&doc, "g", "legend-entry"), 98);
+    let legend = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("legend"))
+        .unwrap();
+    let translate = legend.attribute("transform").unwrap();
+    let nums: Vec<f64> = translate
+        .trim_start_matches("translate(")
+        .trim_end_matches(')')
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let mut columns = BTreeSet::new();
+    for rect in legend.descendants().filter(|n| n.has_tag_name("rect")) {
+        let x: f64 = rect.attribute("x").unwrap().parse().unwrap();
+        let y: f64 = rect.attribute("y").unwrap().parse().unwrap();
+        assert!(nums[0] + x + 14.0 <= width && nums[1] + y + 14.0 <= height);
+        columns.insert(x as i64);
+    }
+    assert!(columns.len() > 1, "98 entries need more than one column");
+    // Labels are shortened in the drawing and kept whole in the entry's tooltip.
+    let first = legend
+        .children()
+        .find(|n| n.attribute("class") == Some("legend-entry"))
+        .unwrap();
+    let tip = first.children().find(|c| c.has_tag_name("title")).unwrap();
+    let text = first.children().find(|c| c.has_tag_name("text")).unwrap();
+    assert_eq!(
+        tip.text(),
+        Some("Ambito territoriale numero 0 con un nome molto lungo")
+    );
+    assert!(text.text().unwrap().ends_with('…'));
 }

@@ -13,10 +13,25 @@
 //!   segment of one runs within `tolerance` of a segment of the other over a stretch longer than
 //!   `tolerance`, queen neighbours when any two of their segments come within `tolerance`.
 //!   The tolerance is in coordinate units (degrees for WGS84: 1e-5° ≈ 1.1 m in latitude).
+//!   It is a heuristic: a border whose two versions cross at a wide angle, or zig-zag in
+//!   pieces shorter than the tolerance, may be missed; check the isolated units it reports.
 //!
 //! Lakes and enclaves leave some units with no land neighbour (Campione d'Italia, an Italian
 //! exclave in Switzerland, is one). Such links are added explicitly as named [`Bridge`]s, loaded
 //! from a CSV `code_a,code_b,reason`, and kept apart from the computed pairs.
+//!
+//! ```
+//! use ambit_territory::{load_bridges, Boundaries, BoundaryFields, Contiguity, ContiguityKind};
+//! let fields = BoundaryFields::new("istat_code").with_name("name");
+//! let b = Boundaries::from_geojson_path("../../data/lombardy/boundaries_2021.geojson", &fields)?;
+//! let mut rook = Contiguity::compute(&b, ContiguityKind::Rook);
+//! assert_eq!(rook.pairs().len(), 4274);
+//! let isolated: Vec<_> = rook.isolated().iter().map(|&i| b.features()[i].code.to_string()).collect();
+//! assert_eq!(isolated, ["013040"]); // Campione d'Italia
+//! rook.add_bridges(&b, &load_bridges("../../data/lombardy/bridges.csv")?)?;
+//! assert_eq!(rook.components().len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::{Boundaries, Boundary, MunicipalityCode};
 use geo::{Coord, Distance, Euclidean, Line};
@@ -229,6 +244,20 @@ impl Contiguity {
     /// Pairs computed from the polygons, `(i, j)` with `i < j`, sorted; bridges not included.
     pub fn pairs(&self) -> &[(usize, usize)] {
         &self.pairs
+    }
+
+    /// The computed pairs as code pairs of `boundaries` (the graph's units), e.g. to feed
+    /// [`crate::ContiguityGraph::from_polygon_pairs`]; bridges not included.
+    pub fn code_pairs(&self, boundaries: &Boundaries) -> Vec<(MunicipalityCode, MunicipalityCode)> {
+        self.pairs
+            .iter()
+            .filter_map(|&(a, b)| {
+                Some((
+                    boundaries.get(a)?.code.clone(),
+                    boundaries.get(b)?.code.clone(),
+                ))
+            })
+            .collect()
     }
 
     /// The bridges added, in the order given.

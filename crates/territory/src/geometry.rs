@@ -206,6 +206,12 @@ pub enum GeometryError {
         /// The `type` found.
         found: String,
     },
+    /// The FeatureCollection has no `features` member (RFC 7946 §3.3 requires one).
+    #[error("{path}: the FeatureCollection has no \"features\" member", path = .path.display())]
+    NoFeatures {
+        /// The file.
+        path: PathBuf,
+    },
     /// A feature is not a well-formed GeoJSON Feature.
     #[error("{at}: not a valid GeoJSON feature: {message}")]
     BadFeature {
@@ -355,9 +361,14 @@ impl Boundaries {
                 found: collection.kind,
             });
         }
-        let mut builder = Builder::new(origin);
+        let Some(features) = collection.features else {
+            return Err(GeometryError::NoFeatures {
+                path: origin.to_path_buf(),
+            });
+        };
+        let mut builder = Builder::new();
         let mut cursor = LineCursor::new(body);
-        for (index, raw) in collection.features.iter().enumerate() {
+        for (index, raw) in features.iter().enumerate() {
             // The raw slice points into `body`: its offset gives the feature's line and column.
             let offset = (raw.get().as_ptr() as usize).saturating_sub(body.as_ptr() as usize);
             let mut at = FeatureRef {
@@ -404,20 +415,14 @@ impl Boundaries {
         fields: &BoundaryFields,
     ) -> Result<Self, GeometryError> {
         let path = path.as_ref();
-        let shp_error = |e: shapefile::Error| GeometryError::Shapefile {
+        let shp_error = |record: Option<usize>, e: shapefile::Error| GeometryError::Shapefile {
             path: path.to_path_buf(),
-            message: match e {
-                shapefile::Error::MissingDbf => format!(
-                    "the attribute table {} is missing",
-                    path.with_extension("dbf").display()
-                ),
-                other => other.to_string(),
-            },
+            message: shapefile_message(record, e, path),
         };
-        let mut reader = shapefile::Reader::from_path(path).map_err(shp_error)?;
-        let mut builder = Builder::new(path);
+        let mut reader = shapefile::Reader::from_path(path).map_err(|e| shp_error(None, e))?;
+        let mut builder = Builder::new();
         for (index, item) in reader.iter_shapes_and_records().enumerate() {
-            let (shape, record) = item.map_err(shp_error)?;
+            let (shape, record) = item.map_err(|e| shp_error(Some(index), e))?;
             let mut at = FeatureRef {
                 path: path.to_path_buf(),
                 index,
@@ -551,7 +556,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(_origin: &Path) -> Self {
+    fn new() -> Self {
         Self {
             features: Vec::new(),
             by_code: HashMap::new(),
@@ -585,7 +590,7 @@ struct RawCollection<'a> {
     #[serde(rename = "type")]
     kind: String,
     #[serde(borrow, default)]
-    features: Vec<&'a RawValue>,
+    features: Option<Vec<&'a RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -878,6 +883,27 @@ fn build_multipolygon(
         });
     }
     Ok(MultiPolygon::new(out))
+}
+
+/// A reader error in words, with the record index when reading had reached the records.
+fn shapefile_message(record: Option<usize>, e: shapefile::Error, path: &Path) -> String {
+    let what = match e {
+        shapefile::Error::MissingDbf => format!(
+            "the attribute table {} is missing",
+            path.with_extension("dbf").display()
+        ),
+        shapefile::Error::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            "the file is truncated (it ends inside a header or record)".to_string()
+        }
+        shapefile::Error::InvalidShapeRecordSize => {
+            "corrupt file: a record's size does not match its content".to_string()
+        }
+        other => format!("cannot read: {other}"),
+    };
+    match record {
+        Some(i) => format!("record index {i}: {what}"),
+        None => what,
+    }
 }
 
 /// Turns a Shapefile polygon record into polygons: each hole goes to the first outer ring that

@@ -194,6 +194,12 @@ fn lombardy_rook_equals_shipped_adjacency() {
     let b = lombardy();
     let rook = Contiguity::compute(b, ContiguityKind::Rook);
     let computed = code_pairs(b, &rook);
+    let from_api: BTreeSet<(String, String)> = rook
+        .code_pairs(b)
+        .into_iter()
+        .map(|(x, y)| (x.to_string(), y.to_string()))
+        .collect();
+    assert_eq!(from_api, computed);
     let shipped = shipped_adjacency();
     assert_eq!(shipped.len(), 4274);
     assert_eq!(computed.len(), 4274);
@@ -206,7 +212,7 @@ fn lombardy_rook_equals_shipped_adjacency() {
 }
 
 #[test]
-fn lombardy_queen_contains_rook_and_snapping_agrees_on_exact_data() {
+fn lombardy_queen_contains_rook_plus_78_corner_pairs() {
     let b = lombardy();
     let rook = Contiguity::compute(b, ContiguityKind::Rook);
     let queen = Contiguity::compute(b, ContiguityKind::Queen);
@@ -215,11 +221,31 @@ fn lombardy_queen_contains_rook_and_snapping_agrees_on_exact_data() {
     // 78 more pairs meet at a single vertex (counted independently by a Python pass over the
     // same file, grouping exact vertex coordinates).
     assert_eq!(q.len(), 4352);
-    // Coordinates have 5 decimals, so a 1e-7° tolerance must reproduce the exact result.
-    let snapped =
-        Contiguity::compute_with(b, ContiguityKind::Rook, Matching::Snap { tolerance: 1e-7 })
-            .unwrap();
-    assert_eq!(snapped.pairs(), rook.pairs());
+}
+
+#[test]
+fn snapping_reproduces_exact_contiguity_on_real_borders() {
+    // The province of Varese (codes 012xxx, 138 comuni) keeps the test fast in debug builds.
+    // Coordinates have 5 decimals, so a 1e-7° tolerance must give the exact result.
+    let varese: Vec<Boundary> = lombardy()
+        .features()
+        .iter()
+        .filter(|f| f.code.as_str().starts_with("012"))
+        .cloned()
+        .collect();
+    let b = Boundaries::new(varese).unwrap();
+    assert_eq!(b.len(), 138);
+    for kind in [ContiguityKind::Rook, ContiguityKind::Queen] {
+        let exact = Contiguity::compute(&b, kind);
+        let snapped =
+            Contiguity::compute_with(&b, kind, Matching::Snap { tolerance: 1e-7 }).unwrap();
+        assert_eq!(snapped.pairs(), exact.pairs(), "{kind:?}");
+        assert!(
+            exact.pairs().len() > 300,
+            "{kind:?}: {}",
+            exact.pairs().len()
+        );
+    }
 }
 
 #[test]
