@@ -2,6 +2,7 @@
 //! computation lives in the library crates so that the server calls the same functions.
 
 mod cmd;
+mod common;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -1,1 +1,4 @@
 //! Reports and maps: SVG choropleths, HTML and Markdown scenario reports.
+
+pub mod audit;
+pub mod write;

@@ -77,7 +77,10 @@ mod tests {
         let lost = MunicipalityCode::parse("15146").unwrap();
         assert_eq!(lost.zero_padded(6).unwrap(), c);
         assert_eq!(c.zero_padded(6), None);
-        assert_eq!(MunicipalityCode::parse("2A004").unwrap().zero_padded(6), None);
+        assert_eq!(
+            MunicipalityCode::parse("2A004").unwrap().zero_padded(6),
+            None
+        );
     }
 
     #[test]

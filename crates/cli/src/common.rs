@@ -1,0 +1,91 @@
+//! Flags and steps shared by the subcommands: the data folder, the policy, output files.
+
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where the bundled Lombardy data folder is: `data/lombardy` under the working directory,
+/// else the one of the source tree the binary was built from.
+pub fn default_data_dir() -> PathBuf {
+    let local = PathBuf::from("data/lombardy");
+    if local.join(ambit_territory::dataset::MANIFEST).exists() {
+        return local;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/lombardy")
+}
+
+/// Flags that choose the region's data and the reform's policy.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DataArgs {
+    /// Data folder with a dataset.toml (default: the bundled Lombardy data).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Policy file (default: the one the data folder names).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+/// A loaded data folder with its compiled policy.
+pub struct Loaded {
+    /// The data folder.
+    pub dataset: ambit_territory::Dataset,
+    /// The policy compiled for its territory.
+    pub policy: ambit_rules::CompiledPolicy,
+}
+
+impl DataArgs {
+    /// The data folder to use.
+    pub fn dir(&self) -> PathBuf {
+        self.data.clone().unwrap_or_else(default_data_dir)
+    }
+
+    /// Loads the data folder and compiles the policy, printing repair notices on stderr.
+    pub fn load(&self) -> Result<Loaded> {
+        let dataset = ambit_territory::Dataset::load(&self.dir())?;
+        for n in &dataset.territory.notices {
+            eprintln!("notice: {n}");
+        }
+        let path = match (&self.policy, dataset.default_policy()) {
+            (Some(p), _) => p.clone(),
+            (None, Some(p)) => p,
+            (None, None) => anyhow::bail!(
+                "no --policy given and {} names none",
+                self.dir()
+                    .join(ambit_territory::dataset::MANIFEST)
+                    .display()
+            ),
+        };
+        let file = ambit_rules::PolicyFile::load(&path)?;
+        let policy = ambit_rules::CompiledPolicy::compile(file, &dataset.territory)?;
+        Ok(Loaded { dataset, policy })
+    }
+}
+
+/// Output formats of tabular results.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// Comma-separated values.
+    Csv,
+    /// JSON.
+    Json,
+    /// Markdown.
+    Markdown,
+}
+
+/// Writes `text` to `path` whole (temporary file and rename), or to stdout when `path` is None.
+pub fn emit(text: &str, path: Option<&Path>) -> Result<()> {
+    match path {
+        Some(p) => ambit_report::write::write_atomic(p, text.as_bytes())
+            .with_context(|| format!("{}: cannot write", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`ambit audit | head`) is not an error worth a message.
+            match out.write_all(text.as_bytes()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.context("cannot write to standard output"),
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! `ambit audit` end to end: the bundled data, repaired input, refused input, atomic output.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn ambit() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ambit"));
+    c.current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    c
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ambit-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn audit_json_of_the_bundled_ambiti() {
+    let out = ambit()
+        .args(["audit", "--districts", "ambiti-2017", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["municipalities"], 1516);
+    assert_eq!(v["summary"]["small_municipalities"], 1047);
+    assert_eq!(v["summary"]["population"], 10_036_245);
+    assert_eq!(v["summary"]["non_compliant_districts"], 1);
+    assert_eq!(v["districts"][0]["name"], "Seriate");
+    assert_eq!(v["districts"][0]["population"], 77_716);
+    assert_eq!(v["districts"][0]["compliant"], false);
+}
+
+#[test]
+fn spreadsheet_export_is_repaired_with_notices() {
+    let d = tmp("repair");
+    let f = d.join("map.csv");
+    // BOM, semicolons and Latin-1 (the district name "Cantù" with 0xF9).
+    let mut bytes = b"\xEF\xBB\xBFcode;district\n".to_vec();
+    bytes.extend_from_slice(b"013041;Cant\xF9\n013042;Cant\xF9\n");
+    std::fs::write(&f, bytes).unwrap();
+    let out = ambit()
+        .args([
+            "audit",
+            "--districts",
+            f.to_str().unwrap(),
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("semicolon-separated"), "{err}");
+    assert!(err.contains("read as Latin-1"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\nCantù,2,"));
+}
+
+#[test]
+fn lost_leading_zeros_and_double_membership_are_refused_and_nothing_is_written() {
+    let d = tmp("refuse");
+    let f = d.join("map.csv");
+    std::fs::write(&f, "code,district\n16016,A\n016029,A\n016029,B\n").unwrap();
+    let target = d.join("audit.md");
+    let out = ambit()
+        .args(["audit", "--districts", f.to_str().unwrap(), "-o"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("map.csv: line 2: field `code`"), "{err}");
+    assert!(err.contains("016016 is Azzano San Paolo"), "{err}");
+    assert!(
+        err.contains("line 4: field `code`: municipality already assigned"),
+        "{err}"
+    );
+    assert!(!target.exists());
+}
+
+#[test]
+fn malformed_policy_is_refused() {
+    let d = tmp("policy");
+    let p = d.join("p.toml");
+    std::fs::write(
+        &p,
+        "name = 'x'\n[[classes]]\nname = 's'\nmin_population = 'max(1,'\n",
+    )
+    .unwrap();
+    let out = ambit()
+        .args(["audit", "--policy", p.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("p.toml: line 4: class `s`, field `min_population`"),
+        "{err}"
+    );
+}

@@ -1,0 +1,334 @@
+//! The audit as text: a terminal table, CSV, Markdown (JSON is its serde form).
+
+use ambit_rules::audit::Audit;
+use ambit_rules::format_count;
+use std::fmt::Write as _;
+
+/// Formats a float with thousands separators and `decimals` digits.
+pub fn format_decimal(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "-".into();
+    }
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let int = format_count(int.parse::<f64>().unwrap_or(0.0));
+    let sign = if v < 0.0 { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+/// Lays out rows under a header with columns padded to their widest cell; numbers right-aligned.
+pub fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let n = header.len();
+    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(n) {
+            width[i] = width[i].max(c.chars().count());
+        }
+    }
+    let numeric: Vec<bool> = (0..n)
+        .map(|i| {
+            rows.iter().all(|r| {
+                r[i].chars()
+                    .all(|c| c.is_ascii_digit() || ",.-% ".contains(c))
+            })
+        })
+        .collect();
+    let mut out = String::new();
+    let line = |cells: Vec<&str>, out: &mut String| {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = width[i] - c.chars().count();
+                if numeric[i] {
+                    format!("{}{c}", " ".repeat(pad))
+                } else {
+                    format!("{c}{}", " ".repeat(pad))
+                }
+            })
+            .collect();
+        out.push_str(parts.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(header.to_vec(), &mut out);
+    let rule: Vec<String> = width.iter().map(|w| "-".repeat(*w)).collect();
+    out.push_str(&rule.join("  "));
+    out.push('\n');
+    for r in rows {
+        line(r.iter().map(String::as_str).collect(), &mut out);
+    }
+    out
+}
+
+const DISTRICT_HEADER: [&str; 11] = [
+    "district",
+    "comuni",
+    "under 5k",
+    "population",
+    "km2",
+    "inh/km2",
+    "class",
+    "threshold",
+    "compliant",
+    "shortfall",
+    "merger that closes the gap",
+];
+
+fn district_rows(a: &Audit) -> Vec<Vec<String>> {
+    a.districts
+        .iter()
+        .map(|d| {
+            vec![
+                d.name.clone(),
+                d.municipalities.to_string(),
+                d.small_municipalities.to_string(),
+                format_count(d.population as f64),
+                format_decimal(d.area_km2, 1),
+                format_decimal(d.density, 1),
+                d.class.clone(),
+                d.threshold_text.clone(),
+                if d.compliant { "yes" } else { "NO" }.to_string(),
+                format_count(d.shortfall as f64),
+                merger_text(d),
+            ]
+        })
+        .collect()
+}
+
+fn merger_text(d: &ambit_rules::DistrictAudit) -> String {
+    if d.compliant {
+        return String::new();
+    }
+    match d.closing_mergers.first() {
+        Some(m) if d.closing_mergers.len() == 1 => {
+            format!("{} ({})", m.with, format_count(m.population as f64))
+        }
+        Some(m) => format!(
+            "{} ({}) or {} more",
+            m.with,
+            format_count(m.population as f64),
+            d.closing_mergers.len() - 1
+        ),
+        None => "no single neighbour".into(),
+    }
+}
+
+fn summary_rows(a: &Audit) -> Vec<(String, String)> {
+    let s = &a.summary;
+    let mut rows = vec![
+        (
+            "municipalities".to_string(),
+            format_count(s.municipalities as f64),
+        ),
+        (
+            format!(
+                "municipalities under {}",
+                format_count(s.small_below as f64)
+            ),
+            format_count(s.small_municipalities as f64),
+        ),
+        ("population".into(), format_count(s.population as f64)),
+        (
+            "median municipal population".into(),
+            format_decimal(a.fragmentation.median_population, 0),
+        ),
+        (
+            "municipalities meeting a threshold alone".into(),
+            format_count(a.fragmentation.meeting_threshold_alone as f64),
+        ),
+    ];
+    if a.district_map.is_some() {
+        rows.extend([
+            ("districts".into(), s.districts.to_string()),
+            (
+                "compliant districts".into(),
+                s.compliant_districts.to_string(),
+            ),
+            (
+                "non-compliant districts".into(),
+                s.non_compliant_districts.to_string(),
+            ),
+            (
+                "non-contiguous districts".into(),
+                s.non_contiguous_districts.to_string(),
+            ),
+            (
+                "municipalities in no district".into(),
+                format_count(s.unassigned_municipalities as f64),
+            ),
+            (
+                "population in no district".into(),
+                format_count(s.unassigned_population as f64),
+            ),
+        ]);
+    }
+    rows
+}
+
+fn provenance(a: &Audit) -> Vec<String> {
+    let mut v = vec![
+        format!("policy: {} ({})", a.policy.name, a.policy.file),
+        format!("municipalities: {}", a.territory_source),
+    ];
+    if let Some(p) = &a.population_vintage {
+        v.push(format!("population: {p}"));
+    }
+    v.push(format!(
+        "district map: {}",
+        a.district_map
+            .as_deref()
+            .unwrap_or("none (fragmentation profile only)")
+    ));
+    v
+}
+
+/// The audit as a terminal report.
+pub fn to_text(a: &Audit) -> String {
+    let mut out = String::new();
+    for p in provenance(a) {
+        let _ = writeln!(out, "{p}");
+    }
+    let _ = writeln!(out, "class rules (first that holds applies):");
+    for r in &a.policy.rules {
+        let _ = writeln!(out, "  {r}");
+    }
+    for r in &a.policy.assumptions {
+        let _ = writeln!(out, "  assumption: {r}");
+    }
+    out.push('\n');
+    let rows: Vec<Vec<String>> = summary_rows(a)
+        .into_iter()
+        .map(|(k, v)| vec![k, v])
+        .collect();
+    out.push_str(&text_table(&["region", "value"], &rows));
+    out.push('\n');
+    let bands: Vec<Vec<String>> = a
+        .fragmentation
+        .bands
+        .iter()
+        .map(|b| {
+            vec![
+                b.label.clone(),
+                format_count(b.municipalities as f64),
+                format_count(b.population as f64),
+            ]
+        })
+        .collect();
+    out.push_str(&text_table(
+        &["inhabitants", "municipalities", "population"],
+        &bands,
+    ));
+    if !a.districts.is_empty() {
+        out.push('\n');
+        out.push_str(&text_table(&DISTRICT_HEADER, &district_rows(a)));
+        out.push_str("\nclass reasons:\n");
+        for d in &a.districts {
+            let _ = writeln!(out, "  {}: {} because {}", d.name, d.class, d.class_reason);
+        }
+    }
+    out
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn md_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = format!("| {} |\n", header.join(" | "));
+    out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
+    for r in rows {
+        let cells: Vec<String> = r.iter().map(|c| md_escape(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out
+}
+
+/// The audit as Markdown.
+pub fn to_markdown(a: &Audit) -> String {
+    let mut out = format!("# Audit: {}\n\n", md_escape(&a.policy.name));
+    for p in provenance(a) {
+        let _ = writeln!(out, "- {}", md_escape(&p));
+    }
+    out.push_str("\n## Class rules\n\nThe first class whose rule holds applies.\n\n");
+    for r in &a.policy.rules {
+        let _ = writeln!(out, "- `{r}`");
+    }
+    for r in &a.policy.assumptions {
+        let _ = writeln!(out, "- Assumption: {}", md_escape(r));
+    }
+    out.push_str("\n## Region\n\n");
+    let rows: Vec<Vec<String>> = summary_rows(a)
+        .into_iter()
+        .map(|(k, v)| vec![k, v])
+        .collect();
+    out.push_str(&md_table(&["", "value"], &rows));
+    if !a.districts.is_empty() {
+        out.push_str("\n## Districts\n\n");
+        out.push_str(&md_table(&DISTRICT_HEADER, &district_rows(a)));
+    }
+    out
+}
+
+/// The per-district audit as CSV (one row per district).
+pub fn to_csv(a: &Audit) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "district",
+        "municipalities",
+        "small_municipalities",
+        "population",
+        "area_km2",
+        "density",
+        "class",
+        "class_reason",
+        "threshold",
+        "strict",
+        "compliant",
+        "shortfall",
+        "contiguous_parts",
+        "closing_mergers",
+    ]);
+    for d in &a.districts {
+        let mergers: Vec<String> = d.closing_mergers.iter().map(|m| m.with.clone()).collect();
+        let _ = w.write_record([
+            d.name.clone(),
+            d.municipalities.to_string(),
+            d.small_municipalities.to_string(),
+            d.population.to_string(),
+            format!("{:.3}", d.area_km2),
+            format!("{:.1}", d.density),
+            d.class.clone(),
+            d.class_reason.clone(),
+            d.threshold.to_string(),
+            d.strict.to_string(),
+            d.compliant.to_string(),
+            d.shortfall.to_string(),
+            d.contiguous_parts.to_string(),
+            mergers.join("|"),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_and_tables() {
+        assert_eq!(format_decimal(1234567.891, 1), "1,234,567.9");
+        assert_eq!(format_decimal(-0.5, 0), "-0");
+        let t = text_table(
+            &["a", "n"],
+            &[
+                vec!["x".into(), "1,000".into()],
+                vec!["yy".into(), "5".into()],
+            ],
+        );
+        assert_eq!(t, "a       n\n--  -----\nx   1,000\nyy      5\n");
+    }
+}

@@ -1,0 +1,320 @@
+//! The audit of a district map against a policy: per district, its figures, class, threshold
+//! and compliance, and which neighbour's merger would close a gap; per region, a summary and
+//! a profile of its fragmentation.
+
+use crate::compile::{CompiledPolicy, AREA, POPULATION};
+use ambit_territory::{ContiguityGraph, DistrictMap, Territory};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A full audit, ready for any output format.
+#[derive(Debug, Clone, Serialize)]
+pub struct Audit {
+    /// The policy applied.
+    pub policy: PolicySummary,
+    /// Where the municipalities come from.
+    pub territory_source: String,
+    /// Date and source of the population figures.
+    pub population_vintage: Option<String>,
+    /// Where the district map comes from (absent: fragmentation profile only).
+    pub district_map: Option<String>,
+    /// Region-wide figures.
+    pub summary: RegionSummary,
+    /// One row per district, non-compliant first, then by name.
+    pub districts: Vec<DistrictAudit>,
+    /// Size profile of the municipalities.
+    pub fragmentation: Fragmentation,
+}
+
+/// The policy as printed at the head of every report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicySummary {
+    /// Name of the reform.
+    pub name: String,
+    /// Its source.
+    pub source: Option<String>,
+    /// The policy file.
+    pub file: String,
+    /// Class rules in words.
+    pub rules: Vec<String>,
+    /// Assumptions the policy file states.
+    pub assumptions: Vec<String>,
+}
+
+/// Region-wide figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionSummary {
+    /// Number of municipalities.
+    pub municipalities: usize,
+    /// Population threshold below which a municipality counts as small.
+    pub small_below: u64,
+    /// Municipalities below that threshold.
+    pub small_municipalities: usize,
+    /// Total population.
+    pub population: u64,
+    /// Number of districts in the map.
+    pub districts: usize,
+    /// Districts that meet their threshold.
+    pub compliant_districts: usize,
+    /// Districts that do not.
+    pub non_compliant_districts: usize,
+    /// Districts whose members are not contiguous.
+    pub non_contiguous_districts: usize,
+    /// Municipalities in no district.
+    pub unassigned_municipalities: usize,
+    /// Their population.
+    pub unassigned_population: u64,
+}
+
+/// One district's audit.
+#[derive(Debug, Clone, Serialize)]
+pub struct DistrictAudit {
+    /// District name.
+    pub name: String,
+    /// Number of member municipalities.
+    pub municipalities: usize,
+    /// Members below the small-municipality threshold.
+    pub small_municipalities: usize,
+    /// Population.
+    pub population: u64,
+    /// Area in km².
+    pub area_km2: f64,
+    /// Inhabitants per km².
+    pub density: f64,
+    /// Class name.
+    pub class: String,
+    /// Why that class.
+    pub class_reason: String,
+    /// Threshold of the class.
+    pub threshold: f64,
+    /// Whether the population must exceed the threshold.
+    pub strict: bool,
+    /// The threshold in words.
+    pub threshold_text: String,
+    /// Whether the district meets it.
+    pub compliant: bool,
+    /// Inhabitants missing to comply.
+    pub shortfall: u64,
+    /// Number of contiguous parts (1 for a contiguous district).
+    pub contiguous_parts: usize,
+    /// Adjacent districts whose merger with this one would be compliant, smallest first.
+    pub closing_mergers: Vec<MergeOption>,
+}
+
+/// A merger that would make a non-compliant district compliant.
+#[derive(Debug, Clone, Serialize)]
+pub struct MergeOption {
+    /// The neighbour to merge with.
+    pub with: String,
+    /// Population of the merged district.
+    pub population: u64,
+    /// Class of the merged district.
+    pub class: String,
+    /// Its threshold in words.
+    pub threshold_text: String,
+}
+
+/// Municipality size profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fragmentation {
+    /// Counts by population band.
+    pub bands: Vec<SizeBand>,
+    /// Median municipal population.
+    pub median_population: f64,
+    /// Municipalities that would meet the policy as districts of their own.
+    pub meeting_threshold_alone: usize,
+}
+
+/// A population band.
+#[derive(Debug, Clone, Serialize)]
+pub struct SizeBand {
+    /// Label, e.g. `1,000-4,999`.
+    pub label: String,
+    /// Municipalities in the band.
+    pub municipalities: usize,
+    /// Their population.
+    pub population: u64,
+}
+
+/// Audits a district map (or only the region's fragmentation when `map` is `None`).
+pub fn audit(
+    territory: &Territory,
+    graph: &ContiguityGraph,
+    policy: &CompiledPolicy,
+    map: Option<&DistrictMap>,
+) -> Audit {
+    let small_below = policy.file.policy.small_municipality_below;
+    let ms = territory.municipalities();
+    let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut district_of: Vec<Option<&str>> = vec![None; ms.len()];
+    if let Some(map) = map {
+        for (i, m) in ms.iter().enumerate() {
+            if let Some(d) = map.district_of(&m.code) {
+                members.entry(d.to_string()).or_default().push(i);
+                district_of[i] = Some(d);
+            }
+        }
+    }
+    let totals: BTreeMap<&str, Vec<f64>> = members
+        .iter()
+        .map(|(d, idx)| (d.as_str(), policy.totals_of(idx.iter().copied())))
+        .collect();
+    let mut districts: Vec<DistrictAudit> = members
+        .iter()
+        .map(|(name, idx)| {
+            let t = &totals[name.as_str()];
+            let c = policy.classify(t);
+            let pop = t[POPULATION];
+            let compliant = c.requirement.is_met_by(pop);
+            let closing_mergers = if compliant {
+                Vec::new()
+            } else {
+                closing_mergers(name, idx, graph, &district_of, &totals, policy)
+            };
+            DistrictAudit {
+                name: name.clone(),
+                municipalities: idx.len(),
+                small_municipalities: idx
+                    .iter()
+                    .filter(|&&i| ms[i].population < small_below)
+                    .count(),
+                population: pop as u64,
+                area_km2: t[AREA],
+                density: pop / t[AREA],
+                class: c.class,
+                class_reason: c.reason,
+                threshold: c.requirement.threshold,
+                strict: c.requirement.strict,
+                threshold_text: c.requirement.describe(),
+                compliant,
+                shortfall: c.requirement.shortfall(pop) as u64,
+                contiguous_parts: graph.components_of(idx).len(),
+                closing_mergers,
+            }
+        })
+        .collect();
+    districts.sort_by(|a, b| a.compliant.cmp(&b.compliant).then(a.name.cmp(&b.name)));
+    let unassigned: Vec<usize> = (0..ms.len())
+        .filter(|&i| district_of[i].is_none())
+        .collect();
+    let compliant = districts.iter().filter(|d| d.compliant).count();
+    let summary = RegionSummary {
+        municipalities: ms.len(),
+        small_below,
+        small_municipalities: ms.iter().filter(|m| m.population < small_below).count(),
+        population: territory.population(),
+        districts: districts.len(),
+        compliant_districts: compliant,
+        non_compliant_districts: districts.len() - compliant,
+        non_contiguous_districts: districts.iter().filter(|d| d.contiguous_parts > 1).count(),
+        unassigned_municipalities: unassigned.len(),
+        unassigned_population: unassigned.iter().map(|&i| ms[i].population).sum(),
+    };
+    Audit {
+        policy: PolicySummary {
+            name: policy.file.policy.name.clone(),
+            source: policy.file.policy.source.clone(),
+            file: policy.file.path.display().to_string(),
+            rules: policy.rules_in_words(),
+            assumptions: policy.file.policy.assumptions.clone(),
+        },
+        territory_source: territory.source.display().to_string(),
+        population_vintage: territory.population_vintage.clone(),
+        district_map: map
+            .and_then(|m| m.source.as_ref())
+            .map(|p| p.display().to_string()),
+        summary,
+        districts,
+        fragmentation: fragmentation(territory, policy),
+    }
+}
+
+fn closing_mergers(
+    name: &str,
+    idx: &[usize],
+    graph: &ContiguityGraph,
+    district_of: &[Option<&str>],
+    totals: &BTreeMap<&str, Vec<f64>>,
+    policy: &CompiledPolicy,
+) -> Vec<MergeOption> {
+    let neighbours: BTreeSet<&str> = idx
+        .iter()
+        .flat_map(|&i| graph.neighbours(i).iter())
+        .filter_map(|&j| district_of[j])
+        .filter(|d| *d != name)
+        .collect();
+    let own = &totals[name];
+    let mut out: Vec<MergeOption> = neighbours
+        .into_iter()
+        .filter_map(|other| {
+            let merged: Vec<f64> = own.iter().zip(&totals[other]).map(|(a, b)| a + b).collect();
+            let c = policy.classify(&merged);
+            let pop = merged[POPULATION];
+            c.requirement.is_met_by(pop).then(|| MergeOption {
+                with: other.to_string(),
+                population: pop as u64,
+                class: c.class,
+                threshold_text: c.requirement.describe(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.population.cmp(&b.population).then(a.with.cmp(&b.with)));
+    out
+}
+
+/// Band edges for the size profile (inhabitants): the 5,000 small-municipality line of the
+/// Italian debate and the thresholds of the reforms ambit ships.
+const BANDS: [u64; 6] = [1_000, 5_000, 15_000, 25_000, 80_000, 120_000];
+
+fn fragmentation(territory: &Territory, policy: &CompiledPolicy) -> Fragmentation {
+    let ms = territory.municipalities();
+    let mut bands: Vec<SizeBand> = (0..=BANDS.len())
+        .map(|b| {
+            let label = match b {
+                0 => format!("under {}", crate::format_count(BANDS[0] as f64)),
+                b if b == BANDS.len() => {
+                    format!("{} and over", crate::format_count(BANDS[b - 1] as f64))
+                }
+                b => format!(
+                    "{}-{}",
+                    crate::format_count(BANDS[b - 1] as f64),
+                    crate::format_count((BANDS[b] - 1) as f64)
+                ),
+            };
+            SizeBand {
+                label,
+                municipalities: 0,
+                population: 0,
+            }
+        })
+        .collect();
+    for m in ms {
+        let b = BANDS
+            .iter()
+            .position(|&e| m.population < e)
+            .unwrap_or(BANDS.len());
+        bands[b].municipalities += 1;
+        bands[b].population += m.population;
+    }
+    let mut pops: Vec<u64> = ms.iter().map(|m| m.population).collect();
+    pops.sort_unstable();
+    let n = pops.len();
+    let median_population = if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        pops[n / 2] as f64
+    } else {
+        (pops[n / 2 - 1] + pops[n / 2]) as f64 / 2.0
+    };
+    let meeting_threshold_alone = (0..n)
+        .filter(|&i| {
+            let t = policy.unit_totals(i);
+            policy.requirement(t).is_met_by(t[POPULATION])
+        })
+        .count();
+    Fragmentation {
+        bands,
+        median_population,
+        meeting_threshold_alone,
+    }
+}

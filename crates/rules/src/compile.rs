@@ -1,0 +1,692 @@
+//! A policy compiled against a territory: every district quantity the rules need becomes an
+//! additive per-municipality total, so a district's class and threshold follow from the sum
+//! of its members' totals. The planner relies on this to update districts incrementally.
+
+use crate::expr::{self, BinOp, Expr, ExprKind};
+use crate::policy::{PolicyError, PolicyFile, Threshold};
+use ambit_territory::{Municipality, Territory};
+use std::collections::HashMap;
+
+/// What a district must reach, given its class.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Requirement {
+    /// Index of the class in the policy.
+    pub class: usize,
+    /// Population threshold.
+    pub threshold: f64,
+    /// `true`: population must exceed the threshold; `false`: reach it.
+    pub strict: bool,
+}
+
+impl Requirement {
+    /// Whether a population meets the requirement.
+    pub fn is_met_by(&self, population: f64) -> bool {
+        if self.strict {
+            population > self.threshold
+        } else {
+            population >= self.threshold
+        }
+    }
+
+    /// Inhabitants missing to comply (0 when compliant): for a strict threshold one more than
+    /// the difference, since the population must exceed it.
+    pub fn shortfall(&self, population: f64) -> f64 {
+        if self.is_met_by(population) {
+            0.0
+        } else if self.strict {
+            (self.threshold - population).floor() + 1.0
+        } else {
+            (self.threshold - population).ceil()
+        }
+    }
+
+    /// The threshold in words: `more than 80,000` or `at least 15,000`.
+    pub fn describe(&self) -> String {
+        let t = crate::format_count(self.threshold);
+        if self.strict {
+            format!("more than {t}")
+        } else {
+            format!("at least {t}")
+        }
+    }
+}
+
+/// A district's class with the reason, in words.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Classification {
+    /// What the district must reach.
+    pub requirement: Requirement,
+    /// Class name.
+    pub class: String,
+    /// Why this class: the rule and the district's values.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+enum CExpr {
+    Num(f64),
+    Acc(usize),
+    Ratio(usize, usize),
+    Majority(Vec<(f64, usize, usize)>),
+    Neg(Box<CExpr>),
+    Not(Box<CExpr>),
+    Bin(BinOp, Box<CExpr>, Box<CExpr>),
+    Min(Box<CExpr>, Box<CExpr>),
+    Max(Box<CExpr>, Box<CExpr>),
+}
+
+impl CExpr {
+    fn eval(&self, t: &[f64]) -> f64 {
+        let b = |x: bool| if x { 1.0 } else { 0.0 };
+        match self {
+            CExpr::Num(v) => *v,
+            CExpr::Acc(i) => t[*i],
+            CExpr::Ratio(a, d) => t[*a] / t[*d],
+            CExpr::Majority(cats) => {
+                let mut best: Option<(f64, f64, f64)> = None; // (count, pop, value)
+                for &(v, c, p) in cats {
+                    let (count, pop) = (t[c], t[p]);
+                    if count <= 0.0 {
+                        continue;
+                    }
+                    let better = match best {
+                        None => true,
+                        Some((bc, bp, bv)) => {
+                            count > bc || (count == bc && (pop > bp || (pop == bp && v < bv)))
+                        }
+                    };
+                    if better {
+                        best = Some((count, pop, v));
+                    }
+                }
+                best.map_or(f64::NAN, |x| x.2)
+            }
+            CExpr::Neg(e) => -e.eval(t),
+            CExpr::Not(e) => b(e.eval(t) == 0.0),
+            CExpr::Min(x, y) => x.eval(t).min(y.eval(t)),
+            CExpr::Max(x, y) => x.eval(t).max(y.eval(t)),
+            CExpr::Bin(op, x, y) => {
+                let (a, c) = (x.eval(t), y.eval(t));
+                match op {
+                    BinOp::Add => a + c,
+                    BinOp::Sub => a - c,
+                    BinOp::Mul => a * c,
+                    BinOp::Div => a / c,
+                    BinOp::Lt => b(a < c),
+                    BinOp::Le => b(a <= c),
+                    BinOp::Gt => b(a > c),
+                    BinOp::Ge => b(a >= c),
+                    BinOp::Eq => b(a == c),
+                    BinOp::Ne => b(a != c),
+                    BinOp::And => b(a != 0.0 && c != 0.0),
+                    BinOp::Or => b(a != 0.0 || c != 0.0),
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Num,
+    Bool,
+}
+
+/// A compiled `when`: the condition, its source text, and its aggregate atoms (for reasons).
+type CompiledWhen = (CExpr, String, Vec<(String, CExpr)>);
+
+#[derive(Debug, Clone)]
+struct CompiledClass {
+    name: String,
+    when: Option<CompiledWhen>,
+    threshold: CExpr,
+    strict: bool,
+}
+
+/// A policy compiled against one territory.
+#[derive(Debug, Clone)]
+pub struct CompiledPolicy {
+    /// The policy file.
+    pub file: PolicyFile,
+    k: usize,
+    unit_totals: Vec<f64>,
+    classes: Vec<CompiledClass>,
+}
+
+/// Index of the population total in every totals vector.
+pub const POPULATION: usize = 0;
+/// Index of the area total.
+pub const AREA: usize = 1;
+/// Index of the member count.
+pub const MEMBERS: usize = 2;
+
+struct Compiler<'a> {
+    file: &'a PolicyFile,
+    territory: &'a Territory,
+    class: String,
+    field: &'static str,
+    base: usize,
+    columns: Vec<Vec<f64>>,
+    keys: HashMap<String, usize>,
+}
+
+impl CompiledPolicy {
+    /// Compiles a policy for a territory; fails on expressions that do not parse or type,
+    /// and on attributes the rules need that the municipalities table lacks or garbles.
+    pub fn compile(file: PolicyFile, territory: &Territory) -> Result<Self, PolicyError> {
+        let ms = territory.municipalities();
+        let mut c = Compiler {
+            file: &file,
+            territory,
+            class: String::new(),
+            field: "",
+            base: 0,
+            columns: vec![
+                ms.iter().map(|m| m.population as f64).collect(),
+                ms.iter().map(|m| m.area_km2.unwrap_or(0.0)).collect(),
+                vec![1.0; ms.len()],
+            ],
+            keys: HashMap::new(),
+        };
+        let mut classes = Vec::new();
+        for rule in &file.policy.classes {
+            c.class = rule.name.clone();
+            let when = match &rule.when {
+                Some(w) => {
+                    c.field = "when";
+                    c.base = w.span().start + 1; // inside the opening quote
+                    let e = c.parse(w.get_ref())?;
+                    let ce = c.compile(&e, Ty::Bool)?;
+                    let mut facts = Vec::new();
+                    c.facts(&e, &mut facts)?;
+                    Some((ce, w.get_ref().clone(), facts))
+                }
+                None => None,
+            };
+            c.field = "min_population";
+            let threshold = match rule.min_population.get_ref() {
+                Threshold::Fixed(v) => CExpr::Num(*v),
+                Threshold::Formula(f) => {
+                    c.base = rule.min_population.span().start + 1;
+                    let e = c.parse(f)?;
+                    c.compile(&e, Ty::Num)?
+                }
+            };
+            classes.push(CompiledClass {
+                name: rule.name.clone(),
+                when,
+                threshold,
+                strict: rule.strict,
+            });
+        }
+        let k = c.columns.len();
+        let mut unit_totals = vec![0.0; ms.len() * k];
+        for (j, col) in c.columns.iter().enumerate() {
+            for (i, v) in col.iter().enumerate() {
+                unit_totals[i * k + j] = *v;
+            }
+        }
+        Ok(Self {
+            file,
+            k,
+            unit_totals,
+            classes,
+        })
+    }
+
+    /// Length of every totals vector.
+    pub fn totals_len(&self) -> usize {
+        self.k
+    }
+
+    /// The additive totals of municipality `i` (territory order).
+    pub fn unit_totals(&self, i: usize) -> &[f64] {
+        &self.unit_totals[i * self.k..(i + 1) * self.k]
+    }
+
+    /// The summed totals of a set of municipalities.
+    pub fn totals_of(&self, members: impl IntoIterator<Item = usize>) -> Vec<f64> {
+        let mut t = vec![0.0; self.k];
+        for i in members {
+            for (a, b) in t.iter_mut().zip(self.unit_totals(i)) {
+                *a += b;
+            }
+        }
+        t
+    }
+
+    /// The population in a totals vector.
+    pub fn population(&self, totals: &[f64]) -> f64 {
+        totals[POPULATION]
+    }
+
+    /// Class names in policy order.
+    pub fn class_names(&self) -> Vec<&str> {
+        self.classes.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// The requirement for a district with these totals (first class whose rule holds).
+    pub fn requirement(&self, totals: &[f64]) -> Requirement {
+        let idx = self
+            .classes
+            .iter()
+            .position(|c| c.when.as_ref().is_none_or(|w| w.0.eval(totals) != 0.0))
+            .unwrap_or(self.classes.len() - 1);
+        let c = &self.classes[idx];
+        Requirement {
+            class: idx,
+            threshold: c.threshold.eval(totals),
+            strict: c.strict,
+        }
+    }
+
+    /// The class, threshold and the reason in words.
+    pub fn classify(&self, totals: &[f64]) -> Classification {
+        let requirement = self.requirement(totals);
+        let class = &self.classes[requirement.class];
+        let facts = |c: &CompiledClass| {
+            c.when.as_ref().map_or(String::new(), |w| {
+                w.2.iter()
+                    .map(|(text, e)| format!("{text} = {}", format_value(e.eval(totals))))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+        };
+        let reason = match &class.when {
+            Some((_, text, _)) => format!("{text} holds ({})", facts(class)),
+            None => {
+                let others: Vec<String> = self.classes[..requirement.class]
+                    .iter()
+                    .map(|c| {
+                        let text = c.when.as_ref().map_or("", |w| w.1.as_str());
+                        format!("not {} ({text} fails: {})", c.name, facts(c))
+                    })
+                    .collect();
+                if others.is_empty() {
+                    "the only class".to_string()
+                } else {
+                    others.join("; ")
+                }
+            }
+        };
+        Classification {
+            requirement,
+            class: class.name.clone(),
+            reason,
+        }
+    }
+
+    /// The class rules in words, for the head of every report: `name: when -> threshold`.
+    pub fn rules_in_words(&self) -> Vec<String> {
+        self.file
+            .policy
+            .classes
+            .iter()
+            .map(|c| {
+                let t = match c.min_population.get_ref() {
+                    Threshold::Fixed(v) => crate::format_count(*v),
+                    Threshold::Formula(f) => f.clone(),
+                };
+                let cmp = if c.strict { "more than" } else { "at least" };
+                match &c.when {
+                    Some(w) => format!("{}: when {} -> {cmp} {t}", c.name, w.get_ref()),
+                    None => format!("{}: otherwise -> {cmp} {t}", c.name),
+                }
+            })
+            .collect()
+    }
+}
+
+fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        crate::format_count(v)
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+impl Compiler<'_> {
+    fn field_err(&self, position: usize, value: &str, message: String) -> PolicyError {
+        PolicyError::Field {
+            path: self.file.path.clone(),
+            line: self.file.line_of(self.base + position),
+            class: self.class.clone(),
+            field: self.field.to_string(),
+            value: value.to_string(),
+            message,
+        }
+    }
+
+    fn parse(&self, src: &str) -> Result<Expr, PolicyError> {
+        expr::parse(src).map_err(|e| self.field_err(e.position, src, e.to_string()))
+    }
+
+    fn err(&self, e: &Expr, message: String) -> PolicyError {
+        self.field_err(e.span.0, &e.to_string(), message)
+    }
+
+    /// Collects the aggregate atoms of a condition, to print their values in reasons.
+    fn facts(&mut self, e: &Expr, out: &mut Vec<(String, CExpr)>) -> Result<(), PolicyError> {
+        match &e.kind {
+            ExprKind::Name(n) if self.file.policy.constants.contains_key(n) => {}
+            ExprKind::Call(..) | ExprKind::Name(_) => {
+                let ce = self.compile(e, Ty::Num)?;
+                let text = e.to_string();
+                if !out.iter().any(|(t, _)| *t == text) {
+                    out.push((text, ce));
+                }
+            }
+            ExprKind::Not(a) | ExprKind::Neg(a) => self.facts(a, out)?,
+            ExprKind::Binary(_, a, b) => {
+                self.facts(a, out)?;
+                self.facts(b, out)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn compile(&mut self, e: &Expr, want: Ty) -> Result<CExpr, PolicyError> {
+        let (ce, ty) = self.compile_any(e)?;
+        if ty != want {
+            let what = |t| match t {
+                Ty::Num => "a number",
+                Ty::Bool => "a condition",
+            };
+            return Err(self.err(e, format!("expected {}, found {}", what(want), what(ty))));
+        }
+        Ok(ce)
+    }
+
+    fn compile_any(&mut self, e: &Expr) -> Result<(CExpr, Ty), PolicyError> {
+        Ok(match &e.kind {
+            ExprKind::Number(v) => (CExpr::Num(*v), Ty::Num),
+            ExprKind::Name(n) => (self.name(e, n)?, Ty::Num),
+            ExprKind::Neg(a) => (CExpr::Neg(Box::new(self.compile(a, Ty::Num)?)), Ty::Num),
+            ExprKind::Not(a) => (CExpr::Not(Box::new(self.compile(a, Ty::Bool)?)), Ty::Bool),
+            ExprKind::Binary(op, a, b) => {
+                let (arg, out) = match op {
+                    BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => (Ty::Num, Ty::Num),
+                    BinOp::And | BinOp::Or => (Ty::Bool, Ty::Bool),
+                    _ => (Ty::Num, Ty::Bool),
+                };
+                let x = self.compile(a, arg)?;
+                let y = self.compile(b, arg)?;
+                (CExpr::Bin(*op, Box::new(x), Box::new(y)), out)
+            }
+            ExprKind::Call(f, args) => (self.call(e, f, args)?, Ty::Num),
+            ExprKind::Text(_) | ExprKind::List(_) | ExprKind::In(..) => {
+                return Err(self.err(
+                    e,
+                    "text, lists and `in` belong inside a member function such as pop_share(...)"
+                        .into(),
+                ))
+            }
+        })
+    }
+
+    fn name(&self, e: &Expr, n: &str) -> Result<CExpr, PolicyError> {
+        Ok(match n {
+            "population" => CExpr::Acc(crate::compile::POPULATION),
+            "area" => CExpr::Acc(AREA),
+            "members" => CExpr::Acc(MEMBERS),
+            "density" => CExpr::Ratio(POPULATION, AREA),
+            _ => match self.file.policy.constants.get(n) {
+                Some(v) => CExpr::Num(*v),
+                None => {
+                    return Err(self.err(
+                        e,
+                        format!(
+                            "unknown name `{n}`: use population, area, density, members, a member function, or a [constants] entry"
+                        ),
+                    ))
+                }
+            },
+        })
+    }
+
+    fn call(&mut self, e: &Expr, f: &str, args: &[Expr]) -> Result<CExpr, PolicyError> {
+        let arity = |n: usize| -> Result<(), PolicyError> {
+            if args.len() == n {
+                Ok(())
+            } else {
+                Err(self.err(
+                    e,
+                    format!("`{f}` takes {n} argument(s), found {}", args.len()),
+                ))
+            }
+        };
+        Ok(match f {
+            "min" | "max" => {
+                arity(2)?;
+                let a = Box::new(self.compile(&args[0], Ty::Num)?);
+                let b = Box::new(self.compile(&args[1], Ty::Num)?);
+                if f == "min" {
+                    CExpr::Min(a, b)
+                } else {
+                    CExpr::Max(a, b)
+                }
+            }
+            "pop_share" | "member_share" | "count" => {
+                arity(1)?;
+                let weight = if f == "pop_share" { "pop" } else { "count" };
+                let acc = self.predicate_column(&args[0], weight)?;
+                match f {
+                    "pop_share" => CExpr::Ratio(acc, POPULATION),
+                    "member_share" => CExpr::Ratio(acc, MEMBERS),
+                    _ => CExpr::Acc(acc),
+                }
+            }
+            "sum" | "mean" | "pop_mean" => {
+                arity(1)?;
+                let attr = self.attribute_name(&args[0])?;
+                let weighted = f == "pop_mean";
+                let acc = self.numeric_column(&args[0], &attr, weighted)?;
+                match f {
+                    "sum" => CExpr::Acc(acc),
+                    "mean" => CExpr::Ratio(acc, MEMBERS),
+                    _ => CExpr::Ratio(acc, POPULATION),
+                }
+            }
+            "majority" => {
+                arity(1)?;
+                let attr = self.attribute_name(&args[0])?;
+                let values = self.numeric_values(&args[0], &attr)?;
+                let mut distinct: Vec<f64> = values.clone();
+                distinct.sort_by(f64::total_cmp);
+                distinct.dedup();
+                let mut cats = Vec::new();
+                for v in distinct {
+                    let count: Vec<f64> = values.iter().map(|x| f64::from(*x == v)).collect();
+                    let pop: Vec<f64> = count
+                        .iter()
+                        .zip(self.territory.municipalities())
+                        .map(|(c, m)| c * m.population as f64)
+                        .collect();
+                    let c = self.column(format!("majority:{attr}:{v}:count"), count);
+                    let p = self.column(format!("majority:{attr}:{v}:pop"), pop);
+                    cats.push((v, c, p));
+                }
+                CExpr::Majority(cats)
+            }
+            _ => {
+                return Err(self.err(
+                    e,
+                    format!("unknown function `{f}`: use pop_share, member_share, count, sum, mean, pop_mean, majority, min, max"),
+                ))
+            }
+        })
+    }
+
+    fn column(&mut self, key: String, values: Vec<f64>) -> usize {
+        if let Some(&i) = self.keys.get(&key) {
+            return i;
+        }
+        self.columns.push(values);
+        let i = self.columns.len() - 1;
+        self.keys.insert(key, i);
+        i
+    }
+
+    fn attribute_name(&self, e: &Expr) -> Result<String, PolicyError> {
+        match &e.kind {
+            ExprKind::Name(n) => Ok(n.clone()),
+            _ => Err(self.err(e, "expected the name of a municipality attribute".into())),
+        }
+    }
+
+    fn numeric_values(&self, e: &Expr, attr: &str) -> Result<Vec<f64>, PolicyError> {
+        self.territory
+            .municipalities()
+            .iter()
+            .map(|m| match member_value(m, attr) {
+                None => Err(self.missing_column(e, attr)),
+                Some(raw) => parse_number(&raw).ok_or_else(|| self.bad_value(m, attr, &raw)),
+            })
+            .collect()
+    }
+
+    fn numeric_column(
+        &mut self,
+        e: &Expr,
+        attr: &str,
+        weighted: bool,
+    ) -> Result<usize, PolicyError> {
+        let mut v = self.numeric_values(e, attr)?;
+        if weighted {
+            for (x, m) in v.iter_mut().zip(self.territory.municipalities()) {
+                *x *= m.population as f64;
+            }
+        }
+        Ok(self.column(
+            format!("{}:{attr}", if weighted { "popsum" } else { "sum" }),
+            v,
+        ))
+    }
+
+    fn missing_column(&self, e: &Expr, attr: &str) -> PolicyError {
+        self.err(
+            e,
+            format!(
+                "the municipalities table {} has no column `{attr}`",
+                self.territory.source.display()
+            ),
+        )
+    }
+
+    fn bad_value(&self, m: &Municipality, attr: &str, raw: &str) -> PolicyError {
+        PolicyError::Attribute {
+            path: self.territory.source.clone(),
+            line: m.line,
+            field: attr.to_string(),
+            value: raw.to_string(),
+            message: "not a number".into(),
+            class: self.class.clone(),
+        }
+    }
+
+    /// A per-municipality column: population (or 1) where the member predicate holds.
+    fn predicate_column(&mut self, p: &Expr, weight: &str) -> Result<usize, PolicyError> {
+        let mut values = Vec::with_capacity(self.territory.len());
+        for m in self.territory.municipalities() {
+            let holds = self.predicate(p, m)?;
+            let w = if weight == "pop" {
+                m.population as f64
+            } else {
+                1.0
+            };
+            values.push(if holds { w } else { 0.0 });
+        }
+        Ok(self.column(format!("{weight}where:{p}"), values))
+    }
+
+    fn predicate(&self, p: &Expr, m: &Municipality) -> Result<bool, PolicyError> {
+        match &p.kind {
+            ExprKind::Binary(BinOp::And, a, b) => {
+                Ok(self.predicate(a, m)? && self.predicate(b, m)?)
+            }
+            ExprKind::Binary(BinOp::Or, a, b) => Ok(self.predicate(a, m)? || self.predicate(b, m)?),
+            ExprKind::Not(a) => Ok(!self.predicate(a, m)?),
+            ExprKind::In(a, list) => {
+                let attr = self.attribute_name(a)?;
+                let ExprKind::List(items) = &list.kind else {
+                    return Err(self.err(list, "`in` needs a list such as ['T', 'P']".into()));
+                };
+                for item in items {
+                    if self.compare(p, &attr, BinOp::Eq, item, m)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            ExprKind::Binary(op, a, b)
+                if matches!(
+                    op,
+                    BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne
+                ) =>
+            {
+                let attr = self.attribute_name(a)?;
+                self.compare(p, &attr, *op, b, m)
+            }
+            _ => Err(self.err(
+                p,
+                "expected a member condition such as `mountain_code == 'T'` or `altitude >= 600`"
+                    .into(),
+            )),
+        }
+    }
+
+    fn compare(
+        &self,
+        p: &Expr,
+        attr: &str,
+        op: BinOp,
+        lit: &Expr,
+        m: &Municipality,
+    ) -> Result<bool, PolicyError> {
+        let raw = member_value(m, attr).ok_or_else(|| self.missing_column(p, attr))?;
+        match &lit.kind {
+            ExprKind::Text(s) => match op {
+                BinOp::Eq => Ok(raw == *s),
+                BinOp::Ne => Ok(raw != *s),
+                _ => Err(self.err(p, "text can only be compared with == or !=".into())),
+            },
+            ExprKind::Number(_) | ExprKind::Neg(_) => {
+                let v = literal_number(lit)
+                    .ok_or_else(|| self.err(lit, "expected a number or a text literal".into()))?;
+                let x = parse_number(&raw).ok_or_else(|| self.bad_value(m, attr, &raw))?;
+                Ok(match op {
+                    BinOp::Lt => x < v,
+                    BinOp::Le => x <= v,
+                    BinOp::Gt => x > v,
+                    BinOp::Ge => x >= v,
+                    BinOp::Eq => x == v,
+                    _ => x != v,
+                })
+            }
+            _ => Err(self.err(lit, "expected a number or a text literal".into())),
+        }
+    }
+}
+
+fn member_value(m: &Municipality, attr: &str) -> Option<String> {
+    match attr {
+        "population" => Some(m.population.to_string()),
+        "area" | "area_km2" => Some(m.area_km2.map_or(String::new(), |a| a.to_string())),
+        "code" => Some(m.code.to_string()),
+        "name" => Some(m.name.clone()),
+        _ => m.attribute(attr).map(str::to_string),
+    }
+}
+
+fn literal_number(e: &Expr) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Number(v) => Some(*v),
+        ExprKind::Neg(inner) => literal_number(inner).map(|v| -v),
+        _ => None,
+    }
+}
+
+fn parse_number(raw: &str) -> Option<f64> {
+    raw.trim().replace(',', ".").parse().ok()
+}

@@ -1,0 +1,105 @@
+//! Errors of loading territorial data: each names the file, the line, the field and the value.
+
+use std::path::PathBuf;
+
+/// A problem found in an input file, located as precisely as the format allows.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    /// The file could not be read at all.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// A required column is absent from the header.
+    #[error("{path}: line 1: no column `{column}` (columns are: {found})")]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column looked for.
+        column: String,
+        /// The columns the header has, comma-separated.
+        found: String,
+    },
+    /// One field of one record is wrong.
+    #[error("{path}: line {line}: field `{field}`: {message} (value {value:?})")]
+    Field {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number of the record.
+        line: u64,
+        /// The column name.
+        field: String,
+        /// The offending value as read.
+        value: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A record as a whole is wrong (e.g. wrong number of fields).
+    #[error("{path}: line {line}: {message}")]
+    Record {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file-level problem that no single line carries.
+    #[error("{path}: {message}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// Several problems in one file, reported together so that a spreadsheet is fixed in one go.
+    #[error("{} problems:\n{}", .0.len(), .0.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
+    Many(Vec<DataError>),
+}
+
+/// Collects the problems of one pass over a file, up to a limit, and returns them together.
+#[derive(Debug, Default)]
+pub struct Problems {
+    found: Vec<DataError>,
+    omitted: usize,
+}
+
+impl Problems {
+    /// How many problems are listed before the rest are only counted.
+    pub const LIMIT: usize = 20;
+
+    /// Records a problem.
+    pub fn push(&mut self, e: DataError) {
+        if self.found.len() < Self::LIMIT {
+            self.found.push(e);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    /// `Ok(value)` when no problem was found, else the problems as one error.
+    pub fn finish<T>(mut self, path: &std::path::Path, value: T) -> Result<T, DataError> {
+        if self.found.is_empty() {
+            return Ok(value);
+        }
+        if self.omitted > 0 {
+            self.found.push(DataError::File {
+                path: path.to_path_buf(),
+                message: format!("... and {} more problems", self.omitted),
+            });
+        }
+        if self.found.len() == 1 {
+            Err(self.found.remove(0))
+        } else {
+            Err(DataError::Many(self.found))
+        }
+    }
+}
