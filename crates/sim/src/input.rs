@@ -263,11 +263,85 @@ pub fn read_policy(path: &Path) -> Result<Policy, SimError> {
     parse_policy(&read_text(path)?, path)
 }
 
-/// Parses policy TOML text (`path` only names it in errors).
+/// Parses policy TOML text (`path` only names it in errors), in either of two formats: the
+/// simulation's own (`[[windows]]`, documented in `FORMATS.md`) or the project's rules format
+/// (`[[classes]]` and `[[incentives]]`, as in `policies/lombardy-2017.toml`), converted by
+/// [`Policy::from_rules`].
 pub fn parse_policy(text: &str, path: &Path) -> Result<Policy, SimError> {
-    let p: Policy = parse_toml(text, path)?;
+    let is_rules_format = text
+        .lines()
+        .any(|l| l.trim_start().starts_with("[[classes]]"));
+    let p = if is_rules_format {
+        let file =
+            ambit_rules::PolicyFile::parse(path, text.to_string()).map_err(|e| SimError::Toml {
+                path: path.into(),
+                message: e.to_string(),
+            })?;
+        Policy::from_rules(&file.policy, path)?
+    } else {
+        parse_toml(text, path)?
+    };
     p.validate(path)?;
     Ok(p)
+}
+
+impl Policy {
+    /// Converts a policy of the rules format: the windows are the steps of the first incentive
+    /// with a dated schedule (the first-level premium), the second level is the sum of the fixed
+    /// amounts of the other incentives, and every class with a fixed threshold gives a threshold.
+    /// Classes whose threshold is a formula cannot be used without a territory: they are refused
+    /// only if a district of the scenario names them.
+    pub fn from_rules(rules: &ambit_rules::Policy, path: &Path) -> Result<Self, SimError> {
+        let first = rules
+            .incentives
+            .iter()
+            .find(|i| !i.schedule.is_empty())
+            .ok_or_else(|| SimError::File {
+                path: path.into(),
+                message: "the policy has no incentive with a dated `schedule`: the simulation needs its windows".into(),
+            })?;
+        let windows = first
+            .schedule
+            .iter()
+            .map(|s| Window {
+                label: format!("by {}", s.until),
+                deadline: s.until.clone(),
+                incentive_eur: s.amount.max(0.0).round() as u64,
+            })
+            .collect();
+        let second_level_eur = rules
+            .incentives
+            .iter()
+            .filter(|i| i.schedule.is_empty())
+            .filter_map(|i| i.amount)
+            .sum::<f64>()
+            .max(0.0)
+            .round() as u64;
+        let thresholds = rules
+            .classes
+            .iter()
+            .filter_map(|c| match c.min_population.get_ref() {
+                ambit_rules::Threshold::Fixed(v) => {
+                    Some((c.name.clone(), v.max(0.0).round() as u64))
+                }
+                ambit_rules::Threshold::Formula(_) => None,
+            })
+            .collect();
+        let strict = rules.classes.iter().all(|c| c.strict);
+        Ok(Self {
+            name: rules.name.clone(),
+            source: rules.source.clone().unwrap_or_default(),
+            threshold_rule: if strict {
+                ThresholdRule::Strict
+            } else {
+                ThresholdRule::Inclusive
+            },
+            thresholds,
+            second_level_eur,
+            mandatory_from: None,
+            windows,
+        })
+    }
 }
 
 /// A CSV table read with named columns, ready for typed field access.
@@ -576,6 +650,30 @@ mod tests {
         );
         let err = parse_districts("name\nA\n", Path::new("d.csv")).unwrap_err();
         assert_eq!(err.to_string(), "d.csv: missing column `district`");
+    }
+
+    #[test]
+    fn the_projects_lombardy_policy_converts_to_three_windows() {
+        let text = include_str!("../tests/fixtures/lombardy-2017.toml");
+        let p = parse_policy(text, Path::new("lombardy-2017.toml")).unwrap();
+        let w: Vec<(&str, u64)> = p
+            .windows
+            .iter()
+            .map(|w| (w.deadline.as_str(), w.incentive_eur))
+            .collect();
+        assert_eq!(
+            w,
+            vec![
+                ("2018-06-30", 30000),
+                ("2018-12-31", 15000),
+                ("2019-12-31", 10000)
+            ]
+        );
+        assert_eq!(p.second_level_eur, 30000);
+        assert_eq!(p.thresholds.get("standard"), Some(&80000));
+        assert_eq!(p.thresholds.get("mountain"), Some(&25000));
+        assert_eq!(p.thresholds.get("high-density"), Some(&120000));
+        assert_eq!(p.threshold_rule, ThresholdRule::Strict);
     }
 
     #[test]

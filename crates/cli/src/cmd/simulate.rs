@@ -62,7 +62,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     print!("{}", render_text(&result));
     if let Some(out) = &args.out {
         let json = serde_json::to_string_pretty(&result)?;
-        write_atomic(out, json.as_bytes())?;
+        ambit_report::write::write_atomic(out, json.as_bytes())
+            .with_context(|| format!("cannot write {}", out.display()))?;
         eprintln!("wrote {}", out.display());
     }
     Ok(())
@@ -154,20 +155,6 @@ fn rayon_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
         b = b.num_threads(t);
     }
     Ok(b.build()?)
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder, then renames it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }
 
 fn iv(s: &Summary) -> String {
