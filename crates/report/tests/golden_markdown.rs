@@ -96,7 +96,7 @@ incentive_eur = 15000
         files
             .get(k.as_str())
             .map(|t| (PathBuf::from(&k), t.to_string()))
-            .ok_or_else(|| SimError::Invalid(k))
+            .ok_or(SimError::Invalid(k.clone()))
     })
     .unwrap()
 }
