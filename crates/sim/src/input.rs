@@ -550,6 +550,77 @@ pub fn parse_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow>, Si
     Ok(rows)
 }
 
+/// Reads candidate groupings from the `plan.json` that `ambit plan` writes: each new district of
+/// `diff.merged` becomes a grouping of its baseline districts, with the threshold and compliance
+/// the planner computed for it (`district_figures`).
+pub fn parse_plan_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow>, SimError> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| SimError::Csv {
+        path: path.into(),
+        line: e.line() as u64,
+        message: format!("not JSON: {e}"),
+    })?;
+    let merged = v
+        .pointer("/diff/merged")
+        .and_then(|m| m.as_array())
+        .ok_or_else(|| SimError::File {
+            path: path.into(),
+            message: "no `diff.merged` list: was the plan made with a --baseline?".into(),
+        })?;
+    let figures: HashMap<&str, &serde_json::Value> = v
+        .get("district_figures")
+        .and_then(|f| f.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|d| d.get("name").and_then(|n| n.as_str()).map(|n| (n, d)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut rows = Vec::with_capacity(merged.len());
+    for (i, m) in merged.iter().enumerate() {
+        let field = |f: &str| {
+            SimError::field(
+                path,
+                0,
+                &format!("diff.merged[{i}].{f}"),
+                m.to_string(),
+                "missing or not text",
+            )
+        };
+        let name = m
+            .get("district")
+            .and_then(|d| d.as_str())
+            .ok_or_else(|| field("district"))?;
+        let members: Vec<String> = m
+            .get("baseline")
+            .and_then(|b| b.as_array())
+            .ok_or_else(|| field("baseline"))?
+            .iter()
+            .map(|b| {
+                b.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| field("baseline"))
+            })
+            .collect::<Result<_, _>>()?;
+        if members.len() < 2 {
+            continue; // not a merger of baseline districts
+        }
+        let fig = figures.get(name);
+        rows.push(CandidateRow {
+            candidate: name.to_string(),
+            members,
+            threshold: fig
+                .and_then(|f| f.get("threshold"))
+                .and_then(|t| t.as_f64())
+                .map(|t| t.max(0.0).round() as u64),
+            compliant: fig
+                .and_then(|f| f.get("compliant"))
+                .and_then(|c| c.as_bool()),
+            line: i as u64 + 1,
+        });
+    }
+    Ok(rows)
+}
+
 /// Parses assessments (columns `candidate` and optionally `outcome`, `score`, `ties`, `trust`,
 /// `leadership`, `homophily`, `dominant_city`, `source`).
 pub fn parse_assessments(text: &str, path: &Path) -> Result<Vec<Assessment>, SimError> {
@@ -674,6 +745,20 @@ mod tests {
         assert_eq!(p.thresholds.get("mountain"), Some(&25000));
         assert_eq!(p.thresholds.get("high-density"), Some(&120000));
         assert_eq!(p.threshold_rule, ThresholdRule::Strict);
+    }
+
+    #[test]
+    fn plan_json_mergers_become_groupings() {
+        let plan = r#"{"district_figures": [{"name": "P1", "threshold": 80000.0, "compliant": true}],
+            "diff": {"merged": [{"district": "P1", "baseline": ["Seriate", "Romano"]},
+                                {"district": "P2", "baseline": ["Dalmine"]}]}}"#;
+        let rows = parse_plan_candidates(plan, Path::new("plan.json")).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].members, vec!["Seriate", "Romano"]);
+        assert_eq!(rows[0].threshold, Some(80000));
+        assert_eq!(rows[0].compliant, Some(true));
+        let err = parse_plan_candidates("{}", Path::new("plan.json")).unwrap_err();
+        assert!(err.to_string().contains("diff.merged"), "{err}");
     }
 
     #[test]

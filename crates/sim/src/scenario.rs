@@ -3,8 +3,9 @@
 
 use crate::error::SimError;
 use crate::input::{
-    parse_assessments, parse_candidates, parse_districts, parse_policy, parse_toml, read_text,
-    Assessment, CandidateRow, DistrictRow, Observed, Policy, ScenarioFile, Window,
+    parse_assessments, parse_candidates, parse_districts, parse_plan_candidates, parse_policy,
+    parse_toml, read_text, Assessment, CandidateRow, DistrictRow, Observed, Policy, ScenarioFile,
+    Window,
 };
 use crate::model::{effective_score, Model};
 use serde::{Deserialize, Serialize};
@@ -68,7 +69,12 @@ impl Scenario {
         let (bp, bt) = read(&file.baseline)?;
         let districts = parse_districts(&bt, &bp)?;
         let (cp, ct) = read(&file.candidates)?;
-        let candidates = parse_candidates(&ct, &cp)?;
+        // `ambit plan` writes plan.json: its mergers are the groupings.
+        let candidates = if cp.extension().is_some_and(|e| e == "json") {
+            parse_plan_candidates(&ct, &cp)?
+        } else {
+            parse_candidates(&ct, &cp)?
+        };
         let (pp, pt) = read(&file.policy)?;
         let policy = parse_policy(&pt, &pp)?;
         let mut provenance = vec![
