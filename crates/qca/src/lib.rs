@@ -9,6 +9,11 @@
 //!
 //! Minimisation is exact: every prime implicant is generated (no heuristic stopping rule), and
 //! every minimum cover of the chart is enumerated, so model ambiguity is always reported.
+//! Prime implicants with remainders are the minimal transversals of the conditions on which a
+//! positive row differs from the negative rows (64-bit masks, MMCS), so remainders are never
+//! listed; the chart is solved by branch and bound on its cyclic core with LP-dual bounds.
+//! [`ModelSearch::FirstMinimal`] proves a model minimal with a lower bound (positive rows no
+//! implicant can share) while listing only short implicants, which scales to 24 conditions.
 //!
 //! # Where we differ from R QCA (on purpose)
 //!
