@@ -117,3 +117,68 @@ fn budget_by_population_after_the_incentive() {
         "{lodi}"
     );
 }
+
+#[test]
+fn budget_blend_against_what_comuni_pay_today() {
+    let dir = std::env::temp_dir().join(format!("ambit-govern-budget-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("use.csv");
+    // Every Cremasco comune uses the services equally, except Crema (019035) which uses 10 units;
+    // only Crema states what it pays today.
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/lombardy/ambiti_2021.csv"),
+    )
+    .unwrap();
+    let mut csv = String::from("istat_code,service_use,pays_today\n");
+    let mut n = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[2] == "Cremasco" {
+            n += 1;
+            if f[0] == "019035" {
+                csv += "019035,10,50000\n";
+            } else {
+                csv += &format!("{},1,\n", f[0]);
+            }
+        }
+    }
+    assert_eq!(n, 48);
+    std::fs::write(&data, csv).unwrap();
+    let out = ambit()
+        .args([
+            "govern",
+            "Cremasco",
+            "--map",
+            "ambiti-2021",
+            "--budget",
+            "100000",
+            "--allocation",
+            "blend:0.5",
+        ])
+        .arg("--budget-data")
+        .arg(&data)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let crema = &v["budget"]["lines"][0];
+    assert_eq!(crema["name"], "Crema");
+    // Crema: half by its population share, half by its use share 10 / (10 + 47).
+    let pop = v["members"][0]["population"].as_f64().unwrap();
+    let total: f64 = v["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["population"].as_f64().unwrap())
+        .sum();
+    let want = 100000.0 * (0.5 * pop / total + 0.5 * 10.0 / 57.0);
+    let got = crema["contribution"].as_f64().unwrap();
+    assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    assert!((crema["change"].as_f64().unwrap() - (want - 50000.0)).abs() < 1e-6);
+    assert!(v["budget"]["lines"][1]["change"].is_null());
+}

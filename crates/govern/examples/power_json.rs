@@ -59,9 +59,13 @@ fn run() -> Result<(), String> {
     let quota_used = if unit == 1 {
         game.rule.weight.threshold(game.total_weight())
     } else {
+        // As in `power::prepare`: an absolute quota keeps its share of the rounded total.
+        let rounded: u64 = used.iter().sum();
         match game.rule.weight {
-            WeightQuota::Absolute(q) => q.div_ceil(unit),
-            w => w.threshold(used.iter().sum()),
+            WeightQuota::Absolute(q) => {
+                (q as u128 * rounded as u128).div_ceil(game.total_weight() as u128) as u64
+            }
+            w => w.threshold(rounded),
         }
     };
     let out = serde_json::json!({

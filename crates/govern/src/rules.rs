@@ -305,9 +305,14 @@ impl AssemblyRules {
     /// The rule of a named matter (`president` for an elected president), or of ordinary
     /// decisions when `matter` is `None`.
     pub fn rule_for(&self, matter: Option<&str>) -> Option<&DecisionRule> {
-        match matter {
-            None => Some(&self.decision),
-            Some(name) => self
+        match (matter, &self.president) {
+            (None, _) => Some(&self.decision),
+            (Some(name), Some(PresidentRule::Election(r)))
+                if name.eq_ignore_ascii_case("president") =>
+            {
+                Some(r)
+            }
+            (Some(name), _) => self
                 .matters
                 .iter()
                 .find(|m| m.name.eq_ignore_ascii_case(name)),

@@ -127,3 +127,27 @@ fn impossible_cap_is_an_error_not_a_panic() {
         "{e}"
     );
 }
+
+#[test]
+fn president_election_and_unanimity_matters() {
+    let text = "[assembly]\nname = \"x\"\n[weights]\nbasis = \"population\"\n[decision]\n\
+                [[matter]]\nname = \"statute\"\nunanimity = true\n\
+                [president]\nmethod = \"election\"\nvotes_at_least = \"2/3\"\n";
+    let rules = AssemblyRules::parse(text, "p.toml").unwrap();
+    let opts = PowerOptions::default();
+    // Unanimity: every comune holds an equal share whatever its size.
+    let a = assess(&rules, &members(), Some("statute"), Indices::Both, &opts).unwrap();
+    for m in &a.members {
+        assert!((m.banzhaf - 0.25).abs() < 1e-12);
+    }
+    // President by 2/3 of 76,501 inhabitants (>= 51,001): Lodi (45,252) needs Codogno or
+    // Casalpusterlengo; winning: L+Co, L+Ca, L+Co+Ca, and each with Maccastorna (68), which is
+    // never decisive. Swings: Lodi 6, Codogno 2, Casalpusterlengo 2, Maccastorna 0.
+    let p = assess(&rules, &members(), Some("president"), Indices::Both, &opts).unwrap();
+    let b: Vec<f64> = p.members.iter().map(|m| m.banzhaf).collect();
+    for (x, y) in b.iter().zip([0.6, 0.2, 0.2, 0.0]) {
+        assert!((x - y).abs() < 1e-12, "{b:?}");
+    }
+    assert_eq!(p.dummies, vec![3]);
+    assert!(assess(&rules, &members(), Some("budget"), Indices::Both, &opts).is_err());
+}
