@@ -49,11 +49,14 @@ print('; '.join(str(len(g['units']))+' ('+g['reason']+')' for g in r['infeasible
 done
 {
   echo
-  echo "Infeasible units are named in the plan output: Campione d'Italia (013040) is an exclave in"
-  echo "Switzerland with no contiguity link; under hard nesting San Colombano al Lambro (015191), an"
-  echo "exclave of the province of Milan, cannot reach a threshold inside its province (soft nesting"
-  echo "lets it join a district across the border). Map of the best plan without nesting:"
-  echo "[max_districts.svg](max_districts.svg)."
+  echo "Infeasible units as the plan output names them (seed 1; the rest is still solved):"
+  echo
+  for mode in none hard soft; do
+    lines=$(grep '^infeasible:' "$OUT/$mode-1.txt" || true)
+    echo "- nesting $mode: ${lines:-none}"
+  done
+  echo
+  echo "Map of the best plan without nesting: [max_districts.svg](max_districts.svg)."
   echo
   echo "## Minimum change on the partial 2017 ambiti (5 of 98, ATS Bergamo)"
   echo

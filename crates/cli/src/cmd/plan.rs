@@ -205,12 +205,16 @@ fn run_max(
             None => format!("D{:0width$}", d + 1),
         })
         .collect();
+    let het = if input.m > 0 {
+        format!("; heterogeneity {:.4}", plan.heterogeneity)
+    } else {
+        String::new()
+    };
     let mut summary = vec![format!(
-        "{} compliant districts of {} ({} units); heterogeneity {:.4}; border length {:.4}",
+        "{} compliant districts of {} ({} units){het}; border length {:.4}",
         plan.compliant_count(),
         plan.districts.len(),
         input.len(),
-        plan.heterogeneity,
         plan.border_length
     )];
     if input.areas.is_some() {

@@ -5,7 +5,7 @@ use ambit_plan::{
     Adjacency, ClassCondition, ClassShareRule, ClassSpec, DistrictRule, Nesting, Problem,
     Requirement, UniformThreshold,
 };
-use ambit_rules::{CompiledPolicy, PolicyFile};
+use ambit_rules::CompiledPolicy;
 use ambit_territory::table::Table;
 use ambit_territory::{Dataset, DistrictMap, MunicipalityCode};
 use anyhow::{bail, Context, Result};
@@ -26,12 +26,9 @@ pub enum NestingMode {
 /// Where units, contiguity and rules come from.
 #[derive(clap::Args, Debug, Clone)]
 pub struct InputArgs {
-    /// Data folder with a dataset.toml (e.g. data/lombardy).
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["units", "edges"])]
-    pub data: Option<PathBuf>,
-    /// Policy file (default: the data folder's policy).
-    #[arg(long, value_name = "FILE")]
-    pub policy: Option<PathBuf>,
+    /// Data folder, policy and contiguity (ignored with --units/--edges).
+    #[command(flatten)]
+    pub data: crate::common::DataArgs,
     /// Units in the benchmark format: idx,id,x,y,pop,class,<attributes>,z_<attributes>.
     #[arg(long, value_name = "FILE", requires = "edges")]
     pub units: Option<PathBuf>,
@@ -129,10 +126,10 @@ pub struct Input {
 impl Input {
     /// Loads the inputs named by the flags.
     pub fn load(a: &InputArgs) -> Result<Self> {
-        let mut input = match (&a.data, &a.units, &a.edges) {
-            (Some(dir), _, _) => Self::from_dataset(dir, a)?,
-            (None, Some(u), Some(e)) => Self::from_bench(u, e, a)?,
-            _ => bail!("give --data DIR, or --units FILE --edges FILE with --threshold"),
+        let mut input = match (&a.units, &a.edges) {
+            (Some(u), Some(e)) => Self::from_bench(u, e, a)?,
+            (None, None) => Self::from_dataset(a)?,
+            _ => bail!("give both --units FILE and --edges FILE (benchmark format), or neither"),
         };
         input.max_population = a.max_population;
         if let Some(p) = &a.must_link {
@@ -151,18 +148,11 @@ impl Input {
         Ok(input)
     }
 
-    fn from_dataset(dir: &Path, a: &InputArgs) -> Result<Self> {
-        let ds = Dataset::load(dir)?;
-        let policy_path = match (&a.policy, ds.default_policy()) {
-            (Some(p), _) => p.clone(),
-            (None, Some(p)) => p,
-            (None, None) => bail!(
-                "{}: the dataset names no policy; give --policy FILE",
-                dir.display()
-            ),
-        };
-        let file = PolicyFile::load(&policy_path)?;
-        let policy = CompiledPolicy::compile(file, &ds.territory)?;
+    fn from_dataset(a: &InputArgs) -> Result<Self> {
+        let crate::common::Loaded {
+            dataset: ds,
+            policy,
+        } = a.data.load()?;
         let t = &ds.territory;
         let n = t.len();
         let k = policy.totals_len();
