@@ -668,7 +668,7 @@ fn parse_president(ctx: &Ctx, s: &Spanned<RawSection>) -> Result<PresidentRule, 
 impl WeightRule {
     /// Integer vote weights of the members. Population weights without caps stay exact
     /// (inhabitants); real-valued weights are apportioned into `seats` when given, else scaled
-    /// to 1,000,000 units and rounded (each weight off by at most half a unit, 5e-7 of the total).
+    /// to 100,000 units and rounded (each weight off by at most half a unit, 5e-6 of the total).
     pub fn apply(&self, members: &[Member], file: &str) -> Result<Vec<u64>, GovernError> {
         if members.is_empty() {
             return Err(GovernError::Invalid("the assembly has no members".into()));
@@ -732,7 +732,7 @@ impl WeightRule {
                 if total <= 0.0 {
                     return Err(GovernError::Invalid("all members have zero weight".into()));
                 }
-                Ok(w.iter().map(|x| (x / total * 1e6).round() as u64).collect())
+                Ok(w.iter().map(|x| (x / total * 1e5).round() as u64).collect())
             }
         }
     }
@@ -759,7 +759,12 @@ fn bound_shares(w: &[f64], share: f64, bound: Bound) -> Option<Vec<f64>> {
     let mut bounded = vec![false; n];
     for _ in 0..=n {
         let m = bounded.iter().filter(|b| **b).count() as f64;
-        let u: f64 = w.iter().zip(&bounded).filter(|(_, b)| !**b).map(|(x, _)| x).sum();
+        let u: f64 = w
+            .iter()
+            .zip(&bounded)
+            .filter(|(_, b)| !**b)
+            .map(|(x, _)| x)
+            .sum();
         if m * share >= 1.0 - 1e-12 || u <= 0.0 {
             // Every member sits at the bound: equal weights.
             return Some(vec![1.0; n]);

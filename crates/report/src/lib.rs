@@ -27,6 +27,7 @@
 pub mod atomic;
 pub mod audit;
 pub mod map;
+pub mod report;
 
 pub use atomic::{write_atomic, WriteError};
 pub use map::{

@@ -266,3 +266,73 @@ fn a_long_legend_flows_into_columns_inside_the_picture() {
     );
     assert!(text.text().unwrap().ends_with('…'));
 }
+
+mod invariants {
+    use super::*;
+    use ambit_territory::Boundary;
+    use geo::{Coord, LineString, MultiPolygon, Polygon};
+    use proptest::prelude::*;
+
+    fn grid(n: usize) -> Boundaries {
+        let mut features = Vec::new();
+        for r in 0..n {
+            for c in 0..n {
+                let (x, y) = (c as f64 * 0.1 + 9.0, r as f64 * 0.1 + 45.0);
+                let ring = vec![
+                    Coord { x, y },
+                    Coord { x: x + 0.1, y },
+                    Coord {
+                        x: x + 0.1,
+                        y: y + 0.1,
+                    },
+                    Coord { x, y: y + 0.1 },
+                    Coord { x, y },
+                ];
+                features.push(Boundary {
+                    code: code(&format!("{:06}", r * n + c)),
+                    name: Some(format!("Cell <{r},{c}> & co")),
+                    geometry: MultiPolygon::new(vec![Polygon::new(LineString::new(ring), vec![])]),
+                });
+            }
+        }
+        Boundaries::new(features).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(30))]
+
+        /// Any assignment of grid cells to districts (or none) gives well-formed SVG with one
+        /// path per cell, one legend entry per district (plus "no district" when needed), and
+        /// different colours on touching districts whenever the palette allows.
+        #[test]
+        fn any_district_map_draws_well(n in 1usize..6, labels in proptest::collection::vec(0usize..8, 36)) {
+            let b = grid(n);
+            let rook = Contiguity::compute(&b, ContiguityKind::Rook);
+            let district_of: HashMap<MunicipalityCode, String> = b
+                .features()
+                .iter()
+                .zip(&labels)
+                .filter(|(_, &l)| l > 0)
+                .map(|(f, l)| (f.code.clone(), format!("D{l} & \"x\"")))
+                .collect();
+            let (fills, legend) = district_fills(&b, &rook, &district_of);
+            let districts: BTreeSet<&String> = district_of.values().collect();
+            let without = b.features().iter().any(|f| !district_of.contains_key(&f.code));
+            prop_assert_eq!(legend.len(), districts.len() + usize::from(without));
+            for &(i, j) in rook.pairs() {
+                let (ci, cj) = (&b.features()[i].code, &b.features()[j].code);
+                if let (Some(di), Some(dj)) = (district_of.get(ci), district_of.get(cj)) {
+                    if di != dj {
+                        prop_assert_ne!(fills[ci].colour, fills[cj].colour);
+                    }
+                }
+            }
+            let svg = Choropleth::new("Grid & <map>", &b, &fills)
+                .with_legend(legend)
+                .with_district_borders(&district_of)
+                .to_svg();
+            let doc = roxmltree::Document::parse(&svg).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(count(&doc, "path", "comune"), n * n);
+        }
+    }
+}

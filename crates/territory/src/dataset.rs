@@ -79,6 +79,9 @@ pub struct PolygonsEntry {
     /// Feature property holding the polygon code.
     #[serde(default)]
     pub code_property: Option<String>,
+    /// Feature property holding the polygon's name (shown in map tooltips).
+    #[serde(default)]
+    pub name_property: Option<String>,
     /// Contiguity computed from the boundaries: `rook` (default) or `queen`.
     #[serde(default)]
     pub contiguity: Option<ContiguityChoice>,
@@ -248,7 +251,15 @@ impl Dataset {
             });
         };
         let path = self.dir.join(file);
-        let fields = BoundaryFields::new(code);
+        let mut fields = BoundaryFields::new(code);
+        if let Some(name) = self
+            .manifest
+            .polygons
+            .as_ref()
+            .and_then(|p| p.name_property.clone())
+        {
+            fields = fields.with_name(name);
+        }
         let is_shp = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("shp"));

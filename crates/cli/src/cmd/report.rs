@@ -1,10 +1,189 @@
-//! `ambit report`.
+//! `ambit report`: one self-contained HTML page (or Markdown with SVG figures) of a scenario:
+//! the audit of its districts, maps, the uptake simulation and its variants, and the provenance
+//! of every input.
+
+use crate::common::DataArgs;
+use ambit_report::report::{self, Document};
+use ambit_sim::{SimOptions, SimulationResult};
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+
+/// Output formats of a report.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// One self-contained HTML page (inline CSS and SVG, printable).
+    Html,
+    /// Markdown, with each figure written as an SVG file beside it.
+    Markdown,
+}
 
 /// Flags of `ambit report`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Report on a bundled scenario (`lombardy-2018`): simulates it and audits the bundled
+    /// 2017 ambiti, in one command.
+    #[arg(long)]
+    pub bundled: Option<String>,
+    /// Scenario file to simulate for the report.
+    #[arg(long, conflicts_with_all = ["bundled", "simulation"])]
+    pub scenario: Option<PathBuf>,
+    /// A saved simulation (`ambit simulate --out FILE`) instead of running one.
+    #[arg(long, conflicts_with = "scenario")]
+    pub simulation: Option<PathBuf>,
+    /// Policy variants to simulate alongside (as `ambit simulate --variant`).
+    #[arg(long = "variant")]
+    pub variants: Vec<String>,
+    /// Monte Carlo runs per policy when simulating.
+    #[arg(long, default_value_t = 10_000)]
+    pub runs: usize,
+    /// Master seed when simulating.
+    #[arg(long, default_value_t = 7631)]
+    pub seed: u64,
+    /// Calibration prior draws when simulating.
+    #[arg(long, default_value_t = 50_000)]
+    pub draws: usize,
+    /// Calibration draws kept when simulating.
+    #[arg(long, default_value_t = 500)]
+    pub accept: usize,
+    #[command(flatten)]
+    data: DataArgs,
+    /// District map to audit (name from the data folder, or CSV `code,district`); with
+    /// `--bundled lombardy-2018` the default is `ambiti-2017`.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub districts: Option<String>,
+    /// A pre-rendered SVG map to include (repeatable; the caption is the file name).
+    #[arg(long = "map", value_name = "FILE.svg")]
+    pub maps: Vec<PathBuf>,
+    /// Report title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Output format (default: from the output file's extension, `.md` for Markdown).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Output file, written whole or not at all.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Do not draw a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
 
 /// Runs `ambit report`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`ambit report` is not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let simulation = load_or_simulate(&args)?;
+    let districts = args.districts.clone().or_else(|| {
+        (args.bundled.as_deref() == Some("lombardy-2018")).then(|| "ambiti-2017".to_string())
+    });
+    let title = args.title.clone().unwrap_or_else(|| match &simulation {
+        Some(s) => format!("Scenario report: {}", s.scenario),
+        None => "Scenario report".into(),
+    });
+    let mut doc = Document::new(
+        &title,
+        "Audit, maps and uptake simulation of a district reform, with the provenance of every input.",
+    );
+    if let Some(d) = &districts {
+        let loaded = args.data.load()?;
+        let map = loaded.dataset.district_map(d)?;
+        let audit = ambit_rules::audit(
+            &loaded.dataset.territory,
+            &loaded.dataset.graph,
+            &loaded.policy,
+            Some(&map),
+        );
+        let (section, prov) = report::audit::section(&audit);
+        doc.sections.push(section);
+        doc.provenance.extend(prov);
+    }
+    for (i, path) in args.maps.iter().enumerate() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read map {}", path.display()))?;
+        let name = path.display().to_string();
+        let svg = report::inline_svg(&name, &text)?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        doc.sections.push(report::map_section(
+            &format!("map-{}-{}", i + 1, report::simulation::slug(&stem)),
+            &format!("Map: {stem}"),
+            &format!("Map {}", path.display()),
+            svg,
+        ));
+        doc.provenance.push(report::ProvenanceEntry {
+            input: "map".into(),
+            source: name,
+            note: "pre-rendered SVG".into(),
+        });
+    }
+    if let Some(sim) = &simulation {
+        let (sections, prov) = report::simulation::sections(sim);
+        doc.sections.extend(sections);
+        doc.provenance.extend(prov);
+    }
+    anyhow::ensure!(
+        !doc.sections.is_empty(),
+        "nothing to report: give --bundled, --scenario, --simulation, --districts or --map"
+    );
+    write_report(&doc, &args.output, args.format)
+}
+
+fn load_or_simulate(args: &Args) -> anyhow::Result<Option<SimulationResult>> {
+    if let Some(p) = &args.simulation {
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read simulation {}", p.display()))?;
+        let r: SimulationResult = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{}: not a simulation result of `ambit simulate --out`",
+                p.display()
+            )
+        })?;
+        return Ok(Some(r));
+    }
+    if args.scenario.is_none() && args.bundled.is_none() {
+        return Ok(None);
+    }
+    let scenario =
+        super::simulate::load_scenario(args.scenario.as_deref(), args.bundled.as_deref())?;
+    let variants = super::simulate::load_variants(&args.variants)?;
+    let mut options = SimOptions {
+        runs: args.runs,
+        seed: args.seed,
+        ..SimOptions::default()
+    };
+    options.calibration.draws = args.draws;
+    options.calibration.accept = args.accept;
+    let r = super::simulate::run_with_progress(&scenario, &variants, options, None, args.quiet)?;
+    Ok(Some(r))
+}
+
+fn write_report(doc: &Document, output: &Path, format: Option<ReportFormat>) -> anyhow::Result<()> {
+    let format = format.unwrap_or_else(|| match output.extension().and_then(|e| e.to_str()) {
+        Some("md") | Some("markdown") => ReportFormat::Markdown,
+        _ => ReportFormat::Html,
+    });
+    match format {
+        ReportFormat::Html => {
+            let html = report::html::render(doc);
+            ambit_report::write_atomic(output, html.as_bytes())
+                .with_context(|| format!("cannot write {}", output.display()))?;
+        }
+        ReportFormat::Markdown => {
+            let stem = output
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "report".into());
+            let md = report::markdown::render(doc, &stem);
+            let dir = output.parent().unwrap_or(Path::new(""));
+            for (file, svg) in &md.figures {
+                let p = dir.join(file);
+                ambit_report::write_atomic(&p, svg.as_bytes())
+                    .with_context(|| format!("cannot write {}", p.display()))?;
+            }
+            ambit_report::write_atomic(output, md.text.as_bytes())
+                .with_context(|| format!("cannot write {}", output.display()))?;
+        }
+    }
+    eprintln!("wrote {}", output.display());
+    Ok(())
 }

@@ -1,10 +1,313 @@
-//! `ambit simulate`.
+//! `ambit simulate`: calibrate and run the uptake model of a scenario and its policy variants.
+
+use ambit_sim::calibrate::Calibration;
+use ambit_sim::input::read_policy;
+use ambit_sim::simulate::{Arm, Difference};
+use ambit_sim::stats::Summary;
+use ambit_sim::{bundled, simulate, Control, Scenario, SimOptions, SimulationResult, Variant};
+use anyhow::Context;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Flags of `ambit simulate`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Scenario file (TOML naming the baseline, candidates, assessments, policy, observed outcome).
+    #[arg(required_unless_present = "bundled")]
+    pub scenario: Option<PathBuf>,
+    /// Use a scenario shipped with ambit instead of a file: `lombardy-2018`.
+    #[arg(long, conflicts_with = "scenario")]
+    pub bundled: Option<String>,
+    /// A policy variant to compare (TOML policy file; repeatable). With --bundled,
+    /// `bundled:double-incentive` and `bundled:mandatory-2019` name the shipped variants.
+    #[arg(long = "variant")]
+    pub variants: Vec<String>,
+    /// Monte Carlo runs per policy.
+    #[arg(long, default_value_t = 10_000)]
+    pub runs: usize,
+    /// Master seed (results are identical for a seed whatever the number of threads).
+    #[arg(long, default_value_t = 7631)]
+    pub seed: u64,
+    /// Prior draws of the calibration (ABC).
+    #[arg(long, default_value_t = 50_000)]
+    pub draws: usize,
+    /// Draws kept by the calibration (the nearest to the observed outcome).
+    #[arg(long, default_value_t = 500)]
+    pub accept: usize,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write the full result as JSON (the input of `ambit report --simulation`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Do not draw a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
 
 /// Runs `ambit simulate`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`ambit simulate` is not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let scenario = load_scenario(args.scenario.as_deref(), args.bundled.as_deref())?;
+    let variants = load_variants(&args.variants)?;
+    let mut options = SimOptions {
+        runs: args.runs,
+        seed: args.seed,
+        ..SimOptions::default()
+    };
+    options.calibration.draws = args.draws;
+    options.calibration.accept = args.accept;
+    let result = run_with_progress(&scenario, &variants, options, args.threads, args.quiet)?;
+    print!("{}", render_text(&result));
+    if let Some(out) = &args.out {
+        let json = serde_json::to_string_pretty(&result)?;
+        ambit_report::write_atomic(out, json.as_bytes())
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        eprintln!("wrote {}", out.display());
+    }
+    Ok(())
+}
+
+/// Loads a scenario from a file or the bundled set.
+pub fn load_scenario(path: Option<&Path>, bundled_name: Option<&str>) -> anyhow::Result<Scenario> {
+    match (path, bundled_name) {
+        (_, Some("lombardy-2018")) => Ok(bundled::lombardy_2018()?),
+        (_, Some(other)) => {
+            anyhow::bail!("unknown bundled scenario {other:?} (known: lombardy-2018)")
+        }
+        (Some(p), None) => Ok(Scenario::load(p)?),
+        (None, None) => anyhow::bail!("give a scenario file or --bundled lombardy-2018"),
+    }
+}
+
+/// Loads variant policies from files or `bundled:NAME`.
+pub fn load_variants(specs: &[String]) -> anyhow::Result<Vec<Variant>> {
+    let shipped = bundled::lombardy_2018_variants()?;
+    specs
+        .iter()
+        .map(|spec| {
+            if let Some(name) = spec.strip_prefix("bundled:") {
+                let (n, policy) = shipped
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .with_context(|| format!("no bundled variant {name:?}"))?;
+                Ok(Variant {
+                    name: n.clone(),
+                    path: format!("bundled:{n}"),
+                    policy: policy.clone(),
+                })
+            } else {
+                let path = Path::new(spec);
+                Ok(Variant {
+                    name: path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| spec.clone()),
+                    path: spec.clone(),
+                    policy: read_policy(path)?,
+                })
+            }
+        })
+        .collect()
+}
+
+/// Runs the simulation with a progress bar and Ctrl-C handling, in a pool of `threads`.
+pub fn run_with_progress(
+    scenario: &Scenario,
+    variants: &[Variant],
+    options: SimOptions,
+    threads: Option<usize>,
+    quiet: bool,
+) -> anyhow::Result<SimulationResult> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let c = cancel.clone();
+        // A second handler cannot be installed in the same process; that only loses Ctrl-C.
+        let _ = ctrlc::set_handler(move || c.store(true, Ordering::Relaxed));
+    }
+    let total = (options.calibration.draws * scenario.observed.is_some() as usize
+        + options.runs * (1 + variants.len())) as u64;
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(total)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} draws+runs {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = |n: u64| bar.inc(n);
+    let control = Control {
+        cancel: Some(&cancel),
+        progress: Some(&progress),
+    };
+    let pool = rayon_pool(threads)?;
+    let result = pool.install(|| simulate(scenario, variants, options, &control));
+    bar.finish_and_clear();
+    Ok(result?)
+}
+
+fn rayon_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        anyhow::ensure!(t > 0, "--threads must be at least 1");
+        b = b.num_threads(t);
+    }
+    Ok(b.build()?)
+}
+
+fn iv(s: &Summary) -> String {
+    format!("{} [{}, {}]", num(s.q50), num(s.q05), num(s.q95))
+}
+
+fn num(x: f64) -> String {
+    if (x.fract() == 0.0 && x.abs() < 1e15) || x.abs() >= 1000.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// The plain-text summary printed by `ambit simulate`.
+pub fn render_text(r: &SimulationResult) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Scenario: {}", r.scenario);
+    let _ = writeln!(s, "\nInputs:");
+    for p in &r.provenance {
+        let _ = writeln!(s, "  {:<20} {}  ({})", p.input, p.path, p.note);
+    }
+    let _ = writeln!(s, "\nModel assumptions:");
+    for (i, a) in r.assumptions.iter().enumerate() {
+        let _ = writeln!(s, "  {}. {a}", i + 1);
+    }
+    let _ = writeln!(s, "\nParameters (value used in the runs; source):");
+    for p in &r.parameters {
+        let value = match (&p.fixed, &p.used) {
+            (Some(v), _) => format!("fixed {}", num(*v)),
+            (None, Some(u)) => format!(
+                "median {} [90%: {}, {}]",
+                num(u.q50),
+                num(u.q05),
+                num(u.q95)
+            ),
+            _ => "-".into(),
+        };
+        let _ = writeln!(s, "  {:<24} {:<34} {}", p.name, value, p.source);
+    }
+    if let Some(c) = &r.calibration {
+        render_calibration(&mut s, c);
+    }
+    let _ = writeln!(
+        s,
+        "\nResults: {} runs per policy, seed {}, {} parameter sets; median [90% interval]",
+        r.options.runs, r.options.seed, r.parameter_sets
+    );
+    for arm in &r.arms {
+        render_arm(&mut s, arm);
+    }
+    for d in &r.differences {
+        render_difference(&mut s, d);
+    }
+    s
+}
+
+fn render_calibration(s: &mut String, c: &Calibration) {
+    let _ = writeln!(s, "\nCalibration: {}", c.method);
+    let _ = writeln!(
+        s,
+        "  tolerance (largest accepted distance): {:.3}",
+        c.tolerance
+    );
+    let _ = writeln!(
+        s,
+        "  {:<18} {:<16} {:<30} interval/prior",
+        "parameter", "prior", "posterior median [90%]"
+    );
+    for f in &c.fits {
+        let _ = writeln!(
+            s,
+            "  {:<18} {:<16} {:<30} {:.2}",
+            f.name,
+            format!("U({}, {})", num(f.prior[0]), num(f.prior[1])),
+            iv(&f.posterior),
+            f.interval_ratio
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  posterior predictive check at {}:",
+        c.observed.deadline
+    );
+    for p in &c.predictive {
+        let _ = writeln!(
+            s,
+            "    {:<12} observed {:>4}   predicted {}",
+            p.metric,
+            num(p.observed),
+            iv(&p.predicted)
+        );
+    }
+}
+
+fn render_arm(s: &mut String, arm: &Arm) {
+    let _ = writeln!(
+        s,
+        "\n[{}] policy {} ({})",
+        arm.name, arm.policy.name, arm.policy_path
+    );
+    let cols = [
+        "subscribed",
+        "merges",
+        "imposed",
+        "standby",
+        "noncompliant",
+        "districts",
+        "spend_eur",
+    ];
+    let _ = write!(s, "  {:<10} {:>9}", "window", "premium");
+    for c in cols {
+        let _ = write!(s, " {:>20}", c);
+    }
+    let _ = writeln!(s);
+    for w in &arm.windows {
+        let _ = write!(s, "  {:<10} {:>9}", w.window.label, w.window.incentive_eur);
+        for c in cols {
+            let v = w.metric(c).map(|m| iv(&m.summary)).unwrap_or_default();
+            let _ = write!(s, " {:>20}", v);
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(
+        s,
+        "  below-threshold districts still non-compliant at the end, by reason:"
+    );
+    for r in &arm.reasons {
+        let _ = writeln!(s, "    {:<56} {}", r.explanation, iv(&r.districts));
+    }
+}
+
+fn render_difference(s: &mut String, d: &Difference) {
+    let _ = writeln!(
+        s,
+        "\n[{} minus baseline] paired on the same seeds; median [90% interval] of the difference",
+        d.variant
+    );
+    for (label, metrics) in &d.windows {
+        let parts: Vec<String> = metrics
+            .iter()
+            .filter(|(m, _)| {
+                [
+                    "subscribed",
+                    "merges",
+                    "imposed",
+                    "noncompliant",
+                    "spend_eur",
+                ]
+                .contains(&m.as_str())
+            })
+            .map(|(m, sum)| format!("{m} {}", iv(sum)))
+            .collect();
+        let _ = writeln!(s, "  {:<10} {}", label, parts.join("; "));
+    }
 }

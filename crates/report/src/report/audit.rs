@@ -1,0 +1,111 @@
+//! Report section of an audit: population against threshold per district (chart and table),
+//! with the policy's class rules and assumptions as provenance.
+
+use super::charts::{label, threshold_bars, ThresholdBar};
+use super::{Block, Figure, FigureKind, ProvenanceEntry, Section, Table};
+use ambit_rules::Audit;
+
+/// The audit section and the provenance entries it adds (data vintage, district map, policy,
+/// class rules, policy assumptions).
+pub fn section(a: &Audit) -> (Section, Vec<ProvenanceEntry>) {
+    let bars: Vec<ThresholdBar> = a
+        .districts
+        .iter()
+        .map(|d| ThresholdBar {
+            name: d.name.clone(),
+            population: d.population as f64,
+            threshold: d.threshold,
+            compliant: d.compliant,
+        })
+        .collect();
+    let s = &a.summary;
+    let table = Table {
+        caption: "Districts against their class threshold".into(),
+        header: vec![
+            "district".into(),
+            "municipalities".into(),
+            "population".into(),
+            "class (reason)".into(),
+            "threshold".into(),
+            "compliant".into(),
+            "shortfall".into(),
+        ],
+        rows: a
+            .districts
+            .iter()
+            .map(|d| {
+                vec![
+                    d.name.clone(),
+                    d.municipalities.to_string(),
+                    label(d.population as f64),
+                    format!("{} ({})", d.class, d.class_reason),
+                    d.threshold_text.clone(),
+                    if d.compliant { "yes" } else { "NO" }.into(),
+                    label(d.shortfall as f64),
+                ]
+            })
+            .collect(),
+        numeric: vec![false, true, true, false, false, false, true],
+    };
+    let section = Section {
+        id: "audit".into(),
+        title: "Districts against the thresholds".into(),
+        blocks: vec![
+            Block::Paragraph(format!(
+                "{} districts audited under {}: {} compliant, {} below their threshold. The region has {} municipalities ({} under {}), population {}; {} municipalities are in no district of this map.",
+                s.districts,
+                a.policy.name,
+                s.compliant_districts,
+                s.non_compliant_districts,
+                label(s.municipalities as f64),
+                label(s.small_municipalities as f64),
+                label(s.small_below as f64),
+                label(s.population as f64),
+                label(s.unassigned_municipalities as f64)
+            )),
+            Block::Figure(Figure {
+                id: "audit-thresholds".into(),
+                kind: FigureKind::Chart,
+                caption: "Population of each district against the threshold of its class.".into(),
+                svg: threshold_bars("Population against threshold", &bars),
+            }),
+            Block::Table(table),
+        ],
+    };
+    let mut prov = vec![
+        ProvenanceEntry {
+            input: "municipalities".into(),
+            source: a.territory_source.clone(),
+            note: a
+                .population_vintage
+                .clone()
+                .map(|v| format!("population {v}"))
+                .unwrap_or_default(),
+        },
+        ProvenanceEntry {
+            input: "district map (audit)".into(),
+            source: a.district_map.clone().unwrap_or_else(|| "none".into()),
+            note: String::new(),
+        },
+        ProvenanceEntry {
+            input: "policy (audit)".into(),
+            source: a.policy.file.clone(),
+            note: format!(
+                "{}; {}",
+                a.policy.name,
+                a.policy.source.clone().unwrap_or_default()
+            ),
+        },
+    ];
+    prov.extend(a.policy.rules.iter().map(|r| ProvenanceEntry {
+        input: "class rule".into(),
+        source: a.policy.file.clone(),
+        note: r.clone(),
+    }));
+    prov.extend(a.policy.assumptions.iter().map(|r| ProvenanceEntry {
+        input: "policy assumption".into(),
+        source: a.policy.file.clone(),
+        note: r.clone(),
+    }));
+    (section, prov)
+}

@@ -1,0 +1,182 @@
+//! Scenario reports: a [`Document`] of sections (paragraphs, lists, tables, SVG figures) and
+//! the provenance of every input, rendered as one self-contained HTML page ([`html`]) or as
+//! Markdown with SVG files beside it ([`markdown`]).
+//!
+//! Sections come from the scenario's parts: [`simulation`] (uptake simulation), [`audit`]
+//! (districts against thresholds), and maps or other figures given as pre-rendered SVG
+//! ([`map_section`]).
+
+pub mod audit;
+pub mod charts;
+pub mod html;
+pub mod markdown;
+pub mod simulation;
+
+use serde::{Deserialize, Serialize};
+
+/// A report: title, sections, provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Title.
+    pub title: String,
+    /// One line under the title.
+    pub subtitle: String,
+    /// Sections in order.
+    pub sections: Vec<Section>,
+    /// Where every input comes from.
+    pub provenance: Vec<ProvenanceEntry>,
+    /// Tool and version that produced it.
+    pub generator: String,
+}
+
+/// A titled section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    /// Anchor id (letters, digits, `-`).
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// Content.
+    pub blocks: Vec<Block>,
+}
+
+/// A piece of content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Block {
+    /// A paragraph of plain text.
+    Paragraph(String),
+    /// A bulleted list of plain-text items.
+    List(Vec<String>),
+    /// A table.
+    Table(Table),
+    /// An SVG figure.
+    Figure(Figure),
+}
+
+/// A table of text cells.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// Caption.
+    pub caption: String,
+    /// Column headings.
+    pub header: Vec<String>,
+    /// Rows (each as long as the header).
+    pub rows: Vec<Vec<String>>,
+    /// Columns aligned right (numbers).
+    pub numeric: Vec<bool>,
+}
+
+/// What a figure shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FigureKind {
+    /// A map.
+    Map,
+    /// A chart.
+    Chart,
+}
+
+/// An SVG figure with its caption.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    /// Anchor id and file stem (letters, digits, `-`).
+    pub id: String,
+    /// Map or chart.
+    pub kind: FigureKind,
+    /// Caption.
+    pub caption: String,
+    /// The `<svg>` element.
+    pub svg: String,
+}
+
+/// Where one input comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProvenanceEntry {
+    /// What the input is (data, policy, class rule, model assumption...).
+    pub input: String,
+    /// File or source.
+    pub source: String,
+    /// Vintage, licence or note.
+    pub note: String,
+}
+
+/// Why an SVG cannot go into a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SvgError {
+    /// The text has no `<svg` element.
+    #[error("{0}: no <svg> element found")]
+    NoSvg(String),
+    /// The SVG holds a script (reports are static and printable).
+    #[error("{0}: the SVG contains a <script> element, refused in reports")]
+    Script(String),
+}
+
+/// Cleans a pre-rendered SVG for inline use: drops any XML prolog or doctype before `<svg`,
+/// refuses scripts. `name` names the source in errors.
+pub fn inline_svg(name: &str, text: &str) -> Result<String, SvgError> {
+    let start = text
+        .find("<svg")
+        .ok_or_else(|| SvgError::NoSvg(name.to_string()))?;
+    let svg = text[start..].trim_end();
+    if svg.to_ascii_lowercase().contains("<script") {
+        return Err(SvgError::Script(name.to_string()));
+    }
+    Ok(svg.to_string())
+}
+
+/// A section holding one map (pre-rendered SVG, for example from the map module or a file).
+pub fn map_section(id: &str, title: &str, caption: &str, svg: String) -> Section {
+    Section {
+        id: id.to_string(),
+        title: title.to_string(),
+        blocks: vec![Block::Figure(Figure {
+            id: format!("{id}-map"),
+            kind: FigureKind::Map,
+            caption: caption.to_string(),
+            svg,
+        })],
+    }
+}
+
+impl Document {
+    /// An empty report.
+    pub fn new(title: &str, subtitle: &str) -> Self {
+        Self {
+            title: title.to_string(),
+            subtitle: subtitle.to_string(),
+            sections: Vec::new(),
+            provenance: Vec::new(),
+            generator: format!("ambit {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// Every figure of the report, in order, with its number (1-based).
+    pub fn figures(&self) -> Vec<(usize, &Figure)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.blocks.iter())
+            .filter_map(|b| match b {
+                Block::Figure(f) => Some(f),
+                _ => None,
+            })
+            .enumerate()
+            .map(|(i, f)| (i + 1, f))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_svg_drops_the_prolog_and_refuses_scripts() {
+        let s = inline_svg("m.svg", "<?xml version=\"1.0\"?>\n<svg><g/></svg>\n").unwrap();
+        assert_eq!(s, "<svg><g/></svg>");
+        assert_eq!(
+            inline_svg("m.svg", "<html/>"),
+            Err(SvgError::NoSvg("m.svg".into()))
+        );
+        assert!(inline_svg("m.svg", "<svg><SCRIPT>x</SCRIPT></svg>").is_err());
+    }
+}
