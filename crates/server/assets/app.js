@@ -477,7 +477,8 @@ function loadVersion(v) {
   $("notes").value = v.content.notes || "";
   S.undo = []; S.redo = []; S.selection.clear();
   setScenario(v);
-  afterEdit(`loaded ${v.name} v${v.version}`);
+  afterEdit("");
+  status(`loaded ${v.name} version ${v.version}`);
 }
 
 async function save(asNew) {
@@ -573,15 +574,23 @@ async function compare() {
   S.pathsB = drawMap($("map-b"), S.features, S.proj, false);
   attachMapEvents($("map-b"));
   setView(S.view);
-  showDiff();
+  await showDiff();
   recolour();
 }
 
-function showDiff() {
+async function showDiff() {
   const moved = [...movedCodes()];
   const b = S.compare.content.assignment;
   const lines = moved.slice(0, 200).map((c) => `<li>${esc(S.byCode.get(c).name)}: ${esc(S.assignment[c] ?? "–")} → ${esc(b[c] ?? "–")}</li>`);
-  $("diff").innerHTML = `<div id="diff-moved" data-moved="${moved.length}">${moved.length} comuni in a different district (left: current edit, right: ${esc(S.compare.name)})</div><ul>${lines.join("")}</ul>`;
+  let h = `<div id="diff-moved" data-moved="${moved.length}">${moved.length} comuni in a different district (left: current edit, right: ${esc(S.compare.name)})</div><ul>${lines.join("")}</ul>`;
+  if (S.scenario) {
+    // The saved version of the loaded scenario against the other one, as `ambit plan` reports it.
+    const d = await api("GET", `/api/diff?a=${S.scenario.scenario_id}&b=${S.compare.scenario_id}`);
+    h += `<div>From saved <b>${esc(d.a.name)}</b> v${d.a.version} to <b>${esc(d.b.name)}</b> v${d.b.version}: ${d.moved.length} comuni moved, ${d.merged.length} districts formed by merger, ${d.unchanged} unchanged.</div>` +
+      `<ul>${d.merged.map((m) => `<li>${esc(m.district)} ⟵ ${m.baseline.map(esc).join(" + ")}</li>`).join("")}</ul>` +
+      `<div>Incentives for an agreement on ${esc(d.incentive.date)}:</div><ul id="diff-incentives">${d.incentive.incentives.map((i) => `<li>${esc(i.name)}: ${i.new_districts} × ${fmt(i.per_new_district)} = ${fmt(i.total)} ${esc(i.currency)}${i.condition ? " (if " + esc(i.condition) + ")" : ""}</li>`).join("")}</ul>`;
+  }
+  $("diff").innerHTML = h;
 }
 
 function closeCompare() {
@@ -630,7 +639,7 @@ async function main() {
   $("restore").onclick = restoreVersion;
   $("load-base").onclick = startFrom;
   $("import").onclick = importCsv;
-  $("compare").onclick = compare;
+  $("compare").onclick = () => compare().catch((e) => status("compare failed: " + e.message, true));
   $("compare-close").onclick = closeCompare;
   document.addEventListener("keydown", (ev) => {
     if (ev.target.tagName === "INPUT" || ev.target.tagName === "TEXTAREA") return;

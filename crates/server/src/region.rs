@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 pub enum RegionError {
     /// The data folder (manifest, tables, contiguity) is wrong.
     #[error(transparent)]
-    Data(#[from] DataError),
+    Data(Box<DataError>),
     /// The policy file is wrong or does not fit the territory.
     #[error(transparent)]
-    Policy(#[from] PolicyError),
+    Policy(Box<PolicyError>),
     /// No policy was given and the manifest names none.
     #[error("{0}: no policy given and the data folder's dataset.toml names none")]
     NoPolicy(PathBuf),
@@ -28,6 +28,18 @@ pub enum RegionError {
         /// What is wrong.
         message: String,
     },
+}
+
+impl From<DataError> for RegionError {
+    fn from(e: DataError) -> Self {
+        RegionError::Data(Box::new(e))
+    }
+}
+
+impl From<PolicyError> for RegionError {
+    fn from(e: PolicyError) -> Self {
+        RegionError::Policy(Box::new(e))
+    }
 }
 
 /// A loaded region: municipalities, contiguity, policy and boundary polygons.

@@ -392,3 +392,92 @@ async fn exports_round_trip_and_report_page() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn diff_reports_the_merger_and_its_incentive() {
+    let before = ambiti_2017().await;
+    let mut after = before.clone();
+    for (_, d) in after.as_object_mut().unwrap().iter_mut() {
+        if d == "Seriate" {
+            *d = json!("Romano di Lombardia");
+        }
+    }
+    let a = create("api diff before", before).await["scenario_id"]
+        .as_i64()
+        .unwrap();
+    let b = create("api diff after", after).await["scenario_id"]
+        .as_i64()
+        .unwrap();
+    let d = get(&format!("/api/diff?a={a}&b={b}")).await;
+    assert_eq!(d["moved"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        d["merged"],
+        json!([{ "district": "Romano di Lombardia", "baseline": ["Romano di Lombardia", "Seriate"] }])
+    );
+    // policies/lombardy-2017.toml: EUR 30,000 per new merged ambito until 30 June 2018,
+    // 10,000 until the end of 2019.
+    assert_eq!(d["incentive"]["incentives"][0]["total"], 30_000.0);
+    let later = get(&format!("/api/diff?a={a}&b={b}&date=2019-06-30")).await;
+    assert_eq!(later["incentive"]["incentives"][0]["total"], 10_000.0);
+    let r = client()
+        .get(format!("{}/api/diff?a={a}&b={b}&date=June", server()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
+
+const PARTNERSHIP: &str = r#"
+id = "X"
+name = "Two area plans with close ties"
+[structures]
+ties = true
+trust = 1
+[actors.roles]
+sponsor = "unknown"
+"#;
+
+#[tokio::test]
+async fn case_files_are_validated_before_storing_and_assessed() {
+    let before = get("/api/case-files").await.as_array().unwrap().len();
+    let (st, err) = send(
+        reqwest::Method::POST,
+        "/api/case-files",
+        &json!({ "name": "broken.toml", "content": "id = \"Y\"\n[structures]\nties = \"maybe\"\n" }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(
+        err["error"].as_str().unwrap().contains("broken.toml"),
+        "{err}"
+    );
+    assert_eq!(
+        get("/api/case-files").await.as_array().unwrap().len(),
+        before
+    );
+    let (st, rec) = send(
+        reqwest::Method::POST,
+        "/api/case-files",
+        &json!({ "name": "api partnership.toml", "content": PARTNERSHIP }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{rec}");
+    let id = rec["id"].as_i64().unwrap();
+    // The library's own example: TIES*TRUST holds whatever LEAD is, so success.
+    let (st, r) = send(
+        reqwest::Method::POST,
+        &format!("/api/case-files/{id}/assess"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(r["assessment"]["predicted"], "success");
+    assert_eq!(r["assessment"]["rests_on_assumptions"], false);
+    let (st, _) = send(
+        reqwest::Method::PUT,
+        &format!("/api/case-files/{id}"),
+        &json!({ "expected_version": 7, "content": PARTNERSHIP }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+}

@@ -1,6 +1,8 @@
 //! The JSON API, one module per resource. Handlers translate HTTP to library calls and back.
 
 mod audit;
+mod cases;
+mod compare;
 mod meta;
 mod scenarios;
 mod transfer;
@@ -34,6 +36,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/scenarios/{id}/export.csv"),
     ("get", "/api/scenarios/{id}/export.geojson"),
     ("get", "/api/scenarios/{id}/report"),
+    ("get", "/api/diff"),
+    ("get", "/api/case-files"),
+    ("post", "/api/case-files"),
+    ("post", "/api/case-files/validate"),
+    ("get", "/api/case-files/{id}"),
+    ("put", "/api/case-files/{id}"),
+    ("post", "/api/case-files/{id}/assess"),
 ];
 
 /// The API's routes (mounted under `/api`).
@@ -70,6 +79,11 @@ pub fn routes() -> Router<Arc<Studio>> {
             get(transfer::export_geojson),
         )
         .route("/scenarios/:id/report", get(transfer::report))
+        .route("/diff", get(compare::diff))
+        .route("/case-files", get(cases::list).post(cases::create))
+        .route("/case-files/validate", post(cases::check))
+        .route("/case-files/:id", get(cases::get).put(cases::update))
+        .route("/case-files/:id/assess", post(cases::assess_case))
 }
 
 /// Runs blocking work (SQLite, audits) off the async workers.
