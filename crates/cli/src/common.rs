@@ -23,6 +23,19 @@ pub struct DataArgs {
     /// Policy file (default: the one the data folder names).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Contiguity: rook (a shared boundary segment) or queen (a shared corner is enough);
+    /// default: the data folder's choice, else rook.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub contiguity: Option<ContiguityArg>,
+}
+
+/// Contiguity kinds on the command line.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContiguityArg {
+    /// Neighbours share a boundary segment.
+    Rook,
+    /// Neighbours share at least a boundary point.
+    Queen,
 }
 
 /// A loaded data folder with its compiled policy.
@@ -41,7 +54,13 @@ impl DataArgs {
 
     /// Loads the data folder and compiles the policy, printing repair notices on stderr.
     pub fn load(&self) -> Result<Loaded> {
-        let dataset = ambit_territory::Dataset::load(&self.dir())?;
+        let mut dataset = ambit_territory::Dataset::load(&self.dir())?;
+        if let Some(c) = self.contiguity {
+            dataset.set_contiguity(match c {
+                ContiguityArg::Rook => ambit_territory::dataset::ContiguityChoice::Rook,
+                ContiguityArg::Queen => ambit_territory::dataset::ContiguityChoice::Queen,
+            })?;
+        }
         for n in &dataset.territory.notices {
             eprintln!("notice: {n}");
         }
@@ -77,7 +96,7 @@ pub enum Format {
 /// Writes `text` to `path` whole (temporary file and rename), or to stdout when `path` is None.
 pub fn emit(text: &str, path: Option<&Path>) -> Result<()> {
     match path {
-        Some(p) => ambit_report::write::write_atomic(p, text.as_bytes())
+        Some(p) => ambit_report::write_atomic(p, text.as_bytes())
             .with_context(|| format!("{}: cannot write", p.display())),
         None => {
             let mut out = std::io::stdout().lock();

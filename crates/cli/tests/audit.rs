@@ -103,3 +103,50 @@ fn malformed_policy_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn map_draws_every_comune_with_the_compliance_legend() {
+    let d = tmp("map");
+    let svg = d.join("m.svg");
+    let out = ambit()
+        .args(["map", "--districts", "ambiti-2017", "-o"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<?xml") || text.starts_with("<svg"));
+    assert_eq!(text.matches("class=\"comune\"").count(), 1506);
+    for label in ["compliant", "non-compliant", "no district"] {
+        assert!(text.contains(&format!(">{label}<")), "legend lacks {label}");
+    }
+    // Seriate's comuni carry the audit in their tooltip.
+    assert!(
+        text.contains("Seriate: 77,716 inhabitants, standard (more than 80,000), non-compliant")
+    );
+}
+
+#[test]
+fn queen_contiguity_on_request() {
+    let out = ambit()
+        .args([
+            "audit",
+            "--contiguity",
+            "queen",
+            "--districts",
+            "ambiti-2017",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

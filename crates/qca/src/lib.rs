@@ -1,1 +1,47 @@
-//! Qualitative Comparative Analysis: calibration, truth tables, Boolean minimisation, parameters of fit.
+//! Qualitative Comparative Analysis (QCA): calibration, truth tables, exact Boolean minimisation
+//! and parameters of fit, matching R package QCA 3.25.1 (A. Dusa) on its published examples.
+//!
+//! Data flow: a [`DataMatrix`] (case labels and numeric columns, from CSV) is calibrated with
+//! [`calibrate`], tabulated into a [`TruthTable`], minimised into a [`Solution`] (prime implicant
+//! chart, every minimal model, essential implicants, simplifying assumptions, intermediate
+//! solutions with easy and difficult counterfactuals) and assessed with [`fit`]. Expressions are
+//! read and written in R syntax (`~X`, `X[v]`, `*`, `+`) by [`Expression`].
+//!
+//! Minimisation is exact: every prime implicant is generated (no heuristic stopping rule), and
+//! every minimum cover of the chart is enumerated, so model ambiguity is always reported.
+//!
+//! ```
+//! use ambit_qca::{minimize, DataMatrix, MinParams, TruthTable, TtParams};
+//!
+//! let csv = "case,TIES,LEAD,SUCCESS\nA,1,1,1\nB,1,0,1\nC,0,0,0\nD,0,0,0\n";
+//! let data = DataMatrix::from_csv_reader("seed.csv", csv.as_bytes()).unwrap();
+//! let tt = TruthTable::build(&data, &TtParams::new("SUCCESS")).unwrap();
+//! let params = MinParams { include_remainders: true, ..MinParams::default() };
+//! let solution = minimize(&tt, &params).unwrap();
+//! assert_eq!(solution.models, vec![vec!["TIES".to_string()]]);
+//! assert_eq!(solution.fit.models[0].model_fit.cov_s, 1.0);
+//! ```
+
+pub mod calibrate;
+pub mod cover;
+pub mod data;
+pub mod error;
+pub mod expr;
+pub mod fit;
+pub mod implicant;
+pub mod minimize;
+pub mod prime;
+pub mod truth_table;
+
+pub use data::DataMatrix;
+pub use error::{QcaError, Result};
+pub use expr::{Conjunction, Expression, Literal, LiteralValue};
+pub use fit::{
+    pof, super_subset, NecessityFit, PofRow, Relation, SetFit, SuperSubsetParams, SuperSubsetRow,
+};
+pub use implicant::Implicant;
+pub use minimize::{
+    contradictory_simplifying_assumptions, minimize, IntermediateSolution, MinParams, ModelSearch,
+    PiChartEntry, RowRef, Solution, SolutionFit, TermFit,
+};
+pub use truth_table::{InclCut, Out, TruthTable, TtParams, TtRow};

@@ -2,13 +2,16 @@
 //! municipalities, the contiguity, and the district maps, and which columns mean what.
 
 use crate::code::MunicipalityCode;
+use crate::contiguity::{Contiguity, ContiguityKind};
 use crate::district::{DistrictColumns, DistrictMap};
 use crate::error::DataError;
+use crate::geometry::{Boundaries, BoundaryFields};
 use crate::graph::{load_code_pairs, ContiguityGraph, LinkKind};
 use crate::municipality::{MunicipalityColumns, Territory};
 use crate::table::Table;
 use crate::vintage::CodeChanges;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The manifest file name inside a data folder.
@@ -76,12 +79,38 @@ pub struct PolygonsEntry {
     /// Feature property holding the polygon code.
     #[serde(default)]
     pub code_property: Option<String>,
-    /// Precomputed contiguity pairs between polygon codes.
+    /// Feature property holding the polygon's name (shown in map tooltips).
+    #[serde(default)]
+    pub name_property: Option<String>,
+    /// Contiguity computed from the boundaries: `rook` (default) or `queen`.
+    #[serde(default)]
+    pub contiguity: Option<ContiguityChoice>,
+    /// Precomputed rook contiguity pairs between polygon codes (used instead of computing it).
     #[serde(default)]
     pub adjacency: Option<PairsEntry>,
     /// Extra links across lakes and to enclaves (`code_a,code_b,reason`).
     #[serde(default)]
     pub bridges: Option<PathBuf>,
+}
+
+/// Contiguity kind as written in a manifest or on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ContiguityChoice {
+    /// A shared boundary segment.
+    #[default]
+    Rook,
+    /// A shared segment or corner.
+    Queen,
+}
+
+impl From<ContiguityChoice> for ContiguityKind {
+    fn from(c: ContiguityChoice) -> Self {
+        match c {
+            ContiguityChoice::Rook => ContiguityKind::Rook,
+            ContiguityChoice::Queen => ContiguityKind::Queen,
+        }
+    }
 }
 
 /// A CSV of code pairs.
@@ -152,28 +181,110 @@ impl Dataset {
             Some(attr) => CodeChanges::from_attribute(&territory, attr),
             None => CodeChanges::default(),
         };
-        let mut graph = ContiguityGraph::new(territory.len());
-        if let Some(p) = &manifest.polygons {
-            if let Some(adj) = &p.adjacency {
-                let pairs = load_code_pairs(&dir.join(&adj.file), &adj.code_a, &adj.code_b)?;
-                graph = ContiguityGraph::from_polygon_pairs(&territory, &polygon_key, &pairs);
-            }
-            if let Some(b) = &p.bridges {
-                add_bridges(&mut graph, &territory, &polygon_key, &dir.join(b))?;
-            }
-        }
-        let mut older_codes = CodeChanges::default();
-        for c in &manifest.code_changes {
-            older_codes.extend(CodeChanges::load_csv(&dir.join(&c.file), &c.from, &c.to)?);
-        }
-        Ok(Self {
+        let mut dataset = Self {
             dir: dir.to_path_buf(),
             manifest,
             territory,
             polygon_key,
-            graph,
-            older_codes,
+            graph: ContiguityGraph::default(),
+            older_codes: CodeChanges::default(),
+        };
+        let choice = dataset
+            .manifest
+            .polygons
+            .as_ref()
+            .and_then(|p| p.contiguity)
+            .unwrap_or_default();
+        dataset.set_contiguity(choice)?;
+        for c in &dataset.manifest.code_changes {
+            let changes = CodeChanges::load_csv(&dir.join(&c.file), &c.from, &c.to)?;
+            dataset.older_codes.extend(changes);
+        }
+        Ok(dataset)
+    }
+
+    /// Rebuilds the contiguity graph of the given kind: from the precomputed rook pairs when
+    /// the manifest lists them and rook is asked, else from the boundaries; bridges added.
+    pub fn set_contiguity(&mut self, choice: ContiguityChoice) -> Result<(), DataError> {
+        let Some(p) = self.manifest.polygons.clone() else {
+            self.graph = ContiguityGraph::new(self.territory.len());
+            return Ok(());
+        };
+        let pairs = match (&p.adjacency, choice) {
+            (Some(adj), ContiguityChoice::Rook) => {
+                load_code_pairs(&self.dir.join(&adj.file), &adj.code_a, &adj.code_b)?
+            }
+            _ => {
+                let b = self.boundaries()?;
+                let c = Contiguity::compute(&b, choice.into());
+                c.pairs()
+                    .iter()
+                    .map(|&(i, j)| (b.features()[i].code.clone(), b.features()[j].code.clone()))
+                    .collect()
+            }
+        };
+        self.graph =
+            ContiguityGraph::from_polygon_pairs(&self.territory, &self.polygon_key, &pairs);
+        if let Some(bridges) = &p.bridges {
+            add_bridges(
+                &mut self.graph,
+                &self.territory,
+                &self.polygon_key,
+                &self.dir.join(bridges),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The boundary polygons named by the manifest (GeoJSON, or Shapefile by `.shp`).
+    pub fn boundaries(&self) -> Result<Boundaries, DataError> {
+        let p = self.manifest.polygons.as_ref().and_then(|p| {
+            Some((
+                p.boundaries.as_ref()?,
+                p.code_property.clone().unwrap_or_else(|| "code".into()),
+            ))
+        });
+        let Some((file, code)) = p else {
+            return Err(DataError::File {
+                path: self.dir.join(MANIFEST),
+                message: "no [polygons] boundaries file".into(),
+            });
+        };
+        let path = self.dir.join(file);
+        let mut fields = BoundaryFields::new(code);
+        if let Some(name) = self
+            .manifest
+            .polygons
+            .as_ref()
+            .and_then(|p| p.name_property.clone())
+        {
+            fields = fields.with_name(name);
+        }
+        let is_shp = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+        Ok(if is_shp {
+            Boundaries::from_shapefile(&path, &fields)?
+        } else {
+            Boundaries::from_geojson_path(&path, &fields)?
         })
+    }
+
+    /// A district map re-keyed onto the boundary layer's codes (a polygon takes the district
+    /// of its municipalities; when they disagree, the one with the larger population).
+    pub fn polygon_districts(&self, map: &DistrictMap) -> HashMap<MunicipalityCode, String> {
+        let mut best: HashMap<MunicipalityCode, (u64, String)> = HashMap::new();
+        for m in self.territory.municipalities() {
+            if let Some(d) = map.district_of(&m.code) {
+                let e = best
+                    .entry(self.polygon_key.latest(&m.code))
+                    .or_insert((0, d.to_string()));
+                if m.population > e.0 {
+                    *e = (m.population, d.to_string());
+                }
+            }
+        }
+        best.into_iter().map(|(k, (_, d))| (k, d)).collect()
     }
 
     /// Loads a district map named in the manifest, or a CSV path with the default columns

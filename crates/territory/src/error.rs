@@ -55,6 +55,12 @@ pub enum DataError {
         /// What is wrong.
         message: String,
     },
+    /// A boundary file is wrong (see [`crate::GeometryError`]).
+    #[error(transparent)]
+    Geometry(#[from] crate::GeometryError),
+    /// Contiguity or bridges could not be computed or loaded.
+    #[error(transparent)]
+    Contiguity(#[from] crate::ContiguityError),
     /// Several problems in one file, reported together so that a spreadsheet is fixed in one go.
     #[error("{} problems:\n{}", .0.len(), .0.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
     Many(Vec<DataError>),

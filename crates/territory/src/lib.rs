@@ -15,18 +15,25 @@
 //! ```
 
 pub mod code;
+pub mod contiguity;
 pub mod dataset;
 pub mod district;
 pub mod error;
+pub mod geometry;
 pub mod graph;
 pub mod municipality;
 pub mod table;
 pub mod vintage;
 
 pub use code::{CodeError, MunicipalityCode};
+pub use contiguity::{
+    load_bridges, parse_bridges, Bridge, BridgeLink, Contiguity, ContiguityError, ContiguityKind,
+    Matching, SegmentIndex,
+};
 pub use dataset::Dataset;
 pub use district::{DistrictColumns, DistrictMap};
 pub use error::DataError;
+pub use geometry::{Boundaries, Boundary, BoundaryFields, FeatureRef, GeometryError, RingProblem};
 pub use graph::{ContiguityGraph, LinkKind};
 pub use municipality::{Municipality, MunicipalityColumns, Territory};
 pub use vintage::CodeChanges;

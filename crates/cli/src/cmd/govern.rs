@@ -1,10 +1,712 @@
-//! `ambit govern`.
+//! `ambit govern`: voting power and budget sharing in the assembly of one district.
+//!
+//! Wiring only: members are read from the comuni table and a district map, rules from TOML, and
+//! every number comes from `ambit-govern`.
+
+use ambit_govern::{
+    assess, search, share_budget, Allocation, AssemblyRules, Assessment, Budget, BudgetInput,
+    Candidate, Family, Indices, Member, PowerOptions, PresidentRule, Target, WeightQuota,
+};
+use anyhow::{bail, Context, Result};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Flags of `ambit govern`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// District whose assembly is studied (its name in the map or plan, e.g. "Lodi").
+    pub district: String,
+    /// District map: CSV with a municipality code column (`istat_code` or `code`) and a district
+    /// column (`ambito` or `district`).
+    #[arg(long, conflicts_with = "plan", required_unless_present = "plan")]
+    pub map: Option<PathBuf>,
+    /// A plan written by `ambit plan` (same columns as a map).
+    #[arg(long)]
+    pub plan: Option<PathBuf>,
+    /// Municipalities with populations: CSV with `istat_code`, `name`, `pop_best`.
+    #[arg(long, default_value = "data/lombardy/comuni_2018.csv")]
+    pub comuni: PathBuf,
+    /// Assembly rules (TOML); repeat to compare several rule books side by side.
+    #[arg(long = "rules", required_unless_present_any = ["search", "budget"])]
+    pub rules: Vec<PathBuf>,
+    /// Assess this named matter instead of ordinary decisions.
+    #[arg(long)]
+    pub matter: Option<String>,
+    /// Which indices to compute.
+    #[arg(long, value_enum, default_value_t = IndexArg::Both)]
+    pub index: IndexArg,
+    /// Search weight exponent × quota × cap for the rule closest to `--target`.
+    #[arg(long)]
+    pub search: bool,
+    /// Target power distribution of `--search`.
+    #[arg(long, value_enum, default_value_t = TargetArg::Population)]
+    pub target: TargetArg,
+    /// Shared yearly cost (EUR) to split among the comuni.
+    #[arg(long)]
+    pub budget: Option<f64>,
+    /// How to split it: `population`, `use`, `blend:W` (W = weight of population) or `floor:EUR`.
+    #[arg(long, default_value = "population")]
+    pub allocation: String,
+    /// CSV with `istat_code` and optional `service_use`, `pays_today` columns.
+    #[arg(long)]
+    pub budget_data: Option<PathBuf>,
+    /// Incentive granted to the new district (EUR), deducted before the split.
+    #[arg(long, default_value_t = 0.0)]
+    pub incentive: f64,
+    /// Members shown in comparison tables (largest first); 0 = all.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Largest DP size before weights are rounded (see the crate docs).
+    #[arg(long, default_value_t = PowerOptions::default().max_cells)]
+    pub max_cells: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Indices to compute.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum IndexArg {
+    /// Banzhaf only.
+    Banzhaf,
+    /// Banzhaf and Shapley-Shubik.
+    Both,
+}
+
+/// Target of the rule search.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum TargetArg {
+    /// Power proportional to population.
+    Population,
+    /// Power proportional to the square root of population.
+    Sqrt,
+    /// Equal power.
+    Equal,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text tables.
+    Table,
+    /// Markdown tables.
+    Markdown,
+    /// CSV (one table after another, separated by a blank line).
+    Csv,
+    /// One JSON document.
+    Json,
+}
 
 /// Runs `ambit govern`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`ambit govern` is not implemented yet")
+pub fn run(args: Args) -> Result<()> {
+    let map = args
+        .map
+        .as_deref()
+        .or(args.plan.as_deref())
+        .context("give --map or --plan")?;
+    let members = load_district(&args.comuni, map, &args.district)?;
+    let opts = PowerOptions {
+        max_cells: args.max_cells,
+        ..PowerOptions::default()
+    };
+    let which = match args.index {
+        IndexArg::Banzhaf => Indices::Banzhaf,
+        IndexArg::Both => Indices::Both,
+    };
+    let mut out = Output::default();
+    let mut json = serde_json::Map::new();
+    json.insert("district".into(), args.district.clone().into());
+    json.insert("members".into(), serde_json::to_value(&members)?);
+
+    let mut assessments = Vec::new();
+    let mut rulebooks = Vec::new();
+    for path in &args.rules {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read rules file {}", path.display()))?;
+        let rules = AssemblyRules::parse(&text, &path.display().to_string())?;
+        let a = assess(&rules, &members, args.matter.as_deref(), which, &opts)?;
+        assessments.push(a);
+        rulebooks.push(rules);
+    }
+    if assessments.len() == 1 {
+        detail_tables(
+            &mut out,
+            &args.district,
+            &assessments[0],
+            &rulebooks[0],
+            &members,
+        );
+    } else if assessments.len() > 1 {
+        comparison_tables(&mut out, &args.district, &assessments, args.top);
+    }
+    if !assessments.is_empty() {
+        json.insert("assessments".into(), serde_json::to_value(&assessments)?);
+    }
+
+    if args.search {
+        let candidates = run_search(&members, args.target, &opts)?;
+        search_table(&mut out, &args.district, &candidates, args.target);
+        json.insert("search".into(), serde_json::to_value(&candidates)?);
+    }
+    if let Some(cost) = args.budget {
+        let allocation = parse_allocation(&args.allocation)?;
+        let inputs = match &args.budget_data {
+            Some(p) => load_budget_data(p, &members)?,
+            None => vec![BudgetInput::default(); members.len()],
+        };
+        let b = share_budget(&members, &inputs, cost, args.incentive, allocation)?;
+        budget_table(&mut out, &args.district, &b);
+        json.insert("budget".into(), serde_json::to_value(&b)?);
+    }
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&json)? + "\n",
+        f => out.render(f),
+    };
+    print!("{text}");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+/// Position of the first header among `names`, or an error naming the file and the choices.
+fn column(headers: &csv::StringRecord, names: &[&str], file: &Path) -> Result<usize> {
+    headers
+        .iter()
+        .position(|h| names.contains(&h.trim()))
+        .with_context(|| {
+            format!(
+                "{}: line 1: no column named {}",
+                file.display(),
+                names.join(" or ")
+            )
+        })
+}
+
+/// Reads the members of `district`: codes from the map, names and populations from the comuni
+/// table. Sorted by population, largest first. (Until `ambit-territory` offers its loaders.)
+fn load_district(comuni: &Path, map: &Path, district: &str) -> Result<Vec<Member>> {
+    let mut rdr = csv::Reader::from_path(map)
+        .with_context(|| format!("cannot read map {}", map.display()))?;
+    let h = rdr.headers()?.clone();
+    let code_col = column(&h, &["istat_code", "code"], map)?;
+    let dist_col = column(&h, &["ambito", "district"], map)?;
+    let mut codes = Vec::new();
+    let mut known: Vec<String> = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec =
+            rec.with_context(|| format!("{}: line {line}: malformed CSV row", map.display()))?;
+        let d = rec.get(dist_col).unwrap_or("").trim();
+        let c = rec.get(code_col).unwrap_or("").trim();
+        if c.is_empty() {
+            bail!(
+                "{}: line {line}: field `{}` is empty",
+                map.display(),
+                &h[code_col]
+            );
+        }
+        if !known.iter().any(|k| k == d) {
+            known.push(d.to_string());
+        }
+        if d.eq_ignore_ascii_case(district.trim()) {
+            codes.push((c.to_string(), line));
+        }
+    }
+    if codes.is_empty() {
+        bail!(
+            "{}: no district named {district:?}; districts in this map: {}",
+            map.display(),
+            known.join(", ")
+        );
+    }
+    let mut rdr = csv::Reader::from_path(comuni)
+        .with_context(|| format!("cannot read comuni table {}", comuni.display()))?;
+    let h = rdr.headers()?.clone();
+    let c_code = column(&h, &["istat_code", "code"], comuni)?;
+    let c_name = column(&h, &["name", "comune"], comuni)?;
+    let c_pop = column(&h, &["pop_best", "population"], comuni)?;
+    let mut table: HashMap<String, (String, String, usize)> = HashMap::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec =
+            rec.with_context(|| format!("{}: line {line}: malformed CSV row", comuni.display()))?;
+        let code = rec.get(c_code).unwrap_or("").trim().to_string();
+        let name = rec.get(c_name).unwrap_or("").trim().to_string();
+        let pop = rec.get(c_pop).unwrap_or("").trim().to_string();
+        table.insert(code, (name, pop, line));
+    }
+    let mut members = Vec::with_capacity(codes.len());
+    for (code, map_line) in codes {
+        let Some((name, pop, line)) = table.get(&code) else {
+            bail!(
+                "{}: line {map_line}: municipality code {code:?} is not in {}",
+                map.display(),
+                comuni.display()
+            );
+        };
+        let population: u64 = pop.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "{}: line {line}: field `{}` = {pop:?}: expected a whole number of inhabitants",
+                comuni.display(),
+                &h[c_pop]
+            )
+        })?;
+        members.push(Member::new(code, name.clone(), population));
+    }
+    members.sort_by(|a, b| b.population.cmp(&a.population).then(a.code.cmp(&b.code)));
+    Ok(members)
+}
+
+fn load_budget_data(path: &Path, members: &[Member]) -> Result<Vec<BudgetInput>> {
+    let mut rdr =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let h = rdr.headers()?.clone();
+    let c_code = column(&h, &["istat_code", "code"], path)?;
+    let c_use = h.iter().position(|x| x.trim() == "service_use");
+    let c_pay = h.iter().position(|x| x.trim() == "pays_today");
+    let mut out = vec![BudgetInput::default(); members.len()];
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec =
+            rec.with_context(|| format!("{}: line {line}: malformed CSV row", path.display()))?;
+        let code = rec.get(c_code).unwrap_or("").trim();
+        let Some(m) = members.iter().position(|m| m.code == code) else {
+            continue; // comuni of other districts may share one file
+        };
+        let num = |col: Option<usize>, field: &str| -> Result<Option<f64>> {
+            let Some(c) = col else { return Ok(None) };
+            let v = rec.get(c).unwrap_or("").trim();
+            if v.is_empty() {
+                return Ok(None);
+            }
+            match v.parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
+                _ => bail!(
+                    "{}: line {line}: field `{field}` = {v:?}: expected a non-negative number",
+                    path.display()
+                ),
+            }
+        };
+        out[m] = BudgetInput {
+            service_use: num(c_use, "service_use")?,
+            pays_today: num(c_pay, "pays_today")?,
+        };
+    }
+    Ok(out)
+}
+
+fn parse_allocation(s: &str) -> Result<Allocation> {
+    let bad = || {
+        anyhow::anyhow!("--allocation {s:?}: expected population, use, blend:W (0..1) or floor:EUR")
+    };
+    Ok(match s.split_once(':') {
+        None if s == "population" => Allocation::Population,
+        None if s == "use" => Allocation::ServiceUse,
+        Some(("blend", w)) => Allocation::Blend {
+            population_weight: w.parse().map_err(|_| bad())?,
+        },
+        Some(("floor", f)) => Allocation::FloorPerMember {
+            floor: f.parse().map_err(|_| bad())?,
+        },
+        _ => return Err(bad()),
+    })
+}
+
+fn run_search(
+    members: &[Member],
+    target: TargetArg,
+    opts: &PowerOptions,
+) -> Result<Vec<Candidate>> {
+    let target = match target {
+        TargetArg::Population => Target::Population,
+        TargetArg::Sqrt => Target::SqrtPopulation,
+        TargetArg::Equal => Target::Equal,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    // A second Ctrl-C (or a handler already installed) falls back to the default behaviour.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("searching rules {bar:30} {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        !stop.load(Ordering::SeqCst)
+    };
+    let c = search(members, &Family::default(), target, opts, &mut progress)?;
+    bar.finish_and_clear();
+    if stop.load(Ordering::SeqCst) {
+        eprintln!(
+            "interrupted: showing the {} rules evaluated so far",
+            c.len()
+        );
+    }
+    Ok(c)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+#[derive(Default)]
+struct Output {
+    tables: Vec<Table>,
+}
+
+struct Table {
+    title: String,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+    notes: Vec<String>,
+}
+
+impl Table {
+    fn new(title: String, headers: &[&str]) -> Table {
+        Table {
+            title,
+            headers: headers.iter().map(|s| s.to_string()).collect(),
+            rows: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+impl Output {
+    fn render(&self, f: Format) -> String {
+        let mut s = String::new();
+        for t in &self.tables {
+            match f {
+                Format::Markdown => {
+                    s += &format!("### {}\n\n", t.title);
+                    s += &format!("| {} |\n", t.headers.join(" | "));
+                    s += &format!(
+                        "|{}\n",
+                        t.headers.iter().map(|_| "---|").collect::<String>()
+                    );
+                    for r in &t.rows {
+                        s += &format!("| {} |\n", r.join(" | "));
+                    }
+                    s += "\n";
+                    for n in &t.notes {
+                        s += &format!("{n}\n\n");
+                    }
+                }
+                Format::Csv => {
+                    let mut w = csv::Writer::from_writer(Vec::new());
+                    let _ = w.write_record(&t.headers);
+                    for r in &t.rows {
+                        let _ = w.write_record(r);
+                    }
+                    s += &String::from_utf8_lossy(&w.into_inner().unwrap_or_default());
+                    s += "\n";
+                }
+                _ => {
+                    s += &format!("{}\n", t.title);
+                    let mut width: Vec<usize> =
+                        t.headers.iter().map(|h| h.chars().count()).collect();
+                    for r in &t.rows {
+                        for (i, c) in r.iter().enumerate() {
+                            width[i] = width[i].max(c.chars().count());
+                        }
+                    }
+                    let line = |cells: &[String]| -> String {
+                        cells
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| {
+                                let pad = width[i] - c.chars().count();
+                                if i == 0 {
+                                    format!("{c}{}", " ".repeat(pad))
+                                } else {
+                                    format!("{}{c}", " ".repeat(pad))
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join("  ")
+                    };
+                    s += &line(&t.headers);
+                    s += "\n";
+                    for r in &t.rows {
+                        s += &line(r);
+                        s += "\n";
+                    }
+                    for n in &t.notes {
+                        s += &format!("  {n}\n");
+                    }
+                    s += "\n";
+                }
+            }
+        }
+        s
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2}%", x * 100.0)
+}
+
+fn quota_text(q: &WeightQuota) -> String {
+    match q {
+        WeightQuota::AtLeast(s) => format!(">= {:.1}%", s.as_f64() * 100.0),
+        WeightQuota::MoreThan(s) => format!("> {:.1}%", s.as_f64() * 100.0),
+        WeightQuota::Absolute(q) => format!(">= {q}"),
+    }
+}
+
+fn scaling_note(a: &Assessment) -> Option<String> {
+    (!a.scaling.is_exact()).then(|| {
+        format!(
+            "weights rounded to units of {} (total {} units): each weight off by at most {}; indices are exact for the rounded game",
+            a.scaling.unit, a.scaling.total_units, a.scaling.max_weight_error
+        )
+    })
+}
+
+fn summary_notes(a: &Assessment, members: &[Member]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let l = &a.largest;
+    notes.push(format!(
+        "largest member {}: {} of the population, Banzhaf {}, decisive in {} of the coalitions that pass; {}; smallest blocking coalition with it: {} member(s)",
+        l.name,
+        pct(a.members[l.index].population_share),
+        pct(a.members[l.index].banzhaf),
+        pct(l.decisive_share),
+        if l.blocks_everything { "it can block every decision alone" } else { "it cannot block alone" },
+        l.smallest_blocking_coalition
+    ));
+    notes.push(match a.dictator {
+        Some(d) => format!("dictator: {}", members[d].name),
+        None => "dictator: none".into(),
+    });
+    let dummies: Vec<&str> = a
+        .dummies
+        .iter()
+        .map(|&d| members[d].name.as_str())
+        .collect();
+    notes.push(if dummies.is_empty() {
+        "dummies: none".into()
+    } else {
+        format!("dummies ({}): {}", dummies.len(), dummies.join(", "))
+    });
+    notes.push(format!(
+        "share of all coalitions that pass (power to act): {}",
+        pct(a.p_win)
+    ));
+    notes.extend(scaling_note(a));
+    notes
+}
+
+fn detail_tables(
+    out: &mut Output,
+    district: &str,
+    a: &Assessment,
+    rules: &AssemblyRules,
+    members: &[Member],
+) {
+    let mut t = Table::new(
+        format!("{district}: {} — {} ({})", a.rules, a.decision, a.quota),
+        &[
+            "comune",
+            "population",
+            "pop share",
+            "vote share",
+            "Banzhaf",
+            "Shapley-Shubik",
+            "Banzhaf / pop share",
+        ],
+    );
+    for m in &a.members {
+        t.rows.push(vec![
+            m.name.clone(),
+            m.population.to_string(),
+            pct(m.population_share),
+            pct(m.vote_share),
+            pct(m.banzhaf),
+            m.shapley_shubik.map(pct).unwrap_or_else(|| "-".into()),
+            if m.population_share > 0.0 {
+                format!("{:.2}", m.banzhaf / m.population_share)
+            } else {
+                "-".into()
+            },
+        ]);
+    }
+    t.notes = summary_notes(a, members);
+    if let Some(p) = &rules.president {
+        t.notes.push(match p {
+            PresidentRule::Largest => format!("president: the largest member ({}) presides", a.largest.name),
+            PresidentRule::Rotation { term_years } => format!(
+                "president: rotation, each of the {} members presides one {term_years}-year term every {} years",
+                members.len(),
+                members.len() as u64 * *term_years as u64
+            ),
+            PresidentRule::Election(r) => format!(
+                "president: elected ({}); its power table: --matter president",
+                r.summary()
+            ),
+        });
+    }
+    if !rules.matters.is_empty() {
+        let names: Vec<String> = rules
+            .matters
+            .iter()
+            .map(|m| format!("{} ({})", m.name, m.summary()))
+            .collect();
+        t.notes.push(format!(
+            "other matters (--matter NAME): {}",
+            names.join("; ")
+        ));
+    }
+    out.tables.push(t);
+}
+
+fn comparison_tables(out: &mut Output, district: &str, all: &[Assessment], top: usize) {
+    let mut t = Table::new(
+        format!(
+            "{district}: rules compared (largest member: {})",
+            all[0].largest.name
+        ),
+        &[
+            "rules",
+            "quota",
+            "largest: pop share",
+            "largest: Banzhaf",
+            "largest: Shapley-Shubik",
+            "decisive in",
+            "blocks alone",
+            "min blocking",
+            "dummies",
+            "power to act",
+        ],
+    );
+    for a in all {
+        let l = &a.largest;
+        let m = &a.members[l.index];
+        t.rows.push(vec![
+            a.rules.clone(),
+            a.quota.clone(),
+            pct(m.population_share),
+            pct(m.banzhaf),
+            m.shapley_shubik.map(pct).unwrap_or_else(|| "-".into()),
+            pct(l.decisive_share),
+            if l.blocks_everything {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+            l.smallest_blocking_coalition.to_string(),
+            a.dummies.len().to_string(),
+            pct(a.p_win),
+        ]);
+        t.notes
+            .extend(scaling_note(a).map(|n| format!("{}: {n}", a.rules)));
+    }
+    out.tables.push(t);
+    let n = all[0].members.len();
+    let shown = if top == 0 { n } else { top.min(n) };
+    let mut headers = vec!["comune".to_string(), "pop share".to_string()];
+    headers.extend(all.iter().map(|a| a.rules.clone()));
+    let mut m = Table {
+        title: format!("{district}: Banzhaf power by member ({shown} largest of {n})"),
+        headers,
+        rows: Vec::new(),
+        notes: Vec::new(),
+    };
+    for i in 0..shown {
+        let mut row = vec![
+            all[0].members[i].name.clone(),
+            pct(all[0].members[i].population_share),
+        ];
+        row.extend(all.iter().map(|a| pct(a.members[i].banzhaf)));
+        m.rows.push(row);
+    }
+    out.tables.push(m);
+}
+
+fn search_table(out: &mut Output, district: &str, c: &[Candidate], target: TargetArg) {
+    let name = match target {
+        TargetArg::Population => "population share",
+        TargetArg::Sqrt => "square root of population",
+        TargetArg::Equal => "equal power",
+    };
+    let mut t = Table::new(
+        format!("{district}: rules closest to {name} (Banzhaf), best first"),
+        &[
+            "exponent",
+            "quota",
+            "cap",
+            "distance",
+            "max gap",
+            "largest",
+            "smallest",
+            "power to act",
+        ],
+    );
+    for x in c.iter().take(15) {
+        t.rows.push(vec![
+            format!("{:.2}", x.exponent),
+            quota_text(&x.quota),
+            x.cap
+                .map(|s| pct(s.as_f64()))
+                .unwrap_or_else(|| "none".into()),
+            format!("{:.4}", x.distance),
+            pct(x.max_gap),
+            pct(x.largest_power),
+            pct(x.smallest_power),
+            pct(x.p_win),
+        ]);
+    }
+    t.notes.push(format!(
+        "{} rules evaluated; distance = Euclidean distance between Banzhaf power and the target; power to act = share of coalitions that pass (the trade-off: higher quotas protect members but act less often)",
+        c.len()
+    ));
+    out.tables.push(t);
+}
+
+fn budget_table(out: &mut Output, district: &str, b: &Budget) {
+    let method = match b.allocation {
+        Allocation::Population => "by population".to_string(),
+        Allocation::ServiceUse => "by service use".to_string(),
+        Allocation::Blend { population_weight } => {
+            format!(
+                "blend {:.0}% population / {:.0}% service use",
+                population_weight * 100.0,
+                (1.0 - population_weight) * 100.0
+            )
+        }
+        Allocation::FloorPerMember { floor } => {
+            format!("EUR {floor:.2} per comune, the rest by population")
+        }
+    };
+    let mut t = Table::new(
+        format!(
+            "{district}: shared cost EUR {:.2}, incentive EUR {:.2}, net EUR {:.2}, split {method}",
+            b.cost, b.incentive, b.net_cost
+        ),
+        &[
+            "comune",
+            "share",
+            "contribution EUR",
+            "pays today EUR",
+            "change EUR",
+        ],
+    );
+    for l in &b.lines {
+        t.rows.push(vec![
+            l.name.clone(),
+            pct(l.share),
+            format!("{:.2}", l.contribution),
+            l.pays_today
+                .map(|x| format!("{x:.2}"))
+                .unwrap_or_else(|| "-".into()),
+            l.change
+                .map(|x| format!("{x:+.2}"))
+                .unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    out.tables.push(t);
 }

@@ -1,10 +1,111 @@
-//! `ambit map`.
+//! `ambit map`: an SVG choropleth of districts or of their compliance.
+
+use crate::common::DataArgs;
+use ambit_report::{district_fills, Choropleth, Status};
+use ambit_territory::{Contiguity, ContiguityKind, MunicipalityCode};
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// What the map's colours show.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Colour {
+    /// Each district its own colour, neighbours differing.
+    District,
+    /// Compliant, non-compliant, no district.
+    Compliance,
+}
 
 /// Flags of `ambit map`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    data: DataArgs,
+    /// District map: a name from the data folder's dataset.toml or a `code,district` CSV.
+    #[arg(long, value_name = "NAME|FILE")]
+    districts: Option<String>,
+    /// What the colours show.
+    #[arg(long, value_enum, default_value_t = Colour::Compliance)]
+    colour: Colour,
+    /// The SVG file to write.
+    #[arg(long, short, value_name = "FILE", default_value = "map.svg")]
+    output: PathBuf,
+}
 
 /// Runs `ambit map`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`ambit map` is not implemented yet")
+pub fn run(args: Args) -> Result<()> {
+    let loaded = args.data.load()?;
+    let ds = &loaded.dataset;
+    let boundaries = ds.boundaries()?;
+    let map = match &args.districts {
+        Some(d) => ds.district_map(d)?,
+        None => ambit_territory::DistrictMap::default(),
+    };
+    let district_of = ds.polygon_districts(&map);
+    let audit = ambit_rules::audit(&ds.territory, &ds.graph, &loaded.policy, Some(&map));
+    let verdict: HashMap<&str, &ambit_rules::DistrictAudit> = audit
+        .districts
+        .iter()
+        .map(|d| (d.name.as_str(), d))
+        .collect();
+    let title = match &args.districts {
+        Some(d) => format!("{} - {d}", loaded.policy.file.policy.name),
+        None => loaded.policy.file.policy.name.clone(),
+    };
+    let label = |d: &ambit_rules::DistrictAudit| {
+        format!(
+            "{}: {} inhabitants, {} ({}), {}",
+            d.name,
+            ambit_rules::format_count(d.population as f64),
+            d.class,
+            d.threshold_text,
+            if d.compliant {
+                "compliant"
+            } else {
+                "non-compliant"
+            }
+        )
+    };
+    let (fills, legend) = match args.colour {
+        Colour::District => {
+            let contiguity = Contiguity::compute(&boundaries, ContiguityKind::Rook);
+            let (mut fills, legend) = district_fills(&boundaries, &contiguity, &district_of);
+            for (code, fill) in fills.iter_mut() {
+                if let Some(d) = district_of.get(code).and_then(|d| verdict.get(d.as_str())) {
+                    fill.label = label(d);
+                }
+            }
+            (fills, legend)
+        }
+        Colour::Compliance => {
+            let fills: HashMap<MunicipalityCode, ambit_report::Fill> = boundaries
+                .features()
+                .iter()
+                .map(|b| {
+                    let fill = match district_of
+                        .get(&b.code)
+                        .and_then(|d| verdict.get(d.as_str()))
+                    {
+                        Some(d) if d.compliant => Status::Compliant.fill(label(d)),
+                        Some(d) => Status::NonCompliant.fill(label(d)),
+                        None => Status::NoDistrict.fill("no district"),
+                    };
+                    (b.code.clone(), fill)
+                })
+                .collect();
+            (fills, Status::legend())
+        }
+    };
+    Choropleth::new(title, &boundaries, &fills)
+        .with_legend(legend)
+        .with_district_borders(&district_of)
+        .write(&args.output)
+        .with_context(|| "writing the map")?;
+    eprintln!(
+        "wrote {} ({} municipalities, {} districts)",
+        args.output.display(),
+        boundaries.len(),
+        audit.districts.len()
+    );
+    Ok(())
 }

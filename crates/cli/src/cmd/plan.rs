@@ -1,10 +1,664 @@
-//! `ambit plan`.
+//! `ambit plan`: propose districts that meet the class thresholds (max-p), or repair an existing
+//! map with the fewest changes (min-change). Flag parsing, wiring and output only.
+
+pub mod input;
+mod svg;
+
+use ambit_plan::{
+    diff, max_districts, min_change, Affinity, ChangeOptions, Control, DistrictSummary, MergeCost,
+    Plan, PlanDiff, Progress, SearchOptions, Tiebreak,
+};
+use anyhow::{bail, Context, Result};
+use input::{csv_field, write_atomic, Input, InputArgs, Subset};
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// What the plan optimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Objective {
+    /// As many compliant districts as possible (max-p).
+    MaxDistricts,
+    /// Make a baseline map compliant with the fewest changes.
+    MinChange,
+}
+
+/// Tie-break between plans with as many districts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TiebreakArg {
+    /// Lowest within-district heterogeneity of the attributes.
+    Heterogeneity,
+    /// Shortest border between districts.
+    Compactness,
+}
 
 /// Flags of `ambit plan`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    input: InputArgs,
+    /// What to optimise.
+    #[arg(long, value_enum, default_value_t = Objective::MaxDistricts)]
+    objective: Objective,
+    /// Baseline district map (a dataset map name or a CSV code,district): required by
+    /// min-change; with max-districts only the diff uses it.
+    #[arg(long, value_name = "NAME|FILE")]
+    baseline: Option<String>,
+    /// Baseline districts to keep exactly as they are (repeatable).
+    #[arg(long = "lock", value_name = "DISTRICT")]
+    locked: Vec<String>,
+    /// Pairwise affinity scores (CSV code_a,code_b,score) for min-change.
+    #[arg(long, value_name = "FILE")]
+    affinity: Option<PathBuf>,
+    /// Cost of a merge in min-change: `smaller` (units of the smaller district) or a number.
+    #[arg(long, default_value = "smaller", value_name = "smaller|N")]
+    merge_cost: String,
+    /// Exact number of districts (max-districts).
+    #[arg(long, value_name = "K")]
+    districts: Option<usize>,
+    /// Tie-break (default: heterogeneity when attributes are given, else compactness).
+    #[arg(long, value_enum)]
+    tiebreak: Option<TiebreakArg>,
+    /// Random seed: equal seeds give equal plans (when no time limit cuts the search).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Independent starts, run in parallel.
+    #[arg(long, default_value_t = 8)]
+    starts: usize,
+    /// Neighbourhood regrowths per district and start (search effort).
+    #[arg(long, default_value_t = 30.0)]
+    effort: f64,
+    /// Time budget in seconds; Ctrl-C also stops and keeps the best plan so far.
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<f64>,
+    /// Agreement date for the incentive schedule (ISO date).
+    #[arg(long, default_value = "2018-06-30")]
+    date: String,
+    /// Output folder: assignment.csv, districts.csv, plan.json, diff.csv, plan.geojson.
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
 
 /// Runs `ambit plan`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`ambit plan` is not implemented yet")
+pub fn run(args: Args) -> Result<()> {
+    let input = Input::load(&args.input)?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let baseline = match &args.baseline {
+        Some(b) => Some(input.load_map(b)?),
+        None => None,
+    };
+    if args.objective == Objective::MinChange && baseline.is_none() {
+        bail!("--objective min-change needs --baseline NAME|FILE");
+    }
+    let tiebreak = match args.tiebreak {
+        Some(TiebreakArg::Heterogeneity) => Tiebreak::Heterogeneity,
+        Some(TiebreakArg::Compactness) => Tiebreak::Compactness,
+        None if input.m > 0 => Tiebreak::Heterogeneity,
+        None => Tiebreak::Compactness,
+    };
+    let started = Instant::now();
+    let result = match args.objective {
+        Objective::MaxDistricts => run_max(&args, &input, baseline.as_ref(), tiebreak)?,
+        Objective::MinChange => {
+            let Some(b) = baseline.as_ref() else {
+                bail!("--objective min-change needs --baseline");
+            };
+            run_min_change(&args, &input, b)?
+        }
+    };
+    write_outputs(&args, &input, &result, started.elapsed())
+}
+
+/// A finished plan in global unit indices, ready to write.
+struct Outcome {
+    subset: Subset,
+    district_of: Vec<u32>,
+    names: Vec<String>,
+    districts: Vec<DistrictSummary>,
+    baseline: Option<Vec<u32>>,
+    diff: Option<PlanDiff>,
+    extra: serde_json::Value,
+    summary: Vec<String>,
+}
+
+fn run_max(
+    args: &Args,
+    input: &Input,
+    baseline: Option<&(Vec<String>, Vec<Option<u32>>)>,
+    tiebreak: Tiebreak,
+) -> Result<Outcome> {
+    let subset = Subset::all(input.len());
+    let mut pb = input.problem(&subset)?;
+    if !args.locked.is_empty() {
+        let Some((names, labels)) = baseline else {
+            bail!("--lock needs --baseline");
+        };
+        let mut locked = vec![None; input.len()];
+        for l in &args.locked {
+            let Some(id) = names.iter().position(|n| n == l) else {
+                bail!("--lock {l}: no such district in the baseline");
+            };
+            for (u, d) in labels.iter().enumerate() {
+                if *d == Some(id as u32) {
+                    locked[u] = Some(id as u32);
+                }
+            }
+        }
+        pb = pb.with_locked(locked)?;
+    }
+    if let Some(k) = args.districts {
+        pb = pb.with_district_count(k);
+    }
+    let opts = SearchOptions {
+        seed: args.seed,
+        starts: args.starts,
+        regrowths_per_region: args.effort,
+        time_budget: args.time_limit.map(Duration::from_secs_f64),
+        tiebreak,
+        ..SearchOptions::default()
+    };
+    let cancel: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
+    // a second handler cannot be installed in the same process: then Ctrl-C just ends it
+    let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
+    let bar = if args.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(opts.starts as u64)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} starts {pos}/{len} [{elapsed_precise}] {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let best = std::sync::atomic::AtomicUsize::new(0);
+    let progress = |p: Progress| {
+        let b = best
+            .fetch_max(p.districts, Ordering::Relaxed)
+            .max(p.districts);
+        bar.set_position(p.done as u64);
+        bar.set_message(format!("best so far: {b} districts"));
+    };
+    let control = Control {
+        cancel: Some(cancel),
+        progress: Some(&progress),
+    };
+    let plan: Plan = max_districts(&pb, &*input.rule, &opts, &control)?;
+    bar.finish_and_clear();
+    let infeasible_of: std::collections::HashMap<u32, usize> = plan
+        .infeasible
+        .iter()
+        .enumerate()
+        .map(|(k, g)| (plan.district_of[g.units[0] as usize], k))
+        .collect();
+    let width = plan.districts.len().to_string().len().max(2);
+    let names: Vec<String> = (0..plan.districts.len() as u32)
+        .map(|d| match infeasible_of.get(&d) {
+            Some(k) => format!("INFEASIBLE-{}", k + 1),
+            None => format!("D{:0width$}", d + 1),
+        })
+        .collect();
+    let mut summary = vec![format!(
+        "{} compliant districts of {} ({} units); heterogeneity {:.4}; border length {:.4}",
+        plan.compliant_count(),
+        plan.districts.len(),
+        input.len(),
+        plan.heterogeneity,
+        plan.border_length
+    )];
+    if input.areas.is_some() {
+        summary.push(format!(
+            "{} districts span more than one nesting area",
+            plan.crossing_count()
+        ));
+    }
+    for g in &plan.infeasible {
+        let units: Vec<String> = g
+            .units
+            .iter()
+            .map(|&u| format!("{} {}", input.codes[u as usize], input.names[u as usize]))
+            .collect();
+        summary.push(format!(
+            "infeasible: {} unit(s), population {}, would need {}{}: {}; options: {}. Units: {}",
+            g.units.len(),
+            g.population,
+            if g.requirement.strict {
+                "more than "
+            } else {
+                "at least "
+            },
+            g.requirement.threshold,
+            g.reason,
+            g.reason.options(),
+            units.join(", ")
+        ));
+    }
+    summary.extend(plan.notes.iter().map(|n| format!("note: {n}")));
+    if plan.interrupted {
+        summary.push(format!(
+            "stopped early (time limit or Ctrl-C) after {} of {} starts: best plan so far",
+            plan.starts_done, opts.starts
+        ));
+    }
+    let base_flat = baseline.and_then(|(_, l)| {
+        l.iter()
+            .all(|d| d.is_some())
+            .then(|| l.iter().map(|d| d.unwrap_or(0)).collect::<Vec<u32>>())
+    });
+    let d = base_flat.as_ref().map(|b| diff(b, &plan.district_of));
+    let extra = json!({
+        "objective": "max-districts",
+        "compliant_districts": plan.compliant_count(),
+        "heterogeneity": plan.heterogeneity,
+        "border_length": plan.border_length,
+        "infeasible": plan.infeasible,
+        "notes": plan.notes,
+        "starts_done": plan.starts_done,
+        "interrupted": plan.interrupted,
+        "seed": args.seed,
+    });
+    Ok(Outcome {
+        subset,
+        district_of: plan.district_of,
+        names,
+        districts: plan.districts,
+        baseline: base_flat,
+        diff: d,
+        extra,
+        summary,
+    })
+}
+
+fn run_min_change(
+    args: &Args,
+    input: &Input,
+    baseline: &(Vec<String>, Vec<Option<u32>>),
+) -> Result<Outcome> {
+    let (bnames, blabels) = baseline;
+    // a partial baseline: only its units are in scope
+    let subset = Subset::of(input.len(), |u| blabels[u].is_some());
+    let mut pb = input.problem(&subset)?;
+    let base: Vec<u32> = subset
+        .global
+        .iter()
+        .map(|&g| blabels[g].unwrap_or(0))
+        .collect();
+    if !args.locked.is_empty() {
+        let mut locked = vec![None; subset.len()];
+        for l in &args.locked {
+            let Some(id) = bnames.iter().position(|n| n == l) else {
+                bail!("--lock {l}: no such district in the baseline");
+            };
+            for (u, &d) in base.iter().enumerate() {
+                if d == id as u32 {
+                    locked[u] = Some(d);
+                }
+            }
+        }
+        pb = pb.with_locked(locked)?;
+    }
+    let mut affinity = Affinity::new();
+    if let Some(p) = &args.affinity {
+        for (a, b, s) in input.load_scores(p, &subset)? {
+            affinity.insert(a, b, s);
+        }
+    }
+    let merge_cost = match args.merge_cost.as_str() {
+        "smaller" => MergeCost::SmallerDistrict,
+        v => MergeCost::Fixed(
+            v.parse()
+                .with_context(|| format!("--merge-cost `{v}`: expected `smaller` or a number"))?,
+        ),
+    };
+    let opts = ChangeOptions {
+        merge_cost,
+        ..ChangeOptions::default()
+    };
+    let out = min_change(&pb, &*input.rule, &base, &affinity, &opts)?;
+    let mut names = bnames.clone();
+    while names.len() < out.districts.len() {
+        // stray parts of split baseline districts
+        let k = names.len();
+        names.push(format!("part-{}", k + 1));
+    }
+    let unit = |u: u32| {
+        let g = subset.global[u as usize];
+        format!("{} {}", input.codes[g], input.names[g])
+    };
+    let mut summary = Vec::new();
+    let before_bad = {
+        let before = ambit_plan::summarize(&pb, &*input.rule, &base, bnames.len());
+        before
+            .iter()
+            .filter(|d| d.units > 0 && !d.compliant)
+            .count()
+    };
+    summary.push(format!(
+        "baseline: {} districts, {} non-compliant; after: {} units moved, {} merges, {} non-compliant",
+        bnames.len(),
+        before_bad,
+        out.units_moved,
+        out.merges,
+        out.unresolved.len()
+    ));
+    for c in &out.changes {
+        match c {
+            ambit_plan::Change::Transfer {
+                to,
+                units,
+                affinity,
+            } => {
+                let moved: Vec<String> = units
+                    .iter()
+                    .map(|&(u, from)| format!("{} (from {})", unit(u), names[from as usize]))
+                    .collect();
+                let d = &out.districts[*to as usize];
+                summary.push(format!(
+                    "move into {}: {}; {} now has {} inhabitants ({}, needs {}{}); affinity {}",
+                    names[*to as usize],
+                    moved.join(", "),
+                    names[*to as usize],
+                    d.population,
+                    d.class_name,
+                    if d.strict { "more than " } else { "at least " },
+                    d.threshold,
+                    affinity
+                ));
+            }
+            ambit_plan::Change::Merge {
+                absorbed,
+                into,
+                affinity,
+            } => summary.push(format!(
+                "merge {} into {}; affinity {}",
+                names[*absorbed as usize], names[*into as usize], affinity
+            )),
+        }
+    }
+    for u in &out.unresolved {
+        summary.push(format!(
+            "unresolved: {}: {}",
+            names[u.district as usize], u.reason
+        ));
+    }
+    let d = diff(&base, &out.district_of);
+    let extra = json!({
+        "objective": "min-change",
+        "changes": out.changes,
+        "unresolved": out.unresolved,
+        "units_moved": out.units_moved,
+        "merges": out.merges,
+        "border_length": out.border_length,
+        "scope_units": subset.len(),
+    });
+    Ok(Outcome {
+        subset,
+        district_of: out.district_of,
+        names,
+        districts: out.districts,
+        baseline: Some(base),
+        diff: Some(d),
+        extra,
+        summary,
+    })
+}
+
+fn write_outputs(args: &Args, input: &Input, o: &Outcome, elapsed: Duration) -> Result<()> {
+    let dir = &args.out;
+    // assignment
+    let mut a = String::from("code,name,district\n");
+    for (l, &g) in o.subset.global.iter().enumerate() {
+        a.push_str(&format!(
+            "{},{},{}\n",
+            csv_field(&input.codes[g]),
+            csv_field(&input.names[g]),
+            csv_field(&o.names[o.district_of[l] as usize])
+        ));
+    }
+    write_atomic(&dir.join("assignment.csv"), &a)?;
+    // audit of the new plan
+    let area_names = input.areas.as_ref().map(|(_, n)| n);
+    let mut t = String::from("district,units,population,class,threshold,strict,compliant,areas\n");
+    for d in o.districts.iter().filter(|d| d.units > 0) {
+        let areas: Vec<String> = d
+            .areas
+            .iter()
+            .map(|&a| {
+                area_names
+                    .and_then(|n| n.get(a as usize).cloned())
+                    .unwrap_or_else(|| a.to_string())
+            })
+            .collect();
+        t.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            csv_field(&o.names[d.id as usize]),
+            d.units,
+            d.population,
+            csv_field(&d.class_name),
+            d.threshold,
+            d.strict,
+            d.compliant,
+            csv_field(&areas.join("|"))
+        ));
+    }
+    write_atomic(&dir.join("districts.csv"), &t)?;
+    // diff
+    let mut incentive = serde_json::Value::Null;
+    if let (Some(diff), Some(_)) = (&o.diff, &o.baseline) {
+        let mut s = String::from("code,name,from,to\n");
+        let bnames: Vec<String> = o.names.clone();
+        for m in &diff.moved {
+            let g = o.subset.global[m.unit as usize];
+            s.push_str(&format!(
+                "{},{},{},{}\n",
+                csv_field(&input.codes[g]),
+                csv_field(&input.names[g]),
+                csv_field(bnames.get(m.from as usize).map_or("", |x| x.as_str())),
+                csv_field(&o.names[m.to as usize])
+            ));
+        }
+        write_atomic(&dir.join("diff.csv"), &s)?;
+        incentive = incentive_json(input, diff, &args.date);
+    }
+    // GeoJSON when the dataset has boundaries
+    if let Some(ds) = &input.dataset {
+        if let Some((gj, map)) = geojson(ds, input, o)? {
+            write_atomic(&dir.join("plan.geojson"), &gj)?;
+            write_atomic(&dir.join("plan.svg"), &map)?;
+        }
+    }
+    let compliant = o
+        .districts
+        .iter()
+        .filter(|d| d.units > 0 && d.compliant)
+        .count();
+    let json = json!({
+        "units": o.subset.len(),
+        "districts": o.districts.iter().filter(|d| d.units > 0).count(),
+        "compliant": compliant,
+        "elapsed_s": elapsed.as_secs_f64(),
+        "result": o.extra,
+        "district_figures": o.districts.iter().filter(|d| d.units > 0).map(|d| json!({
+            "name": o.names[d.id as usize], "units": d.units, "population": d.population,
+            "class": d.class_name, "threshold": d.threshold, "strict": d.strict,
+            "compliant": d.compliant,
+        })).collect::<Vec<_>>(),
+        "diff": o.diff.as_ref().map(|d| json!({
+            "units_moved": d.moved.len(),
+            "merged": d.merged.iter().map(|m| json!({
+                "district": o.names[m.district as usize],
+                "baseline": m.baseline.iter().map(|&b| o.names.get(b as usize).cloned()).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "unchanged_districts": d.unchanged,
+        })),
+        "incentive": incentive,
+    });
+    write_atomic(
+        &dir.join("plan.json"),
+        &(serde_json::to_string_pretty(&json)? + "\n"),
+    )?;
+    // a closed pipe (e.g. `| head`) is not an error of the plan
+    let mut stdout = std::io::stdout().lock();
+    for line in &o.summary {
+        let _ = writeln!(stdout, "{line}");
+    }
+    let _ = writeln!(
+        stdout,
+        "wrote {} (assignment.csv, districts.csv, plan.json{}{}) in {:.2} s",
+        dir.display(),
+        if o.diff.is_some() { ", diff.csv" } else { "" },
+        if input.dataset.is_some() {
+            ", plan.geojson, plan.svg"
+        } else {
+            ""
+        },
+        elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The incentives the policy would pay for the new districts formed by merger.
+fn incentive_json(input: &Input, diff: &PlanDiff, date: &str) -> serde_json::Value {
+    let Some(rule) = input.policy.as_ref() else {
+        return serde_json::Value::Null;
+    };
+    let merged = diff.merged.len();
+    let items: Vec<serde_json::Value> = rule
+        .file
+        .policy
+        .incentives
+        .iter()
+        .map(|i| {
+            let per = i.amount_on(date);
+            json!({
+                "name": i.name, "per_new_district": per, "currency": i.currency,
+                "new_districts": merged, "total": per * merged as f64,
+                "condition": i.condition,
+            })
+        })
+        .collect();
+    json!({ "date": date, "incentives": items })
+}
+
+/// GeoJSON (one MultiPolygon feature per district) and an SVG map of the plan.
+fn geojson(
+    ds: &ambit_territory::Dataset,
+    input: &Input,
+    o: &Outcome,
+) -> Result<Option<(String, String)>> {
+    let Some(p) = &ds.manifest.polygons else {
+        return Ok(None);
+    };
+    let (Some(file), Some(prop)) = (&p.boundaries, &p.code_property) else {
+        return Ok(None);
+    };
+    let path = ds.dir.join(file);
+    if path.extension().and_then(|e| e.to_str()) != Some("geojson") {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+    let mut geom: std::collections::HashMap<String, &serde_json::Value> = Default::default();
+    if let Some(fs) = v.get("features").and_then(|f| f.as_array()) {
+        for f in fs {
+            let code = f.get("properties").and_then(|p| p.get(prop.as_str()));
+            let code = match code {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(x) => x.to_string(),
+                None => continue,
+            };
+            if let Some(gm) = f.get("geometry") {
+                geom.insert(code, gm);
+            }
+        }
+    }
+    let ms = ds.territory.municipalities();
+    let mut polys: Vec<Vec<serde_json::Value>> = vec![Vec::new(); o.districts.len()];
+    let mut used: Vec<std::collections::HashSet<String>> =
+        vec![Default::default(); o.districts.len()];
+    let mut members: Vec<Vec<String>> = vec![Vec::new(); o.districts.len()];
+    for (l, &g) in o.subset.global.iter().enumerate() {
+        let d = o.district_of[l] as usize;
+        members[d].push(input.codes[g].clone());
+        let key = ds.polygon_key.latest(&ms[g].code).as_str().to_string();
+        if !used[d].insert(key.clone()) {
+            continue;
+        }
+        let Some(gm) = geom.get(&key) else { continue };
+        match gm.get("type").and_then(|t| t.as_str()) {
+            Some("Polygon") => {
+                if let Some(c) = gm.get("coordinates") {
+                    polys[d].push(c.clone());
+                }
+            }
+            Some("MultiPolygon") => {
+                if let Some(cs) = gm.get("coordinates").and_then(|c| c.as_array()) {
+                    polys[d].extend(cs.iter().cloned());
+                }
+            }
+            _ => {}
+        }
+    }
+    let features: Vec<serde_json::Value> = o
+        .districts
+        .iter()
+        .filter(|d| d.units > 0)
+        .map(|d| {
+            json!({
+                "type": "Feature",
+                "properties": {
+                    "district": o.names[d.id as usize],
+                    "population": d.population,
+                    "class": d.class_name,
+                    "threshold": d.threshold,
+                    "compliant": d.compliant,
+                    "units": d.units,
+                    "members": members[d.id as usize],
+                },
+                "geometry": { "type": "MultiPolygon", "coordinates": polys[d.id as usize] },
+            })
+        })
+        .collect();
+    // district adjacency for the map colours
+    let count = o.districts.len();
+    let mut neigh: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for &(i, j, _) in &input.edges {
+        if let (Some(a), Some(b)) = (o.subset.local(i), o.subset.local(j)) {
+            let (da, db) = (o.district_of[a] as usize, o.district_of[b] as usize);
+            if da != db && !neigh[da].contains(&db) {
+                neigh[da].push(db);
+                neigh[db].push(da);
+            }
+        }
+    }
+    let colour = svg::colours(count, &neigh);
+    let live: Vec<&DistrictSummary> = o.districts.iter().filter(|d| d.units > 0).collect();
+    let shapes: Vec<svg::DistrictShape> = live
+        .iter()
+        .map(|d| svg::DistrictShape {
+            polygons: &polys[d.id as usize],
+            name: &o.names[d.id as usize],
+            compliant: d.compliant,
+        })
+        .collect();
+    let colours: Vec<usize> = live.iter().map(|d| colour[d.id as usize]).collect();
+    let title = format!(
+        "{} districts, {} compliant (grey with red outline: non-compliant)",
+        live.len(),
+        live.iter().filter(|d| d.compliant).count()
+    );
+    let map = svg::render(&shapes, &colours, &title);
+    let gj = serde_json::to_string(&json!({
+        "type": "FeatureCollection", "features": features
+    }))?;
+    Ok(Some((gj, map)))
 }

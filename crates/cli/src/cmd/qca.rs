@@ -1,10 +1,761 @@
-//! `ambit qca`.
+//! `ambit qca`: calibration, truth tables, minimisation, necessity and fit (crate `ambit-qca`).
+
+use ambit_qca::calibrate::{self, LogOdds, Thresholds};
+use ambit_qca::{
+    minimize, pof, super_subset, DataMatrix, Expression, InclCut, MinParams, ModelSearch, PofRow,
+    Relation, Solution, SuperSubsetParams, TruthTable, TtParams,
+};
+use anyhow::{bail, Context};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 /// Flags of `ambit qca`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: QcaCommand,
+}
+
+#[derive(clap::Subcommand)]
+enum QcaCommand {
+    /// Build a truth table.
+    Tt(TtArgs),
+    /// Minimise a truth table: conservative, parsimonious (--include ?) or intermediate (--dir-exp).
+    Minimize(MinimizeArgs),
+    /// Search necessary conditions: conjunctions and disjunctions passing the cutoffs.
+    Necessity(NecessityArgs),
+    /// Parameters of fit of an expression (R syntax: ~X, X[v], *, +).
+    Fit(FitArgs),
+    /// Calibrate a raw column into set memberships and write the data with the new column.
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+#[derive(clap::Args)]
+struct TtArgs {
+    /// Data matrix (CSV, first column = case labels).
+    data: PathBuf,
+    /// Outcome column; `~Y` for its negation, `Y[v]` for a category.
+    #[arg(long, allow_hyphen_values = true)]
+    outcome: String,
+    /// Conditions (comma-separated); default: every other column.
+    #[arg(long, value_delimiter = ',')]
+    conditions: Vec<String>,
+    /// Inclusion cutoff, or two (`0.8,0.6`): rows in between are contradictions (C).
+    #[arg(long, value_delimiter = ',', default_value = "1")]
+    incl_cut: Vec<f64>,
+    /// Frequency cutoff: rows with fewer cases become remainders.
+    #[arg(long, default_value_t = 1)]
+    n_cut: usize,
+    /// PRI cutoff for OUT = 1.
+    #[arg(long, default_value_t = 0.0)]
+    pri_cut: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(clap::Args)]
+struct MinimizeArgs {
+    #[command(flatten)]
+    tt: TtArgs,
+    /// Rows to include as don't cares: `?` (remainders), `C` (contradictions), or `?,C`.
+    #[arg(long, default_value = "")]
+    include: String,
+    /// Directional expectations, e.g. `DEV,URB,~IND` or `DEV;~LIT*IND` (conjunctural).
+    #[arg(long, allow_hyphen_values = true)]
+    dir_exp: Option<String>,
+    /// Report every irredundant model, not only the minimal ones.
+    #[arg(long)]
+    all_sol: bool,
+    /// Apply row dominance to the prime implicant chart.
+    #[arg(long)]
+    row_dom: bool,
+    /// Stop at the first minimal model (fast; ambiguity not reported).
+    #[arg(long, conflicts_with = "all_sol")]
+    first_min: bool,
+}
+
+#[derive(clap::Args)]
+struct NecessityArgs {
+    /// Data matrix (CSV).
+    data: PathBuf,
+    /// Outcome column (`~Y` negated).
+    #[arg(long, allow_hyphen_values = true)]
+    outcome: String,
+    /// Conditions (comma-separated); default: every other column.
+    #[arg(long, value_delimiter = ',')]
+    conditions: Vec<String>,
+    /// Inclusion (consistency of necessity) cutoff.
+    #[arg(long, default_value_t = 1.0)]
+    incl_cut: f64,
+    /// Coverage cutoff.
+    #[arg(long, default_value_t = 0.0)]
+    cov_cut: f64,
+    /// Relevance of necessity cutoff.
+    #[arg(long, default_value_t = 0.0)]
+    ron_cut: f64,
+    /// Largest number of conditions combined.
+    #[arg(long)]
+    depth: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RelationArg {
+    Sufficiency,
+    Necessity,
+}
+
+#[derive(clap::Args)]
+struct FitArgs {
+    /// Data matrix (CSV).
+    data: PathBuf,
+    /// Outcome column (`~Y` negated).
+    #[arg(long, allow_hyphen_values = true)]
+    outcome: String,
+    /// Expression, R syntax, e.g. "A*~B + C".
+    #[arg(long, allow_hyphen_values = true)]
+    expression: String,
+    /// Relation to assess.
+    #[arg(long, value_enum, default_value = "sufficiency")]
+    relation: RelationArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Method {
+    /// Logistic direct method (thresholds e,c,i).
+    Direct,
+    /// Piecewise linear / power (thresholds e,c,i; --above, --below).
+    Linear,
+    /// Bell shape (thresholds e1,c1,i1,i2,c2,e2).
+    Bell,
+    /// Crisp groups (one or more thresholds).
+    Crisp,
+    /// Totally fuzzy and relative.
+    Tfr,
+}
+
+#[derive(clap::Args)]
+struct CalibrateArgs {
+    /// Data matrix (CSV).
+    data: PathBuf,
+    /// Raw column to calibrate.
+    #[arg(long)]
+    column: String,
+    /// Calibration method.
+    #[arg(long, value_enum, default_value = "direct")]
+    method: Method,
+    /// Thresholds: `e=400,c=550,i=900` (direct, linear), six named for bell, numbers for crisp.
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    thresholds: String,
+    /// Log-odds convention of the direct method: `qca` (0.95), `fsqca` (+-3) or a degree like 0.9.
+    #[arg(long, default_value = "fsqca")]
+    log_odds: String,
+    /// Exponent above the crossover (linear/power, bell).
+    #[arg(long, default_value_t = 1.0)]
+    above: f64,
+    /// Exponent below the crossover (linear/power, bell).
+    #[arg(long, default_value_t = 1.0)]
+    below: f64,
+    /// Name of the new column (default: the raw column's name, replaced).
+    #[arg(long)]
+    name: Option<String>,
+    /// Write the calibrated data matrix here (CSV); default: print the values.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Output format when printing.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
 
 /// Runs `ambit qca`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`ambit qca` is not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    match args.command {
+        QcaCommand::Tt(a) => run_tt(a),
+        QcaCommand::Minimize(a) => run_minimize(a),
+        QcaCommand::Necessity(a) => run_necessity(a),
+        QcaCommand::Fit(a) => run_fit(a),
+        QcaCommand::Calibrate(a) => run_calibrate(a),
+    }
+}
+
+fn load(path: &Path) -> anyhow::Result<DataMatrix> {
+    Ok(DataMatrix::from_csv_path(path)?)
+}
+
+fn tt_params(a: &TtArgs) -> anyhow::Result<TtParams> {
+    let mut p = TtParams::new(a.outcome.clone());
+    p.conditions = a
+        .conditions
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    p.incl_cut = match a.incl_cut.as_slice() {
+        [one] => InclCut::single(*one),
+        [one, zero] => InclCut {
+            one: *one,
+            zero: *zero,
+        },
+        other => bail!("--incl-cut takes one or two values, got {}", other.len()),
+    };
+    p.n_cut = a.n_cut;
+    p.pri_cut = a.pri_cut;
+    Ok(p)
+}
+
+fn build_tt(a: &TtArgs) -> anyhow::Result<TruthTable> {
+    let data = load(&a.data)?;
+    let tt = TruthTable::build(&data, &tt_params(a)?)?;
+    for w in &tt.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(tt)
+}
+
+fn run_tt(a: TtArgs) -> anyhow::Result<()> {
+    let mut s = String::new();
+    let tt = build_tt(&a)?;
+    match a.format {
+        Format::Json => writeln!(s, "{}", serde_json::to_string_pretty(&tt)?)?,
+        Format::Table => write!(s, "{}", tt_table(&tt))?,
+    }
+    emit(&s)
+}
+
+fn num(v: f64) -> String {
+    if v.is_nan() {
+        "-".into()
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn tt_table(tt: &TruthTable) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "Truth table of {} ({} observed rows of {})\n\n",
+        tt.outcome,
+        tt.observed_rows.len(),
+        tt.n_rows_total
+    ));
+    s.push_str("  OUT: output value\n    n: number of cases in configuration\n incl: sufficiency inclusion score\n  PRI: proportional reduction in inconsistency\n\n");
+    let width: Vec<usize> = tt.conditions.iter().map(|c| c.len().max(1)).collect();
+    let rw = tt.n_rows_total.to_string().len();
+    s.push_str(&format!("{:>rw$} ", ""));
+    for (c, w) in tt.conditions.iter().zip(&width) {
+        s.push_str(&format!(" {c:>w$}"));
+    }
+    s.push_str("   OUT    n  incl   PRI   cases\n");
+    for r in &tt.observed_rows {
+        s.push_str(&format!("{:>rw$} ", r.row));
+        for (v, w) in r.values.iter().zip(&width) {
+            s.push_str(&format!(" {v:>w$}"));
+        }
+        let out = match r.out_if_kept {
+            Some(k) => format!("{}({})", r.out.symbol(), k.symbol()),
+            None => r.out.symbol().to_string(),
+        };
+        s.push_str(&format!(
+            "   {out:<4} {:>3}  {}  {}  {}\n",
+            r.n,
+            num(r.incl),
+            num(r.pri),
+            r.cases.join(",")
+        ));
+    }
+    s
+}
+
+fn split_dir_exp(text: &str) -> Vec<String> {
+    // Commas separate expectations except inside brackets (X[1,2]); `;` also separates.
+    let mut out = Vec::new();
+    let mut depth = 0;
+    let mut cur = String::new();
+    for ch in text.chars() {
+        match ch {
+            '[' | '{' => depth += 1,
+            ']' | '}' => depth -= 1,
+            _ => {}
+        }
+        if (ch == ',' || ch == ';') && depth == 0 {
+            out.push(std::mem::take(&mut cur).trim().to_string());
+        } else {
+            cur.push(ch);
+        }
+    }
+    out.push(cur.trim().to_string());
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
+    let mut s = String::new();
+    let tt = build_tt(&a.tt)?;
+    let include: Vec<&str> = a
+        .include
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if let Some(bad) = include.iter().find(|s| **s != "?" && **s != "C") {
+        bail!("--include takes `?` (remainders) and/or `C` (contradictions), not `{bad}`");
+    }
+    let params = MinParams {
+        include_remainders: include.contains(&"?"),
+        include_contradictions: include.contains(&"C"),
+        dir_exp: a.dir_exp.as_deref().map(split_dir_exp).unwrap_or_default(),
+        row_dom: a.row_dom,
+        search: if a.all_sol {
+            ModelSearch::AllIrredundant
+        } else if a.first_min {
+            ModelSearch::FirstMinimal
+        } else {
+            ModelSearch::AllMinimal
+        },
+    };
+    let spinner = (tt.conditions.len() >= 12).then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message(format!(
+            "minimising {} conditions (Ctrl-C to stop)",
+            tt.conditions.len()
+        ));
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    });
+    let sol = minimize(&tt, &params).with_context(|| format!("minimising {}", a.tt.data.display()));
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    let sol = sol?;
+    for w in &sol.warnings {
+        eprintln!("warning: {w}");
+    }
+    match a.tt.format {
+        Format::Json => {
+            let doc = MinimizeOutput {
+                params: &params,
+                solution: &sol,
+                truth_table: &tt,
+            };
+            writeln!(s, "{}", serde_json::to_string_pretty(&doc)?)?;
+        }
+        Format::Table => write!(s, "{}", solution_table(&sol))?,
+    }
+    emit(&s)
+}
+
+/// JSON document of `ambit qca minimize`: parameters, solution, truth table.
+#[derive(serde::Serialize)]
+struct MinimizeOutput<'a> {
+    params: &'a MinParams,
+    #[serde(flatten)]
+    solution: &'a Solution,
+    truth_table: &'a TruthTable,
+}
+
+fn fit_table(models: &[Vec<String>], fit: &ambit_qca::SolutionFit, outcome: &str) -> String {
+    let mut s = String::new();
+    for (i, m) in models.iter().enumerate() {
+        s.push_str(&format!("M{}: {} -> {}\n", i + 1, m.join(" + "), outcome));
+    }
+    s.push('\n');
+    for (i, mf) in fit.models.iter().enumerate() {
+        let tw = mf
+            .term_fit
+            .iter()
+            .map(|t| t.term.len())
+            .max()
+            .unwrap_or(4)
+            .max(6);
+        if fit.models.len() > 1 {
+            s.push_str(&format!("M{}:\n", i + 1));
+        }
+        s.push_str(&format!(
+            "   {:tw$}  inclS   PRI    covS   covU   cases\n",
+            ""
+        ));
+        let line = "-".repeat(tw + 45);
+        s.push_str(&format!("{line}\n"));
+        for (j, t) in mf.term_fit.iter().enumerate() {
+            let u = t.cov_u.map_or("  -  ".to_string(), num);
+            s.push_str(&format!(
+                "{:<2} {:tw$}  {}  {}  {}  {}  {}\n",
+                j + 1,
+                t.term,
+                num(t.incl_s),
+                num(t.pri),
+                num(t.cov_s),
+                u,
+                t.cases
+            ));
+        }
+        s.push_str(&format!("{line}\n"));
+        let f = &mf.model_fit;
+        s.push_str(&format!(
+            "   {:tw$}  {}  {}  {}\n\n",
+            format!("M{}", i + 1),
+            num(f.incl_s),
+            num(f.pri),
+            num(f.cov_s)
+        ));
+    }
+    s
+}
+
+fn solution_table(sol: &Solution) -> String {
+    let mut s = fit_table(&sol.models, &sol.fit, &sol.outcome);
+    if sol.model_ambiguity {
+        s.push_str(&format!(
+            "Model ambiguity: {} models explain the data equally well.\n",
+            sol.models.len()
+        ));
+        s.push_str(&format!(
+            "Essential prime implicants: {}\n\n",
+            if sol.essential.is_empty() {
+                "none".to_string()
+            } else {
+                sol.essential.join(", ")
+            }
+        ));
+    }
+    if let Some(sa) = &sol.simplifying_assumptions {
+        for (m, rows) in sa {
+            if !rows.is_empty() {
+                let list: Vec<String> = rows.iter().map(|r| r.row.to_string()).collect();
+                s.push_str(&format!(
+                    "Simplifying assumptions ({m}): rows {}\n",
+                    list.join(", ")
+                ));
+            }
+        }
+    }
+    for i in &sol.intermediate {
+        s.push_str(&format!(
+            "\nIntermediate solution {} (conservative {} / parsimonious {}):\n",
+            i.combination,
+            i.conservative_model.join(" + "),
+            i.parsimonious_model.join(" + ")
+        ));
+        let rows = |v: &[ambit_qca::RowRef]| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.iter()
+                    .map(|r| r.row.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        s.push_str(&format!(
+            "Easy counterfactuals: rows {}\nDifficult counterfactuals: rows {}\n\n",
+            rows(&i.easy_counterfactuals),
+            rows(&i.difficult_counterfactuals)
+        ));
+        s.push_str(&fit_table(&i.models, &i.fit, &sol.outcome));
+    }
+    s
+}
+
+fn run_necessity(a: NecessityArgs) -> anyhow::Result<()> {
+    let mut s = String::new();
+    let data = load(&a.data)?;
+    let p = SuperSubsetParams {
+        outcome: a.outcome.clone(),
+        conditions: a
+            .conditions
+            .iter()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect(),
+        relation: Relation::Necessity,
+        incl_cut: a.incl_cut,
+        cov_cut: a.cov_cut,
+        ron_cut: a.ron_cut,
+        depth: a.depth,
+    };
+    let rows = super_subset(&data, &p)?;
+    match a.format {
+        Format::Json => {
+            let v: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| serde_json::json!({"expression": r.expression, "inclN": r.incl, "RoN": r.ron_or_pri, "covN": r.cov}))
+                .collect();
+            writeln!(
+                s,
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"relation": "necessity", "outcome": a.outcome, "expressions": v})
+                )?
+            )?;
+        }
+        Format::Table => {
+            if rows.is_empty() {
+                writeln!(
+                    s,
+                    "No necessary expression with inclN >= {} and covN >= {}.",
+                    a.incl_cut, a.cov_cut
+                )?;
+            }
+            let w = rows
+                .iter()
+                .map(|r| r.expression.len())
+                .max()
+                .unwrap_or(4)
+                .max(4);
+            writeln!(s, "   {:w$}  inclN   RoN    covN", "")?;
+            writeln!(s, "{}", "-".repeat(w + 26))?;
+            for (i, r) in rows.iter().enumerate() {
+                writeln!(
+                    s,
+                    "{:<2} {:w$}  {}  {}  {}",
+                    i + 1,
+                    r.expression,
+                    num(r.incl),
+                    num(r.ron_or_pri),
+                    num(r.cov)
+                )?;
+            }
+        }
+    }
+    emit(&s)
+}
+
+fn run_fit(a: FitArgs) -> anyhow::Result<()> {
+    let mut s = String::new();
+    let data = load(&a.data)?;
+    let expr = Expression::parse(&a.expression)?;
+    let relation = match a.relation {
+        RelationArg::Sufficiency => Relation::Sufficiency,
+        RelationArg::Necessity => Relation::Necessity,
+    };
+    let rows = pof(&data, &expr, &a.outcome, relation)?;
+    match a.format {
+        Format::Json => writeln!(
+            s,
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"relation": relation, "outcome": a.outcome, "rows": rows})
+            )?
+        )?,
+        Format::Table => {
+            let w = rows
+                .iter()
+                .map(|r| match r {
+                    PofRow::Sufficiency { expression, .. }
+                    | PofRow::Necessity { expression, .. } => expression.len(),
+                })
+                .max()
+                .unwrap_or(4)
+                .max(10);
+            match relation {
+                Relation::Sufficiency => writeln!(s, "   {:w$}  inclS   PRI    covS   covU", "")?,
+                Relation::Necessity => writeln!(s, "   {:w$}  inclN   RoN    covN", "")?,
+            }
+            writeln!(s, "{}", "-".repeat(w + 33))?;
+            for (i, r) in rows.iter().enumerate() {
+                match r {
+                    PofRow::Sufficiency {
+                        expression,
+                        fit,
+                        cov_u,
+                    } => writeln!(
+                        s,
+                        "{:<2} {expression:w$}  {}  {}  {}  {}",
+                        i + 1,
+                        num(fit.incl_s),
+                        num(fit.pri),
+                        num(fit.cov_s),
+                        cov_u.map_or("  -  ".into(), num)
+                    )?,
+                    PofRow::Necessity { expression, fit } => writeln!(
+                        s,
+                        "{:<2} {expression:w$}  {}  {}  {}",
+                        i + 1,
+                        num(fit.incl_n),
+                        num(fit.ro_n),
+                        num(fit.cov_n)
+                    )?,
+                }
+            }
+        }
+    }
+    emit(&s)
+}
+
+fn parse_thresholds(text: &str) -> anyhow::Result<Vec<(Option<String>, f64)>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|part| {
+            let (name, value) = match part.split_once('=') {
+                Some((n, v)) => (Some(n.trim().to_string()), v.trim()),
+                None => (None, part),
+            };
+            let v: f64 = value
+                .parse()
+                .with_context(|| format!("threshold `{part}` is not a number"))?;
+            Ok((name, v))
+        })
+        .collect()
+}
+
+fn named(ths: &[(Option<String>, f64)], names: &[&str]) -> anyhow::Result<Vec<f64>> {
+    if ths.len() != names.len() {
+        bail!(
+            "expected {} thresholds ({}), got {}",
+            names.len(),
+            names.join(", "),
+            ths.len()
+        );
+    }
+    if ths.iter().all(|(n, _)| n.is_none()) {
+        return Ok(ths.iter().map(|(_, v)| *v).collect());
+    }
+    names
+        .iter()
+        .map(|n| {
+            ths.iter()
+                .find(|(k, _)| k.as_deref() == Some(*n))
+                .map(|(_, v)| *v)
+                .with_context(|| format!("missing threshold `{n}`"))
+        })
+        .collect()
+}
+
+fn run_calibrate(a: CalibrateArgs) -> anyhow::Result<()> {
+    let mut s = String::new();
+    let mut data = load(&a.data)?;
+    let x = data.complete_column(&a.column)?;
+    let ths = parse_thresholds(&a.thresholds)?;
+    let log_odds = match a.log_odds.as_str() {
+        "qca" => LogOdds::QcaDefault,
+        "fsqca" => LogOdds::FsQca,
+        other => LogOdds::InclusionDegree(other.parse().with_context(|| {
+            format!("--log-odds `{other}`: use qca, fsqca or a degree in (0.5, 1)")
+        })?),
+    };
+    let three = |ths: &[(Option<String>, f64)]| -> anyhow::Result<Thresholds> {
+        let v = named(ths, &["e", "c", "i"])?;
+        Ok(Thresholds {
+            exclusion: v[0],
+            crossover: v[1],
+            inclusion: v[2],
+        })
+    };
+    let (values, description) = match a.method {
+        Method::Direct => (
+            calibrate::direct(&x, three(&ths)?, log_odds)?,
+            format!("direct, logistic, {}", log_odds.describe()),
+        ),
+        Method::Linear => (
+            calibrate::linear(&x, three(&ths)?, a.above, a.below)?,
+            format!(
+                "direct, linear/power (above {}, below {})",
+                a.above, a.below
+            ),
+        ),
+        Method::Bell => {
+            let v = named(&ths, &["e1", "c1", "i1", "i2", "c2", "e2"])?;
+            (
+                calibrate::bell(&x, [v[0], v[1], v[2], v[3], v[4], v[5]], a.above, a.below)?,
+                "bell".to_string(),
+            )
+        }
+        Method::Crisp => (
+            calibrate::crisp(&x, &ths.iter().map(|(_, v)| *v).collect::<Vec<_>>())?,
+            "crisp".to_string(),
+        ),
+        Method::Tfr => (
+            calibrate::tfr(&x)?,
+            "totally fuzzy and relative".to_string(),
+        ),
+    };
+    let name = a.name.clone().unwrap_or_else(|| a.column.clone());
+    eprintln!("calibration of `{}` -> `{name}`: {description}", a.column);
+    if let Some(out) = &a.output {
+        data.set_column(name, values.iter().map(|v| Some(*v)).collect())?;
+        write_csv_atomic(&data, out)?;
+        eprintln!("wrote {}", out.display());
+        return Ok(());
+    }
+    match a.format {
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = data
+                .cases()
+                .iter()
+                .zip(&x)
+                .zip(&values)
+                .map(|((c, r), v)| serde_json::json!({"case": c, "raw": r, name.clone(): v}))
+                .collect();
+            writeln!(
+                s,
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"column": a.column, "method": description, "values": rows})
+                )?
+            )?;
+        }
+        Format::Table => {
+            writeln!(s, "{:<12} {:>12} {:>10}", "case", a.column, name)?;
+            for ((c, r), v) in data.cases().iter().zip(&x).zip(&values) {
+                writeln!(s, "{c:<12} {r:>12} {:>10}", format!("{v:.4}"))?;
+            }
+        }
+    }
+    emit(&s)
+}
+
+/// Prints to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Writes the data matrix as CSV through a temporary file in the same folder, then renames it.
+fn write_csv_atomic(data: &DataMatrix, out: &Path) -> anyhow::Result<()> {
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp",
+        out.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    ));
+    {
+        let mut w = csv::Writer::from_path(&tmp)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        let mut header = vec!["case".to_string()];
+        header.extend(data.column_names().iter().cloned());
+        w.write_record(&header)?;
+        for (i, case) in data.cases().iter().enumerate() {
+            let mut rec = vec![case.clone()];
+            for name in data.column_names() {
+                let v = data.column(name).and_then(|c| c[i]);
+                rec.push(v.map(|v| v.to_string()).unwrap_or_default());
+            }
+            w.write_record(&rec)?;
+        }
+        w.flush()?;
+    }
+    std::fs::rename(&tmp, out)
+        .with_context(|| format!("cannot move {} to {}", tmp.display(), out.display()))?;
+    Ok(())
 }

@@ -62,7 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     print!("{}", render_text(&result));
     if let Some(out) = &args.out {
         let json = serde_json::to_string_pretty(&result)?;
-        ambit_report::write::write_atomic(out, json.as_bytes())
+        ambit_report::write_atomic(out, json.as_bytes())
             .with_context(|| format!("cannot write {}", out.display()))?;
         eprintln!("wrote {}", out.display());
     }

@@ -1,0 +1,475 @@
+//! Construction: grow regions from seeds until they meet their requirement, then attach the
+//! units left over (enclaves) to a neighbouring region (Duque, Anselin & Rey 2012, phase 1).
+
+use rand::seq::SliceRandom;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::heterogeneity::distance_to_members;
+use crate::problem::Tiebreak;
+use crate::state::{is_region, Ctx, State, ENCLAVE, FREE};
+
+/// Order in which seeds are taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SeedOrder {
+    /// Uniformly random.
+    Random,
+    /// Fewest unassigned neighbours first (corners and the edge of grown regions first),
+    /// which leaves fewer enclaves behind.
+    Periphery,
+}
+
+/// Which neighbour a growing region takes next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Growth {
+    /// The neighbour sharing the most border with the region.
+    Compact,
+    /// The smallest neighbour that completes the requirement, else the most connected one.
+    Fill,
+    /// The neighbour closest in attributes to the region's members, weighted by shared border.
+    Similar,
+    /// A random neighbour.
+    Random,
+}
+
+/// A construction strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Strategy {
+    pub seeds: SeedOrder,
+    pub growth: Growth,
+}
+
+/// Scratch arrays sized to the number of units, reused across constructions.
+pub(crate) struct Scratch {
+    links: Vec<f64>,
+    stamp: Vec<u32>,
+    now: u32,
+    fdeg: Vec<u32>,
+    region_stamp: Vec<u32>,
+    pub buf: Vec<f64>,
+    pub marks: crate::graph::Marks,
+}
+
+impl Scratch {
+    pub fn new(n: usize) -> Self {
+        Self {
+            links: vec![0.0; n],
+            stamp: vec![0; n],
+            now: 0,
+            fdeg: vec![0; n],
+            region_stamp: Vec::new(),
+            buf: Vec::new(),
+            marks: crate::graph::Marks::new(n),
+        }
+    }
+
+    fn tick(&mut self) -> u32 {
+        self.now = self.now.wrapping_add(1);
+        if self.now == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.region_stamp.iter_mut().for_each(|s| *s = 0);
+            self.now = 1;
+        }
+        self.now
+    }
+}
+
+/// Result of one construction over a scope.
+pub(crate) struct Built {
+    /// Regions created.
+    pub regions: Vec<u32>,
+    /// Units that could not be put in any region (no region reachable in their component).
+    pub unassigned: Vec<u32>,
+}
+
+/// Partitions the units of `scope` (all labelled FREE in `st`) into regions.
+pub(crate) fn construct(
+    ctx: &Ctx,
+    st: &mut State,
+    scope: &[u32],
+    rng: &mut ChaCha8Rng,
+    strat: Strategy,
+    sc: &mut Scratch,
+) -> Built {
+    let g = ctx.g;
+    let mut regions = Vec::new();
+    let mut enclaves: Vec<u32> = Vec::new();
+
+    // seed order
+    let mut order: Vec<u32> = scope.to_vec();
+    let mut heap: BinaryHeap<Reverse<(u32, u32, u32)>> = BinaryHeap::new();
+    match strat.seeds {
+        SeedOrder::Random => order.shuffle(rng),
+        SeedOrder::Periphery => {
+            for &u in scope {
+                let d = g
+                    .neighbors(u as usize)
+                    .iter()
+                    .filter(|&&v| st.label[v as usize] == FREE)
+                    .count() as u32;
+                sc.fdeg[u as usize] = d;
+                heap.push(Reverse((d, rng.gen(), u)));
+            }
+        }
+    }
+    let mut cursor = 0usize;
+    let mut frontier: Vec<u32> = Vec::new();
+    let mut mean: Vec<f64> = vec![0.0; ctx.pb.m];
+    loop {
+        // next seed
+        let seed = match strat.seeds {
+            SeedOrder::Random => {
+                while cursor < order.len() && st.label[order[cursor] as usize] != FREE {
+                    cursor += 1;
+                }
+                if cursor == order.len() {
+                    break;
+                }
+                order[cursor] as usize
+            }
+            SeedOrder::Periphery => {
+                let mut found = None;
+                while let Some(Reverse((d, _, u))) = heap.pop() {
+                    if st.label[u as usize] == FREE && sc.fdeg[u as usize] == d {
+                        found = Some(u as usize);
+                        break;
+                    }
+                }
+                match found {
+                    Some(u) => u,
+                    None => break,
+                }
+            }
+        };
+        if !group_free(ctx, st, seed) {
+            // a linked partner is taken: the unit waits as an enclave
+            enclave_group(ctx, st, seed, &mut enclaves, sc, &mut heap, strat, rng);
+            continue;
+        }
+        let r = st.new_region();
+        let t = sc.tick();
+        frontier.clear();
+        mean.iter_mut().for_each(|x| *x = 0.0);
+        add_group(
+            ctx,
+            st,
+            seed,
+            r,
+            sc,
+            t,
+            &mut frontier,
+            &mut mean,
+            &mut heap,
+            strat,
+            rng,
+        );
+        let mut ok = ctx.rule.is_compliant(st.region_totals(r));
+        while !ok {
+            let Some(c) = pick(ctx, st, r, &mut frontier, sc, t, strat.growth, &mean, rng) else {
+                break;
+            };
+            add_group(
+                ctx,
+                st,
+                c,
+                r,
+                sc,
+                t,
+                &mut frontier,
+                &mut mean,
+                &mut heap,
+                strat,
+                rng,
+            );
+            ok = ctx.rule.is_compliant(st.region_totals(r));
+        }
+        if ok {
+            regions.push(r);
+        } else {
+            let ms = st.members[r as usize].clone();
+            for &u in &ms {
+                st.remove(ctx.pb, u as usize, ENCLAVE);
+                enclaves.push(u);
+            }
+            st.drop_region(r);
+        }
+    }
+    let unassigned = attach_enclaves(ctx, st, &regions, enclaves, sc);
+    Built {
+        regions,
+        unassigned,
+    }
+}
+
+/// Whether every unit linked to `u` is free.
+fn group_free(ctx: &Ctx, st: &State, u: usize) -> bool {
+    ctx.pb
+        .group(u)
+        .iter()
+        .all(|&v| st.label[v as usize] == FREE)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn enclave_group(
+    ctx: &Ctx,
+    st: &mut State,
+    u: usize,
+    enclaves: &mut Vec<u32>,
+    sc: &mut Scratch,
+    heap: &mut BinaryHeap<Reverse<(u32, u32, u32)>>,
+    strat: Strategy,
+    rng: &mut ChaCha8Rng,
+) {
+    for &v in ctx.pb.group(u) {
+        if st.label[v as usize] == FREE {
+            st.label[v as usize] = ENCLAVE;
+            enclaves.push(v);
+            note_taken(ctx, st, v as usize, sc, heap, strat, rng);
+        }
+    }
+}
+
+/// Updates the free degrees of the neighbours of a unit that was just taken.
+fn note_taken(
+    ctx: &Ctx,
+    st: &State,
+    u: usize,
+    sc: &mut Scratch,
+    heap: &mut BinaryHeap<Reverse<(u32, u32, u32)>>,
+    strat: Strategy,
+    rng: &mut ChaCha8Rng,
+) {
+    if strat.seeds != SeedOrder::Periphery {
+        return;
+    }
+    for &v in ctx.g.neighbors(u) {
+        let v = v as usize;
+        if st.label[v] == FREE {
+            sc.fdeg[v] = sc.fdeg[v].saturating_sub(1);
+            heap.push(Reverse((sc.fdeg[v], rng.gen(), v as u32)));
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_group(
+    ctx: &Ctx,
+    st: &mut State,
+    u: usize,
+    r: u32,
+    sc: &mut Scratch,
+    t: u32,
+    frontier: &mut Vec<u32>,
+    mean: &mut [f64],
+    heap: &mut BinaryHeap<Reverse<(u32, u32, u32)>>,
+    strat: Strategy,
+    rng: &mut ChaCha8Rng,
+) {
+    let m = ctx.pb.m;
+    for &v in ctx.pb.group(u) {
+        let v = v as usize;
+        st.add(ctx.pb, v, r);
+        note_taken(ctx, st, v, sc, heap, strat, rng);
+        if m > 0 {
+            let size = st.size(r) as f64;
+            for (a, mu) in mean.iter_mut().enumerate() {
+                *mu += (ctx.pb.attrs[v * m + a] - *mu) / size;
+            }
+        }
+        for (w, wt) in ctx.g.weighted_neighbors(v) {
+            if st.label[w] != FREE {
+                continue;
+            }
+            if sc.stamp[w] != t {
+                sc.stamp[w] = t;
+                sc.links[w] = 0.0;
+                frontier.push(w as u32);
+            }
+            sc.links[w] += wt;
+        }
+    }
+}
+
+/// Whether unit `c` (with its linked group) may join region `r`.
+fn may_join(ctx: &Ctx, st: &State, c: usize, r: u32, buf: &mut Vec<f64>) -> bool {
+    let grp = ctx.pb.group(c);
+    if !grp.iter().all(|&v| st.label[v as usize] == FREE) {
+        return false;
+    }
+    for &v in grp {
+        if ctx
+            .pb
+            .conflicts(v as usize)
+            .iter()
+            .any(|&w| st.label[w as usize] == r)
+        {
+            return false;
+        }
+    }
+    if ctx.pb.max_population.is_some() {
+        st.totals_with(ctx.pb, r, grp, 1.0, buf);
+        if !ctx.under_max(buf) {
+            return false;
+        }
+    }
+    true
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pick(
+    ctx: &Ctx,
+    st: &State,
+    r: u32,
+    frontier: &mut Vec<u32>,
+    sc: &mut Scratch,
+    _t: u32,
+    growth: Growth,
+    mean: &[f64],
+    rng: &mut ChaCha8Rng,
+) -> Option<usize> {
+    frontier.retain(|&c| st.label[c as usize] == FREE);
+    let mut best: Option<usize> = None;
+    let mut best_score = f64::NEG_INFINITY;
+    let mut best_fill: Option<(f64, usize)> = None;
+    let m = ctx.pb.m;
+    let mut buf = std::mem::take(&mut sc.buf);
+    for &c in frontier.iter() {
+        let c = c as usize;
+        if !may_join(ctx, st, c, r, &mut buf) {
+            continue;
+        }
+        let jitter: f64 = rng.gen::<f64>() * 1e-6;
+        let score = match growth {
+            Growth::Compact | Growth::Fill => sc.links[c] + jitter,
+            Growth::Random => jitter,
+            Growth::Similar => {
+                let d: f64 = if m == 0 {
+                    0.0
+                } else {
+                    (0..m)
+                        .map(|a| (ctx.pb.attrs[c * m + a] - mean[a]).abs())
+                        .sum()
+                };
+                sc.links[c] / (1.0 + d) + jitter
+            }
+        };
+        if growth == Growth::Fill {
+            st.totals_with(ctx.pb, r, ctx.pb.group(c), 1.0, &mut buf);
+            if ctx.rule.is_compliant(&buf) {
+                let pop = ctx.rule.population(&buf) - sc.links[c] * 1e-9;
+                if best_fill.is_none_or(|(p, _)| pop < p) {
+                    best_fill = Some((pop, c));
+                }
+            }
+        }
+        if score > best_score {
+            best_score = score;
+            best = Some(c);
+        }
+    }
+    sc.buf = buf;
+    if let Some((_, c)) = best_fill {
+        return Some(c);
+    }
+    best
+}
+
+/// Attaches enclaves to neighbouring regions among `regions`; returns those left unattached.
+pub(crate) fn attach_enclaves(
+    ctx: &Ctx,
+    st: &mut State,
+    regions: &[u32],
+    mut enclaves: Vec<u32>,
+    sc: &mut Scratch,
+) -> Vec<u32> {
+    if enclaves.is_empty() {
+        return enclaves;
+    }
+    let t = sc.tick();
+    for &r in regions {
+        let r = r as usize;
+        if sc.region_stamp.len() <= r {
+            sc.region_stamp.resize(r + 1, 0);
+        }
+        sc.region_stamp[r] = t;
+    }
+    let mut buf = std::mem::take(&mut sc.buf);
+    loop {
+        let before = enclaves.len();
+        let mut rest = Vec::new();
+        for &u in &enclaves {
+            let u = u as usize;
+            if is_region(st.label[u]) {
+                continue;
+            }
+            // candidate regions: neighbours of the unit's group in this construction
+            let grp = ctx.pb.group(u);
+            let mut best: Option<(bool, f64, u32)> = None;
+            for &x in grp {
+                for (v, w) in ctx.g.weighted_neighbors(x as usize) {
+                    let r = st.label[v];
+                    if !is_region(r)
+                        || sc.region_stamp.get(r as usize).copied() != Some(t)
+                        || grp.iter().any(|&y| {
+                            ctx.pb
+                                .conflicts(y as usize)
+                                .iter()
+                                .any(|&z| st.label[z as usize] == r)
+                        })
+                    {
+                        continue;
+                    }
+                    st.totals_with(ctx.pb, r, grp, 1.0, &mut buf);
+                    if !ctx.under_max(&buf) {
+                        continue;
+                    }
+                    let ok = ctx.rule.is_compliant(&buf);
+                    let cost = match ctx.tiebreak {
+                        Tiebreak::Heterogeneity if ctx.pb.m > 0 => grp
+                            .iter()
+                            .map(|&y| {
+                                distance_to_members(
+                                    &ctx.pb.attrs,
+                                    ctx.pb.m,
+                                    y as usize,
+                                    &st.members[r as usize],
+                                )
+                            })
+                            .sum(),
+                        _ => -w,
+                    };
+                    let better = match best {
+                        None => true,
+                        Some((bok, bcost, _)) => (ok && !bok) || (ok == bok && cost < bcost),
+                    };
+                    if better {
+                        best = Some((ok, cost, r));
+                    }
+                }
+            }
+            match best {
+                Some((_, _, r)) => {
+                    for &y in grp {
+                        st.label[y as usize] = FREE;
+                        st.add(ctx.pb, y as usize, r);
+                    }
+                }
+                None => rest.push(u as u32),
+            }
+        }
+        enclaves = rest;
+        if enclaves.is_empty() || enclaves.len() == before {
+            break;
+        }
+    }
+    sc.buf = buf;
+    for &u in &enclaves {
+        if st.label[u as usize] == ENCLAVE {
+            st.label[u as usize] = FREE;
+        }
+    }
+    enclaves.retain(|&u| st.label[u as usize] == FREE);
+    enclaves
+}

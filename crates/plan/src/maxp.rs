@@ -1,0 +1,442 @@
+//! The `max-districts` objective: as many compliant contiguous districts as possible (max-p,
+//! Duque, Anselin & Rey 2012), ties broken by heterogeneity or compactness.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use crate::construct::{attach_enclaves, construct, Scratch};
+use crate::graph::Adjacency;
+use crate::improve::{move_units, regrow_neighbourhoods, strategy};
+use crate::plan::{finish_plan, InfeasibleGroup, InfeasibleReason, Plan};
+use crate::problem::{Nesting, Problem, Tiebreak};
+use crate::rule::DistrictRule;
+use crate::state::{is_region, Ctx, State, FREE, OUT};
+use crate::{Control, PlanError, Stopper};
+
+/// Search settings of [`max_districts`].
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// Seed of the random generator; runs with equal seeds and no time limit are identical.
+    pub seed: u64,
+    /// Number of independent starts (construction + improvement), run in parallel.
+    pub starts: usize,
+    /// Neighbourhood regrowths per region and start.
+    pub regrowths_per_region: f64,
+    /// Passes of single-unit moves per start.
+    pub move_sweeps: usize,
+    /// Wall-clock budget; when it runs out the best plan so far is returned.
+    pub time_budget: Option<Duration>,
+    /// What breaks ties between plans with as many districts.
+    pub tiebreak: Tiebreak,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            starts: 8,
+            regrowths_per_region: 30.0,
+            move_sweeps: 20,
+            time_budget: None,
+            tiebreak: Tiebreak::Heterogeneity,
+        }
+    }
+}
+
+/// Edges a district may contain: both ends unlocked and, under nesting, in the same area.
+pub(crate) fn search_graph(pb: &Problem, nested: bool) -> Adjacency {
+    pb.graph.filtered(|u, v| {
+        pb.locked[u].is_none() && pb.locked[v].is_none() && (!nested || pb.same_area(u, v))
+    })
+}
+
+/// Initial labels: locked units are outside the search, the others free.
+pub(crate) fn initial_labels(pb: &Problem) -> Vec<u32> {
+    pb.locked
+        .iter()
+        .map(|l| if l.is_some() { OUT } else { FREE })
+        .collect()
+}
+
+/// One start: construction, neighbourhood regrowth, unit moves. Returns the state and the
+/// units no region could take.
+fn run_start(
+    ctx: &Ctx,
+    units: &[u32],
+    opts: &SearchOptions,
+    i: usize,
+    stop: &Stopper,
+) -> (State, Vec<u32>, usize, f64) {
+    let pb = ctx.pb;
+    let mut rng =
+        ChaCha8Rng::seed_from_u64(opts.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ i as u64);
+    let mut st = State::new(initial_labels(pb), pb.k);
+    let mut sc = Scratch::new(pb.len());
+    let built = construct(ctx, &mut st, units, &mut rng, strategy(i), &mut sc);
+    let mut unassigned = built.unassigned;
+    for &u in &unassigned {
+        st.label[u as usize] = OUT;
+    }
+    unassigned.extend(repair(ctx, &mut st));
+    let live_units: Vec<u32> = units
+        .iter()
+        .copied()
+        .filter(|&u| is_region(st.label[u as usize]))
+        .collect();
+    let iters = (opts.regrowths_per_region * st.live as f64) as usize;
+    regrow_neighbourhoods(ctx, &mut st, &live_units, iters, &mut rng, &mut sc, stop);
+    move_units(
+        ctx,
+        &mut st,
+        &live_units,
+        opts.move_sweeps,
+        &mut rng,
+        &mut sc,
+        stop,
+    );
+    unassigned.sort_unstable();
+    let p = st
+        .regions()
+        .filter(|&r| ctx.rule.is_compliant(st.region_totals(r)))
+        .count();
+    let mut buf = Vec::new();
+    let obj: f64 = st
+        .regions()
+        .map(|r| ctx.region_objective(&st.label, r, &st.members[r as usize], &mut buf))
+        .sum();
+    (st, unassigned, p, obj)
+}
+
+/// Merges every non-compliant region into a neighbouring region (class-dependent thresholds
+/// can make a region fail after enclaves join it). A merge that makes the union acceptable is
+/// preferred; when none exists the region merges with the neighbour that leaves it closest to
+/// its threshold, and the search goes on. Returns the units of regions that stay non-compliant
+/// with no neighbour left (they are taken out of the regions).
+pub(crate) fn repair(ctx: &Ctx, st: &mut State) -> Vec<u32> {
+    let mut buf = Vec::new();
+    loop {
+        let bad: Vec<u32> = st
+            .regions()
+            .filter(|&r| !ctx.acceptable(st.region_totals(r)))
+            .collect();
+        if bad.is_empty() {
+            return Vec::new();
+        }
+        let mut changed = false;
+        let mut forced: Option<(f64, u32, u32)> = None;
+        for r in bad {
+            if st.members[r as usize].is_empty() || ctx.acceptable(st.region_totals(r)) {
+                continue;
+            }
+            let ms = st.members[r as usize].clone();
+            let mut best: Option<(f64, u32)> = None;
+            let mut closest: Option<(f64, u32)> = None;
+            for &x in &ms {
+                for &v in ctx.g.neighbors(x as usize) {
+                    let s = st.label[v as usize];
+                    if !is_region(s) || s == r {
+                        continue;
+                    }
+                    let conflict = ms.iter().any(|&y| {
+                        ctx.pb
+                            .conflicts(y as usize)
+                            .iter()
+                            .any(|&z| st.label[z as usize] == s)
+                    });
+                    if conflict {
+                        continue;
+                    }
+                    st.totals_with(ctx.pb, s, &ms, 1.0, &mut buf);
+                    let pop = ctx.rule.population(&buf);
+                    if ctx.acceptable(&buf) {
+                        if best.is_none_or(|(bp, _)| pop < bp) {
+                            best = Some((pop, s));
+                        }
+                    } else {
+                        let margin = pop - ctx.rule.requirement(&buf).threshold;
+                        if closest.is_none_or(|(bm, _)| margin > bm) {
+                            closest = Some((margin, s));
+                        }
+                    }
+                }
+            }
+            if let Some((_, s)) = best {
+                merge_into(ctx, st, r, s);
+                changed = true;
+            } else if let Some((m, s)) = closest {
+                if forced.is_none_or(|(fm, _, _)| m > fm) {
+                    forced = Some((m, r, s));
+                }
+            }
+        }
+        if changed {
+            continue;
+        }
+        match forced {
+            Some((_, r, s)) => merge_into(ctx, st, r, s),
+            None => {
+                // non-compliant regions without any neighbour: out of the regions
+                let bad: Vec<u32> = st
+                    .regions()
+                    .filter(|&r| !ctx.acceptable(st.region_totals(r)))
+                    .collect();
+                let mut out = Vec::new();
+                for r in bad {
+                    for u in st.members[r as usize].clone() {
+                        st.remove(ctx.pb, u as usize, OUT);
+                        out.push(u);
+                    }
+                    st.drop_region(r);
+                }
+                return out;
+            }
+        }
+    }
+}
+
+fn merge_into(ctx: &Ctx, st: &mut State, r: u32, s: u32) {
+    for y in st.members[r as usize].clone() {
+        st.shift(ctx.pb, y as usize, s);
+    }
+    st.drop_region(r);
+}
+
+/// Proposes the largest number of compliant contiguous districts.
+///
+/// Units that cannot reach any threshold in their connected component (or nesting area) are
+/// reported in [`Plan::infeasible`] and grouped into non-compliant districts of their own; the
+/// rest is solved.
+pub fn max_districts(
+    pb: &Problem,
+    rule: &dyn DistrictRule,
+    opts: &SearchOptions,
+    control: &Control,
+) -> Result<Plan, PlanError> {
+    if rule.totals_len() != pb.k {
+        return Err(PlanError::RuleTotals {
+            rule: rule.totals_len(),
+            problem: pb.k,
+        });
+    }
+    let nested = pb.nesting != Nesting::Ignore && pb.area.is_some();
+    let g = search_graph(pb, nested);
+    let ctx = Ctx {
+        pb,
+        rule,
+        g: &g,
+        tiebreak: opts.tiebreak,
+    };
+    let units: Vec<u32> = (0..pb.len() as u32)
+        .filter(|&u| pb.locked[u as usize].is_none())
+        .collect();
+    let stop = Stopper::new(opts.time_budget, control.cancel);
+    let done = AtomicUsize::new(0);
+    let starts = opts.starts.max(1);
+    let results: Vec<(usize, State, Vec<u32>, usize, f64)> = (0..starts)
+        .into_par_iter()
+        .filter_map(|i| {
+            // the first start always runs so that a plan exists even when interrupted at once
+            if i > 0 && stop.should_stop() {
+                return None;
+            }
+            let (st, un, p, obj) = run_start(&ctx, &units, opts, i, &stop);
+            let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+            control.report(d, starts, p);
+            Some((i, st, un, p, obj))
+        })
+        .collect();
+    let starts_done = results.len();
+    let (_, mut st, unassigned, _, _) = results
+        .into_iter()
+        .min_by(|a, b| b.3.cmp(&a.3).then(a.4.total_cmp(&b.4)).then(a.0.cmp(&b.0)))
+        .ok_or(PlanError::Interrupted)?;
+    let mut sc = Scratch::new(pb.len());
+    let mut notes = Vec::new();
+    // soft nesting: areas that cannot stand alone join a district across the border
+    let mut unassigned = unassigned;
+    let mut crossing_fix = Vec::new();
+    if pb.nesting == Nesting::Soft && nested && !unassigned.is_empty() {
+        let full = search_graph(pb, false);
+        let ctx_full = Ctx {
+            pb,
+            rule,
+            g: &full,
+            tiebreak: opts.tiebreak,
+        };
+        for &u in &unassigned {
+            st.label[u as usize] = crate::state::ENCLAVE;
+        }
+        let regions: Vec<u32> = st.regions().collect();
+        let before = unassigned.clone();
+        unassigned = attach_enclaves(&ctx_full, &mut st, &regions, unassigned, &mut sc);
+        for &u in &unassigned {
+            st.label[u as usize] = OUT;
+        }
+        crossing_fix = before
+            .into_iter()
+            .filter(|u| !unassigned.contains(u))
+            .collect::<Vec<_>>();
+        let left = repair(&ctx_full, &mut st);
+        crossing_fix.retain(|u| !left.contains(u));
+        unassigned.extend(left);
+    }
+    if let Some(want) = pb.district_count {
+        merge_down(&ctx, &mut st, want, &mut notes);
+        let live: Vec<u32> = units
+            .iter()
+            .copied()
+            .filter(|&u| is_region(st.label[u as usize]))
+            .collect();
+        let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+        move_units(
+            &ctx,
+            &mut st,
+            &live,
+            opts.move_sweeps,
+            &mut rng,
+            &mut sc,
+            &stop,
+        );
+    }
+    let infeasible = explain_infeasible(pb, rule, &g, &unassigned);
+    if !crossing_fix.is_empty() {
+        notes.push(format!(
+            "soft nesting: {} units of areas too small to stand alone joined a district across an area border",
+            crossing_fix.len()
+        ));
+    }
+    Ok(finish_plan(
+        pb,
+        rule,
+        &st,
+        infeasible,
+        notes,
+        starts_done,
+        stop.stopped(),
+    ))
+}
+
+/// Merges adjacent districts (smallest union first) until `want` remain.
+fn merge_down(ctx: &Ctx, st: &mut State, want: usize, notes: &mut Vec<String>) {
+    let mut buf = Vec::new();
+    while st.live > want {
+        let mut best: Option<(f64, u32, u32)> = None;
+        for r in st.regions().collect::<Vec<_>>() {
+            for &x in &st.members[r as usize] {
+                for &v in ctx.g.neighbors(x as usize) {
+                    let s = st.label[v as usize];
+                    if !is_region(s) || s <= r {
+                        continue;
+                    }
+                    let ms = &st.members[s as usize];
+                    let conflict = ms.iter().any(|&y| {
+                        ctx.pb
+                            .conflicts(y as usize)
+                            .iter()
+                            .any(|&z| st.label[z as usize] == r)
+                    });
+                    if conflict {
+                        continue;
+                    }
+                    st.totals_with(ctx.pb, r, ms, 1.0, &mut buf);
+                    if !ctx.acceptable(&buf) {
+                        continue;
+                    }
+                    let pop = ctx.rule.population(&buf);
+                    if best.is_none_or(|(bp, _, _)| pop < bp) {
+                        best = Some((pop, r, s));
+                    }
+                }
+            }
+        }
+        let Some((_, r, s)) = best else {
+            notes.push(format!(
+                "could not merge down to {want} districts: {} remain",
+                st.live
+            ));
+            return;
+        };
+        let ms = st.members[s as usize].clone();
+        for &y in &ms {
+            st.shift(ctx.pb, y as usize, r);
+        }
+        st.drop_region(s);
+    }
+    let live = st.live;
+    if live < want {
+        notes.push(format!(
+            "{want} districts requested but at most {live} compliant districts were found"
+        ));
+    }
+}
+
+/// Groups unassignable units by connected component of the search graph and says why.
+pub(crate) fn explain_infeasible(
+    pb: &Problem,
+    rule: &dyn DistrictRule,
+    g: &Adjacency,
+    unassigned: &[u32],
+) -> Vec<InfeasibleGroup> {
+    if unassigned.is_empty() {
+        return Vec::new();
+    }
+    let mut inset = vec![false; pb.len()];
+    for &u in unassigned {
+        inset[u as usize] = true;
+    }
+    let (full_comp, _) = pb.graph.components();
+    let mut seen = vec![false; pb.len()];
+    let mut out = Vec::new();
+    for &s in unassigned {
+        if seen[s as usize] {
+            continue;
+        }
+        // component of the unassigned set within the search graph
+        let mut comp = vec![s];
+        seen[s as usize] = true;
+        let mut i = 0;
+        while i < comp.len() {
+            let u = comp[i] as usize;
+            for &v in g.neighbors(u) {
+                if inset[v as usize] && !seen[v as usize] {
+                    seen[v as usize] = true;
+                    comp.push(v);
+                }
+            }
+            i += 1;
+        }
+        comp.sort_unstable();
+        let mut totals = vec![0.0; pb.k];
+        for &u in &comp {
+            for (a, b) in totals.iter_mut().zip(pb.unit_totals(u as usize)) {
+                *a += b;
+            }
+        }
+        let requirement = rule.requirement(&totals);
+        let population = rule.population(&totals);
+        // is the whole connected component (ignoring nesting) larger than this group?
+        let c0 = full_comp[comp[0] as usize];
+        let comp_size = full_comp.iter().filter(|&&c| c == c0).count();
+        let reason = if !requirement.is_met_by(population) {
+            if pb.nesting != Nesting::Ignore && pb.area.is_some() && comp_size > comp.len() {
+                InfeasibleReason::NestingAreaTooSmall
+            } else if comp_size > comp.len() {
+                InfeasibleReason::CutOffByLockedDistricts
+            } else {
+                InfeasibleReason::ComponentTooSmall
+            }
+        } else {
+            InfeasibleReason::ConstraintsConflict
+        };
+        out.push(InfeasibleGroup {
+            units: comp,
+            population,
+            requirement,
+            reason,
+        });
+    }
+    out
+}

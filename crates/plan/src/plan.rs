@@ -1,0 +1,235 @@
+//! A proposed plan: the district of every unit, per-district figures and what could not be solved.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use crate::heterogeneity::plan_heterogeneity;
+use crate::problem::Problem;
+use crate::rule::{DistrictRule, Requirement};
+use crate::state::{is_region, State};
+
+/// Why a group of units cannot form or join a compliant district.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum InfeasibleReason {
+    /// Their whole connected component is below the threshold.
+    ComponentTooSmall,
+    /// Their nesting area (within the component) is below the threshold.
+    NestingAreaTooSmall,
+    /// They are enclosed by locked districts and too small on their own.
+    CutOffByLockedDistricts,
+    /// Enough population, but the maximum population or cannot-link pairs forbid every grouping.
+    ConstraintsConflict,
+}
+
+impl InfeasibleReason {
+    /// What a planner can do about it.
+    pub fn options(&self) -> &'static str {
+        match self {
+            Self::ComponentTooSmall => {
+                "exempt these units from the threshold, or add a bridge (edge) to a neighbouring component"
+            }
+            Self::NestingAreaTooSmall => {
+                "relax nesting (--nesting soft or none), exempt the units, or add a bridge"
+            }
+            Self::CutOffByLockedDistricts => "unlock a neighbouring district, or exempt the units",
+            Self::ConstraintsConflict => {
+                "raise the maximum population or drop cannot-link pairs among these units"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for InfeasibleReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::ComponentTooSmall => "connected component below the threshold",
+            Self::NestingAreaTooSmall => "nesting area below the threshold",
+            Self::CutOffByLockedDistricts => "cut off by locked districts and below the threshold",
+            Self::ConstraintsConflict => "constraints (maximum population, cannot-link) conflict",
+        })
+    }
+}
+
+/// Units that cannot be part of a compliant district, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InfeasibleGroup {
+    /// The units (indices).
+    pub units: Vec<u32>,
+    /// Their total population.
+    pub population: f64,
+    /// The requirement a district of exactly these units would face.
+    pub requirement: Requirement,
+    /// Why.
+    pub reason: InfeasibleReason,
+}
+
+/// Figures of one district of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DistrictSummary {
+    /// District index in the plan.
+    pub id: u32,
+    /// Number of member units.
+    pub units: usize,
+    /// Population (by the rule).
+    pub population: f64,
+    /// Class index (by the rule).
+    pub class: usize,
+    /// Class name (by the rule).
+    pub class_name: String,
+    /// Threshold of that class.
+    pub threshold: f64,
+    /// Whether the threshold is strict.
+    pub strict: bool,
+    /// Whether the district meets its threshold (and the maximum population, if any).
+    pub compliant: bool,
+    /// Nesting areas the district touches (empty without nesting areas).
+    pub areas: Vec<u32>,
+    /// Summed totals of the members.
+    pub totals: Vec<f64>,
+}
+
+/// A complete plan: every unit has a district.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// District of every unit (`0..districts.len()`).
+    pub district_of: Vec<u32>,
+    /// Per-district figures, indexed by district.
+    pub districts: Vec<DistrictSummary>,
+    /// Groups of units that cannot be compliant; each forms a district of its own.
+    pub infeasible: Vec<InfeasibleGroup>,
+    /// Sum over districts of pairwise L1 distances of the attributes.
+    pub heterogeneity: f64,
+    /// Total weight (border length) of edges between different districts.
+    pub border_length: f64,
+    /// Remarks of the solver (unmet district count, soft nesting crossings...).
+    pub notes: Vec<String>,
+    /// Number of starts that completed.
+    pub starts_done: usize,
+    /// Whether the time budget or an interruption cut the search short.
+    pub interrupted: bool,
+}
+
+impl Plan {
+    /// Number of compliant districts.
+    pub fn compliant_count(&self) -> usize {
+        self.districts.iter().filter(|d| d.compliant).count()
+    }
+
+    /// Number of districts spanning more than one nesting area.
+    pub fn crossing_count(&self) -> usize {
+        self.districts.iter().filter(|d| d.areas.len() > 1).count()
+    }
+}
+
+/// Per-district figures of a complete labelling `district_of` with districts `0..count`.
+pub fn summarize(
+    pb: &Problem,
+    rule: &dyn DistrictRule,
+    district_of: &[u32],
+    count: usize,
+) -> Vec<DistrictSummary> {
+    let k = pb.k;
+    let mut totals = vec![0.0; count * k];
+    let mut sizes = vec![0usize; count];
+    let mut areas: Vec<Vec<u32>> = vec![Vec::new(); count];
+    for (u, &d) in district_of.iter().enumerate() {
+        let d = d as usize;
+        if d >= count {
+            continue;
+        }
+        sizes[d] += 1;
+        for (a, b) in totals[d * k..(d + 1) * k].iter_mut().zip(pb.unit_totals(u)) {
+            *a += b;
+        }
+        if let Some(ar) = &pb.area {
+            if !areas[d].contains(&ar[u]) {
+                areas[d].push(ar[u]);
+            }
+        }
+    }
+    (0..count)
+        .map(|d| {
+            let t = &totals[d * k..(d + 1) * k];
+            let req = rule.requirement(t);
+            let population = rule.population(t);
+            let under_max = pb.max_population.is_none_or(|mx| population <= mx);
+            let mut ar = std::mem::take(&mut areas[d]);
+            ar.sort_unstable();
+            DistrictSummary {
+                id: d as u32,
+                units: sizes[d],
+                population,
+                class: req.class,
+                class_name: rule.class_name(req.class),
+                threshold: req.threshold,
+                strict: req.strict,
+                compliant: req.is_met_by(population) && under_max,
+                areas: ar,
+                totals: t.to_vec(),
+            }
+        })
+        .collect()
+}
+
+/// Total weight of edges whose ends lie in different districts.
+pub fn border_length(pb: &Problem, district_of: &[u32]) -> f64 {
+    let mut s = 0.0;
+    for u in 0..pb.len() {
+        for (v, w) in pb.graph.weighted_neighbors(u) {
+            if u < v && district_of[u] != district_of[v] {
+                s += w;
+            }
+        }
+    }
+    s
+}
+
+/// Turns a search state into a plan: search regions first, then locked districts, then one
+/// district per infeasible group.
+pub(crate) fn finish_plan(
+    pb: &Problem,
+    rule: &dyn DistrictRule,
+    st: &State,
+    infeasible: Vec<InfeasibleGroup>,
+    notes: Vec<String>,
+    starts_done: usize,
+    interrupted: bool,
+) -> Plan {
+    let (mut label, mut count) = st.compact_labels();
+    let mut locked_ids: BTreeMap<u32, u32> = BTreeMap::new();
+    for (u, l) in pb.locked.iter().enumerate() {
+        if let Some(id) = l {
+            let next = count as u32 + locked_ids.len() as u32;
+            let d = *locked_ids.entry(*id).or_insert(next);
+            label[u] = d;
+        }
+    }
+    count += locked_ids.len();
+    for g in &infeasible {
+        for &u in &g.units {
+            label[u as usize] = count as u32;
+        }
+        count += 1;
+    }
+    debug_assert!(label.iter().all(|&l| (l as usize) < count));
+    // any unit still unlabelled (should not happen) gets its own district so the plan is complete
+    for l in label.iter_mut() {
+        if !is_region(*l) || *l as usize >= count {
+            *l = count as u32;
+            count += 1;
+        }
+    }
+    let districts = summarize(pb, rule, &label, count);
+    let heterogeneity = plan_heterogeneity(&pb.attrs, pb.m, &label, count);
+    let border = border_length(pb, &label);
+    Plan {
+        district_of: label,
+        districts,
+        infeasible,
+        heterogeneity,
+        border_length: border,
+        notes,
+        starts_done,
+        interrupted,
+    }
+}

@@ -1,0 +1,238 @@
+//! Calibration of raw values into set memberships.
+//!
+//! Formulas follow R package QCA 3.25.1 (`calibrate()`, A. Dusa), checked value by value against
+//! its output: the direct method with a logistic function (Ragin 2008, ch. 5), piecewise linear and
+//! power functions (`above`/`below` exponents), the bell shape with six thresholds, crisp
+//! thresholds with `findInterval` semantics, and the totally fuzzy and relative (TFR) method of
+//! Cheli & Lemmi (1995). As in R, fuzzy values below 0.0001 become 0 and above 0.9999 become 1.
+
+use crate::error::{QcaError, Result};
+use serde::{Deserialize, Serialize};
+
+/// Exclusion, crossover and inclusion thresholds (exclusion > inclusion gives a decreasing set).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    /// Full non-membership threshold.
+    pub exclusion: f64,
+    /// Crossover point (membership 0.5).
+    pub crossover: f64,
+    /// Full membership threshold.
+    pub inclusion: f64,
+}
+
+/// The log-odds convention of the logistic direct method at the exclusion/inclusion thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum LogOdds {
+    /// R QCA's default: membership 0.95 at the inclusion threshold (log-odds ln 19 = 2.944).
+    QcaDefault,
+    /// Ragin's fsQCA: log-odds exactly +-3 (membership 0.9526 / 0.0474); reproduces published data.
+    FsQca,
+    /// Any inclusion degree of membership in (0.5, 1).
+    InclusionDegree(f64),
+}
+
+impl LogOdds {
+    /// The membership reached at the inclusion threshold (R's `idm`).
+    pub fn inclusion_degree(self) -> f64 {
+        match self {
+            LogOdds::QcaDefault => 0.95,
+            LogOdds::FsQca => 3f64.exp() / (1.0 + 3f64.exp()),
+            LogOdds::InclusionDegree(d) => d,
+        }
+    }
+
+    /// Human-readable name, for reports.
+    pub fn describe(self) -> String {
+        match self {
+            LogOdds::QcaDefault => "R QCA default (inclusion degree 0.95, log-odds 2.944)".into(),
+            LogOdds::FsQca => "fsQCA (log-odds +-3)".into(),
+            LogOdds::InclusionDegree(d) => format!("inclusion degree {d}"),
+        }
+    }
+}
+
+/// Crisp calibration: the number of thresholds at or below each value (0, 1, 2, ...).
+pub fn crisp(x: &[f64], thresholds: &[f64]) -> Result<Vec<f64>> {
+    if thresholds.is_empty() {
+        return Err(QcaError::InvalidParameter(
+            "crisp calibration needs at least one threshold".into(),
+        ));
+    }
+    let mut th = thresholds.to_vec();
+    th.sort_by(f64::total_cmp);
+    Ok(x.iter()
+        .map(|&v| th.iter().filter(|&&t| t <= v).count() as f64)
+        .collect())
+}
+
+/// Direct method, logistic function (Ragin 2008), with the chosen log-odds convention.
+pub fn direct(x: &[f64], th: Thresholds, log_odds: LogOdds) -> Result<Vec<f64>> {
+    let idm = log_odds.inclusion_degree();
+    if !(idm > 0.5 && idm < 1.0) {
+        return Err(QcaError::InvalidParameter(format!(
+            "the inclusion degree of membership must be in (0.5, 1), got {idm}"
+        )));
+    }
+    check_three(th)?;
+    let decreasing = th.exclusion > th.inclusion;
+    let (ex, inc) = if decreasing {
+        (th.inclusion, th.exclusion)
+    } else {
+        (th.exclusion, th.inclusion)
+    };
+    let c = th.crossover;
+    let lo = (idm / (1.0 - idm)).ln();
+    Ok(x.iter()
+        .map(|&v| {
+            // Same operation order as R: sign * (x - c) * log(idm / (1 - idm)) / (t - c).
+            let (sign, t) = if v < c { (1.0, ex) } else { (-1.0, inc) };
+            let fs = 1.0 / (1.0 + (sign * (v - c) * lo / (t - c)).exp());
+            clamp_r(if decreasing { 1.0 - fs } else { fs })
+        })
+        .collect())
+}
+
+/// Direct method with piecewise linear (`above = below = 1`) or power functions.
+pub fn linear(x: &[f64], th: Thresholds, above: f64, below: f64) -> Result<Vec<f64>> {
+    check_three(th)?;
+    check_exponents(above, below)?;
+    let (e, c, i) = (th.exclusion, th.crossover, th.inclusion);
+    let increasing = !(i < c && c < e);
+    Ok(x.iter()
+        .map(|&v| {
+            let fs = if increasing {
+                if v < e || near(v, e) {
+                    0.0
+                } else if v < c || near(v, c) {
+                    ((e - v) / (e - c)).powf(below) / 2.0
+                } else if v < i || near(v, i) {
+                    1.0 - ((i - v) / (i - c)).powf(above) / 2.0
+                } else {
+                    1.0
+                }
+            } else if v < i || near(v, i) {
+                1.0
+            } else if v < c || near(v, c) {
+                1.0 - ((i - v) / (i - c)).powf(above) / 2.0
+            } else if v < e || near(v, e) {
+                ((e - v) / (e - c)).powf(below) / 2.0
+            } else {
+                0.0
+            };
+            clamp_r(fs)
+        })
+        .collect())
+}
+
+/// Bell-shaped calibration with six thresholds `e1, c1, i1, i2, c2, e2` (linear or power arms).
+pub fn bell(x: &[f64], th: [f64; 6], above: f64, below: f64) -> Result<Vec<f64>> {
+    check_exponents(above, below)?;
+    let [e1, c1, i1, i2, c2, e2] = th;
+    if c1 < e1.min(i1) || c1 > e1.max(i1) || c2 < e2.min(i2) || c2 > e2.max(i2) {
+        return Err(QcaError::InvalidParameter(
+            "bell calibration: each crossover must lie between its exclusion and inclusion thresholds".into(),
+        ));
+    }
+    let increasing = !(i1 < c1 && c1 < e1 && e1 <= e2 && e2 < c2 && c2 < i2);
+    Ok(x.iter()
+        .map(|&v| {
+            let fs = if increasing {
+                if v < e1 || near(v, e1) {
+                    0.0
+                } else if v < c1 || near(v, c1) {
+                    ((e1 - v) / (e1 - c1)).powf(below) / 2.0
+                } else if v < i1 {
+                    1.0 - ((i1 - v) / (i1 - c1)).powf(above) / 2.0
+                } else if v < i2 || near(v, i2) {
+                    1.0
+                } else if v < c2 || near(v, c2) {
+                    1.0 - ((i2 - v) / (i2 - c2)).powf(above) / 2.0
+                } else if v < e2 || near(v, e2) {
+                    ((e2 - v) / (e2 - c2)).powf(below) / 2.0
+                } else {
+                    0.0
+                }
+            } else if v < i1 || near(v, i1) {
+                1.0
+            } else if v < c1 || near(v, c1) {
+                1.0 - ((i1 - v) / (i1 - c1)).powf(above) / 2.0
+            } else if v < e1 {
+                ((e1 - v) / (e1 - c1)).powf(below) / 2.0
+            } else if v < e2 || near(v, e2) {
+                0.0
+            } else if v < c2 || near(v, c2) {
+                ((e2 - v) / (e2 - c2)).powf(below) / 2.0
+            } else if v < i2 || near(v, i2) {
+                1.0 - ((i2 - v) / (i2 - c2)).powf(above) / 2.0
+            } else {
+                1.0
+            };
+            clamp_r(fs)
+        })
+        .collect())
+}
+
+/// Totally fuzzy and relative calibration (Cheli & Lemmi 1995) as R QCA computes it:
+/// `max(0, (F(x) - F(1)) / (1 - F(1)))` with `F` the empirical CDF of `x`. R anchors at the value
+/// 1 (the lowest category of an ordinal scale coded from 1), not at the minimum; we do the same.
+pub fn tfr(x: &[f64]) -> Result<Vec<f64>> {
+    if x.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = x.len() as f64;
+    let ecdf = |v: f64| x.iter().filter(|&&y| y <= v).count() as f64 / n;
+    let f1 = ecdf(1.0);
+    if f1 >= 1.0 {
+        return Err(QcaError::InvalidParameter(
+            "TFR calibration: every value is at most 1, the empirical CDF gives no spread".into(),
+        ));
+    }
+    Ok(x.iter()
+        .map(|&v| ((ecdf(v) - f1) / (1.0 - f1)).max(0.0))
+        .collect())
+}
+
+fn clamp_r(fs: f64) -> f64 {
+    if fs < 0.0001 {
+        0.0
+    } else if fs > 0.9999 {
+        1.0
+    } else {
+        fs
+    }
+}
+
+/// R's `all.equal` tolerance (1.5e-8, relative when the target is not tiny).
+fn near(a: f64, b: f64) -> bool {
+    let tol = 1.5e-8;
+    let diff = (a - b).abs();
+    if b.abs() > tol {
+        diff / b.abs() < tol
+    } else {
+        diff < tol
+    }
+}
+
+fn check_three(th: Thresholds) -> Result<()> {
+    let Thresholds {
+        exclusion: e,
+        crossover: c,
+        inclusion: i,
+    } = th;
+    let ordered = (e < c && c < i) || (e > c && c > i);
+    if !ordered || ![e, c, i].iter().all(|v| v.is_finite()) {
+        return Err(QcaError::InvalidParameter(format!(
+            "thresholds e={e}, c={c}, i={i}: the crossover must lie strictly between exclusion and inclusion"
+        )));
+    }
+    Ok(())
+}
+
+fn check_exponents(above: f64, below: f64) -> Result<()> {
+    if above <= 0.0 || below <= 0.0 {
+        return Err(QcaError::InvalidParameter(format!(
+            "the exponents above ({above}) and below ({below}) must be positive"
+        )));
+    }
+    Ok(())
+}

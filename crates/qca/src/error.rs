@@ -1,0 +1,97 @@
+//! Errors of the QCA engine: each names the file, line, column and value at fault when it has them.
+
+/// Everything that can go wrong while reading data or running an analysis.
+#[derive(Debug, thiserror::Error)]
+pub enum QcaError {
+    /// The data file could not be opened or read.
+    #[error("{file}: cannot read: {message}")]
+    Io {
+        /// File name.
+        file: String,
+        /// Reason given by the operating system.
+        message: String,
+    },
+    /// The CSV structure is broken (wrong number of fields, bad quoting, empty file).
+    #[error("{file}, line {line}: {message}")]
+    Csv {
+        /// File name.
+        file: String,
+        /// 1-based line number.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// A cell that must be a number is not.
+    #[error("{file}, line {line}, column `{column}`: value `{value}` is not a number")]
+    NotNumeric {
+        /// File name.
+        file: String,
+        /// 1-based line number.
+        line: u64,
+        /// Column name.
+        column: String,
+        /// The offending text.
+        value: String,
+    },
+    /// A column named in the analysis is not in the data.
+    #[error("{file}: no column `{column}` (columns are: {available})")]
+    MissingColumn {
+        /// File name.
+        file: String,
+        /// The missing column.
+        column: String,
+        /// The columns that exist.
+        available: String,
+    },
+    /// A column appears twice in the header.
+    #[error("{file}: column `{column}` appears twice in the header")]
+    DuplicateColumn {
+        /// File name.
+        file: String,
+        /// Column name.
+        column: String,
+    },
+    /// An analysed cell is empty (R QCA refuses missing values; so do we, never silently).
+    #[error("{file}, line {line}, column `{column}`: missing value (case `{case}`); missing values are not allowed in analysed columns")]
+    MissingValue {
+        /// File name.
+        file: String,
+        /// 1-based line number.
+        line: u64,
+        /// Column name.
+        column: String,
+        /// Case label.
+        case: String,
+    },
+    /// A set membership score is not valid (fuzzy outside [0, 1], negative or non-integer category).
+    #[error("{file}, line {line}, column `{column}`: value {value} is not a valid set membership ({reason})")]
+    InvalidMembership {
+        /// File name.
+        file: String,
+        /// 1-based line number.
+        line: u64,
+        /// Column name.
+        column: String,
+        /// The offending value.
+        value: f64,
+        /// Why it is invalid.
+        reason: String,
+    },
+    /// An expression (R syntax) could not be parsed.
+    #[error("expression `{expression}`: {message}")]
+    Parse {
+        /// The expression text.
+        expression: String,
+        /// What is wrong and where.
+        message: String,
+    },
+    /// Parameters that cannot work together (e.g. calibration thresholds in the wrong order).
+    #[error("{0}")]
+    InvalidParameter(String),
+    /// The analysis has nothing to work on (e.g. no positive row to explain).
+    #[error("{0}")]
+    NothingToDo(String),
+}
+
+/// Result type of this crate.
+pub type Result<T> = std::result::Result<T, QcaError>;
