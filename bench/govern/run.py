@@ -40,14 +40,17 @@ def _peer_child(weights, quota, index, q):
     from powerindex import Game
 
     t0 = time.perf_counter()
-    g = Game(quota, weights=list(weights))
-    if index == "bz":
-        g.calc_banzhaf()
-        vals = g.banzhaf
-    else:
-        g.calc_shapley_shubik()
-        vals = g.shapley_shubik
-    q.put((time.perf_counter() - t0, list(vals)))
+    try:
+        g = Game(quota, weights=list(weights))
+        if index == "bz":
+            g.calc_banzhaf()
+            vals = g.banzhaf
+        else:
+            g.calc_shapley_shubik()
+            vals = g.shapley_shubik
+        q.put((time.perf_counter() - t0, list(vals)))
+    except Exception as e:  # e.g. OverflowError: the peer turns 2^n-sized integers into floats
+        q.put((f"fails after {time.perf_counter() - t0:.1f} s: {type(e).__name__}", None))
 
 
 def peer(weights, quota, index, timeout):
@@ -167,6 +170,8 @@ def main():
 
 
 def fmt_t(t, timeout):
+    if isinstance(t, str):
+        return t
     return f"{t:.3f}" if t is not None else f"> {timeout:.0f} (stopped)"
 
 

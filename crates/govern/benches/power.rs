@@ -1,5 +1,6 @@
 //! Exact Banzhaf and Shapley-Shubik for the assembly of all Lombardy's comuni (1,516 members,
-//! 1 Jan 2018) and for the Lodi ambito (61), on the bundled data. Goal: under 1 s for 1,516.
+//! 1 Jan 2018) and for the Lodi ambito (61), on the bundled data, with the library default work
+//! budget (weights rounded when above it; see `power.rs`). Goal: under 1 s for 1,516.
 
 use ambit_govern::{power, Game, Indices, PowerOptions, Share, WeightQuota, WinningRule};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -19,7 +20,10 @@ fn populations(filter: Option<&[String]>) -> Vec<u64> {
     let mut out: Vec<u64> = rdr
         .records()
         .map(|r| r.expect("row"))
-        .filter(|r| filter.map_or(true, |f| f.iter().any(|c| c == &r[code])))
+        .filter(|r| match filter {
+            None => true,
+            Some(f) => f.iter().any(|c| c == &r[code]),
+        })
         .map(|r| r[pop].parse().expect("population"))
         .collect();
     out.sort_unstable_by(|a, b| b.cmp(a));
@@ -72,7 +76,7 @@ fn bench(c: &mut Criterion) {
         let game = majority(sqrt.clone());
         b.iter(|| power(&game, Indices::Both, &opts).expect("power"))
     });
-    g.bench_function("lodi_61_population_exact_banzhaf_ss", |b| {
+    g.bench_function("lodi_61_population_banzhaf_ss", |b| {
         let game = majority(lodi.clone());
         b.iter(|| power(&game, Indices::Both, &opts).expect("power"))
     });

@@ -53,7 +53,7 @@ pub struct PowerOptions {
 impl Default for PowerOptions {
     fn default() -> Self {
         PowerOptions {
-            max_cells: 1_000_000_000,
+            max_cells: 800_000_000,
             max_table_cells: 25_000_000,
         }
     }
@@ -179,21 +179,27 @@ fn prepare(game: &Game, which: Indices, opts: &PowerOptions) -> (Prepared, Scali
     }
     let total = game.total_weight();
     let f = is_veto.iter().filter(|v| !**v).count().max(1) as u64;
-    let distinct = game
-        .weights
-        .iter()
-        .collect::<std::collections::BTreeSet<_>>()
-        .len() as u64;
     let rows = if which == Indices::Both || !count_free(&thr) {
         f / 2 + 1
     } else {
         1
     };
-    let per_unit = (f + distinct) * rows;
-    let max_units = (opts.max_cells / per_unit.max(1))
-        .min(opts.max_table_cells / rows)
-        .max(16);
-    if total <= max_units {
+    // Work of a DP in `units` weight units when the rounded weights take `distinct` values:
+    // the forward pass over f members plus one leave-one-out pass per distinct weight.
+    let cost = |units: u64, distinct: u64| (f + distinct) * rows * (units + 1);
+    let distinct_at = |unit: u64| {
+        game.weights
+            .iter()
+            .map(|w| (w + unit / 2) / unit)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u64
+    };
+    let fits = |unit: u64| {
+        let units = total.div_ceil(unit);
+        cost(units, distinct_at(unit)) <= opts.max_cells
+            && rows * (units + 1) <= opts.max_table_cells
+    };
+    if fits(1) {
         let scaling = Scaling {
             unit: 1,
             total_units: total,
@@ -208,7 +214,19 @@ fn prepare(game: &Game, which: Indices, opts: &PowerOptions) -> (Prepared, Scali
             scaling,
         );
     }
-    let unit = total.div_ceil(max_units);
+    // Smallest unit that fits: start from the bound that assumes every weight distinct, then
+    // shrink it while the (fewer) distinct rounded weights still fit.
+    let pessimistic = (opts.max_cells / (2 * f * rows))
+        .min(opts.max_table_cells / rows)
+        .max(16);
+    let mut unit = total.div_ceil(pessimistic).max(2);
+    while unit > 1 {
+        let smaller = unit * 4 / 5;
+        if smaller < 1 || smaller == unit || !fits(smaller) {
+            break;
+        }
+        unit = smaller;
+    }
     let weights: Vec<u64> = game.weights.iter().map(|w| (w + unit / 2) / unit).collect();
     let mut rule = game.rule;
     if let WeightQuota::Absolute(q) = rule.weight {

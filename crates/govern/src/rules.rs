@@ -668,7 +668,7 @@ fn parse_president(ctx: &Ctx, s: &Spanned<RawSection>) -> Result<PresidentRule, 
 impl WeightRule {
     /// Integer vote weights of the members. Population weights without caps stay exact
     /// (inhabitants); real-valued weights are apportioned into `seats` when given, else scaled
-    /// to 1,000,000 units and rounded (each weight off by at most half a unit, 5e-7 of the total).
+    /// to 100,000 units and rounded (each weight off by at most half a unit, 5e-6 of the total).
     pub fn apply(&self, members: &[Member], file: &str) -> Result<Vec<u64>, GovernError> {
         if members.is_empty() {
             return Err(GovernError::Invalid("the assembly has no members".into()));
@@ -732,7 +732,7 @@ impl WeightRule {
                 if total <= 0.0 {
                     return Err(GovernError::Invalid("all members have zero weight".into()));
                 }
-                Ok(w.iter().map(|x| (x / total * 1e6).round() as u64).collect())
+                Ok(w.iter().map(|x| (x / total * 1e5).round() as u64).collect())
             }
         }
     }

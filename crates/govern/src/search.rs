@@ -139,6 +139,17 @@ pub fn search(
             floor_share: None,
             lines: Default::default(),
         };
+        if let Some(cap) = c {
+            // A cap above every member's uncapped share changes nothing: skip the duplicate.
+            let t: f64 = members.iter().map(|m| (m.population as f64).powf(e)).sum();
+            let top = members
+                .iter()
+                .map(|m| (m.population as f64).powf(e))
+                .fold(0.0, f64::max);
+            if t > 0.0 && top / t <= cap.as_f64() {
+                continue;
+            }
+        }
         let weights = match wr.apply(members, "search") {
             Ok(w) => w,
             Err(_) => continue, // a cap that cannot hold for this many members
@@ -160,4 +171,40 @@ pub fn search(
     progress(total, total);
     out.sort_by(|a, b| a.distance.total_cmp(&b.distance));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_target_prefers_equal_votes() {
+        let members: Vec<Member> = [900u64, 400, 300, 200, 100]
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Member::new(i.to_string(), format!("m{i}"), *p))
+            .collect();
+        let c = search(
+            &members,
+            &Family::default(),
+            Target::Equal,
+            &PowerOptions::default(),
+            &mut |_, _| true,
+        )
+        .unwrap();
+        // One member one vote gives everyone 1/5 exactly under any quota.
+        assert_eq!(c[0].exponent, 0.0);
+        assert!(c[0].distance < 1e-12);
+        // Caps that do not bind are not evaluated twice.
+        assert!(c.iter().all(|x| x.cap.is_none() || x.exponent > 0.0));
+        let stopped = search(
+            &members,
+            &Family::default(),
+            Target::Equal,
+            &PowerOptions::default(),
+            &mut |d, _| d < 3,
+        )
+        .unwrap();
+        assert_eq!(stopped.len(), 3);
+    }
 }

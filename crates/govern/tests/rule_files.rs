@@ -31,14 +31,16 @@ fn shipped_rule_files_parse_and_run() {
         let text = std::fs::read_to_string(&path).unwrap();
         let rules = AssemblyRules::parse(&text, &path.display().to_string())
             .unwrap_or_else(|e| panic!("{e}"));
-        let a = assess(
-            &rules,
-            &members(),
-            None,
-            Indices::Both,
-            &PowerOptions::default(),
-        )
-        .unwrap();
+        // Twelve comuni, so that a 10 % cap can hold.
+        let mut ms = members();
+        for i in 0..8u64 {
+            ms.push(Member::new(
+                format!("9{i:05}"),
+                format!("Comune {i}"),
+                500 + 300 * i,
+            ));
+        }
+        let a = assess(&rules, &ms, None, Indices::Both, &PowerOptions::default()).unwrap();
         let sum: f64 = a.members.iter().map(|m| m.banzhaf).sum();
         assert!((sum - 1.0).abs() < 1e-9, "{}", path.display());
         seen += 1;

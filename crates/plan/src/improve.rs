@@ -60,8 +60,14 @@ pub(crate) fn regrow_neighbourhoods(
     let mut regs: Vec<u32> = Vec::new();
     let mut scope: Vec<u32> = Vec::new();
     let mut obj_buf = Vec::new();
+    // stop early once a long run of regrowths changed nothing (the search has converged)
+    let patience = (4 * st.live).max(400);
+    let mut last_change = 0usize;
     for it in 0..iters {
         if it % 256 == 0 && stop.should_stop() {
+            return;
+        }
+        if it - last_change > patience {
             return;
         }
         let u = units[rng.gen_range(0..units.len())] as usize;
@@ -128,7 +134,9 @@ pub(crate) fn regrow_neighbourhoods(
                 accept = new_obj < old_obj - 1e-9;
             }
         }
-        if !accept {
+        if accept {
+            last_change = it;
+        } else {
             for &x in &scope {
                 if is_region(st.label[x as usize]) {
                     st.remove(ctx.pb, x as usize, FREE);

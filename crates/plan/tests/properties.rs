@@ -401,3 +401,74 @@ fn min_change_merges_when_moves_cannot_help() {
     assert!(check_plan(&pb, &rule, &labels).is_valid());
     assert!(out.merges >= 1);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A valid plan broken on purpose is rejected for the right reason.
+    #[test]
+    fn check_names_what_was_broken(
+        w in 3usize..8, h in 3usize..8,
+        pops in prop::collection::vec(1u32..60, 64),
+        pick in 0usize..64,
+    ) {
+        let n = w * h;
+        let totals: Vec<f64> = (0..n).map(|i| pops[i % pops.len()] as f64).collect();
+        let pb = Problem::new(lattice(w, h, &[]), totals, 1).unwrap();
+        let rule = UniformThreshold { threshold: 100.0 };
+        let plan = max_districts(&pb, &rule, &quick(), &Control::default()).unwrap();
+        prop_assume!(plan.infeasible.is_empty() && plan.districts.len() >= 2);
+        let labels: Vec<Option<u32>> = plan.district_of.iter().map(|&d| Some(d)).collect();
+        prop_assert!(check_plan(&pb, &rule, &labels).is_valid());
+        // missing unit
+        let u = pick % n;
+        let mut missing = labels.clone();
+        missing[u] = None;
+        let r = check_plan(&pb, &rule, &missing);
+        let named = r.violations.contains(&Violation::Unassigned { unit: u as u32 });
+        prop_assert!(named);
+        // split: give unit u to a district it does not touch (when one exists)
+        let d = plan.district_of[u];
+        let touching: Vec<u32> = pb.graph().neighbors(u).iter().map(|&v| plan.district_of[v as usize]).collect();
+        if let Some(far) = (0..plan.districts.len() as u32).find(|e| *e != d && !touching.contains(e)) {
+            let mut split = labels.clone();
+            split[u] = Some(far);
+            let r = check_plan(&pb, &rule, &split);
+            let split_far = r.violations.iter().any(|v| matches!(v,
+                Violation::Split { district, parts } if *district == far && parts.iter().any(|p| p == &vec![u as u32])));
+            prop_assert!(split_far, "{:?}", r.violations);
+        }
+        // under threshold: a rule just above the smallest district's population
+        let min = plan.districts.iter().map(|d| d.population).fold(f64::INFINITY, f64::min);
+        let strict = UniformThreshold { threshold: min + 1.0 };
+        let r = check_plan(&pb, &strict, &labels);
+        let below = r.violations.iter().any(|v| matches!(v,
+            Violation::BelowThreshold { population, .. } if *population == min));
+        prop_assert!(below);
+    }
+}
+
+#[test]
+fn zero_time_budget_still_returns_a_valid_plan() {
+    let g = lattice(20, 20, &[]);
+    let pops: Vec<f64> = (0..400).map(|i| ((i * 31) % 11 + 1) as f64).collect();
+    let pb = Problem::new(g, pops, 1).unwrap();
+    let rule = UniformThreshold { threshold: 30.0 };
+    let opts = SearchOptions {
+        time_budget: Some(std::time::Duration::ZERO),
+        ..SearchOptions::default()
+    };
+    let plan = max_districts(&pb, &rule, &opts, &Control::default()).unwrap();
+    assert!(plan.interrupted);
+    assert!(plan.starts_done >= 1);
+    let labels: Vec<Option<u32>> = plan.district_of.iter().map(|&d| Some(d)).collect();
+    assert!(check_plan(&pb, &rule, &labels).is_valid());
+    // a cancellation flag set beforehand behaves the same
+    let flag = std::sync::atomic::AtomicBool::new(true);
+    let control = Control {
+        cancel: Some(&flag),
+        progress: None,
+    };
+    let plan = max_districts(&pb, &rule, &SearchOptions::default(), &control).unwrap();
+    assert!(plan.interrupted);
+}

@@ -51,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sol = minimize(&tt, &first)?;
     let first_s = t1.elapsed().as_secs_f64();
     let mut line = format!(
-        "{{\"file\":\"{path}\",\"conditions\":{},\"observed_rows\":{},\"tt_seconds\":{tt_s:.6},\"prime_implicants\":{},\"first_model_size\":{},\"first_model_seconds\":{first_s:.6}",
+        "{{\"file\":\"{path}\",\"conditions\":{},\"observed_rows\":{},\"tt_seconds\":{tt_s:.6},\"first_chart_implicants\":{},\"first_model_size\":{},\"first_model_seconds\":{first_s:.6}",
         tt.conditions.len(),
         tt.observed_rows.len(),
         sol.pi_chart.len(),
@@ -65,7 +65,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t2 = Instant::now();
         let sol = minimize(&tt, &all)?;
         line.push_str(&format!(
-            ",\"all_models\":{},\"all_models_seconds\":{:.6}",
+            ",\"prime_implicants\":{},\"all_models\":{},\"all_models_seconds\":{:.6}",
+            sol.pi_chart.len(),
             sol.models.len(),
             t2.elapsed().as_secs_f64()
         ));

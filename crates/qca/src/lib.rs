@@ -10,6 +10,23 @@
 //! Minimisation is exact: every prime implicant is generated (no heuristic stopping rule), and
 //! every minimum cover of the chart is enumerated, so model ambiguity is always reported.
 //!
+//! # Where we differ from R QCA (on purpose)
+//!
+//! - Prime implicants are always complete: R's CCubes stops its search heuristically on large
+//!   problems; we never do, so on hard inputs we may report more implicants or models than R.
+//! - All minimum covers are enumerated ([`ModelSearch::AllMinimal`]) and model ambiguity is flagged
+//!   in [`Solution::model_ambiguity`]; [`ModelSearch::FirstMinimal`] stops at one proven minimum.
+//! - Conjunctural directional expectations are applied on top of the individual ones; R restarts
+//!   from the conservative term for each conjunctural expectation (identical results unless both
+//!   kinds remove literals from the same term).
+//! - `pof` parses the expression text literally: a leading `~` is never lost (R's non-standard
+//!   evaluation can drop it when the expression is passed unquoted).
+//! - Implicants of every chart are listed in R's CCubes order (fewer literals first, then by
+//!   condition, `~X` before `X`); R's Quine-McCluskey path (conservative charts) can list the same
+//!   implicants in another order.
+//! - Simplifying assumptions are listed for tables up to 2^20 rows (R: 3^k < 2^31).
+//! - TFR calibration anchors at the value 1, as R does (`(F(x) - F(1)) / (1 - F(1))`).
+//!
 //! ```
 //! use ambit_qca::{minimize, DataMatrix, MinParams, TruthTable, TtParams};
 //!

@@ -203,8 +203,22 @@ pub fn minimize(tt: &TruthTable, params: &MinParams) -> Result<Solution> {
                 "all truth table configurations are positive or remainders: every condition is minimised away".into(),
             ));
         }
-        let primes = primes_with_remainders(&on_values, &negative, k);
-        Chart::new(primes, &on_values, params.row_dom)
+        match first_minimal_by_bound(&on_values, &negative, k, params) {
+            Some((chart, depth, bound)) => {
+                if depth < k {
+                    warnings.push(format!(
+                        "first minimal model: the chart lists only the prime implicants with at most {depth} literals; \
+                         the model is minimal because {bound} positive rows need distinct implicants"
+                    ));
+                }
+                chart
+            }
+            None => Chart::new(
+                primes_with_remainders(&on_values, &negative, k),
+                &on_values,
+                params.row_dom,
+            ),
+        }
     } else {
         Chart::new(
             primes_qmc(&positive, &tt.noflevels),
@@ -269,6 +283,34 @@ pub fn minimize(tt: &TruthTable, params: &MinParams) -> Result<Solution> {
             intermediate(tt, params, &solution, &positive, &on_values, &on, mv)?;
     }
     Ok(solution)
+}
+
+/// For [`ModelSearch::FirstMinimal`]: charts of the prime implicants with at most 1, 2, ...
+/// literals, until one has a cover whose size equals a lower bound valid for every implicant
+/// (mutually incompatible positive rows). Avoids generating every implicant on large tables.
+fn first_minimal_by_bound(
+    on: &[Vec<u8>],
+    negative: &[Vec<u8>],
+    k: usize,
+    params: &MinParams,
+) -> Option<(Chart, usize, usize)> {
+    if params.search != ModelSearch::FirstMinimal || !params.dir_exp.is_empty() {
+        return None;
+    }
+    let bound = crate::prime::incompatible_rows_bound(on, negative, k);
+    let sets = crate::prime::DistinguishingSets::new(on, negative, k);
+    for depth in 1..k {
+        let chart = Chart::new(sets.primes(depth), on, params.row_dom);
+        let covered = (0..chart.ncols).all(|c| chart.covers.iter().any(|b| b.contains(c)));
+        if covered {
+            if let Ok(models) = chart.solve(ModelSearch::FirstMinimal) {
+                if models[0].len() <= bound {
+                    return Some((chart, depth, bound));
+                }
+            }
+        }
+    }
+    None
 }
 
 fn model_label(i: usize, total: usize) -> String {

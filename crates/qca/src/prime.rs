@@ -21,40 +21,128 @@ pub fn primes_with_remainders(
     negative: &[Vec<u8>],
     nconds: usize,
 ) -> Vec<Implicant> {
-    assert!(nconds <= 64, "at most 64 conditions");
-    let mut seen: HashSet<Vec<u8>> = HashSet::new();
-    let mut out = Vec::new();
-    let mut family: Vec<u64> = Vec::with_capacity(negative.len());
-    let mut transversals = Vec::new();
-    for r in positive {
-        family.clear();
-        for o in negative {
-            let mut d = 0u64;
-            for j in 0..nconds {
-                if r[j] != o[j] {
-                    d |= 1 << j;
+    primes_up_to(positive, negative, nconds, nconds)
+}
+
+/// The prime implicants of [`primes_with_remainders`] that have at most `max_literals` literals.
+pub fn primes_up_to(
+    positive: &[Vec<u8>],
+    negative: &[Vec<u8>],
+    nconds: usize,
+    max_literals: usize,
+) -> Vec<Implicant> {
+    DistinguishingSets::new(positive, negative, nconds).primes(max_literals)
+}
+
+/// For each positive row, the minimal sets of conditions on which it differs from the negative
+/// rows (computed once, then searched for prime implicants of growing size).
+pub struct DistinguishingSets<'a> {
+    positive: &'a [Vec<u8>],
+    families: Vec<Vec<u64>>,
+    nconds: usize,
+}
+
+impl<'a> DistinguishingSets<'a> {
+    /// Builds the families; at most 64 conditions.
+    pub fn new(positive: &'a [Vec<u8>], negative: &[Vec<u8>], nconds: usize) -> Self {
+        assert!(nconds <= 64, "at most 64 conditions");
+        let mut family: Vec<u64> = Vec::with_capacity(negative.len());
+        let families = positive
+            .iter()
+            .map(|r| {
+                family.clear();
+                for o in negative {
+                    let mut d = 0u64;
+                    for j in 0..nconds {
+                        if r[j] != o[j] {
+                            d |= 1 << j;
+                        }
+                    }
+                    family.push(d);
                 }
-            }
-            family.push(d);
+                minimise_family(&mut family)
+            })
+            .collect();
+        Self {
+            positive,
+            families,
+            nconds,
         }
-        let edges = minimise_family(&mut family);
-        transversals.clear();
+    }
+
+    /// Prime implicants with at most `max_literals` literals, each listed once.
+    pub fn primes(&self, max_literals: usize) -> Vec<Implicant> {
+        let cap = max_literals.min(64) as u32;
+        let nconds = self.nconds;
         let all = if nconds == 64 {
             u64::MAX
         } else {
             (1u64 << nconds) - 1
         };
-        mmcs(&edges, 0, all, &mut transversals);
-        for &s in &transversals {
-            let codes: Vec<u8> = (0..nconds)
-                .map(|j| if s >> j & 1 == 1 { r[j] + 1 } else { 0 })
-                .collect();
-            if seen.insert(codes.clone()) {
-                out.push(Implicant::from_codes(codes));
+        let mut seen: HashSet<Vec<u8>> = HashSet::new();
+        let mut out = Vec::new();
+        let mut transversals = Vec::new();
+        for (r, edges) in self.positive.iter().zip(&self.families) {
+            transversals.clear();
+            mmcs(edges, 0, all, cap, &mut transversals);
+            for &s in &transversals {
+                let codes: Vec<u8> = (0..nconds)
+                    .map(|j| if s >> j & 1 == 1 { r[j] + 1 } else { 0 })
+                    .collect();
+                if seen.insert(codes.clone()) {
+                    out.push(Implicant::from_codes(codes));
+                }
             }
         }
+        out
     }
-    out
+}
+
+/// A lower bound on the number of implicants of any cover: a set of positive rows no two of which
+/// fit in one consistent conjunction (the smallest conjunction containing both, i.e. the
+/// conditions on which they agree, also contains a negative row). Greedy, from several starts.
+pub fn incompatible_rows_bound(positive: &[Vec<u8>], negative: &[Vec<u8>], nconds: usize) -> usize {
+    let binary = positive
+        .iter()
+        .chain(negative)
+        .all(|r| r.iter().all(|&v| v <= 1));
+    let pack = |r: &[u8]| (0..nconds).fold(0u64, |acc, j| acc | (u64::from(r[j]) << j));
+    let pos_bits: Vec<u64> = if binary {
+        positive.iter().map(|r| pack(r)).collect()
+    } else {
+        Vec::new()
+    };
+    let neg_bits: Vec<u64> = if binary {
+        negative.iter().map(|r| pack(r)).collect()
+    } else {
+        Vec::new()
+    };
+    let compatible = |x: usize, y: usize| {
+        if binary {
+            // Negative row o lies in the supercube of a and b when it equals a wherever a == b.
+            let (a, b) = (pos_bits[x], pos_bits[y]);
+            let agree = !(a ^ b);
+            !neg_bits.iter().any(|&o| (o ^ a) & agree == 0)
+        } else {
+            let (a, b) = (&positive[x], &positive[y]);
+            !negative
+                .iter()
+                .any(|o| (0..nconds).all(|j| a[j] != b[j] || o[j] == a[j]))
+        }
+    };
+    let mut best = usize::from(!positive.is_empty());
+    let starts = positive.len().min(16);
+    for start in 0..starts {
+        let first = start * positive.len() / starts.max(1);
+        let mut clique: Vec<usize> = vec![first];
+        for i in (0..positive.len()).map(|i| (i + first) % positive.len()) {
+            if i != first && clique.iter().all(|&c| !compatible(c, i)) {
+                clique.push(i);
+            }
+        }
+        best = best.max(clique.len());
+    }
+    best
 }
 
 /// Keeps only the inclusion-minimal sets of a family (a transversal of those hits all).
@@ -75,7 +163,7 @@ fn minimise_family(family: &mut [u64]) -> Vec<u64> {
 }
 
 /// MMCS: enumerates every minimal transversal of `edges` that extends `s` using `cand`.
-fn mmcs(edges: &[u64], s: u64, cand: u64, out: &mut Vec<u64>) {
+fn mmcs(edges: &[u64], s: u64, cand: u64, cap: u32, out: &mut Vec<u64>) {
     let mut best: Option<u64> = None;
     let mut best_count = u32::MAX;
     for &e in edges {
@@ -94,6 +182,9 @@ fn mmcs(edges: &[u64], s: u64, cand: u64, out: &mut Vec<u64>) {
         out.push(s);
         return;
     };
+    if s.count_ones() >= cap {
+        return;
+    }
     let c = f & cand;
     let mut cand2 = cand & !c;
     let mut bits = c;
@@ -102,7 +193,7 @@ fn mmcs(edges: &[u64], s: u64, cand: u64, out: &mut Vec<u64>) {
         bits &= bits - 1;
         let s2 = s | 1 << v;
         if every_element_private(edges, s2) {
-            mmcs(edges, s2, cand2, out);
+            mmcs(edges, s2, cand2, cap, out);
         }
         cand2 |= 1 << v;
     }

@@ -3,12 +3,12 @@
 //! Wiring only: members are read from the comuni table and a district map, rules from TOML, and
 //! every number comes from `ambit-govern`.
 
+use crate::common::{emit, DataArgs, Format};
 use ambit_govern::{
     assess, search, share_budget, Allocation, AssemblyRules, Assessment, Budget, BudgetInput,
     Candidate, Family, Indices, Member, PowerOptions, PresidentRule, Target, WeightQuota,
 };
 use anyhow::{bail, Context, Result};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -18,16 +18,20 @@ use std::sync::Arc;
 pub struct Args {
     /// District whose assembly is studied (its name in the map or plan, e.g. "Lodi").
     pub district: String,
-    /// District map: CSV with a municipality code column (`istat_code` or `code`) and a district
-    /// column (`ambito` or `district`).
-    #[arg(long, conflicts_with = "plan", required_unless_present = "plan")]
-    pub map: Option<PathBuf>,
-    /// A plan written by `ambit plan` (same columns as a map).
-    #[arg(long)]
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// District map: a name from the data folder's dataset.toml (e.g. `ambiti-2021`) or a CSV
+    /// with columns `code,district`.
+    #[arg(
+        long,
+        value_name = "NAME|FILE",
+        conflicts_with = "plan",
+        required_unless_present = "plan"
+    )]
+    pub map: Option<String>,
+    /// A plan written by `ambit plan` (CSV with columns `code,district`).
+    #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
-    /// Municipalities with populations: CSV with `istat_code`, `name`, `pop_best`.
-    #[arg(long, default_value = "data/lombardy/comuni_2018.csv")]
-    pub comuni: PathBuf,
     /// Assembly rules (TOML); repeat to compare several rule books side by side.
     #[arg(long = "rules", required_unless_present_any = ["search", "budget"])]
     pub rules: Vec<PathBuf>,
@@ -58,12 +62,16 @@ pub struct Args {
     /// Members shown in comparison tables (largest first); 0 = all.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
-    /// Largest DP size before weights are rounded (see the crate docs).
-    #[arg(long, default_value_t = PowerOptions::default().max_cells)]
+    /// Largest DP size before weights are rounded (see the crate docs); the default keeps a
+    /// district of ~60 comuni and ~250,000 inhabitants exact, at about 1 s a rule.
+    #[arg(long, default_value_t = 4_000_000_000)]
     pub max_cells: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write to this file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Indices to compute.
@@ -86,27 +94,9 @@ pub enum TargetArg {
     Equal,
 }
 
-/// Output formats.
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Aligned text tables.
-    Table,
-    /// Markdown tables.
-    Markdown,
-    /// CSV (one table after another, separated by a blank line).
-    Csv,
-    /// One JSON document.
-    Json,
-}
-
 /// Runs `ambit govern`.
 pub fn run(args: Args) -> Result<()> {
-    let map = args
-        .map
-        .as_deref()
-        .or(args.plan.as_deref())
-        .context("give --map or --plan")?;
-    let members = load_district(&args.comuni, map, &args.district)?;
+    let members = load_district(&args)?;
     let opts = PowerOptions {
         max_cells: args.max_cells,
         ..PowerOptions::default()
@@ -164,8 +154,7 @@ pub fn run(args: Args) -> Result<()> {
         Format::Json => serde_json::to_string_pretty(&json)? + "\n",
         f => out.render(f),
     };
-    print!("{text}");
-    Ok(())
+    emit(&text, args.output.as_deref())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,76 +174,40 @@ fn column(headers: &csv::StringRecord, names: &[&str], file: &Path) -> Result<us
         })
 }
 
-/// Reads the members of `district`: codes from the map, names and populations from the comuni
-/// table. Sorted by population, largest first. (Until `ambit-territory` offers its loaders.)
-fn load_district(comuni: &Path, map: &Path, district: &str) -> Result<Vec<Member>> {
-    let mut rdr = csv::Reader::from_path(map)
-        .with_context(|| format!("cannot read map {}", map.display()))?;
-    let h = rdr.headers()?.clone();
-    let code_col = column(&h, &["istat_code", "code"], map)?;
-    let dist_col = column(&h, &["ambito", "district"], map)?;
-    let mut codes = Vec::new();
-    let mut known: Vec<String> = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        let rec =
-            rec.with_context(|| format!("{}: line {line}: malformed CSV row", map.display()))?;
-        let d = rec.get(dist_col).unwrap_or("").trim();
-        let c = rec.get(code_col).unwrap_or("").trim();
-        if c.is_empty() {
-            bail!(
-                "{}: line {line}: field `{}` is empty",
-                map.display(),
-                &h[code_col]
-            );
-        }
-        if !known.iter().any(|k| k == d) {
-            known.push(d.to_string());
-        }
-        if d.eq_ignore_ascii_case(district.trim()) {
-            codes.push((c.to_string(), line));
-        }
+/// The members of the district: the data folder's territory (names, populations) restricted to
+/// the municipalities the map or plan assigns to `args.district`, largest first.
+fn load_district(args: &Args) -> Result<Vec<Member>> {
+    let dataset = ambit_territory::Dataset::load(&args.data.dir())?;
+    for n in &dataset.territory.notices {
+        eprintln!("notice: {n}");
     }
-    if codes.is_empty() {
+    let map = match (&args.map, &args.plan) {
+        (Some(m), _) => dataset.district_map(m)?,
+        (None, Some(p)) => dataset.district_map(&p.display().to_string())?,
+        (None, None) => bail!("give --map NAME|FILE or --plan FILE"),
+    };
+    for n in &map.notices {
+        eprintln!("notice: {n}");
+    }
+    let districts = map.districts();
+    let Some((_, codes)) = districts
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(args.district.trim()))
+    else {
+        let known: Vec<&str> = districts.keys().copied().collect();
         bail!(
-            "{}: no district named {district:?}; districts in this map: {}",
-            map.display(),
+            "no district named {:?} in the map; its districts: {}",
+            args.district,
             known.join(", ")
         );
-    }
-    let mut rdr = csv::Reader::from_path(comuni)
-        .with_context(|| format!("cannot read comuni table {}", comuni.display()))?;
-    let h = rdr.headers()?.clone();
-    let c_code = column(&h, &["istat_code", "code"], comuni)?;
-    let c_name = column(&h, &["name", "comune"], comuni)?;
-    let c_pop = column(&h, &["pop_best", "population"], comuni)?;
-    let mut table: HashMap<String, (String, String, usize)> = HashMap::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        let rec =
-            rec.with_context(|| format!("{}: line {line}: malformed CSV row", comuni.display()))?;
-        let code = rec.get(c_code).unwrap_or("").trim().to_string();
-        let name = rec.get(c_name).unwrap_or("").trim().to_string();
-        let pop = rec.get(c_pop).unwrap_or("").trim().to_string();
-        table.insert(code, (name, pop, line));
-    }
+    };
     let mut members = Vec::with_capacity(codes.len());
-    for (code, map_line) in codes {
-        let Some((name, pop, line)) = table.get(&code) else {
-            bail!(
-                "{}: line {map_line}: municipality code {code:?} is not in {}",
-                map.display(),
-                comuni.display()
-            );
-        };
-        let population: u64 = pop.parse().map_err(|_| {
-            anyhow::anyhow!(
-                "{}: line {line}: field `{}` = {pop:?}: expected a whole number of inhabitants",
-                comuni.display(),
-                &h[c_pop]
-            )
-        })?;
-        members.push(Member::new(code, name.clone(), population));
+    for code in codes {
+        let m = dataset
+            .territory
+            .get(code)
+            .with_context(|| format!("municipality {code} of the map is not in the territory"))?;
+        members.push(Member::new(code.to_string(), m.name.clone(), m.population));
     }
     members.sort_by(|a, b| b.population.cmp(&a.population).then(a.code.cmp(&b.code)));
     Ok(members)
@@ -405,7 +358,7 @@ impl Output {
                     s += &String::from_utf8_lossy(&w.into_inner().unwrap_or_default());
                     s += "\n";
                 }
-                _ => {
+                Format::Table | Format::Json => {
                     s += &format!("{}\n", t.title);
                     let mut width: Vec<usize> =
                         t.headers.iter().map(|h| h.chars().count()).collect();

@@ -1,10 +1,50 @@
-//! `ambit serve`.
+//! `ambit serve`: the planning studio (HTTP JSON API and web page) on this machine.
+
+use crate::common::DataArgs;
+use anyhow::{Context, Result};
+use std::net::SocketAddr;
+use std::path::PathBuf;
 
 /// Flags of `ambit serve`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    data: DataArgs,
+    /// SQLite file holding scenarios, plans, case files and analyses (created if missing).
+    #[arg(long, value_name = "FILE", default_value = "ambit-studio.db")]
+    db: PathBuf,
+    /// Address to listen on. The default answers only this machine.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+}
 
 /// Runs `ambit serve`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`ambit serve` is not implemented yet")
+pub fn run(args: Args) -> Result<()> {
+    let dir = args.data.dir();
+    let loaded = args.data.load()?;
+    let region = ambit_server::Region::new(loaded.dataset, loaded.policy)
+        .with_context(|| format!("loading the boundaries of {}", dir.display()))?;
+    let store = ambit_store::Store::open(&args.db)?;
+    let n = region.dataset.territory.len();
+    let studio = ambit_server::Studio::new(region, store);
+    let addr = args.addr;
+    ambit_server::serve_blocking(addr, studio, |bound| {
+        println!("ambit studio: {n} municipalities from {}", dir.display());
+        println!("scenarios are stored in {}", args.db.display());
+        println!("open http://{bound}/  (Ctrl-C stops the server)");
+        if bound.ip().is_loopback() {
+            println!(
+                "only this machine can connect. To let colleagues in, run with \
+                 --addr 0.0.0.0:{} on a trusted network, or put a reverse proxy with \
+                 authentication (and TLS) in front: the studio itself has no login.",
+                bound.port()
+            );
+        } else {
+            println!(
+                "WARNING: listening on {bound}: anyone who can reach this address can read \
+                 and change the scenarios (no login, no TLS)."
+            );
+        }
+    })
+    .with_context(|| format!("serving on {addr}"))
 }

@@ -1,0 +1,650 @@
+// ambit planning studio: the page. Plain JS, no build step, no network beyond this server.
+// Every figure shown (populations, classes, thresholds, compliance, contiguity) comes from the
+// server's audit (the same library function as `ambit audit`); the page only edits the
+// assignment and draws it.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const fmt = (n) => (n == null ? "–" : Math.round(n).toLocaleString("en-US"));
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+
+const S = {
+  territory: null,        // /api/territory
+  byCode: new Map(),      // code -> municipality row
+  byPoly: new Map(),      // polygon code -> [codes]
+  paths: new Map(),       // polygon code -> <path> in the main map
+  centres: new Map(),     // polygon code -> [x, y] in map units
+  assignment: {},         // code -> district
+  locked: new Set(),
+  scenario: null,         // {scenario_id, name, version}
+  audit: null,
+  auditByDistrict: new Map(),
+  selection: new Set(),   // codes
+  undo: [],
+  redo: [],
+  focusDistrict: null,
+  view: null,             // viewBox [x, y, w, h]
+  full: null,
+  auditSeq: 0,
+  compare: null,          // scenario version shown beside
+};
+window.studio = S; // for tests and for the curious
+
+async function api(method, url, body, raw) {
+  const opt = { method, headers: {} };
+  if (body !== undefined) {
+    if (raw) { opt.body = body; opt.headers["Content-Type"] = "text/csv"; }
+    else { opt.body = JSON.stringify(body); opt.headers["Content-Type"] = "application/json"; }
+  }
+  const r = await fetch(url, opt);
+  const text = await r.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (_) { data = { error: text }; }
+  if (!r.ok) {
+    const e = new Error((data && data.error) || r.statusText);
+    e.status = r.status; e.data = data;
+    throw e;
+  }
+  return data;
+}
+
+function status(msg, isError) {
+  const el = $("status");
+  el.textContent = msg;
+  el.className = isError ? "error" : "";
+}
+
+// ---------- drawing ----------
+
+function project(features) {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, latSum = 0, latN = 0;
+  for (const f of features) forEachRing(f.geometry, (ring) => {
+    for (const [, lat] of ring) { latSum += lat; latN++; }
+  });
+  const k = Math.cos(((latSum / Math.max(latN, 1)) * Math.PI) / 180);
+  const X = (lon) => lon * k * 100, Y = (lat) => -lat * 100;
+  for (const f of features) forEachRing(f.geometry, (ring) => {
+    for (const [lon, lat] of ring) {
+      const x = X(lon), y = Y(lat);
+      if (x < minX) minX = x; if (x > maxX) maxX = x;
+      if (y < minY) minY = y; if (y > maxY) maxY = y;
+    }
+  });
+  return { X: (lon) => X(lon) - minX, Y: (lat) => Y(lat) - minY, w: maxX - minX, h: maxY - minY };
+}
+
+function forEachRing(g, fn) {
+  if (!g) return;
+  if (g.type === "Polygon") g.coordinates.forEach(fn);
+  else if (g.type === "MultiPolygon") g.coordinates.forEach((p) => p.forEach(fn));
+}
+
+function pathData(g, P) {
+  const parts = [];
+  forEachRing(g, (ring) => {
+    let d = "";
+    ring.forEach(([lon, lat], i) => { d += (i ? "L" : "M") + P.X(lon).toFixed(2) + " " + P.Y(lat).toFixed(2); });
+    parts.push(d + "Z");
+  });
+  return parts.join("");
+}
+
+function drawMap(svg, features, P, withEvents) {
+  const ns = "http://www.w3.org/2000/svg";
+  const g = document.createElementNS(ns, "g");
+  const paths = new Map();
+  for (const f of features) {
+    const code = f.properties.istat_code ?? f.properties.code;
+    const p = document.createElementNS(ns, "path");
+    p.setAttribute("d", pathData(f.geometry, P));
+    p.setAttribute("class", "comune");
+    p.dataset.poly = code;
+    g.appendChild(p);
+    paths.set(code, p);
+  }
+  svg.innerHTML = "";
+  svg.appendChild(g);
+  svg.setAttribute("viewBox", S.full.join(" "));
+  if (withEvents) attachMapEvents(svg);
+  return paths;
+}
+
+// ---------- colours ----------
+
+function hue(name) {
+  let h = 0;
+  for (const c of name) h = (h * 31 + c.codePointAt(0)) >>> 0;
+  return (h * 137.508) % 360;
+}
+const CLASS_COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7"];
+
+function colourFor(codes, assignment, auditByDistrict) {
+  const mode = $("colour-mode").value;
+  const d = assignment[codes[0]];
+  if (mode === "population") {
+    const pop = codes.reduce((s, c) => s + (S.byCode.get(c)?.population || 0), 0);
+    const t = Math.min(1, Math.log10(Math.max(pop, 10)) / 6.2);
+    return `hsl(210, 60%, ${Math.round(92 - t * 65)}%)`;
+  }
+  if (mode === "class") {
+    const classes = S.territory.policy.classes;
+    const cls = d != null ? auditByDistrict.get(d)?.class : S.byCode.get(codes[0])?.class_alone;
+    const i = classes.indexOf(cls);
+    const c = i < 0 ? "#bbb" : CLASS_COLOURS[i % CLASS_COLOURS.length];
+    return d != null ? c : c + "66";
+  }
+  if (d == null) return "#d4d4d4";
+  if (mode === "compliance") {
+    const a = auditByDistrict.get(d);
+    if (!a) return "#aaa";
+    if (a.contiguous_parts > 1) return "#f0a030";
+    return a.compliant ? "#4caf50" : "#e04848";
+  }
+  const l = S.locked.has(d) ? 38 : 58;
+  return `hsl(${hue(d).toFixed(0)}, 62%, ${l}%)`;
+}
+
+function recolour() {
+  for (const [poly, p] of S.paths) {
+    const codes = S.byPoly.get(poly) || [];
+    p.style.fill = codes.length ? colourFor(codes, S.assignment, S.auditByDistrict) : "#eee";
+    p.classList.toggle("sel", codes.some((c) => S.selection.has(c)));
+  }
+  if (S.compare && S.pathsB) {
+    const moved = movedCodes();
+    const byD = new Map((S.compare.audit?.districts || []).map((d) => [d.name, d]));
+    for (const [poly, p] of S.pathsB) {
+      const codes = S.byPoly.get(poly) || [];
+      p.style.fill = codes.length ? colourFor(codes, S.compare.content.assignment, byD) : "#eee";
+      p.classList.toggle("moved", codes.some((c) => moved.has(c)));
+    }
+    for (const [poly, p] of S.paths) {
+      p.classList.toggle("moved", (S.byPoly.get(poly) || []).some((c) => moved.has(c)));
+    }
+  }
+  legend();
+}
+
+function legend() {
+  const mode = $("colour-mode").value;
+  const sw = (c, t) => `<span class="sw" style="background:${c}"></span>${esc(t)}`;
+  let h = "";
+  if (mode === "compliance") h = sw("#4caf50", "compliant") + sw("#e04848", "below threshold") + sw("#f0a030", "not contiguous") + sw("#d4d4d4", "unassigned");
+  else if (mode === "class") h = S.territory.policy.classes.map((c, i) => sw(CLASS_COLOURS[i % CLASS_COLOURS.length], c)).join("") + " (pale: comune alone)";
+  else if (mode === "population") h = sw("hsl(210,60%,85%)", "100") + sw("hsl(210,60%,60%)", "10,000") + sw("hsl(210,60%,30%)", "1,000,000");
+  else h = "colour = district (darker: locked); grey = unassigned";
+  $("legend").innerHTML = h;
+}
+
+// ---------- pan, zoom, selection ----------
+
+function setView(v) {
+  S.view = v;
+  $("map").setAttribute("viewBox", v.join(" "));
+  if (S.compare) $("map-b").setAttribute("viewBox", v.join(" "));
+}
+
+function toMap(svg, ev) {
+  const r = svg.getBoundingClientRect();
+  const [x, y, w, h] = S.view;
+  // preserveAspectRatio xMidYMid meet: uniform scale, centred
+  const s = Math.max(w / r.width, h / r.height);
+  const ox = x - (r.width * s - w) / 2, oy = y - (r.height * s - h) / 2;
+  return [ox + (ev.clientX - r.left) * s, oy + (ev.clientY - r.top) * s, s];
+}
+
+function attachMapEvents(svg) {
+  let drag = null;
+  svg.addEventListener("wheel", (ev) => {
+    ev.preventDefault();
+    const [mx, my] = toMap(svg, ev);
+    const f = ev.deltaY > 0 ? 1.2 : 1 / 1.2;
+    const [x, y, w, h] = S.view;
+    setView([mx - (mx - x) * f, my - (my - y) * f, w * f, h * f]);
+  }, { passive: false });
+  svg.addEventListener("mousedown", (ev) => {
+    const [mx, my] = toMap(svg, ev);
+    const box = $("tool").value === "box" || ev.shiftKey && ev.altKey;
+    drag = { x0: ev.clientX, y0: ev.clientY, mx, my, view: S.view.slice(), box, moved: false, rect: null };
+  });
+  window.addEventListener("mousemove", (ev) => {
+    if (!drag) return;
+    if (Math.abs(ev.clientX - drag.x0) + Math.abs(ev.clientY - drag.y0) > 4) drag.moved = true;
+    if (!drag.moved) return;
+    if (drag.box) {
+      const [mx, my] = toMap(svg, ev);
+      if (!drag.rect) {
+        drag.rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+        drag.rect.setAttribute("class", "selbox");
+        svg.appendChild(drag.rect);
+      }
+      drag.rect.setAttribute("x", Math.min(mx, drag.mx)); drag.rect.setAttribute("y", Math.min(my, drag.my));
+      drag.rect.setAttribute("width", Math.abs(mx - drag.mx)); drag.rect.setAttribute("height", Math.abs(my - drag.my));
+      drag.end = [mx, my];
+    } else {
+      const r = svg.getBoundingClientRect();
+      const [, , w, h] = drag.view;
+      const s = Math.max(w / r.width, h / r.height);
+      setView([drag.view[0] - (ev.clientX - drag.x0) * s, drag.view[1] - (ev.clientY - drag.y0) * s, w, h]);
+    }
+  });
+  window.addEventListener("mouseup", (ev) => {
+    if (!drag) return;
+    const d = drag; drag = null;
+    if (d.rect) d.rect.remove();
+    if (d.box && d.moved && d.end) {
+      const [x1, x2] = [Math.min(d.mx, d.end[0]), Math.max(d.mx, d.end[0])];
+      const [y1, y2] = [Math.min(d.my, d.end[1]), Math.max(d.my, d.end[1])];
+      if (!(ev.ctrlKey || ev.metaKey || ev.shiftKey)) S.selection.clear();
+      for (const [poly, [cx, cy]] of S.centres) {
+        if (cx >= x1 && cx <= x2 && cy >= y1 && cy <= y2) (S.byPoly.get(poly) || []).forEach((c) => S.selection.add(c));
+      }
+      selectionChanged();
+    } else if (!d.moved && ev.target.dataset && ev.target.dataset.poly) {
+      clickPolygon(ev.target.dataset.poly, ev.ctrlKey || ev.metaKey || ev.shiftKey);
+    }
+  });
+  svg.addEventListener("mousemove", (ev) => {
+    const poly = ev.target.dataset && ev.target.dataset.poly;
+    const tip = $("tooltip");
+    if (!poly) { tip.classList.add("hidden"); return; }
+    const codes = S.byPoly.get(poly) || [];
+    const assignment = svg.id === "map-b" && S.compare ? S.compare.content.assignment : S.assignment;
+    tip.innerHTML = codes.map((c) => {
+      const m = S.byCode.get(c);
+      return `<b>${esc(m.name)}</b> ${esc(c)}${m.province ? " (" + esc(m.province) + ")" : ""}<br>pop. ${fmt(m.population)} · ${esc(assignment[c] ?? "unassigned")}`;
+    }).join("<hr>") || esc(poly);
+    const r = $("maps").getBoundingClientRect();
+    tip.style.left = ev.clientX - r.left + 14 + "px";
+    tip.style.top = ev.clientY - r.top + 10 + "px";
+    tip.classList.remove("hidden");
+  });
+  svg.addEventListener("mouseleave", () => $("tooltip").classList.add("hidden"));
+}
+
+function clickPolygon(poly, add) {
+  const codes = S.byPoly.get(poly) || [];
+  if (!add) S.selection.clear();
+  const all = codes.every((c) => S.selection.has(c));
+  codes.forEach((c) => (all && add ? S.selection.delete(c) : S.selection.add(c)));
+  const d = S.assignment[codes[0]];
+  S.focusDistrict = d ?? null;
+  if (d != null) { $("merge-a").value = d; $("lock-district").value = d; $("assign-district").value = d; }
+  selectionChanged();
+  showDistrict();
+}
+
+function selectionChanged() {
+  const codes = [...S.selection];
+  if (!codes.length) {
+    $("selection-info").textContent = "Nothing selected. Click a comune (Ctrl/Shift-click adds), or use the box tool.";
+  } else {
+    const pop = codes.reduce((s, c) => s + S.byCode.get(c).population, 0);
+    const names = codes.slice(0, 6).map((c) => S.byCode.get(c).name).join(", ");
+    $("selection-info").textContent = `${codes.length} comuni selected, ${fmt(pop)} inhabitants: ${names}${codes.length > 6 ? ", …" : ""}`;
+  }
+  recolour();
+}
+
+// ---------- editing ----------
+
+function snapshot() {
+  return { assignment: { ...S.assignment }, locked: [...S.locked] };
+}
+
+function edit(label, fn) {
+  const before = snapshot();
+  const err = fn();
+  if (err) { status(err, true); return false; }
+  S.undo.push({ label, state: before });
+  S.redo = [];
+  afterEdit(label);
+  return true;
+}
+
+function afterEdit(label) {
+  $("undo").disabled = !S.undo.length;
+  $("redo").disabled = !S.redo.length;
+  status(label + (S.scenario ? " (unsaved)" : ""));
+  refreshDistrictLists();
+  recolour();
+  validate();
+}
+
+function restoreState(st) {
+  S.assignment = { ...st.assignment };
+  S.locked = new Set(st.locked);
+}
+
+function undo() {
+  const u = S.undo.pop();
+  if (!u) return;
+  S.redo.push({ label: u.label, state: snapshot() });
+  restoreState(u.state);
+  afterEdit("undo: " + u.label);
+}
+
+function redo() {
+  const r = S.redo.pop();
+  if (!r) return;
+  S.undo.push({ label: r.label, state: snapshot() });
+  restoreState(r.state);
+  afterEdit("redo: " + r.label);
+}
+
+function assignSelection() {
+  const d = $("assign-district").value.trim();
+  const codes = [...S.selection];
+  if (!codes.length) return status("select comuni first", true);
+  if (!d) return status("type a district name", true);
+  edit(`assign ${codes.length} comuni to ${d}`, () => {
+    if (S.locked.has(d)) return `district ${d} is locked`;
+    const fromLocked = codes.find((c) => S.locked.has(S.assignment[c]));
+    if (fromLocked) return `${S.byCode.get(fromLocked).name} is in locked district ${S.assignment[fromLocked]}`;
+    codes.forEach((c) => (S.assignment[c] = d));
+    S.focusDistrict = d;
+  });
+}
+
+function merge() {
+  const a = $("merge-a").value, b = $("merge-b").value;
+  if (!a || !b || a === b) return status("choose two different districts to merge", true);
+  edit(`merge ${b} into ${a}`, () => {
+    if (S.locked.has(a) || S.locked.has(b)) return `cannot merge a locked district`;
+    for (const c in S.assignment) if (S.assignment[c] === b) S.assignment[c] = a;
+    S.focusDistrict = a;
+  });
+}
+
+function toggleLock() {
+  const d = $("lock-district").value;
+  if (!d) return;
+  edit(`${S.locked.has(d) ? "unlock" : "lock"} ${d}`, () => {
+    if (S.locked.has(d)) S.locked.delete(d); else S.locked.add(d);
+  });
+}
+
+function districts() {
+  return [...new Set(Object.values(S.assignment))].sort();
+}
+
+function refreshDistrictLists() {
+  const ds = districts();
+  const opts = ds.map((d) => `<option value="${esc(d)}">${esc(d)}${S.locked.has(d) ? " 🔒" : ""}</option>`).join("");
+  for (const id of ["merge-a", "merge-b", "lock-district"]) {
+    const el = $(id), v = el.value;
+    el.innerHTML = `<option value="">(district)</option>` + opts;
+    if (ds.includes(v)) el.value = v;
+  }
+  $("district-list").innerHTML = ds.map((d) => `<option value="${esc(d)}">`).join("");
+}
+
+// ---------- validation (server audit) ----------
+
+let validateTimer = null;
+function validate() {
+  clearTimeout(validateTimer);
+  validateTimer = setTimeout(runValidate, 60);
+}
+
+async function runValidate() {
+  const seq = ++S.auditSeq;
+  const t0 = performance.now();
+  try {
+    const audit = await api("POST", "/api/audit", { assignment: S.assignment });
+    if (seq !== S.auditSeq) return; // a newer edit is being validated
+    S.audit = audit;
+    S.auditByDistrict = new Map(audit.districts.map((d) => [d.name, d]));
+    const s = audit.summary;
+    const v = $("validation");
+    v.dataset.districts = s.districts;
+    v.dataset.compliant = s.compliant_districts;
+    v.dataset.noncompliant = s.non_compliant_districts;
+    v.dataset.noncontiguous = s.non_contiguous_districts;
+    v.dataset.unassigned = s.unassigned_municipalities;
+    v.innerHTML = `<table class="figures">
+      <tr><td>Districts</td><td class="n">${s.districts}</td></tr>
+      <tr><td class="ok">Compliant</td><td class="n">${s.compliant_districts}</td></tr>
+      <tr><td class="bad">Below threshold</td><td class="n">${s.non_compliant_districts}</td></tr>
+      <tr><td class="bad">Not contiguous</td><td class="n">${s.non_contiguous_districts}</td></tr>
+      <tr><td>Unassigned comuni</td><td class="n">${fmt(s.unassigned_municipalities)} (${fmt(s.unassigned_population)} inh.)</td></tr></table>` +
+      audit.districts.filter((d) => !d.compliant || d.contiguous_parts > 1).slice(0, 12).map((d) =>
+        `<div class="bad">${esc(d.name)}: ${fmt(d.population)} vs ${esc(d.threshold_text)}${d.contiguous_parts > 1 ? `, ${d.contiguous_parts} parts` : ""}</div>`).join("");
+    $("validation-time").textContent = `validated in ${Math.round(performance.now() - t0)} ms (round trip)`;
+    v.dataset.seq = seq;
+    recolour();
+    showDistrict();
+  } catch (e) {
+    if (seq === S.auditSeq) status("validation failed: " + e.message, true);
+  }
+}
+
+function showDistrict() {
+  const d = S.focusDistrict;
+  const el = $("district-info");
+  if (d == null) { el.textContent = "Click a comune to see its district's audit figures."; return; }
+  const a = S.auditByDistrict.get(d);
+  if (!a) { el.textContent = `${d}: waiting for the audit…`; return; }
+  el.innerHTML = `<b>${esc(a.name)}</b>${S.locked.has(d) ? " 🔒 locked" : ""}
+    <table class="figures">
+    <tr><td>Comuni</td><td class="n">${a.municipalities} (${a.small_municipalities} small)</td></tr>
+    <tr><td>Population</td><td class="n" id="district-pop">${fmt(a.population)}</td></tr>
+    <tr><td>Class</td><td class="n">${esc(a.class)}</td></tr>
+    <tr><td>Threshold</td><td class="n">${esc(a.threshold_text)}</td></tr>
+    <tr><td>Compliant</td><td class="n ${a.compliant ? "ok" : "bad"}">${a.compliant ? "yes" : "no, short by " + fmt(a.shortfall)}</td></tr>
+    <tr><td>Contiguous parts</td><td class="n ${a.contiguous_parts > 1 ? "bad" : ""}">${a.contiguous_parts}</td></tr>
+    <tr><td>Area</td><td class="n">${a.area_km2.toFixed(1)} km²</td></tr>
+    <tr><td>Density</td><td class="n">${a.density.toFixed(0)} /km²</td></tr></table>
+    <div>Why: ${esc(a.class_reason)}</div>` +
+    (a.closing_mergers.length ? `<div>Mergers that would comply: ${a.closing_mergers.map((m) => esc(m.with) + " (" + fmt(m.population) + ")").join(", ")}</div>` : "");
+}
+
+// ---------- scenarios ----------
+
+function content() {
+  return { assignment: S.assignment, locked: [...S.locked], policy: "", notes: $("notes").value };
+}
+
+async function refreshScenarioList() {
+  const list = await api("GET", "/api/scenarios");
+  const opts = list.map((s) => `<option value="${s.id}">${esc(s.name)} (v${s.version})</option>`).join("");
+  $("scenario-select").innerHTML = `<option value="">(saved scenarios)</option>` + opts;
+  $("compare-select").innerHTML = `<option value="">(scenario to compare)</option>` + opts;
+  if (S.scenario) $("scenario-select").value = S.scenario.scenario_id;
+}
+
+function setScenario(v) {
+  S.scenario = { scenario_id: v.scenario_id, name: v.name, version: v.version };
+  $("scenario-name").value = v.name;
+  $("scenario-info").innerHTML = `<b id="scenario-loaded">${esc(v.name)}</b>, version <span id="scenario-version">${v.version}</span> (${esc(v.message)}, ${esc(v.created_at)})`;
+  const base = `/api/scenarios/${v.scenario_id}`;
+  $("export-csv").href = `${base}/export.csv?version=${v.version}`;
+  $("export-geojson").href = `${base}/export.geojson?version=${v.version}`;
+  $("export-report").href = `${base}/report?version=${v.version}`;
+  for (const id of ["export-csv", "export-geojson", "export-report"]) $(id).classList.remove("disabled");
+  refreshHistory();
+}
+
+async function refreshHistory() {
+  if (!S.scenario) return;
+  const h = await api("GET", `/api/scenarios/${S.scenario.scenario_id}/history`);
+  $("history-select").innerHTML = h.slice().reverse().map((x) => `<option value="${x.version}">v${x.version}: ${esc(x.message)}</option>`).join("");
+}
+
+function loadVersion(v) {
+  S.assignment = { ...v.content.assignment };
+  S.locked = new Set(v.content.locked || []);
+  $("notes").value = v.content.notes || "";
+  S.undo = []; S.redo = []; S.selection.clear();
+  setScenario(v);
+  afterEdit(`loaded ${v.name} v${v.version}`);
+}
+
+async function save(asNew) {
+  const name = $("scenario-name").value.trim();
+  try {
+    let v;
+    if (!S.scenario || asNew) {
+      if (!name) return status("type a scenario name", true);
+      v = await api("POST", "/api/scenarios", { name, content: content(), message: "created in the studio" });
+    } else {
+      if (name && name !== S.scenario.name) await api("POST", `/api/scenarios/${S.scenario.scenario_id}/rename`, { name });
+      const label = S.undo.length ? S.undo[S.undo.length - 1].label : "edit";
+      v = await api("PUT", `/api/scenarios/${S.scenario.scenario_id}`, { expected_version: S.scenario.version, content: content(), message: label });
+    }
+    setScenario(v);
+    await refreshScenarioList();
+    status(`saved ${v.name} version ${v.version}`);
+  } catch (e) {
+    if (e.status === 409 && e.data && e.data.current_version) {
+      status(`not saved: someone saved version ${e.data.current_version} meanwhile; load it and re-apply your edit (or "Save as new")`, true);
+    } else status("not saved: " + e.message, true);
+  }
+}
+
+async function loadSelected() {
+  const id = $("scenario-select").value;
+  if (!id) return;
+  try { loadVersion(await api("GET", `/api/scenarios/${id}`)); } catch (e) { status(e.message, true); }
+}
+
+async function restoreVersion() {
+  if (!S.scenario) return;
+  const version = Number($("history-select").value);
+  try {
+    const v = await api("POST", `/api/scenarios/${S.scenario.scenario_id}/restore`, { version, expected_version: S.scenario.version });
+    loadVersion(v);
+    await refreshScenarioList();
+  } catch (e) { status(e.message, true); }
+}
+
+async function startFrom() {
+  const base = $("base-map").value;
+  if (!base) return;
+  const before = snapshot();
+  if (base === "__empty") S.assignment = {};
+  else if (base === "__singletons") S.assignment = Object.fromEntries(S.territory.municipalities.map((m) => [m.code, m.name + " " + m.code]));
+  else S.assignment = await api("GET", `/api/district-maps/${encodeURIComponent(base)}`);
+  S.locked = new Set();
+  S.undo.push({ label: "start from " + base, state: before });
+  S.redo = [];
+  afterEdit("started from " + base);
+}
+
+// ---------- import / export ----------
+
+async function importCsv() {
+  const f = $("import-file").files[0];
+  const rep = $("import-report");
+  if (!f) return status("choose a CSV file", true);
+  if (!S.scenario) return status("save the scenario first; the import becomes a new version of it", true);
+  if (f.size > 1024 * 1024) { rep.innerHTML = `<div class="bad">File too large (${fmt(f.size)} bytes, limit 1 MiB); nothing changed.</div>`; return; }
+  const text = await f.text();
+  try {
+    const r = await api("POST", `/api/scenarios/${S.scenario.scenario_id}/import?expected_version=${S.scenario.version}`, text, true);
+    rep.innerHTML = `<div class="ok">Imported ${r.assigned} comuni in ${r.districts} districts (version ${r.scenario.version}).</div>` +
+      (r.missing ? `<div>${r.missing} comuni not in the file (left unassigned):</div><ul>${r.missing_examples.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "") +
+      (r.notices.length ? `<div>Notices:</div><ul>${r.notices.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "");
+    loadVersion(r.scenario);
+  } catch (e) {
+    const probs = (e.data && e.data.details && e.data.details.problems) || [];
+    rep.innerHTML = `<div class="bad">${esc(e.message)}</div><ul>${probs.map((p) => `<li>${esc(p)}</li>`).join("")}</ul>`;
+  }
+}
+
+// ---------- compare ----------
+
+function movedCodes() {
+  const moved = new Set();
+  if (!S.compare) return moved;
+  const b = S.compare.content.assignment;
+  for (const m of S.territory.municipalities) if ((S.assignment[m.code] ?? null) !== (b[m.code] ?? null)) moved.add(m.code);
+  return moved;
+}
+
+async function compare() {
+  const id = $("compare-select").value;
+  if (!id) return;
+  const v = await api("GET", `/api/scenarios/${id}`);
+  v.audit = await api("GET", `/api/scenarios/${id}/audit`);
+  S.compare = v;
+  $("wrap-b").classList.remove("hidden");
+  $("title-b").textContent = `${v.name} v${v.version}`;
+  S.pathsB = drawMap($("map-b"), S.features, S.proj, false);
+  attachMapEvents($("map-b"));
+  setView(S.view);
+  showDiff();
+  recolour();
+}
+
+function showDiff() {
+  const moved = [...movedCodes()];
+  const b = S.compare.content.assignment;
+  const lines = moved.slice(0, 200).map((c) => `<li>${esc(S.byCode.get(c).name)}: ${esc(S.assignment[c] ?? "–")} → ${esc(b[c] ?? "–")}</li>`);
+  $("diff").innerHTML = `<div id="diff-moved" data-moved="${moved.length}">${moved.length} comuni in a different district (left: current edit, right: ${esc(S.compare.name)})</div><ul>${lines.join("")}</ul>`;
+}
+
+function closeCompare() {
+  S.compare = null; S.pathsB = null;
+  $("wrap-b").classList.add("hidden");
+  $("diff").innerHTML = "";
+  recolour();
+}
+
+// ---------- start ----------
+
+async function main() {
+  status("loading…");
+  const [territory, geo, maps] = await Promise.all([
+    api("GET", "/api/territory"), api("GET", "/api/territory/boundaries"), api("GET", "/api/district-maps"),
+  ]);
+  S.territory = territory;
+  $("region-name").textContent = territory.name;
+  for (const m of territory.municipalities) {
+    S.byCode.set(m.code, m);
+    if (!S.byPoly.has(m.polygon)) S.byPoly.set(m.polygon, []);
+    S.byPoly.get(m.polygon).push(m.code);
+  }
+  S.features = geo.features;
+  S.proj = project(geo.features);
+  S.full = [-5, -5, S.proj.w + 10, S.proj.h + 10];
+  S.view = S.full.slice();
+  S.paths = drawMap($("map"), geo.features, S.proj, true);
+  for (const [poly, p] of S.paths) {
+    const bb = p.getBBox();
+    S.centres.set(poly, [bb.x + bb.width / 2, bb.y + bb.height / 2]);
+  }
+  $("base-map").innerHTML += maps.map((m) => `<option value="${esc(m.name)}" title="${esc(m.description || "")}">${esc(m.name)}</option>`).join("");
+  $("colour-mode").onchange = recolour;
+  $("tool").onchange = () => $("map").classList.toggle("box", $("tool").value === "box");
+  $("undo").onclick = undo;
+  $("redo").onclick = redo;
+  $("zoom-reset").onclick = () => setView(S.full.slice());
+  $("assign").onclick = assignSelection;
+  $("clear-selection").onclick = () => { S.selection.clear(); selectionChanged(); };
+  $("merge").onclick = merge;
+  $("lock").onclick = toggleLock;
+  $("save").onclick = () => save(false);
+  $("save-as").onclick = () => save(true);
+  $("scenario-load").onclick = loadSelected;
+  $("restore").onclick = restoreVersion;
+  $("load-base").onclick = startFrom;
+  $("import").onclick = importCsv;
+  $("compare").onclick = compare;
+  $("compare-close").onclick = closeCompare;
+  document.addEventListener("keydown", (ev) => {
+    if (ev.target.tagName === "INPUT" || ev.target.tagName === "TEXTAREA") return;
+    if ((ev.ctrlKey || ev.metaKey) && ev.key === "z") { ev.preventDefault(); undo(); }
+    if ((ev.ctrlKey || ev.metaKey) && ev.key === "y") { ev.preventDefault(); redo(); }
+  });
+  await refreshScenarioList();
+  refreshDistrictLists();
+  recolour();
+  await runValidate();
+  S.readyMs = Math.round(performance.now());
+  S.ready = true;
+  document.body.dataset.ready = "1";
+  status(`${territory.municipalities.length} comuni on ${S.paths.size} polygons loaded`);
+}
+
+main().catch((e) => status("failed to load: " + e.message, true));

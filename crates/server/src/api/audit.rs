@@ -1,0 +1,182 @@
+//! The region (municipalities, boundaries, bundled district maps) and audits of assignments.
+
+use super::blocking;
+use crate::region::MunicipalityRow;
+use crate::{ApiError, Region, Studio};
+use ambit_rules::Audit;
+use ambit_territory::{DistrictMap, MunicipalityCode};
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A district map as the API exchanges it: municipality code -> district name.
+pub type Assignment = BTreeMap<MunicipalityCode, String>;
+
+/// What `GET /api/territory` answers.
+#[derive(Serialize)]
+pub struct TerritoryView<'a> {
+    name: String,
+    population_vintage: Option<String>,
+    population: u64,
+    policy: PolicyView,
+    municipalities: &'a [MunicipalityRow],
+}
+
+/// The policy as the page shows it.
+#[derive(Serialize)]
+pub struct PolicyView {
+    name: String,
+    district_word: String,
+    classes: Vec<String>,
+    rules: Vec<String>,
+    assumptions: Vec<String>,
+}
+
+/// `GET /api/territory`: municipalities with population, polygon, neighbours; the policy.
+pub async fn territory(State(studio): State<Arc<Studio>>) -> Json<serde_json::Value> {
+    let r = &studio.region;
+    let p = &r.policy.file.policy;
+    Json(serde_json::json!(TerritoryView {
+        name: r.dataset.manifest.name.clone(),
+        population_vintage: r.dataset.territory.population_vintage.clone(),
+        population: r.dataset.territory.population(),
+        policy: PolicyView {
+            name: p.name.clone(),
+            district_word: p.district_word.clone(),
+            classes: r
+                .policy
+                .class_names()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            rules: r.policy.rules_in_words(),
+            assumptions: p.assumptions.clone(),
+        },
+        municipalities: r.municipality_rows(),
+    }))
+}
+
+/// `GET /api/territory/boundaries`: the boundary polygons as GeoJSON.
+pub async fn boundaries(State(studio): State<Arc<Studio>>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        studio.region.boundaries_json.clone(),
+    )
+}
+
+/// A district map bundled with the data folder.
+#[derive(Serialize)]
+pub struct DistrictMapInfo {
+    name: String,
+    description: Option<String>,
+}
+
+/// `GET /api/district-maps`: the maps the data folder's manifest names.
+pub async fn district_maps(State(studio): State<Arc<Studio>>) -> Json<Vec<DistrictMapInfo>> {
+    Json(
+        studio
+            .region
+            .dataset
+            .manifest
+            .district_maps
+            .iter()
+            .map(|e| DistrictMapInfo {
+                name: e.name.clone(),
+                description: e.description.clone(),
+            })
+            .collect(),
+    )
+}
+
+/// `GET /api/district-maps/{name}`: one bundled map as an assignment.
+pub async fn district_map(
+    State(studio): State<Arc<Studio>>,
+    Path(name): Path<String>,
+) -> Result<Json<Assignment>, ApiError> {
+    // Only names from the manifest: `Dataset::district_map` also accepts a file path, which a
+    // request must never be able to name.
+    let known = studio
+        .region
+        .dataset
+        .manifest
+        .district_maps
+        .iter()
+        .any(|e| e.name == name);
+    if !known {
+        return Err(ApiError::NotFound(format!(
+            "no district map named {name:?}"
+        )));
+    }
+    blocking(&studio, move |s| {
+        let map = s
+            .region
+            .dataset
+            .district_map(&name)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(Json(
+            map.pairs()
+                .into_iter()
+                .map(|(c, d)| (c.clone(), d.to_string()))
+                .collect(),
+        ))
+    })
+    .await
+}
+
+/// Body of `POST /api/audit`.
+#[derive(Deserialize)]
+pub struct AuditRequest {
+    /// The assignment to audit.
+    pub assignment: Assignment,
+}
+
+/// `POST /api/audit`: audits an assignment (the same function as `ambit audit`).
+pub async fn audit(
+    State(studio): State<Arc<Studio>>,
+    Json(req): Json<AuditRequest>,
+) -> Result<Json<Audit>, ApiError> {
+    blocking(&studio, move |s| {
+        let map = to_map(&s.region, &req.assignment)?;
+        Ok(Json(run_audit(&s.region, &map)))
+    })
+    .await
+}
+
+/// Audits a district map against the region's policy with the library's audit.
+pub(crate) fn run_audit(region: &Region, map: &DistrictMap) -> Audit {
+    ambit_rules::audit(
+        &region.dataset.territory,
+        &region.dataset.graph,
+        &region.policy,
+        Some(map),
+    )
+}
+
+/// Checks an assignment against the territory (known codes, non-empty names) and builds the map.
+pub(crate) fn to_map(region: &Region, assignment: &Assignment) -> Result<DistrictMap, ApiError> {
+    let mut problems = Vec::new();
+    for (code, district) in assignment {
+        if region.index_of(code).is_none() {
+            problems.push(format!("code {code} is not a municipality of this region"));
+        } else if district.trim().is_empty() {
+            problems.push(format!("code {code}: empty district name"));
+        }
+    }
+    if !problems.is_empty() {
+        let n = problems.len();
+        problems.truncate(20);
+        return Err(ApiError::Unprocessable {
+            message: format!("{n} problems in the assignment: {}", problems.join("; ")),
+            details: serde_json::json!({ "problems": problems }),
+        });
+    }
+    Ok(DistrictMap::from_pairs(
+        assignment
+            .iter()
+            .map(|(c, d)| (c.clone(), d.trim().to_string())),
+    ))
+}

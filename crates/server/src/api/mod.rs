@@ -1,0 +1,100 @@
+//! The JSON API, one module per resource. Handlers translate HTTP to library calls and back.
+
+mod audit;
+mod meta;
+mod scenarios;
+mod transfer;
+
+use crate::{ApiError, Studio};
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::Arc;
+
+/// Every route of the API as `(method, path)` in OpenAPI's path syntax; the OpenAPI document
+/// must list exactly these (checked by a test).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/health"),
+    ("get", "/api/openapi.json"),
+    ("get", "/api/territory"),
+    ("get", "/api/territory/boundaries"),
+    ("get", "/api/district-maps"),
+    ("get", "/api/district-maps/{name}"),
+    ("post", "/api/audit"),
+    ("get", "/api/scenarios"),
+    ("post", "/api/scenarios"),
+    ("get", "/api/scenarios/{id}"),
+    ("put", "/api/scenarios/{id}"),
+    ("delete", "/api/scenarios/{id}"),
+    ("post", "/api/scenarios/{id}/rename"),
+    ("get", "/api/scenarios/{id}/history"),
+    ("get", "/api/scenarios/{id}/versions/{version}"),
+    ("post", "/api/scenarios/{id}/restore"),
+    ("get", "/api/scenarios/{id}/audit"),
+    ("post", "/api/scenarios/{id}/import"),
+    ("get", "/api/scenarios/{id}/export.csv"),
+    ("get", "/api/scenarios/{id}/export.geojson"),
+    ("get", "/api/scenarios/{id}/report"),
+];
+
+/// The API's routes (mounted under `/api`).
+pub fn routes() -> Router<Arc<Studio>> {
+    Router::new()
+        .route("/health", get(meta::health))
+        .route("/openapi.json", get(meta::openapi))
+        .route("/territory", get(audit::territory))
+        .route("/territory/boundaries", get(audit::boundaries))
+        .route("/district-maps", get(audit::district_maps))
+        .route("/district-maps/:name", get(audit::district_map))
+        .route("/audit", post(audit::audit))
+        .route("/scenarios", get(scenarios::list).post(scenarios::create))
+        .route(
+            "/scenarios/:id",
+            get(scenarios::head)
+                .put(scenarios::save)
+                .delete(scenarios::delete),
+        )
+        .route("/scenarios/:id/rename", post(scenarios::rename))
+        .route("/scenarios/:id/history", get(scenarios::history))
+        .route("/scenarios/:id/versions/:version", get(scenarios::version))
+        .route("/scenarios/:id/restore", post(scenarios::restore))
+        .route("/scenarios/:id/audit", get(scenarios::audit))
+        .route(
+            "/scenarios/:id/import",
+            post(transfer::import).layer(axum::extract::DefaultBodyLimit::max(
+                transfer::MAX_IMPORT_BYTES,
+            )),
+        )
+        .route("/scenarios/:id/export.csv", get(transfer::export_csv))
+        .route(
+            "/scenarios/:id/export.geojson",
+            get(transfer::export_geojson),
+        )
+        .route("/scenarios/:id/report", get(transfer::report))
+}
+
+/// Runs blocking work (SQLite, audits) off the async workers.
+pub(crate) async fn blocking<T, F>(studio: &Arc<Studio>, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Studio) -> Result<T, ApiError> + Send + 'static,
+{
+    let studio = Arc::clone(studio);
+    tokio::task::spawn_blocking(move || f(&studio))
+        .await
+        .map_err(|e| ApiError::Internal(format!("worker failed: {e}")))?
+}
+
+/// Runs `f` with the store locked (in a blocking task).
+pub(crate) async fn with_store<T, F>(studio: &Arc<Studio>, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut ambit_store::Store) -> Result<T, ApiError> + Send + 'static,
+{
+    blocking(studio, move |s| {
+        // A poisoned lock means a handler panicked mid-request; SQLite's transaction was rolled
+        // back with it, so the connection is still consistent and can be used again.
+        let mut store = s.store.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut store)
+    })
+    .await
+}

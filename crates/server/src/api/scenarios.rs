@@ -1,0 +1,170 @@
+//! Scenarios: create, list, load, save (version-checked), history, restore, delete.
+
+use super::audit::{run_audit, to_map};
+use super::{blocking, with_store};
+use crate::{ApiError, Studio};
+use ambit_rules::Audit;
+use ambit_store::{ScenarioContent, ScenarioSummary, ScenarioVersion, VersionInfo};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// `GET /api/scenarios`: every scenario, newest edit first.
+pub async fn list(
+    State(studio): State<Arc<Studio>>,
+) -> Result<Json<Vec<ScenarioSummary>>, ApiError> {
+    with_store(&studio, |s| Ok(Json(s.list_scenarios()?))).await
+}
+
+/// Body of `POST /api/scenarios`.
+#[derive(Deserialize)]
+pub struct CreateRequest {
+    name: String,
+    #[serde(default)]
+    content: ScenarioContent,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// `POST /api/scenarios`: a new scenario at version 1.
+pub async fn create(
+    State(studio): State<Arc<Studio>>,
+    Json(req): Json<CreateRequest>,
+) -> Result<(StatusCode, Json<ScenarioVersion>), ApiError> {
+    to_map(&studio.region, &req.content.assignment)?;
+    let message = req.message.unwrap_or_else(|| "created".into());
+    let v = with_store(&studio, move |s| {
+        Ok(s.create_scenario(&req.name, &req.content, &message)?)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// `GET /api/scenarios/{id}`: the newest version.
+pub async fn head(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+) -> Result<Json<ScenarioVersion>, ApiError> {
+    with_store(&studio, move |s| Ok(Json(s.scenario(id)?))).await
+}
+
+/// Body of `PUT /api/scenarios/{id}`.
+#[derive(Deserialize)]
+pub struct SaveRequest {
+    /// The version the edit was made on; the save is refused (409) if it is no longer the newest.
+    expected_version: i64,
+    content: ScenarioContent,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// `PUT /api/scenarios/{id}`: appends a version (409 when `expected_version` is stale).
+pub async fn save(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+    Json(req): Json<SaveRequest>,
+) -> Result<Json<ScenarioVersion>, ApiError> {
+    to_map(&studio.region, &req.content.assignment)?;
+    let message = req.message.unwrap_or_else(|| "edit".into());
+    with_store(&studio, move |s| {
+        Ok(Json(s.save_scenario(
+            id,
+            req.expected_version,
+            &req.content,
+            &message,
+        )?))
+    })
+    .await
+}
+
+/// Query of `DELETE /api/scenarios/{id}`.
+#[derive(Deserialize)]
+pub struct DeleteQuery {
+    expected_version: i64,
+}
+
+/// `DELETE /api/scenarios/{id}?expected_version=N`: deletes the scenario and its history.
+pub async fn delete(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+    Query(q): Query<DeleteQuery>,
+) -> Result<StatusCode, ApiError> {
+    with_store(&studio, move |s| {
+        s.delete_scenario(id, q.expected_version)?;
+        Ok(StatusCode::NO_CONTENT)
+    })
+    .await
+}
+
+/// Body of `POST /api/scenarios/{id}/rename`.
+#[derive(Deserialize)]
+pub struct RenameRequest {
+    name: String,
+}
+
+/// `POST /api/scenarios/{id}/rename`: renames (409 when the name is taken).
+pub async fn rename(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+    Json(req): Json<RenameRequest>,
+) -> Result<Json<ScenarioVersion>, ApiError> {
+    with_store(&studio, move |s| {
+        s.rename_scenario(id, &req.name)?;
+        Ok(Json(s.scenario(id)?))
+    })
+    .await
+}
+
+/// `GET /api/scenarios/{id}/history`: versions, oldest first.
+pub async fn history(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<VersionInfo>>, ApiError> {
+    with_store(&studio, move |s| Ok(Json(s.history(id)?))).await
+}
+
+/// `GET /api/scenarios/{id}/versions/{version}`: one older version.
+pub async fn version(
+    State(studio): State<Arc<Studio>>,
+    Path((id, version)): Path<(i64, i64)>,
+) -> Result<Json<ScenarioVersion>, ApiError> {
+    with_store(&studio, move |s| Ok(Json(s.scenario_version(id, version)?))).await
+}
+
+/// Body of `POST /api/scenarios/{id}/restore`.
+#[derive(Deserialize)]
+pub struct RestoreRequest {
+    version: i64,
+    expected_version: i64,
+}
+
+/// `POST /api/scenarios/{id}/restore`: appends a copy of an older version (undo of saves).
+pub async fn restore(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+    Json(req): Json<RestoreRequest>,
+) -> Result<Json<ScenarioVersion>, ApiError> {
+    with_store(&studio, move |s| {
+        Ok(Json(s.restore_version(
+            id,
+            req.version,
+            req.expected_version,
+        )?))
+    })
+    .await
+}
+
+/// `GET /api/scenarios/{id}/audit`: the audit of the newest version.
+pub async fn audit(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+) -> Result<Json<Audit>, ApiError> {
+    let v = with_store(&studio, move |s| Ok(s.scenario(id)?)).await?;
+    blocking(&studio, move |s| {
+        let map = to_map(&s.region, &v.content.assignment)?;
+        Ok(Json(run_audit(&s.region, &map)))
+    })
+    .await
+}

@@ -1,0 +1,306 @@
+//! District CSV import (checked whole before anything is stored) and exports: CSV, GeoJSON,
+//! and a printable report page.
+
+use super::audit::{run_audit, to_map};
+use super::{blocking, with_store};
+use crate::{ApiError, Studio};
+use ambit_store::{ScenarioContent, ScenarioVersion};
+use ambit_territory::table::Table;
+use ambit_territory::{DataError, DistrictColumns};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// Largest district CSV accepted: 1 MiB (a full Lombardy map as CSV is about 40 KiB).
+pub const MAX_IMPORT_BYTES: usize = 1024 * 1024;
+
+/// Query of `POST /api/scenarios/{id}/import`.
+#[derive(Deserialize)]
+pub struct ImportQuery {
+    expected_version: i64,
+    #[serde(default)]
+    code_column: Option<String>,
+    #[serde(default)]
+    district_column: Option<String>,
+}
+
+/// What an import did (or, on 422, why it did nothing).
+#[derive(Serialize)]
+pub struct ImportReport {
+    /// Municipalities assigned by the file.
+    pub assigned: usize,
+    /// Districts in the file.
+    pub districts: usize,
+    /// Municipalities of the region the file does not list (left unassigned).
+    pub missing: usize,
+    /// The first missing ones, as `code name`.
+    pub missing_examples: Vec<String>,
+    /// Repairs made while reading (separator, encoding, re-keyed codes).
+    pub notices: Vec<String>,
+    /// The scenario version written.
+    pub scenario: ScenarioVersion,
+}
+
+/// `POST /api/scenarios/{id}/import?expected_version=N`: replaces the scenario's map by a CSV
+/// (`code,district` by default). Unknown or duplicate codes refuse the whole file (422, with
+/// every problem) and nothing is stored.
+pub async fn import(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Json<ImportReport>, ApiError> {
+    let (assignment, mut report) = blocking(&studio, move |s| {
+        let region = &s.region;
+        let mut columns = DistrictColumns::default();
+        if let Some(c) = q.code_column {
+            columns.code = c;
+        }
+        if let Some(c) = q.district_column {
+            columns.district = c;
+        }
+        let path = std::path::Path::new("upload.csv");
+        let map = Table::parse(path, &body)
+            .and_then(|t| {
+                ambit_territory::DistrictMap::from_table(
+                    t,
+                    &columns,
+                    &region.dataset.territory,
+                    Some(&region.dataset.polygon_key),
+                )
+            })
+            .map_err(import_error)?;
+        let ms = region.dataset.territory.municipalities();
+        let missing: Vec<&ambit_territory::Municipality> = ms
+            .iter()
+            .filter(|m| map.district_of(&m.code).is_none())
+            .collect();
+        let assignment: BTreeMap<_, _> = map
+            .pairs()
+            .into_iter()
+            .map(|(c, d)| (c.clone(), d.to_string()))
+            .collect();
+        let report = ImportReport {
+            assigned: map.len(),
+            districts: map.districts().len(),
+            missing: missing.len(),
+            missing_examples: missing
+                .iter()
+                .take(20)
+                .map(|m| format!("{} {}", m.code, m.name))
+                .collect(),
+            notices: map.notices.iter().map(|n| n.message.clone()).collect(),
+            scenario: placeholder_version(),
+        };
+        Ok((assignment, report))
+    })
+    .await?;
+    let message = format!(
+        "import of {} municipalities in {} districts",
+        report.assigned, report.districts
+    );
+    report.scenario = with_store(&studio, move |s| {
+        let head = s.scenario(id)?;
+        if head.version != q.expected_version {
+            return Err(ambit_store::StoreError::Conflict {
+                kind: "scenario",
+                id,
+                expected: q.expected_version,
+                actual: head.version,
+            }
+            .into());
+        }
+        let districts: BTreeSet<&String> = assignment.values().collect();
+        let content = ScenarioContent {
+            locked: head
+                .content
+                .locked
+                .iter()
+                .filter(|d| districts.contains(d))
+                .cloned()
+                .collect(),
+            assignment: assignment.clone(),
+            ..head.content
+        };
+        Ok(s.save_scenario(id, q.expected_version, &content, &message)?)
+    })
+    .await?;
+    Ok(Json(report))
+}
+
+fn placeholder_version() -> ScenarioVersion {
+    ScenarioVersion {
+        scenario_id: 0,
+        name: String::new(),
+        version: 0,
+        head_version: 0,
+        created_at: String::new(),
+        message: String::new(),
+        content: ScenarioContent::default(),
+    }
+}
+
+fn import_error(e: DataError) -> ApiError {
+    let problems: Vec<String> = match &e {
+        DataError::Many(list) => list.iter().map(ToString::to_string).collect(),
+        other => vec![other.to_string()],
+    };
+    ApiError::Unprocessable {
+        message: format!(
+            "import refused, nothing was changed: {} problem(s); first: {}",
+            problems.len(),
+            problems.first().map_or("", String::as_str)
+        ),
+        details: json!({ "problems": problems }),
+    }
+}
+
+/// Query of the exports: a version (default: the newest).
+#[derive(Deserialize)]
+pub struct VersionQuery {
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+async fn load(
+    studio: &Arc<Studio>,
+    id: i64,
+    version: Option<i64>,
+) -> Result<ScenarioVersion, ApiError> {
+    with_store(studio, move |s| {
+        Ok(match version {
+            Some(v) => s.scenario_version(id, v)?,
+            None => s.scenario(id)?,
+        })
+    })
+    .await
+}
+
+fn attachment(content_type: &'static str, filename: String, body: String) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+}
+
+fn file_stem(v: &ScenarioVersion) -> String {
+    let stem: String = v
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("{stem}-v{}", v.version)
+}
+
+/// `GET /api/scenarios/{id}/export.csv`: `code,name,district`, one row per assigned municipality
+/// (the import format).
+pub async fn export_csv(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+    Query(q): Query<VersionQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let v = load(&studio, id, q.version).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| ApiError::Internal(format!("CSV export: {e}"));
+    w.write_record(["code", "name", "district"])
+        .map_err(csv_err)?;
+    for (code, district) in &v.content.assignment {
+        let name = studio
+            .region
+            .dataset
+            .territory
+            .get(code)
+            .map_or("", |m| m.name.as_str());
+        w.write_record([code.as_str(), name, district.as_str()])
+            .map_err(csv_err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ApiError::Internal(format!("CSV export: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        format!("{}.csv", file_stem(&v)),
+        text,
+    ))
+}
+
+/// `GET /api/scenarios/{id}/export.geojson`: the boundary polygons with their district.
+pub async fn export_geojson(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+    Query(q): Query<VersionQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let v = load(&studio, id, q.version).await?;
+    let name = file_stem(&v);
+    let text = blocking(&studio, move |s| {
+        let region = &s.region;
+        // Districts of the municipalities drawn by each polygon (several when merged later).
+        let mut by_polygon: BTreeMap<&str, (BTreeSet<&str>, Vec<&str>)> = BTreeMap::new();
+        for (i, m) in region.dataset.territory.municipalities().iter().enumerate() {
+            let entry = by_polygon.entry(region.polygon_of[i].as_str()).or_default();
+            entry.1.push(m.code.as_str());
+            if let Some(d) = v.content.assignment.get(&m.code) {
+                entry.0.insert(d.as_str());
+            }
+        }
+        let features: Vec<Value> = region
+            .features
+            .iter()
+            .map(|(code, f)| {
+                let mut f = f.clone();
+                let (districts, members) =
+                    by_polygon.get(code.as_str()).cloned().unwrap_or_default();
+                if let Some(Value::Object(props)) = f.get_mut("properties") {
+                    let district = match districts.len() {
+                        0 => Value::Null,
+                        _ => Value::String(districts.into_iter().collect::<Vec<_>>().join(" | ")),
+                    };
+                    props.insert("district".into(), district);
+                    props.insert("municipalities".into(), json!(members));
+                }
+                f
+            })
+            .collect();
+        Ok(json!({
+            "type": "FeatureCollection",
+            "name": v.name,
+            "scenario_version": v.version,
+            "features": features,
+        })
+        .to_string())
+    })
+    .await?;
+    Ok(attachment(
+        "application/geo+json",
+        format!("{name}.geojson"),
+        text,
+    ))
+}
+
+/// `GET /api/scenarios/{id}/report`: a printable HTML page with the scenario's audit.
+pub async fn report(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Html<String>, ApiError> {
+    let v = load(&studio, id, q.version).await?;
+    blocking(&studio, move |s| {
+        let map = to_map(&s.region, &v.content.assignment)?;
+        let audit = run_audit(&s.region, &map);
+        Ok(Html(crate::report::render(&v, &audit)))
+    })
+    .await
+}

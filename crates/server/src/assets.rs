@@ -1,0 +1,49 @@
+//! The page and its assets, built into the binary so the studio works without internet.
+
+use crate::Studio;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use std::sync::Arc;
+
+const INDEX_HTML: &str = include_str!("../assets/index.html");
+const APP_JS: &str = include_str!("../assets/app.js");
+const STYLE_CSS: &str = include_str!("../assets/style.css");
+const CASES_HTML: &str = include_str!("../assets/cases.html");
+const CASES_JS: &str = include_str!("../assets/cases.js");
+
+fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+}
+
+/// Routes of the page (`/`, `/cases`) and of its static assets.
+pub fn routes() -> Router<Arc<Studio>> {
+    Router::new()
+        .route(
+            "/",
+            get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }),
+        )
+        .route(
+            "/cases",
+            get(|| async { asset("text/html; charset=utf-8", CASES_HTML) }),
+        )
+        .route(
+            "/assets/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
+        )
+        .route(
+            "/assets/cases.js",
+            get(|| async { asset("text/javascript; charset=utf-8", CASES_JS) }),
+        )
+        .route(
+            "/assets/style.css",
+            get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
+        )
+}

@@ -1,0 +1,197 @@
+//! The region being planned: its data folder loaded once at start, with the compiled policy and
+//! the boundary layer the page draws.
+
+use ambit_rules::{CompiledPolicy, PolicyError, PolicyFile};
+use ambit_territory::{DataError, Dataset, MunicipalityCode};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Why a region could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum RegionError {
+    /// The data folder (manifest, tables, contiguity) is wrong.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// The policy file is wrong or does not fit the territory.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// No policy was given and the manifest names none.
+    #[error("{0}: no policy given and the data folder's dataset.toml names none")]
+    NoPolicy(PathBuf),
+    /// The boundary file cannot be read or is not a GeoJSON FeatureCollection.
+    #[error("{path}: {message}")]
+    Boundaries {
+        /// The boundary file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A loaded region: municipalities, contiguity, policy and boundary polygons.
+pub struct Region {
+    /// The data folder as the library loads it.
+    pub dataset: Dataset,
+    /// The policy compiled for the territory.
+    pub policy: CompiledPolicy,
+    /// Boundary features keyed by their polygon code (absent when the folder has no boundaries).
+    pub features: Vec<(String, Value)>,
+    /// The boundary layer as served to the page (a GeoJSON FeatureCollection, compact).
+    pub boundaries_json: String,
+    /// Polygon code of each municipality, in territory order.
+    pub polygon_of: Vec<String>,
+    /// Territory index of each municipality by code.
+    index: HashMap<MunicipalityCode, usize>,
+    /// The municipalities as the page lists them (computed once: classifying each alone
+    /// takes a while).
+    rows: Vec<MunicipalityRow>,
+}
+
+impl Region {
+    /// Loads a data folder (its `dataset.toml`) and the policy (`policy`, else the manifest's).
+    pub fn load(dir: &Path, policy: Option<&Path>) -> Result<Self, RegionError> {
+        let dataset = Dataset::load(dir)?;
+        let policy_path = match (policy, dataset.default_policy()) {
+            (Some(p), _) => p.to_path_buf(),
+            (None, Some(p)) => p,
+            (None, None) => return Err(RegionError::NoPolicy(dir.to_path_buf())),
+        };
+        let file = PolicyFile::load(&policy_path)?;
+        let policy = CompiledPolicy::compile(file, &dataset.territory)?;
+        Self::new(dataset, policy)
+    }
+
+    /// Wraps a loaded data folder and its compiled policy (as the CLI loads them), reading the
+    /// boundary layer the manifest names.
+    pub fn new(dataset: Dataset, policy: CompiledPolicy) -> Result<Self, RegionError> {
+        let (features, boundaries_json) = load_boundaries(&dataset)?;
+        let polygon_of = dataset
+            .territory
+            .municipalities()
+            .iter()
+            .map(|m| dataset.polygon_key.latest(&m.code).to_string())
+            .collect();
+        let index = dataset
+            .territory
+            .municipalities()
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.code.clone(), i))
+            .collect();
+        let mut region = Self {
+            dataset,
+            policy,
+            features,
+            boundaries_json,
+            polygon_of,
+            index,
+            rows: Vec::new(),
+        };
+        region.rows = region.compute_rows();
+        Ok(region)
+    }
+
+    /// Territory index of a municipality.
+    pub fn index_of(&self, code: &MunicipalityCode) -> Option<usize> {
+        self.index.get(code).copied()
+    }
+
+    /// The municipalities as the page lists them.
+    pub fn municipality_rows(&self) -> &[MunicipalityRow] {
+        &self.rows
+    }
+
+    fn compute_rows(&self) -> Vec<MunicipalityRow> {
+        let ms = self.dataset.territory.municipalities();
+        ms.iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let alone = self.policy.classify(self.policy.unit_totals(i));
+                MunicipalityRow {
+                    code: m.code.to_string(),
+                    name: m.name.clone(),
+                    population: m.population,
+                    area_km2: m.area_km2,
+                    polygon: self.polygon_of[i].clone(),
+                    province: m.attribute("province_abbr").map(str::to_string),
+                    class_alone: alone.class,
+                    neighbours: self
+                        .dataset
+                        .graph
+                        .neighbours(i)
+                        .iter()
+                        .map(|&j| ms[j].code.to_string())
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// One municipality as sent to the page.
+#[derive(Debug, Clone, Serialize)]
+pub struct MunicipalityRow {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Population of the territory's vintage.
+    pub population: u64,
+    /// Surface in km².
+    pub area_km2: Option<f64>,
+    /// Code of the polygon that draws it (several municipalities may share one).
+    pub polygon: String,
+    /// Province abbreviation, when the table has one.
+    pub province: Option<String>,
+    /// The policy class the municipality would have as a district of its own.
+    pub class_alone: String,
+    /// Contiguous municipalities (codes).
+    pub neighbours: Vec<String>,
+}
+
+/// Reads the manifest's boundary layer (GeoJSON) as JSON, keeps its features by polygon code.
+fn load_boundaries(dataset: &Dataset) -> Result<(Vec<(String, Value)>, String), RegionError> {
+    let Some(poly) = &dataset.manifest.polygons else {
+        return Ok((Vec::new(), empty_collection()));
+    };
+    let Some(file) = &poly.boundaries else {
+        return Ok((Vec::new(), empty_collection()));
+    };
+    let path = dataset.dir.join(file);
+    let bad = |message: String| RegionError::Boundaries {
+        path: path.clone(),
+        message,
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| bad(format!("cannot read: {e}")))?;
+    let mut doc: Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+    let key = poly.code_property.as_deref().unwrap_or("code");
+    let Some(Value::Array(list)) = doc.get_mut("features").map(Value::take) else {
+        return Err(bad(
+            "not a GeoJSON FeatureCollection (no `features` array)".into()
+        ));
+    };
+    let mut features = Vec::with_capacity(list.len());
+    for (n, f) in list.into_iter().enumerate() {
+        let code = match f.pointer(&format!("/properties/{key}")) {
+            Some(Value::String(s)) => s.clone(),
+            other => {
+                return Err(bad(format!(
+                    "feature {n}: property `{key}` must be a string, found {}",
+                    other.map_or("nothing".to_string(), Value::to_string)
+                )))
+            }
+        };
+        features.push((code, f));
+    }
+    let collection = serde_json::json!({
+        "type": "FeatureCollection",
+        "features": features.iter().map(|(_, f)| f).collect::<Vec<_>>(),
+    });
+    Ok((features, collection.to_string()))
+}
+
+fn empty_collection() -> String {
+    r#"{"type":"FeatureCollection","features":[]}"#.to_string()
+}

@@ -1,0 +1,394 @@
+//! The JSON API over a real server on a loopback port.
+
+mod common;
+
+use common::{population_of, server};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn get(path: &str) -> Value {
+    let r = client()
+        .get(format!("{}{path}", server()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "GET {path}");
+    r.json().await.unwrap()
+}
+
+async fn send(method: reqwest::Method, path: &str, body: &Value) -> (StatusCode, Value) {
+    let r = client()
+        .request(method, format!("{}{path}", server()))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn ambiti_2017() -> Value {
+    get("/api/district-maps/ambiti-2017").await
+}
+
+fn district<'a>(audit: &'a Value, name: &str) -> &'a Value {
+    audit["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == name)
+        .unwrap_or_else(|| panic!("no district {name}"))
+}
+
+#[tokio::test]
+async fn health_and_openapi_list_every_route() {
+    let h = get("/api/health").await;
+    assert_eq!(h["status"], "ok");
+    assert_eq!(h["municipalities"], 1516);
+    assert_eq!(h["polygons"], 1506);
+    let doc = get("/api/openapi.json").await;
+    assert_eq!(doc["openapi"], "3.0.3");
+    let mut documented = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            documented.insert((method.clone(), path.clone()));
+        }
+    }
+    let routed: BTreeSet<(String, String)> = ambit_server::ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(documented, routed);
+}
+
+#[tokio::test]
+async fn page_and_assets_are_served_from_the_binary() {
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/cases", "text/html"),
+        ("/assets/app.js", "text/javascript"),
+        ("/assets/style.css", "text/css"),
+    ] {
+        let r = client()
+            .get(format!("{}{path}", server()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(ct.starts_with(kind), "{path}: {ct}");
+        // The SVG namespace is a name, not a download.
+        let body = r
+            .text()
+            .await
+            .unwrap()
+            .replace("http://www.w3.org/2000/svg", "");
+        assert!(
+            !body.contains("http://") && !body.contains("https://"),
+            "{path} loads nothing remote"
+        );
+    }
+}
+
+#[tokio::test]
+async fn territory_and_boundaries_match_the_data_folder() {
+    let t = get("/api/territory").await;
+    let ms = t["municipalities"].as_array().unwrap();
+    assert_eq!(ms.len(), 1516);
+    // SOURCES.md: 1 Jan 2018 population 10,036,245.
+    assert_eq!(t["population"], 10_036_245);
+    let agra = ms.iter().find(|m| m["code"] == "012001").unwrap();
+    assert_eq!(agra["name"], "Agra");
+    assert_eq!(agra["population"], 410);
+    assert_eq!(agra["polygon"], "012001");
+    // Cadrezzate (2018) is drawn by the polygon of Cadrezzate con Osmate (2021).
+    let cad = ms.iter().find(|m| m["code"] == "012028").unwrap();
+    assert_eq!(cad["polygon"], "012143");
+    let geo = get("/api/territory/boundaries").await;
+    assert_eq!(geo["features"].as_array().unwrap().len(), 1506);
+}
+
+#[tokio::test]
+async fn audit_of_bundled_map_matches_hand_sums() {
+    let map = ambiti_2017().await;
+    assert_eq!(map.as_object().unwrap().len(), 88);
+    let (st, audit) = send(
+        reqwest::Method::POST,
+        "/api/audit",
+        &json!({ "assignment": map }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(audit["summary"]["districts"], 5);
+    assert_eq!(audit["summary"]["non_compliant_districts"], 1);
+    // ambiti_summary.csv: Seriate 11 comuni, 77,716 inhabitants, below 80,000.
+    let seriate = district(&audit, "Seriate");
+    let codes: Vec<String> = map
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, d)| *d == "Seriate")
+        .map(|(c, _)| c.clone())
+        .collect();
+    assert_eq!(codes.len(), 11);
+    assert_eq!(population_of(&codes), 77_716);
+    assert_eq!(seriate["population"], 77_716);
+    assert_eq!(seriate["compliant"], false);
+    assert_eq!(seriate["threshold"], 80_000.0);
+    assert_eq!(seriate["shortfall"], 2_285); // strictly more than 80,000: 80,001 - 77,716
+    assert_eq!(district(&audit, "Dalmine")["population"], 146_222);
+}
+
+#[tokio::test]
+async fn merging_two_districts_changes_the_validation() {
+    let mut map = ambiti_2017().await;
+    for (_, d) in map.as_object_mut().unwrap().iter_mut() {
+        if d == "Seriate" {
+            *d = json!("Romano di Lombardia");
+        }
+    }
+    let (_, audit) = send(
+        reqwest::Method::POST,
+        "/api/audit",
+        &json!({ "assignment": map }),
+    )
+    .await;
+    assert_eq!(audit["summary"]["districts"], 4);
+    assert_eq!(audit["summary"]["non_compliant_districts"], 0);
+    let merged = district(&audit, "Romano di Lombardia");
+    assert_eq!(merged["population"], 84_880 + 77_716);
+    assert_eq!(merged["compliant"], true);
+}
+
+#[tokio::test]
+async fn bad_assignments_are_refused_with_the_code() {
+    let (st, body) = send(
+        reqwest::Method::POST,
+        "/api/audit",
+        &json!({ "assignment": { "999999": "x" } }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"].as_str().unwrap().contains("999999"), "{body}");
+    let r = client()
+        .post(format!("{}/api/audit", server()))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error());
+    // Only manifest names: no path may be read through this route.
+    let r = client()
+        .get(format!("{}/api/district-maps/%2Fetc%2Fpasswd", server()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+async fn create(name: &str, assignment: Value) -> Value {
+    let (st, v) = send(
+        reqwest::Method::POST,
+        "/api/scenarios",
+        &json!({ "name": name, "content": { "assignment": assignment, "notes": "n" } }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    v
+}
+
+#[tokio::test]
+async fn scenario_history_conflict_and_restore() {
+    let v1 = create("api history", ambiti_2017().await).await;
+    let id = v1["scenario_id"].as_i64().unwrap();
+    assert_eq!(v1["version"], 1);
+    let path = format!("/api/scenarios/{id}");
+    let (st, v2) = send(
+        reqwest::Method::PUT,
+        &path,
+        &json!({ "expected_version": 1, "content": { "assignment": {"012001": "Nord"} }, "message": "second" }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v2["version"], 2);
+    // A colleague still on version 1 is refused, and told the current version.
+    let (st, err) = send(
+        reqwest::Method::PUT,
+        &path,
+        &json!({ "expected_version": 1, "content": { "assignment": {} } }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(err["current_version"], 2);
+    let (st, v3) = send(
+        reqwest::Method::POST,
+        &format!("{path}/restore"),
+        &json!({ "version": 1, "expected_version": 2 }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v3["version"], 3);
+    assert_eq!(v3["content"]["assignment"].as_object().unwrap().len(), 88);
+    let hist = get(&format!("{path}/history")).await;
+    assert_eq!(hist.as_array().unwrap().len(), 3);
+    assert_eq!(hist[1]["message"], "second");
+    let old = get(&format!("{path}/versions/2")).await;
+    assert_eq!(old["content"]["assignment"]["012001"], "Nord");
+    let list = get("/api/scenarios").await;
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == id && s["version"] == 3));
+    let audit = get(&format!("{path}/audit")).await;
+    assert_eq!(audit["summary"]["districts"], 5);
+}
+
+#[tokio::test]
+async fn concurrent_saves_on_one_version_let_exactly_one_through() {
+    let v = create("api concurrent", json!({})).await;
+    let id = v["scenario_id"].as_i64().unwrap();
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            tokio::spawn(async move {
+                send(
+                    reqwest::Method::PUT,
+                    &format!("/api/scenarios/{id}"),
+                    &json!({ "expected_version": 1, "content": { "assignment": {"012001": format!("d{i}")} } }),
+                )
+                .await
+                .0
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    let mut conflict = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            StatusCode::OK => ok += 1,
+            StatusCode::CONFLICT => conflict += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!((ok, conflict), (1, 9));
+    assert_eq!(
+        get(&format!("/api/scenarios/{id}/history"))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn import(id: i64, version: i64, body: Vec<u8>) -> (StatusCode, Value) {
+    let r = client()
+        .post(format!(
+            "{}/api/scenarios/{id}/import?expected_version={version}",
+            server()
+        ))
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let st = r.status();
+    let text = r.text().await.unwrap();
+    (
+        st,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+#[tokio::test]
+async fn failed_import_changes_nothing_and_good_import_reports() {
+    let v = create("api import", json!({"012001": "A"})).await;
+    let id = v["scenario_id"].as_i64().unwrap();
+    let bad = "code,district\n012001,A\n999999,B\n012001,C\n";
+    let (st, err) = import(id, 1, bad.into()).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let problems: Vec<&str> = err["details"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].contains("line 3") && problems[0].contains("999999"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].contains("line 4") && problems[1].contains("already assigned"),
+        "{problems:?}"
+    );
+    let head = get(&format!("/api/scenarios/{id}")).await;
+    assert_eq!(head["version"], 1);
+    assert_eq!(head["content"]["assignment"], json!({"012001": "A"}));
+    // Too large: refused before reading, nothing changed.
+    let big = format!("code,district\n{}", "012001,A\n".repeat(120_000)).into_bytes();
+    assert!(big.len() > 1024 * 1024);
+    let (st, _) = import(id, 1, big).await;
+    assert_eq!(st, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(get(&format!("/api/scenarios/{id}")).await["version"], 1);
+    // A good file (semicolon-separated, as spreadsheets write it) becomes version 2.
+    let good = "code;district\n012001;Nord\n012002;Nord\n";
+    let (st, rep) = import(id, 1, good.into()).await;
+    assert_eq!(st, StatusCode::OK, "{rep}");
+    assert_eq!(rep["assigned"], 2);
+    assert_eq!(rep["districts"], 1);
+    assert_eq!(rep["missing"], 1514);
+    assert_eq!(rep["scenario"]["version"], 2);
+    assert!(!rep["notices"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn exports_round_trip_and_report_page() {
+    let map = ambiti_2017().await;
+    let v = create("api export", map.clone()).await;
+    let id = v["scenario_id"].as_i64().unwrap();
+    let csv = client()
+        .get(format!("{}/api/scenarios/{id}/export.csv", server()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("code,name,district\n"));
+    assert_eq!(csv.lines().count(), 89);
+    // Importing the export gives back the same map (as version 2).
+    let (st, rep) = import(id, 1, csv.into_bytes()).await;
+    assert_eq!(st, StatusCode::OK, "{rep}");
+    assert_eq!(rep["scenario"]["content"]["assignment"], map);
+    let geo = get(&format!("/api/scenarios/{id}/export.geojson")).await;
+    let features = geo["features"].as_array().unwrap();
+    assert_eq!(features.len(), 1506);
+    let seriate = features
+        .iter()
+        .filter(|f| f["properties"]["district"] == "Seriate")
+        .count();
+    assert_eq!(seriate, 11);
+    let html = client()
+        .get(format!("{}/api/scenarios/{id}/report", server()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<td>Seriate</td><td class=n>11</td><td class=n>77,716</td>"),
+        "{html}"
+    );
+}

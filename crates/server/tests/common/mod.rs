@@ -1,0 +1,61 @@
+//! A real studio server on a free loopback port, shared by the tests of one test binary.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The bundled Lombardy data folder of this repository (part of the repo, not `../shared`).
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/lombardy")
+}
+
+/// Starts (once per test binary) a server with a fresh database in a temporary folder, on its
+/// own thread and runtime so that it outlives each test's runtime; returns its base URL.
+pub fn server() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
+        std::thread::spawn(move || {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let region = ambit_server::Region::load(&data_dir(), None).expect("bundled data");
+            let store = ambit_store::Store::open(&dir.path().join("studio.db")).expect("store");
+            let studio = ambit_server::Studio::new(region, store);
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                tx.send(listener.local_addr().expect("addr")).expect("send");
+                axum::serve(listener, ambit_server::router(studio))
+                    .await
+                    .expect("serve");
+                drop(dir);
+            });
+        });
+        let addr = rx.recv().expect("server started");
+        format!("http://{addr}")
+    })
+}
+
+/// Population of a set of 2018 comuni, read from comuni_2018.csv independently of the library
+/// (column `pop_best`), to check the audit's sums.
+pub fn population_of(codes: &[String]) -> u64 {
+    let mut r = csv::Reader::from_path(data_dir().join("comuni_2018.csv")).expect("csv");
+    let h = r.headers().expect("header").clone();
+    let ci = h
+        .iter()
+        .position(|x| x == "istat_code")
+        .expect("istat_code");
+    let cp = h.iter().position(|x| x == "pop_best").expect("pop_best");
+    r.records()
+        .map(|rec| rec.expect("record"))
+        .filter(|rec| codes.iter().any(|c| c == &rec[ci]))
+        .map(|rec| rec[cp].parse::<u64>().expect("population"))
+        .sum()
+}

@@ -1,0 +1,377 @@
+//! Scenarios: a district map, its policy and notes, with every saved version kept.
+
+use crate::error::check_name;
+use crate::{Store, StoreError};
+use ambit_territory::MunicipalityCode;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What one version of a scenario holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioContent {
+    /// District of each municipality, by code (municipalities not listed are unassigned).
+    pub assignment: BTreeMap<MunicipalityCode, String>,
+    /// Districts the planner locked against edits and optimiser moves.
+    #[serde(default)]
+    pub locked: BTreeSet<String>,
+    /// The policy (rules TOML) the scenario is audited against; empty means the bundled default.
+    #[serde(default)]
+    pub policy: String,
+    /// Free-text notes.
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A scenario's newest version at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioSummary {
+    /// Scenario id.
+    pub id: i64,
+    /// Unique name.
+    pub name: String,
+    /// Newest version number (1 for a new scenario).
+    pub version: i64,
+    /// When the scenario was created (UTC, RFC 3339).
+    pub created_at: String,
+    /// When the newest version was written (UTC, RFC 3339).
+    pub updated_at: String,
+}
+
+/// One stored version of a scenario, with its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioVersion {
+    /// Scenario id.
+    pub scenario_id: i64,
+    /// Scenario name.
+    pub name: String,
+    /// This version's number.
+    pub version: i64,
+    /// Newest version of the scenario (equals `version` when this is the newest).
+    pub head_version: i64,
+    /// When this version was written (UTC, RFC 3339).
+    pub created_at: String,
+    /// What the writer said about the change.
+    pub message: String,
+    /// The map, policy and notes.
+    pub content: ScenarioContent,
+}
+
+/// One line of a scenario's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    /// Version number.
+    pub version: i64,
+    /// When it was written (UTC, RFC 3339).
+    pub created_at: String,
+    /// What the writer said about the change.
+    pub message: String,
+}
+
+const KIND: &str = "scenario";
+
+impl Store {
+    /// Creates a scenario whose first version is `content`.
+    pub fn create_scenario(
+        &mut self,
+        name: &str,
+        content: &ScenarioContent,
+        message: &str,
+    ) -> Result<ScenarioVersion, StoreError> {
+        let name = check_name(KIND, name)?;
+        let json = to_json(content, &name)?;
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        let taken: Option<i64> = tx
+            .query_row("SELECT id FROM scenario WHERE name = ?1", [&name], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        if taken.is_some() {
+            return Err(StoreError::NameTaken { kind: KIND, name });
+        }
+        tx.execute(
+            "INSERT INTO scenario (name, head_version) VALUES (?1, 1)",
+            [&name],
+        )
+        .map_err(|e| StoreError::sqlite(&path, e))?;
+        let id = tx.last_insert_rowid();
+        insert_version(&tx, id, 1, message, &json).map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        self.scenario_version(id, 1)
+    }
+
+    /// Every scenario, newest edit first.
+    pub fn list_scenarios(&self) -> Result<Vec<ScenarioSummary>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, name, head_version, created_at, updated_at FROM scenario \
+                 ORDER BY updated_at DESC, id DESC",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(ScenarioSummary {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    version: r.get(2)?,
+                    created_at: r.get(3)?,
+                    updated_at: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The newest version of a scenario.
+    pub fn scenario(&self, id: i64) -> Result<ScenarioVersion, StoreError> {
+        let head = self.head_version(id)?;
+        self.scenario_version(id, head)
+    }
+
+    /// One version of a scenario.
+    pub fn scenario_version(&self, id: i64, version: i64) -> Result<ScenarioVersion, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT s.name, s.head_version, v.created_at, v.message, v.content \
+                 FROM scenario_version v JOIN scenario s ON s.id = v.scenario_id \
+                 WHERE v.scenario_id = ?1 AND v.version = ?2",
+                params![id, version],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((name, head_version, created_at, message, json)) = row else {
+            return Err(StoreError::NotFound {
+                kind: KIND,
+                id: format!("{id}@{version}"),
+            });
+        };
+        let content = serde_json::from_str(&json).map_err(|source| StoreError::Json {
+            kind: KIND,
+            id: format!("{id}@{version}"),
+            source,
+        })?;
+        Ok(ScenarioVersion {
+            scenario_id: id,
+            name,
+            version,
+            head_version,
+            created_at,
+            message,
+            content,
+        })
+    }
+
+    /// A scenario's versions, oldest first.
+    pub fn history(&self, id: i64) -> Result<Vec<VersionInfo>, StoreError> {
+        self.head_version(id)?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT version, created_at, message FROM scenario_version \
+                 WHERE scenario_id = ?1 ORDER BY version",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([id], |r| {
+                Ok(VersionInfo {
+                    version: r.get(0)?,
+                    created_at: r.get(1)?,
+                    message: r.get(2)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Appends a version holding `content`, provided the newest version is still `expected_version`.
+    pub fn save_scenario(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        content: &ScenarioContent,
+        message: &str,
+    ) -> Result<ScenarioVersion, StoreError> {
+        let json = to_json(content, &id.to_string())?;
+        self.append_version(id, expected_version, message, &json)
+    }
+
+    /// Appends a copy of version `version` as the newest one (so the restore itself can be
+    /// undone), provided the newest version is still `expected_version`.
+    pub fn restore_version(
+        &mut self,
+        id: i64,
+        version: i64,
+        expected_version: i64,
+    ) -> Result<ScenarioVersion, StoreError> {
+        let old = self.scenario_version(id, version)?;
+        let json = to_json(&old.content, &id.to_string())?;
+        self.append_version(
+            id,
+            expected_version,
+            &format!("restore version {version}"),
+            &json,
+        )
+    }
+
+    /// Renames a scenario (not a new version: the name is not part of the content).
+    pub fn rename_scenario(&mut self, id: i64, name: &str) -> Result<(), StoreError> {
+        let name = check_name(KIND, name)?;
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        let other: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM scenario WHERE name = ?1 AND id != ?2",
+                params![name, id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        if other.is_some() {
+            return Err(StoreError::NameTaken { kind: KIND, name });
+        }
+        let n = tx
+            .execute(
+                "UPDATE scenario SET name = ?1 WHERE id = ?2",
+                params![name, id],
+            )
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        if n == 0 {
+            return Err(not_found(id));
+        }
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))
+    }
+
+    /// Deletes a scenario and all its versions, provided the newest version is still `expected_version`.
+    pub fn delete_scenario(&mut self, id: i64, expected_version: i64) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        check_head(&tx, id, expected_version).map_err(|e| e.with_path(&path))?;
+        tx.execute("DELETE FROM scenario WHERE id = ?1", [id])
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))
+    }
+
+    fn head_version(&self, id: i64) -> Result<i64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT head_version FROM scenario WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| not_found(id))
+    }
+
+    fn append_version(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        message: &str,
+        json: &str,
+    ) -> Result<ScenarioVersion, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        check_head(&tx, id, expected_version).map_err(|e| e.with_path(&path))?;
+        let next = expected_version + 1;
+        insert_version(&tx, id, next, message, json).map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.execute(
+            "UPDATE scenario SET head_version = ?1, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?2",
+            params![next, id],
+        )
+        .map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        self.scenario_version(id, next)
+    }
+}
+
+/// A failure inside a transaction before the path is attached.
+enum TxError {
+    Sqlite(rusqlite::Error),
+    Store(StoreError),
+}
+
+impl TxError {
+    fn with_path(self, path: &std::path::Path) -> StoreError {
+        match self {
+            TxError::Sqlite(e) => StoreError::sqlite(path, e),
+            TxError::Store(e) => e,
+        }
+    }
+}
+
+fn check_head(tx: &Transaction<'_>, id: i64, expected_version: i64) -> Result<(), TxError> {
+    let head: Option<i64> = tx
+        .query_row(
+            "SELECT head_version FROM scenario WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(TxError::Sqlite)?;
+    match head {
+        None => Err(TxError::Store(not_found(id))),
+        Some(actual) if actual != expected_version => Err(TxError::Store(StoreError::Conflict {
+            kind: KIND,
+            id,
+            expected: expected_version,
+            actual,
+        })),
+        Some(_) => Ok(()),
+    }
+}
+
+fn insert_version(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    message: &str,
+    json: &str,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO scenario_version (scenario_id, version, message, content) \
+         VALUES (?1, ?2, ?3, ?4)",
+        params![id, version, message, json],
+    )
+}
+
+fn to_json(content: &ScenarioContent, id: &str) -> Result<String, StoreError> {
+    serde_json::to_string(content).map_err(|source| StoreError::Json {
+        kind: KIND,
+        id: id.to_string(),
+        source,
+    })
+}
+
+fn not_found(id: i64) -> StoreError {
+    StoreError::NotFound {
+        kind: KIND,
+        id: id.to_string(),
+    }
+}
