@@ -107,6 +107,7 @@ fn the_bundled_report_in_markdown_has_its_figures_beside_it() {
         "report-audit-thresholds.svg",
         "report-fan-subscribed.svg",
         "report-map-1-districts-map.svg",
+        "report-map-compliance-map.svg",
     ] {
         assert!(md.contains(fig), "{fig} not linked");
         assert!(
@@ -121,7 +122,11 @@ fn the_bundled_report_renders_in_a_headless_browser_with_map_and_charts() {
     let dir = tmp("html");
     let out = report(&dir, "report.html");
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(html.contains("<figure class=\"map\""));
+    assert_eq!(
+        html.matches("<figure class=\"map\"").count(),
+        2,
+        "the compliance map and the given map"
+    );
     assert!(!html.contains("<script"), "the report must be static");
     assert!(
         !html.contains("http://")

@@ -1,6 +1,8 @@
 //! Golden tests (insta) of the Markdown reports.
 
-use ambit_report::report::{self, Block, Document, Figure, FigureKind, ProvenanceEntry, Section, Table};
+use ambit_report::report::{
+    self, Block, Document, Figure, FigureKind, ProvenanceEntry, Section, Table,
+};
 use ambit_sim::{simulate, Control, Scenario, SimError, SimOptions, Variant};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,7 +36,10 @@ fn a_hand_made_document_renders_as_expected() {
         note: "ISTAT 2018".into(),
     });
     let md = report::markdown::render(&doc, "rep");
-    assert_eq!(md.figures, vec![("rep-fig-a.svg".to_string(), "<svg/>".to_string())]);
+    assert_eq!(
+        md.figures,
+        vec![("rep-fig-a.svg".to_string(), "<svg/>".to_string())]
+    );
     insta::assert_snapshot!("hand_made", md.text);
 }
 
@@ -71,7 +76,10 @@ value = 1.0
         "districts.csv",
         "district,population,threshold\nb1,30000,80000\na1,90000,80000\nb2,20000,80000\na2,100000,80000\n",
     );
-    files.insert("candidates.csv", "candidate,members\nsure,b1|a1\nnever,b2|a2\n");
+    files.insert(
+        "candidates.csv",
+        "candidate,members\nsure,b1|a1\nnever,b2|a2\n",
+    );
     files.insert(
         "assessments.csv",
         "candidate,outcome,source\nsure,success,test\nnever,failure,test\n",

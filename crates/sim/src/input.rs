@@ -621,6 +621,104 @@ pub fn parse_plan_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow
     Ok(rows)
 }
 
+/// Reads assessments written by `ambit assess --format json` (schema `ambit-assess/1`): one
+/// object or an array of them. The grouping is `partnership.id`; the score is the midpoint of
+/// the success `membership` bounds (the bounds differ only when model conditions are unknown);
+/// evidence flags come from the conditions `TIES`, `TRUST`, `LEAD`, `HOMOPHILY` and `LARGE_CITY`
+/// when their membership is known.
+pub fn parse_assessment_json(text: &str, path: &Path) -> Result<Vec<Assessment>, SimError> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| SimError::Csv {
+        path: path.into(),
+        line: e.line() as u64,
+        message: format!("not JSON: {e}"),
+    })?;
+    let items = match v {
+        serde_json::Value::Array(a) => a,
+        other => vec![other],
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, a) in items.iter().enumerate() {
+        let bad = |field: &str, message: &str| {
+            SimError::field(
+                path,
+                0,
+                &format!("[{i}].{field}"),
+                a.get(field).map(|x| x.to_string()).unwrap_or_default(),
+                message,
+            )
+        };
+        if a.get("schema").and_then(|s| s.as_str()) != Some("ambit-assess/1") {
+            return Err(bad(
+                "schema",
+                "expected \"ambit-assess/1\" (the output of `ambit assess --format json`)",
+            ));
+        }
+        let id = a
+            .pointer("/partnership/id")
+            .and_then(|x| x.as_str())
+            .ok_or_else(|| bad("partnership", "no `id`"))?;
+        let bounds = |v: Option<&serde_json::Value>| -> Option<(f64, f64)> {
+            let v = v?;
+            Some((v.get("low")?.as_f64()?, v.get("high")?.as_f64()?))
+        };
+        let (low, high) = bounds(a.get("membership"))
+            .ok_or_else(|| bad("membership", "no `low`/`high` bounds"))?;
+        if !(0.0..=1.0).contains(&low) || !(0.0..=1.0).contains(&high) || low > high {
+            return Err(bad(
+                "membership",
+                "bounds must satisfy 0 <= low <= high <= 1",
+            ));
+        }
+        let condition = |names: &[&str]| -> Option<bool> {
+            let conds = a.get("conditions")?.as_object()?;
+            names.iter().find_map(|n| {
+                let (lo, hi) = bounds(conds.get(*n).and_then(|c| c.get("membership")))?;
+                // Known only when both bounds fall on the same side of 0.5.
+                if lo > 0.5 {
+                    Some(true)
+                } else if hi < 0.5 {
+                    Some(false)
+                } else {
+                    None
+                }
+            })
+        };
+        let outcome = match a.get("predicted").and_then(|p| p.as_str()) {
+            Some("success") => Outcome::Success,
+            Some("failure") => Outcome::Failure,
+            _ => Outcome::Unknown,
+        };
+        let model = a
+            .pointer("/model/name")
+            .and_then(|x| x.as_str())
+            .unwrap_or("?");
+        let file = a
+            .pointer("/partnership/file")
+            .and_then(|x| x.as_str())
+            .unwrap_or("");
+        out.push(Assessment {
+            candidate: id.to_string(),
+            outcome,
+            score: Some(0.5 * (low + high)),
+            evidence: Evidence {
+                ties: condition(&["TIES"]),
+                trust: condition(&["TRUST"]),
+                leadership: condition(&["LEAD", "LEADERSHIP"]),
+                homophily: condition(&["HOMOPHILY", "HOMO"]),
+                dominant_city: condition(&["LARGE_CITY", "DOMINANT_CITY", "BIGCITY"]),
+            },
+            source: format!("ambit assess, model {model}, {file}, membership [{low}, {high}]"),
+            line: i as u64 + 1,
+        });
+    }
+    check_unique(
+        path,
+        "partnership.id",
+        out.iter().map(|r| (r.candidate.as_str(), r.line)),
+    )?;
+    Ok(out)
+}
+
 /// Parses assessments (columns `candidate` and optionally `outcome`, `score`, `ties`, `trust`,
 /// `leadership`, `homophily`, `dominant_city`, `source`).
 pub fn parse_assessments(text: &str, path: &Path) -> Result<Vec<Assessment>, SimError> {
@@ -759,6 +857,23 @@ mod tests {
         assert_eq!(rows[0].compliant, Some(true));
         let err = parse_plan_candidates("{}", Path::new("plan.json")).unwrap_err();
         assert!(err.to_string().contains("diff.merged"), "{err}");
+    }
+
+    #[test]
+    fn assess_json_gives_score_outcome_and_evidence() {
+        let json = r#"[{"schema": "ambit-assess/1",
+            "partnership": {"id": "A", "file": "a.toml"}, "model": {"name": "study-2018"},
+            "predicted": "success", "membership": {"low": 0.5, "high": 1.0},
+            "conditions": {"TIES": {"membership": {"low": 1.0, "high": 1.0}},
+                           "LEAD": {"membership": {"low": 0.0, "high": 1.0}}}}]"#;
+        let a = parse_assessment_json(json, Path::new("a.json")).unwrap();
+        assert_eq!(a[0].candidate, "A");
+        assert_eq!(a[0].score, Some(0.75));
+        assert_eq!(a[0].outcome, Outcome::Success);
+        assert_eq!(a[0].evidence.ties, Some(true));
+        assert_eq!(a[0].evidence.leadership, None);
+        let err = parse_assessment_json("{\"schema\": \"x\"}", Path::new("a.json")).unwrap_err();
+        assert!(err.to_string().contains("ambit-assess/1"), "{err}");
     }
 
     #[test]

@@ -3,9 +3,9 @@
 
 use crate::error::SimError;
 use crate::input::{
-    parse_assessments, parse_candidates, parse_districts, parse_plan_candidates, parse_policy,
-    parse_toml, read_text, Assessment, CandidateRow, DistrictRow, Observed, Policy, ScenarioFile,
-    Window,
+    parse_assessment_json, parse_assessments, parse_candidates, parse_districts,
+    parse_plan_candidates, parse_policy, parse_toml, read_text, Assessment, CandidateRow,
+    DistrictRow, Observed, Policy, ScenarioFile, Window,
 };
 use crate::model::{effective_score, Model};
 use serde::{Deserialize, Serialize};
@@ -102,7 +102,12 @@ impl Scenario {
         let assessments = match &file.assessments {
             Some(rel) => {
                 let (ap, at) = read(rel)?;
-                let a = parse_assessments(&at, &ap)?;
+                // `ambit assess --format json` output, or the CSV form.
+                let a = if ap.extension().is_some_and(|e| e == "json") {
+                    parse_assessment_json(&at, &ap)?
+                } else {
+                    parse_assessments(&at, &ap)?
+                };
                 provenance.push(Provenance {
                     input: "assessments".into(),
                     path: ap.display().to_string(),

@@ -94,6 +94,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let (section, prov) = report::audit::section(&audit);
         doc.sections.push(section);
         doc.provenance.extend(prov);
+        let svg = compliance_map(&loaded, &map, &audit)?;
+        doc.sections.push(report::map_section(
+            "map-compliance",
+            &format!("Map: {d} against the thresholds"),
+            &format!(
+                "Comuni coloured by the compliance of their district ({d}); grey: in no district of this map. Boundaries: the data folder's boundary layer."
+            ),
+            svg,
+        ));
     }
     for (i, path) in args.maps.iter().enumerate() {
         let text = std::fs::read_to_string(path)
@@ -126,6 +135,59 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "nothing to report: give --bundled, --scenario, --simulation, --districts or --map"
     );
     write_report(&doc, &args.output, args.format)
+}
+
+/// The compliance choropleth of a district map, as `ambit map --colour compliance` draws it.
+fn compliance_map(
+    loaded: &crate::common::Loaded,
+    map: &ambit_territory::DistrictMap,
+    audit: &ambit_rules::Audit,
+) -> anyhow::Result<String> {
+    use ambit_report::{Choropleth, Status};
+    use std::collections::HashMap;
+    let ds = &loaded.dataset;
+    let boundaries = ds.boundaries()?;
+    let district_of = ds.polygon_districts(map);
+    let verdict: HashMap<&str, &ambit_rules::DistrictAudit> = audit
+        .districts
+        .iter()
+        .map(|d| (d.name.as_str(), d))
+        .collect();
+    let fills: HashMap<_, _> = boundaries
+        .features()
+        .iter()
+        .map(|b| {
+            let fill = match district_of
+                .get(&b.code)
+                .and_then(|d| verdict.get(d.as_str()))
+            {
+                Some(d) => {
+                    let text = format!(
+                        "{}: {} inhabitants, {}",
+                        d.name,
+                        ambit_rules::format_count(d.population as f64),
+                        d.threshold_text
+                    );
+                    if d.compliant {
+                        Status::Compliant.fill(text)
+                    } else {
+                        Status::NonCompliant.fill(text)
+                    }
+                }
+                None => Status::NoDistrict.fill("no district"),
+            };
+            (b.code.clone(), fill)
+        })
+        .collect();
+    let svg = Choropleth::new(
+        format!("{} - compliance", loaded.policy.file.policy.name),
+        &boundaries,
+        &fills,
+    )
+    .with_legend(Status::legend())
+    .with_district_borders(&district_of)
+    .to_svg();
+    Ok(report::inline_svg("compliance map", &svg)?)
 }
 
 fn load_or_simulate(args: &Args) -> anyhow::Result<Option<SimulationResult>> {
