@@ -1,5 +1,6 @@
 //! Policy files: a reform's district classes, thresholds and incentives, as TOML.
 
+use ambit_territory::dataset::toml_message;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -273,17 +274,4 @@ fn is_iso_date(s: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && (1..=12).contains(&s[5..7].parse::<u8>().unwrap_or(0))
         && (1..=31).contains(&s[8..10].parse::<u8>().unwrap_or(0))
-}
-
-/// A TOML error with line and column.
-pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
-    match e.span() {
-        Some(span) => {
-            let start = span.start.min(text.len());
-            let line = 1 + text[..start].matches('\n').count();
-            let col = start - text[..start].rfind('\n').map_or(0, |p| p + 1) + 1;
-            format!("line {line}, column {col}: {}", e.message().trim())
-        }
-        None => e.message().trim().to_string(),
-    }
 }

@@ -363,10 +363,11 @@ fn add_bridges(
 pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => {
-            let line = 1 + text[..span.start].matches('\n').count();
-            let col = span.start - text[..span.start].rfind('\n').map_or(0, |p| p + 1) + 1;
-            format!("line {line}, column {col}: {}", e.message())
+            let start = span.start.min(text.len());
+            let line = 1 + text[..start].matches('\n').count();
+            let col = start - text[..start].rfind('\n').map_or(0, |p| p + 1) + 1;
+            format!("line {line}, column {col}: {}", e.message().trim())
         }
-        None => e.message().to_string(),
+        None => e.message().trim().to_string(),
     }
 }

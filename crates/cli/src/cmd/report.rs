@@ -4,7 +4,7 @@
 
 use crate::common::DataArgs;
 use ambit_report::report::{self, Document};
-use ambit_sim::{SimOptions, SimulationResult};
+use ambit_sim::SimulationResult;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
@@ -33,18 +33,9 @@ pub struct Args {
     /// Policy variants to simulate alongside (as `ambit simulate --variant`).
     #[arg(long = "variant")]
     pub variants: Vec<String>,
-    /// Monte Carlo runs per policy when simulating.
-    #[arg(long, default_value_t = 10_000)]
-    pub runs: usize,
-    /// Master seed when simulating.
-    #[arg(long, default_value_t = 7631)]
-    pub seed: u64,
-    /// Calibration prior draws when simulating.
-    #[arg(long, default_value_t = 50_000)]
-    pub draws: usize,
-    /// Calibration draws kept when simulating.
-    #[arg(long, default_value_t = 500)]
-    pub accept: usize,
+    /// Monte Carlo and calibration flags, used when the report simulates.
+    #[command(flatten)]
+    pub monte_carlo: super::simulate::MonteCarloArgs,
     #[command(flatten)]
     data: DataArgs,
     /// District map to audit (name from the data folder, or CSV `code,district`); with
@@ -208,13 +199,7 @@ fn load_or_simulate(args: &Args) -> anyhow::Result<Option<SimulationResult>> {
     let scenario =
         super::simulate::load_scenario(args.scenario.as_deref(), args.bundled.as_deref())?;
     let variants = super::simulate::load_variants(&args.variants)?;
-    let mut options = SimOptions {
-        runs: args.runs,
-        seed: args.seed,
-        ..SimOptions::default()
-    };
-    options.calibration.draws = args.draws;
-    options.calibration.accept = args.accept;
+    let options = args.monte_carlo.options();
     let r = super::simulate::run_with_progress(&scenario, &variants, options, None, args.quiet)?;
     Ok(Some(r))
 }

@@ -11,6 +11,37 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+/// Flags of the Monte Carlo and its calibration, shared by `ambit simulate` and `ambit report`.
+#[derive(clap::Args)]
+pub struct MonteCarloArgs {
+    /// Monte Carlo runs per policy.
+    #[arg(long, default_value_t = 10_000)]
+    pub runs: usize,
+    /// Master seed (results are identical for a seed whatever the number of threads).
+    #[arg(long, default_value_t = 7631)]
+    pub seed: u64,
+    /// Prior draws of the calibration (ABC).
+    #[arg(long, default_value_t = 50_000)]
+    pub draws: usize,
+    /// Draws kept by the calibration (the nearest to the observed outcome).
+    #[arg(long, default_value_t = 500)]
+    pub accept: usize,
+}
+
+impl MonteCarloArgs {
+    /// The simulation options these flags ask for.
+    pub fn options(&self) -> SimOptions {
+        let mut options = SimOptions {
+            runs: self.runs,
+            seed: self.seed,
+            ..SimOptions::default()
+        };
+        options.calibration.draws = self.draws;
+        options.calibration.accept = self.accept;
+        options
+    }
+}
+
 /// Flags of `ambit simulate`.
 #[derive(clap::Args)]
 pub struct Args {
@@ -24,18 +55,8 @@ pub struct Args {
     /// `bundled:double-incentive` and `bundled:mandatory-2019` name the shipped variants.
     #[arg(long = "variant")]
     pub variants: Vec<String>,
-    /// Monte Carlo runs per policy.
-    #[arg(long, default_value_t = 10_000)]
-    pub runs: usize,
-    /// Master seed (results are identical for a seed whatever the number of threads).
-    #[arg(long, default_value_t = 7631)]
-    pub seed: u64,
-    /// Prior draws of the calibration (ABC).
-    #[arg(long, default_value_t = 50_000)]
-    pub draws: usize,
-    /// Draws kept by the calibration (the nearest to the observed outcome).
-    #[arg(long, default_value_t = 500)]
-    pub accept: usize,
+    #[command(flatten)]
+    pub monte_carlo: MonteCarloArgs,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -51,13 +72,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let scenario = load_scenario(args.scenario.as_deref(), args.bundled.as_deref())?;
     let variants = load_variants(&args.variants)?;
-    let mut options = SimOptions {
-        runs: args.runs,
-        seed: args.seed,
-        ..SimOptions::default()
-    };
-    options.calibration.draws = args.draws;
-    options.calibration.accept = args.accept;
+    let options = args.monte_carlo.options();
     let result = run_with_progress(&scenario, &variants, options, args.threads, args.quiet)?;
     print!("{}", render_text(&result));
     if let Some(out) = &args.out {
