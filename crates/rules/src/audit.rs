@@ -1,10 +1,15 @@
 //! The audit of a district map against a policy: per district, its figures, class, threshold
 //! and compliance, and which neighbour's merger would close a gap; per region, a summary and
 //! a profile of its fragmentation.
+//!
+//! The search for closing mergers is the costly part of an audit of a fragmented map (one
+//! classification per neighbour of every non-compliant district), so [`audit_with`] lets a
+//! caller limit it ([`MergerSearch`]): a live validation after each edit skips it, and asks for
+//! one district's options when the user looks at that district.
 
 use crate::compile::{CompiledPolicy, AREA, POPULATION};
 use ambit_territory::{ContiguityGraph, DistrictMap, Territory};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A full audit, ready for any output format.
@@ -24,6 +29,33 @@ pub struct Audit {
     pub districts: Vec<DistrictAudit>,
     /// Size profile of the municipalities.
     pub fragmentation: Fragmentation,
+    /// Which non-compliant districts were searched for closing mergers (elsewhere
+    /// `closing_mergers` is empty because it was not searched, not because none exists).
+    pub merger_search: MergerSearch,
+}
+
+/// Which non-compliant districts an audit searches for closing mergers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MergerSearch {
+    /// Every non-compliant district (`ambit audit`, reports).
+    #[default]
+    All,
+    /// None: the figures only (live validation of an edit).
+    Skip,
+    /// Only the named district (the one the user is looking at).
+    District(String),
+}
+
+impl MergerSearch {
+    /// Whether the district named `name` is searched.
+    pub fn includes(&self, name: &str) -> bool {
+        match self {
+            MergerSearch::All => true,
+            MergerSearch::Skip => false,
+            MergerSearch::District(d) => d == name,
+        }
+    }
 }
 
 /// The policy as printed at the head of every report.
@@ -136,12 +168,25 @@ pub struct SizeBand {
     pub population: u64,
 }
 
-/// Audits a district map (or only the region's fragmentation when `map` is `None`).
+/// Audits a district map (or only the region's fragmentation when `map` is `None`), with the
+/// closing mergers of every non-compliant district.
 pub fn audit(
     territory: &Territory,
     graph: &ContiguityGraph,
     policy: &CompiledPolicy,
     map: Option<&DistrictMap>,
+) -> Audit {
+    audit_with(territory, graph, policy, map, MergerSearch::All)
+}
+
+/// Audits a district map as [`audit`] does, searching closing mergers only where `mergers`
+/// says; every other figure is the same.
+pub fn audit_with(
+    territory: &Territory,
+    graph: &ContiguityGraph,
+    policy: &CompiledPolicy,
+    map: Option<&DistrictMap>,
+    mergers: MergerSearch,
 ) -> Audit {
     let small_below = policy.file.policy.small_municipality_below;
     let ms = territory.municipalities();
@@ -166,7 +211,7 @@ pub fn audit(
             let c = policy.classify(t);
             let pop = t[POPULATION];
             let compliant = c.requirement.is_met_by(pop);
-            let closing_mergers = if compliant {
+            let closing_mergers = if compliant || !mergers.includes(name) {
                 Vec::new()
             } else {
                 closing_mergers(name, idx, graph, &district_of, &totals, policy)
@@ -226,6 +271,7 @@ pub fn audit(
         summary,
         districts,
         fragmentation: fragmentation(territory, policy),
+        merger_search: mergers,
     }
 }
 
@@ -248,8 +294,13 @@ fn closing_mergers(
         .into_iter()
         .filter_map(|other| {
             let merged: Vec<f64> = own.iter().zip(&totals[other]).map(|(a, b)| a + b).collect();
-            let c = policy.classify(&merged);
             let pop = merged[POPULATION];
+            // The requirement alone is cheap; the class's reason in words is built only for
+            // the mergers kept.
+            if !policy.requirement(&merged).is_met_by(pop) {
+                return None;
+            }
+            let c = policy.classify(&merged);
             c.requirement.is_met_by(pop).then(|| MergeOption {
                 with: other.to_string(),
                 population: pop as u64,
@@ -316,5 +367,30 @@ fn fragmentation(territory: &Territory, policy: &CompiledPolicy) -> Fragmentatio
         bands,
         median_population,
         meeting_threshold_alone,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MergerSearch;
+
+    #[test]
+    fn merger_search_in_json() {
+        let cases = [
+            (MergerSearch::All, r#""all""#),
+            (MergerSearch::Skip, r#""skip""#),
+            (
+                MergerSearch::District("Seriate".into()),
+                r#"{"district":"Seriate"}"#,
+            ),
+        ];
+        for (search, json) in cases {
+            assert_eq!(serde_json::to_string(&search).unwrap(), json);
+            let back: MergerSearch = serde_json::from_str(json).unwrap();
+            assert_eq!(back, search);
+        }
+        assert!(serde_json::from_str::<MergerSearch>(r#""some""#).is_err());
+        assert!(MergerSearch::District("A".into()).includes("A"));
+        assert!(!MergerSearch::District("A".into()).includes("B"));
     }
 }

@@ -391,7 +391,10 @@ async function runValidate() {
   const seq = ++S.auditSeq;
   const t0 = performance.now();
   try {
-    const audit = await api("POST", "/api/audit", { assignment: S.assignment });
+    // Live validation skips the costly search for closing mergers, except for the district
+    // the user is looking at (see mergersSearched).
+    const closing_mergers = S.focusDistrict != null ? { district: S.focusDistrict } : "skip";
+    const audit = await api("POST", "/api/audit", { assignment: S.assignment, closing_mergers });
     if (seq !== S.auditSeq) return; // a newer edit is being validated
     S.audit = audit;
     S.auditByDistrict = new Map(audit.districts.map((d) => [d.name, d]));
@@ -419,12 +422,20 @@ async function runValidate() {
   }
 }
 
+// Whether the current audit searched closing mergers for district d.
+function mergersSearched(d) {
+  const m = S.audit && S.audit.merger_search;
+  return m === "all" || (m && m.district === d);
+}
+
 function showDistrict() {
   const d = S.focusDistrict;
   const el = $("district-info");
   if (d == null) { el.textContent = "Click a comune to see its district's audit figures."; return; }
   const a = S.auditByDistrict.get(d);
   if (!a) { el.textContent = `${d}: waiting for the audit…`; return; }
+  // A district looked at for the first time: audit again with its merger options.
+  if (!a.compliant && !mergersSearched(d)) validate();
   el.innerHTML = `<b>${esc(a.name)}</b>${S.locked.has(d) ? " 🔒 locked" : ""}
     <table class="figures">
     <tr><td>Comuni</td><td class="n">${a.municipalities} (${a.small_municipalities} small)</td></tr>

@@ -388,7 +388,7 @@ async fn exports_round_trip_and_report_page() {
         .await
         .unwrap();
     assert!(
-        html.contains("<td>Seriate</td><td class=n>11</td><td class=n>77,716</td>"),
+        html.contains("<td>Seriate</td><td class=\"num\">11</td><td class=\"num\">77,716</td>"),
         "{html}"
     );
 }
@@ -480,4 +480,147 @@ async fn case_files_are_validated_before_storing_and_assessed() {
     )
     .await;
     assert_eq!(st, StatusCode::CONFLICT);
+}
+
+/// The audit `ambit audit` computes for the bundled 2017 ambiti, independently of the server.
+fn library_audit_of_ambiti_2017() -> ambit_rules::Audit {
+    let d = ambit_territory::Dataset::load(&common::data_dir()).unwrap();
+    let policy = ambit_rules::PolicyFile::load(&d.default_policy().unwrap()).unwrap();
+    let p = ambit_rules::CompiledPolicy::compile(policy, &d.territory).unwrap();
+    let map = d.district_map("ambiti-2017").unwrap();
+    ambit_rules::audit(&d.territory, &d.graph, &p, Some(&map))
+}
+
+async fn report_page(query: &str) -> (StatusCode, String) {
+    let r = client()
+        .get(format!("{}{query}", server()))
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn report_is_the_report_crates_document_with_the_audit_numbers() {
+    let lib = library_audit_of_ambiti_2017();
+    let seriate = lib.districts.iter().find(|d| d.name == "Seriate").unwrap();
+    assert_eq!((seriate.population, seriate.shortfall), (77_716, 2_285));
+    let v = create("api report", ambiti_2017().await).await;
+    let id = v["scenario_id"].as_i64().unwrap();
+    let (st, html) = report_page(&format!("/api/scenarios/{id}/report")).await;
+    assert_eq!(st, StatusCode::OK);
+    // ambit_report's HTML: its generator tag, audit section, threshold chart and compliance map.
+    assert!(html.contains("<meta name=\"generator\" content=\"ambit "));
+    assert!(html.contains("<title>Scenario report: api report</title>"));
+    let s = &lib.summary;
+    assert!(html.contains(&format!(
+        "{} districts audited under {}: {} compliant, {} below their threshold.",
+        s.districts, lib.policy.name, s.compliant_districts, s.non_compliant_districts
+    )));
+    assert_eq!((s.districts, s.compliant_districts), (5, 4));
+    assert!(html.contains(&format!(
+        "<td>Seriate</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+        seriate.municipalities,
+        ambit_rules::format_count(seriate.population as f64)
+    )));
+    assert!(html.contains(&format!(
+        "<td>NO</td><td class=\"num\">{}</td>",
+        ambit_rules::format_count(seriate.shortfall as f64)
+    )));
+    assert!(html.contains("id=\"audit-thresholds\""));
+    assert!(html.contains("id=\"map-compliance-map\""));
+    assert_eq!(html.matches("<path class=\"comune\"").count(), 1506);
+    assert!(html.contains("scenario api report (version 1), studio database"));
+    assert!(!html.contains("<script"));
+    assert!(!html.contains("id=\"changes\""));
+}
+
+#[tokio::test]
+async fn report_lists_the_changes_from_a_baseline() {
+    let before = ambiti_2017().await;
+    let mut after = before.clone();
+    for (_, d) in after.as_object_mut().unwrap().iter_mut() {
+        if d == "Seriate" {
+            *d = json!("Romano di Lombardia");
+        }
+    }
+    let a = create("api report baseline", before).await["scenario_id"]
+        .as_i64()
+        .unwrap();
+    let b = create("api report merged", after).await["scenario_id"]
+        .as_i64()
+        .unwrap();
+    let merger = "<li>Romano di Lombardia from Romano di Lombardia + Seriate</li>";
+    for query in [
+        format!("/api/scenarios/{b}/report?baseline={a}"),
+        format!("/api/scenarios/{b}/report?baseline_map=ambiti-2017"),
+    ] {
+        let (st, html) = report_page(&query).await;
+        assert_eq!(st, StatusCode::OK, "{query}");
+        assert!(html.contains("id=\"changes\""), "{query}");
+        assert!(html.contains(merger), "{query}");
+        // 4 districts, all compliant: 84,880 + 77,716 = 162,596 > 80,000.
+        assert!(html.contains("4 districts audited under"));
+        assert!(html.contains("<td class=\"num\">162,596</td>"));
+    }
+    let (st, _) = report_page(&format!(
+        "/api/scenarios/{b}/report?baseline={a}&baseline_map=ambiti-2017"
+    ))
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let (st, _) = report_page(&format!("/api/scenarios/{b}/report?baseline_map=../etc")).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn live_validation_can_skip_or_limit_the_merger_search() {
+    let lib = library_audit_of_ambiti_2017();
+    let map = ambiti_2017().await;
+    let (st, full) = send(
+        reqwest::Method::POST,
+        "/api/audit",
+        &json!({ "assignment": map }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(full["merger_search"], "all");
+    let expected = serde_json::to_value(
+        &lib.districts
+            .iter()
+            .find(|d| d.name == "Seriate")
+            .unwrap()
+            .closing_mergers,
+    )
+    .unwrap();
+    assert_eq!(district(&full, "Seriate")["closing_mergers"], expected);
+    assert_eq!(expected.as_array().unwrap().len(), 2);
+
+    let (st, skip) = send(
+        reqwest::Method::POST,
+        "/api/audit",
+        &json!({ "assignment": map, "closing_mergers": "skip" }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(skip["merger_search"], "skip");
+    assert_eq!(district(&skip, "Seriate")["closing_mergers"], json!([]));
+    assert_eq!(skip["summary"], full["summary"]);
+
+    let (st, one) = send(
+        reqwest::Method::POST,
+        "/api/audit",
+        &json!({ "assignment": map, "closing_mergers": { "district": "Seriate" } }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(one["merger_search"], json!({ "district": "Seriate" }));
+    assert_eq!(district(&one, "Seriate")["closing_mergers"], expected);
+
+    let (st, _) = send(
+        reqwest::Method::POST,
+        "/api/audit",
+        &json!({ "assignment": map, "closing_mergers": "some" }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -4,10 +4,12 @@
 //!
 //! Sections come from the scenario's parts: [`simulation`] (uptake simulation), [`audit`]
 //! (districts against thresholds), and maps or other figures given as pre-rendered SVG
-//! ([`map_section`]).
+//! ([`map_section`]). [`districts`] assembles the report of one district map without a
+//! simulation (its audit, compliance map and changes from a baseline), as the studio prints it.
 
 pub mod audit;
 pub mod charts;
+pub mod districts;
 pub mod html;
 pub mod markdown;
 pub mod simulation;

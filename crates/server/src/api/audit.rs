@@ -3,6 +3,7 @@
 use super::blocking;
 use crate::region::MunicipalityRow;
 use crate::{ApiError, Region, Studio};
+use ambit_rules::audit::MergerSearch;
 use ambit_rules::Audit;
 use ambit_territory::{DistrictMap, MunicipalityCode};
 use axum::extract::{Path, State};
@@ -132,6 +133,10 @@ pub async fn district_map(
 pub struct AuditRequest {
     /// The assignment to audit.
     pub assignment: Assignment,
+    /// Which non-compliant districts to search for closing mergers: `"all"` (the default, as
+    /// `ambit audit`), `"skip"` (live validation of an edit), or `{"district": NAME}`.
+    #[serde(default)]
+    pub closing_mergers: MergerSearch,
 }
 
 /// `POST /api/audit`: audits an assignment (the same function as `ambit audit`).
@@ -141,18 +146,24 @@ pub async fn audit(
 ) -> Result<Json<Audit>, ApiError> {
     blocking(&studio, move |s| {
         let map = to_map(&s.region, &req.assignment)?;
-        Ok(Json(run_audit(&s.region, &map)))
+        Ok(Json(run_audit_with(&s.region, &map, req.closing_mergers)))
     })
     .await
 }
 
 /// Audits a district map against the region's policy with the library's audit.
 pub(crate) fn run_audit(region: &Region, map: &DistrictMap) -> Audit {
-    ambit_rules::audit(
+    run_audit_with(region, map, MergerSearch::All)
+}
+
+/// [`run_audit`] with the search for closing mergers limited as `mergers` says.
+pub(crate) fn run_audit_with(region: &Region, map: &DistrictMap, mergers: MergerSearch) -> Audit {
+    ambit_rules::audit::audit_with(
         &region.dataset.territory,
         &region.dataset.graph,
         &region.policy,
         Some(map),
+        mergers,
     )
 }
 

@@ -290,17 +290,68 @@ pub async fn export_geojson(
     ))
 }
 
-/// `GET /api/scenarios/{id}/report`: a printable HTML page with the scenario's audit.
+/// Query of `GET /api/scenarios/{id}/report`: a version (default: the newest) and an optional
+/// baseline to list the changes from: another scenario (its newest version) or a bundled map.
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    #[serde(default)]
+    version: Option<i64>,
+    #[serde(default)]
+    baseline: Option<i64>,
+    #[serde(default)]
+    baseline_map: Option<String>,
+}
+
+/// `GET /api/scenarios/{id}/report`: the scenario's report as `ambit report` writes it (audit,
+/// compliance map, changes from the baseline), one printable HTML page.
 pub async fn report(
     State(studio): State<Arc<Studio>>,
     Path(id): Path<i64>,
-    Query(q): Query<VersionQuery>,
+    Query(q): Query<ReportQuery>,
 ) -> Result<Html<String>, ApiError> {
+    if q.baseline.is_some() && q.baseline_map.is_some() {
+        return Err(ApiError::BadRequest(
+            "give either baseline (a scenario id) or baseline_map (a bundled map), not both".into(),
+        ));
+    }
     let v = load(&studio, id, q.version).await?;
+    let baseline_scenario = match q.baseline {
+        Some(b) => Some(load(&studio, b, None).await?),
+        None => None,
+    };
     blocking(&studio, move |s| {
-        let map = to_map(&s.region, &v.content.assignment)?;
-        let audit = run_audit(&s.region, &map);
-        Ok(Html(crate::report::render(&v, &audit)))
+        let region = &s.region;
+        let baseline = match (baseline_scenario, q.baseline_map) {
+            (Some(b), _) => Some(crate::report::Baseline {
+                name: format!("scenario {} (version {})", b.name, b.version),
+                map: to_map(region, &b.content.assignment)?,
+            }),
+            (None, Some(name)) => Some(crate::report::Baseline {
+                map: bundled_map(region, &name)?,
+                name,
+            }),
+            (None, None) => None,
+        };
+        let map = to_map(region, &v.content.assignment)?;
+        let audit = run_audit(region, &map);
+        Ok(Html(crate::report::render(
+            region, &v, &map, audit, baseline,
+        )))
     })
     .await
+}
+
+/// A district map the data folder's manifest names (never a path: a request must not name files).
+fn bundled_map(
+    region: &crate::Region,
+    name: &str,
+) -> Result<ambit_territory::DistrictMap, ApiError> {
+    let ds = &region.dataset;
+    if !ds.manifest.district_maps.iter().any(|e| e.name == name) {
+        return Err(ApiError::NotFound(format!(
+            "no district map named {name:?}"
+        )));
+    }
+    ds.district_map(name)
+        .map_err(|e| ApiError::Internal(e.to_string()))
 }
