@@ -89,6 +89,48 @@ function pathData(g, P) {
   return parts.join("");
 }
 
+// Area-weighted centroid of a (Multi)Polygon in map units: exterior rings count positive,
+// holes negative; the bounding-box centre when the area is nil. Box and lasso select the
+// comuni whose polygon's centroid lies inside.
+function centroid(g, P) {
+  let sw = 0, sx = 0, sy = 0, minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  const polys = !g ? [] : g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+  for (const rings of polys) rings.forEach((ring, k) => {
+    let a = 0, cx = 0, cy = 0;
+    for (let i = 0; i < ring.length; i++) {
+      const [x0, y0] = [P.X(ring[i][0]), P.Y(ring[i][1])];
+      const j = (i + 1) % ring.length;
+      const [x1, y1] = [P.X(ring[j][0]), P.Y(ring[j][1])];
+      const c = x0 * y1 - x1 * y0;
+      a += c; cx += (x0 + x1) * c; cy += (y0 + y1) * c;
+      if (x0 < minX) minX = x0; if (x0 > maxX) maxX = x0;
+      if (y0 < minY) minY = y0; if (y0 > maxY) maxY = y0;
+    }
+    if (a === 0) return;
+    const w = (k === 0 ? 1 : -1) * Math.abs(a / 2);
+    sw += w; sx += w * cx / (3 * a); sy += w * cy / (3 * a);
+  });
+  return Math.abs(sw) > 1e-12 ? [sx / sw, sy / sw] : [(minX + maxX) / 2, (minY + maxY) / 2];
+}
+
+// Even-odd rule: whether point [x, y] lies inside the polygon pts ([[x, y], ...]).
+function insidePolygon([x, y], pts) {
+  let inside = false;
+  for (let i = 0, j = pts.length - 1; i < pts.length; j = i++) {
+    const [xi, yi] = pts[i], [xj, yj] = pts[j];
+    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+// Selects the comuni whose polygon centroid satisfies inside([x, y]); adds to the selection
+// when add is set (Shift, Ctrl or Cmd held), else replaces it.
+function selectWhere(inside, add) {
+  if (!add) S.selection.clear();
+  for (const [poly, c] of S.centres) if (inside(c)) (S.byPoly.get(poly) || []).forEach((code) => S.selection.add(code));
+  selectionChanged();
+}
+
 function drawMap(svg, features, P, withEvents) {
   const ns = "http://www.w3.org/2000/svg";
   const g = document.createElementNS(ns, "g");
@@ -205,12 +247,23 @@ function attachMapEvents(svg) {
   svg.addEventListener("mousedown", (ev) => {
     const [mx, my] = toMap(svg, ev);
     const box = $("tool").value === "box" || ev.shiftKey && ev.altKey;
-    drag = { x0: ev.clientX, y0: ev.clientY, mx, my, view: S.view.slice(), box, moved: false, rect: null };
+    const lasso = !box && $("tool").value === "lasso" ? [[mx, my]] : null;
+    drag = { x0: ev.clientX, y0: ev.clientY, mx, my, view: S.view.slice(), box, lasso, moved: false, rect: null };
   });
   window.addEventListener("mousemove", (ev) => {
     if (!drag) return;
+    if (drag.lasso) {
+      // Every pointer position is a vertex of the lasso, in map units (pan/zoom safe).
+      drag.lasso.push(toMap(svg, ev).slice(0, 2));
+      if (!drag.rect) {
+        drag.rect = document.createElementNS("http://www.w3.org/2000/svg", "polygon");
+        drag.rect.setAttribute("class", "lasso");
+        svg.appendChild(drag.rect);
+      }
+      drag.rect.setAttribute("points", drag.lasso.map((p) => p.join(",")).join(" "));
+    }
     if (Math.abs(ev.clientX - drag.x0) + Math.abs(ev.clientY - drag.y0) > 4) drag.moved = true;
-    if (!drag.moved) return;
+    if (!drag.moved || drag.lasso) return;
     if (drag.box) {
       const [mx, my] = toMap(svg, ev);
       if (!drag.rect) {
@@ -235,11 +288,10 @@ function attachMapEvents(svg) {
     if (d.box && d.moved && d.end) {
       const [x1, x2] = [Math.min(d.mx, d.end[0]), Math.max(d.mx, d.end[0])];
       const [y1, y2] = [Math.min(d.my, d.end[1]), Math.max(d.my, d.end[1])];
-      if (!(ev.ctrlKey || ev.metaKey || ev.shiftKey)) S.selection.clear();
-      for (const [poly, [cx, cy]] of S.centres) {
-        if (cx >= x1 && cx <= x2 && cy >= y1 && cy <= y2) (S.byPoly.get(poly) || []).forEach((c) => S.selection.add(c));
-      }
-      selectionChanged();
+      selectWhere(([cx, cy]) => cx >= x1 && cx <= x2 && cy >= y1 && cy <= y2, ev.ctrlKey || ev.metaKey || ev.shiftKey);
+    } else if (d.lasso && d.moved && d.lasso.length >= 3) {
+      S.lastLasso = d.lasso;
+      selectWhere((c) => insidePolygon(c, d.lasso), ev.ctrlKey || ev.metaKey || ev.shiftKey);
     } else if (!d.moved && ev.target.dataset && ev.target.dataset.poly) {
       clickPolygon(ev.target.dataset.poly, ev.ctrlKey || ev.metaKey || ev.shiftKey);
     }
@@ -277,7 +329,7 @@ function clickPolygon(poly, add) {
 function selectionChanged() {
   const codes = [...S.selection];
   if (!codes.length) {
-    $("selection-info").textContent = "Nothing selected. Click a comune (Ctrl/Shift-click adds), or use the box tool.";
+    $("selection-info").textContent = "Nothing selected. Click a comune (Ctrl/Shift-click adds), or use the box or lasso tool: they select the comuni whose polygon's centroid lies inside (Shift adds).";
   } else {
     const pop = codes.reduce((s, c) => s + S.byCode.get(c).population, 0);
     const names = codes.slice(0, 6).map((c) => S.byCode.get(c).name).join(", ");
@@ -630,13 +682,10 @@ async function main() {
   S.full = [-5, -5, S.proj.w + 10, S.proj.h + 10];
   S.view = S.full.slice();
   S.paths = drawMap($("map"), geo.features, S.proj, true);
-  for (const [poly, p] of S.paths) {
-    const bb = p.getBBox();
-    S.centres.set(poly, [bb.x + bb.width / 2, bb.y + bb.height / 2]);
-  }
+  for (const f of geo.features) S.centres.set(f.properties.istat_code ?? f.properties.code, centroid(f.geometry, S.proj));
   $("base-map").innerHTML += maps.map((m) => `<option value="${esc(m.name)}" title="${esc(m.description || "")}">${esc(m.name)}</option>`).join("");
   $("colour-mode").onchange = recolour;
-  $("tool").onchange = () => $("map").classList.toggle("box", $("tool").value === "box");
+  $("tool").onchange = () => $("map").classList.toggle("box", $("tool").value !== "pan");
   $("undo").onclick = undo;
   $("redo").onclick = redo;
   $("zoom-reset").onclick = () => setView(S.full.slice());

@@ -1,12 +1,14 @@
 //! End to end in a real headless Chromium driven through chromedriver (WebDriver): the page
 //! loads and draws every polygon, a merge changes the validation, a saved scenario survives a
-//! reload. Skips (printing why) when Debian's `chromium` / `chromedriver` are not installed;
+//! reload; after zooming and panning, a lasso drawn with the mouse selects exactly the comuni
+//! whose polygon centroid (computed here from the GeoJSON) lies inside it, and Shift adds. Skips (printing why) when Debian's `chromium` / `chromedriver` are not installed;
 //! CI installs them with `.ci/install-browser.sh`.
 
 mod common;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -295,5 +297,346 @@ async fn map_merge_validate_save_reload() {
     std::fs::write(&out, &png).expect("write screenshot");
     println!("screenshot: {}", out.display());
     assert!(png.starts_with(b"\x89PNG"));
+    c.close().await.expect("close session");
+}
+
+/// Area-weighted centroid of a GeoJSON (Multi)Polygon in lon/lat (exterior rings positive,
+/// holes negative), computed here independently of the page.
+fn centroid(geometry: &Value) -> Option<(f64, f64)> {
+    let polygons: Vec<&Value> = match geometry["type"].as_str()? {
+        "Polygon" => vec![&geometry["coordinates"]],
+        "MultiPolygon" => geometry["coordinates"].as_array()?.iter().collect(),
+        _ => return None,
+    };
+    let (mut sw, mut sx, mut sy) = (0.0, 0.0, 0.0);
+    for rings in polygons {
+        for (k, ring) in rings.as_array()?.iter().enumerate() {
+            let pts: Vec<(f64, f64)> = ring
+                .as_array()?
+                .iter()
+                .map(|p| (p[0].as_f64().unwrap_or(0.0), p[1].as_f64().unwrap_or(0.0)))
+                .collect();
+            let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
+            for i in 0..pts.len() {
+                let (x0, y0) = pts[i];
+                let (x1, y1) = pts[(i + 1) % pts.len()];
+                let c = x0 * y1 - x1 * y0;
+                a += c;
+                cx += (x0 + x1) * c;
+                cy += (y0 + y1) * c;
+            }
+            if a == 0.0 {
+                continue;
+            }
+            let w = if k == 0 { 1.0 } else { -1.0 } * (a / 2.0_f64).abs();
+            sw += w;
+            sx += w * cx / (3.0 * a);
+            sy += w * cy / (3.0 * a);
+        }
+    }
+    (sw.abs() > 1e-12).then(|| (sx / sw, sy / sw))
+}
+
+/// Even-odd point-in-polygon test.
+fn inside((x, y): (f64, f64), poly: &[(f64, f64)]) -> bool {
+    let mut inside = false;
+    let mut j = poly.len() - 1;
+    for i in 0..poly.len() {
+        let ((xi, yi), (xj, yj)) = (poly[i], poly[j]);
+        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+/// Draws a lasso through `points` (viewport pixels) with the mouse, Shift held if `shift`.
+async fn draw_lasso(c: &Client, points: &[(f64, f64)], shift: bool) {
+    use fantoccini::actions::{
+        Actions, InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT,
+    };
+    use fantoccini::key::Key;
+    // Pauses let every move reach the page as its own mousemove (Chromium coalesces moves
+    // within one animation frame). The first tick is left to the Shift key.
+    let tick = Duration::from_millis(40);
+    let mut mouse = MouseActions::new("mouse".into())
+        .pause(Duration::ZERO)
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: points[0].0,
+            y: points[0].1,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    let mut ticks = 2;
+    for &(x, y) in &points[1..] {
+        mouse = mouse.pause(tick).then(PointerAction::MoveTo {
+            duration: None,
+            x,
+            y,
+        });
+        ticks += 2;
+    }
+    mouse = mouse.pause(tick).then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    ticks += 2;
+    let mut actions = Actions::from(mouse);
+    if shift {
+        let mut keys = KeyActions::new("keys".into()).then(KeyAction::Down {
+            value: Key::Shift.into(),
+        });
+        for _ in 0..ticks {
+            keys = keys.pause(Duration::ZERO);
+        }
+        actions = actions.and(keys.then(KeyAction::Up {
+            value: Key::Shift.into(),
+        }));
+    }
+    c.perform_actions(actions).await.expect("lasso drawn");
+    c.release_actions().await.expect("release");
+}
+
+/// Viewport pixels of lon/lat points as the browser draws them on `#map`: the page's
+/// projection to map units, then the SVG's own screen transform (viewBox, pan, zoom).
+async fn to_screen(c: &Client, lonlat: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let pts: Vec<Value> = lonlat.iter().map(|&(x, y)| json!([x, y])).collect();
+    let v = c
+        .execute(
+            "const svg = document.getElementById('map'), m = svg.getScreenCTM(), P = window.studio.proj;
+             return arguments[0].map(([lon, lat]) => {
+               const p = svg.createSVGPoint(); p.x = P.X(lon); p.y = P.Y(lat);
+               const q = p.matrixTransform(m); return [q.x, q.y];
+             });",
+            vec![json!(pts)],
+        )
+        .await
+        .expect("projection");
+    v.as_array()
+        .expect("points")
+        .iter()
+        .map(|p| {
+            (
+                p[0].as_f64().unwrap_or(f64::NAN),
+                p[1].as_f64().unwrap_or(f64::NAN),
+            )
+        })
+        .collect()
+}
+
+async fn selected(c: &Client) -> BTreeSet<String> {
+    let v = c
+        .execute("return [...window.studio.selection]", vec![])
+        .await
+        .expect("selection");
+    v.as_array()
+        .expect("codes")
+        .iter()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+/// A star-shaped (non-convex) lasso of `n` points around `(cx, cy)`, whole pixels.
+fn star(cx: f64, cy: f64, r: f64, n: usize) -> Vec<(f64, f64)> {
+    (0..n)
+        .map(|i| {
+            let a = i as f64 / n as f64 * std::f64::consts::TAU;
+            let r = if i % 2 == 0 { r } else { r * 0.55 };
+            ((cx + r * a.cos()).round(), (cy + r * a.sin()).round())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
+    use fantoccini::actions::{
+        InputSource, MouseActions, PointerAction, WheelAction, WheelActions,
+    };
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        println!("SKIPPED e2e_browser lasso: {CHROMIUM} or {CHROMEDRIVER} not installed");
+        return;
+    }
+    let base = common::server();
+    // The polygons and which comuni each draws, read over the API.
+    let http = reqwest::Client::new();
+    let geo: Value = http
+        .get(format!("{base}/api/territory/boundaries"))
+        .send()
+        .await
+        .expect("boundaries")
+        .json()
+        .await
+        .expect("json");
+    let territory: Value = http
+        .get(format!("{base}/api/territory"))
+        .send()
+        .await
+        .expect("territory")
+        .json()
+        .await
+        .expect("json");
+    let mut codes_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for m in territory["municipalities"]
+        .as_array()
+        .expect("municipalities")
+    {
+        codes_of
+            .entry(m["polygon"].as_str().expect("polygon").to_string())
+            .or_default()
+            .push(m["code"].as_str().expect("code").to_string());
+    }
+    let mut polys = Vec::new();
+    let mut centres = Vec::new();
+    for f in geo["features"].as_array().expect("features") {
+        let code = f["properties"]["istat_code"].as_str().expect("istat_code");
+        if let Some(c) = centroid(&f["geometry"]) {
+            polys.push(code.to_string());
+            centres.push(c);
+        }
+    }
+    assert_eq!(polys.len(), 1506);
+
+    let profile = tempfile::tempdir().expect("profile dir");
+    let (_driver, c) = start_browser(profile.path()).await;
+    c.goto(&format!("{base}/")).await.expect("page loads");
+    wait_for(
+        &c,
+        "document.body.dataset.ready === '1'",
+        "the page to load",
+    )
+    .await;
+    let rect = c
+        .execute(
+            "const r = document.getElementById('map').getBoundingClientRect(); return [r.left, r.top, r.width, r.height];",
+            vec![],
+        )
+        .await
+        .expect("map rect");
+    let r: Vec<f64> = rect
+        .as_array()
+        .expect("rect")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect();
+    let (cx, cy) = ((r[0] + r[2] / 2.0).round(), (r[1] + r[3] / 2.0).round());
+
+    // Zoom in three wheel steps and pan by dragging: the lasso must follow the view.
+    let mut wheel = WheelActions::new("wheel".into());
+    for _ in 0..3 {
+        wheel = wheel
+            .then(WheelAction::Scroll {
+                duration: None,
+                x: cx as i64,
+                y: cy as i64,
+                delta_x: 0,
+                delta_y: -120,
+            })
+            .pause(Duration::from_millis(50));
+    }
+    c.perform_actions(wheel).await.expect("zoom");
+    let pan = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: cx,
+            y: cy,
+        })
+        .then(PointerAction::Down {
+            button: fantoccini::actions::MOUSE_BUTTON_LEFT,
+        })
+        .pause(Duration::from_millis(40))
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: cx - 90.0,
+            y: cy + 40.0,
+        })
+        .pause(Duration::from_millis(40))
+        .then(PointerAction::Up {
+            button: fantoccini::actions::MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(pan).await.expect("pan");
+    c.release_actions().await.expect("release");
+    let zoom = c
+        .execute(
+            "return window.studio.full[2] / window.studio.view[2]",
+            vec![],
+        )
+        .await
+        .expect("zoom factor")
+        .as_f64()
+        .expect("number");
+    assert!(
+        (zoom - 1.2f64.powi(3)).abs() < 1e-6,
+        "zoomed in three steps: {zoom}"
+    );
+
+    c.find(Locator::Css("#tool"))
+        .await
+        .expect("tool")
+        .select_by_value("lasso")
+        .await
+        .expect("lasso tool");
+    let screen = to_screen(&c, &centres).await;
+    let expect = |lasso: &[(f64, f64)]| -> BTreeSet<String> {
+        polys
+            .iter()
+            .zip(&screen)
+            .filter(|(_, &p)| inside(p, lasso))
+            .flat_map(|(poly, _)| codes_of.get(poly).cloned().unwrap_or_default())
+            .collect()
+    };
+
+    let first = star(cx, cy, 130.0, 10);
+    draw_lasso(&c, &first, false).await;
+    let want = expect(&first);
+    assert!(
+        want.len() >= 10,
+        "the lasso covers some comuni: {}",
+        want.len()
+    );
+    let got = selected(&c).await;
+    assert_eq!(got.len(), want.len());
+    assert_eq!(got, want);
+    let info = c
+        .execute(
+            "return document.getElementById('selection-info').textContent",
+            vec![],
+        )
+        .await
+        .expect("info");
+    assert!(
+        info.as_str()
+            .unwrap_or("")
+            .starts_with(&format!("{} comuni selected", want.len())),
+        "{info}"
+    );
+    let lassos = c
+        .execute(
+            "return document.querySelectorAll('#map polygon.lasso').length",
+            vec![],
+        )
+        .await
+        .expect("count");
+    assert_eq!(lassos, json!(0), "the lasso outline is removed");
+
+    // Shift adds a second lasso's comuni; without Shift a lasso replaces the selection.
+    let second = star(cx - 240.0, cy + 150.0, 110.0, 8);
+    draw_lasso(&c, &second, true).await;
+    let both: BTreeSet<String> = want.union(&expect(&second)).cloned().collect();
+    assert!(both.len() > want.len());
+    assert_eq!(selected(&c).await, both);
+    let png = c.screenshot().await.expect("screenshot");
+    let out = artefact_dir().join("studio-lasso.png");
+    std::fs::write(&out, &png).expect("write screenshot");
+    draw_lasso(&c, &second, false).await;
+    assert_eq!(selected(&c).await, expect(&second));
+    println!(
+        "lasso: {} comuni, then {} with Shift ({} in the second lasso), zoom x{zoom:.3}; screenshot {}",
+        want.len(),
+        both.len(),
+        expect(&second).len(),
+        out.display()
+    );
     c.close().await.expect("close session");
 }
