@@ -513,6 +513,7 @@ async function refreshScenarioList() {
   const opts = list.map((s) => `<option value="${s.id}">${esc(s.name)} (v${s.version})</option>`).join("");
   $("scenario-select").innerHTML = `<option value="">(saved scenarios)</option>` + opts;
   $("compare-select").innerHTML = `<option value="">(scenario to compare)</option>` + opts;
+  fillReportBaselines(list);
   if (S.scenario) $("scenario-select").value = S.scenario.scenario_id;
 }
 
@@ -523,9 +524,29 @@ function setScenario(v) {
   const base = `/api/scenarios/${v.scenario_id}`;
   $("export-csv").href = `${base}/export.csv?version=${v.version}`;
   $("export-geojson").href = `${base}/export.geojson?version=${v.version}`;
-  $("export-report").href = `${base}/report?version=${v.version}`;
+  reportLink();
   for (const id of ["export-csv", "export-geojson", "export-report"]) $(id).classList.remove("disabled");
   refreshHistory();
+}
+
+// The report page of the loaded version (the document `ambit report` writes), with the changes
+// from the chosen baseline: a bundled map ("map:NAME") or a saved scenario ("scenario:ID").
+function reportLink() {
+  if (!S.scenario) return;
+  const b = $("report-baseline").value;
+  let q = `version=${S.scenario.version}`;
+  if (b.startsWith("map:")) q += `&baseline_map=${encodeURIComponent(b.slice(4))}`;
+  else if (b.startsWith("scenario:")) q += `&baseline=${encodeURIComponent(b.slice(9))}`;
+  $("export-report").href = `/api/scenarios/${S.scenario.scenario_id}/report?${q}`;
+}
+
+function fillReportBaselines(list) {
+  const el = $("report-baseline"), v = el.value;
+  el.innerHTML = `<option value="">(no baseline)</option>` +
+    (S.bundledMaps || []).map((m) => `<option value="map:${esc(m.name)}">${esc(m.name)}</option>`).join("") +
+    list.map((s) => `<option value="scenario:${s.id}">${esc(s.name)} (v${s.version})</option>`).join("");
+  if ([...el.options].some((o) => o.value === v)) el.value = v;
+  reportLink();
 }
 
 async function refreshHistory() {
@@ -699,6 +720,8 @@ async function main() {
   $("restore").onclick = restoreVersion;
   $("load-base").onclick = startFrom;
   $("import").onclick = importCsv;
+  S.bundledMaps = maps;
+  $("report-baseline").onchange = reportLink;
   $("compare").onclick = () => compare().catch((e) => status("compare failed: " + e.message, true));
   $("compare-close").onclick = closeCompare;
   document.addEventListener("keydown", (ev) => {

@@ -197,6 +197,14 @@ async fn map_merge_validate_save_reload() {
     assert_eq!(validation(&c, "compliant").await, 4);
     let pop = wait_for(&c, "document.getElementById('district-pop') && document.getElementById('district-pop').textContent", "district figures").await;
     assert_eq!(pop, json!("162,596"));
+    let rt = c
+        .execute(
+            "return document.getElementById('validation-time').textContent",
+            vec![],
+        )
+        .await
+        .expect("validation time");
+    println!("validation after the merge (2017 ambiti): {rt}");
 
     // Undo brings Seriate back; redo merges again.
     c.find(Locator::Css("#undo"))
@@ -244,6 +252,40 @@ async fn map_merge_validate_save_reload() {
         "saved",
     )
     .await;
+
+    // The report page link, with the changes from the bundled 2017 ambiti: the merger.
+    c.find(Locator::Css("#report-baseline"))
+        .await
+        .expect("baseline select")
+        .find(Locator::XPath("ancestor::details/summary"))
+        .await
+        .expect("its panel")
+        .click()
+        .await
+        .expect("open the import / export panel");
+    c.find(Locator::Css("#report-baseline"))
+        .await
+        .expect("baseline select")
+        .select_by_value("map:ambiti-2017")
+        .await
+        .expect("choose baseline");
+    let href = c
+        .execute(
+            "return document.getElementById('export-report').href",
+            vec![],
+        )
+        .await
+        .expect("href");
+    let href = href.as_str().expect("a link").to_string();
+    assert!(href.contains("baseline_map=ambiti-2017"), "{href}");
+    let report = reqwest::get(&href)
+        .await
+        .expect("report")
+        .text()
+        .await
+        .expect("html");
+    assert!(report.contains("<li>Romano di Lombardia from Romano di Lombardia + Seriate</li>"));
+    assert!(report.contains("4 districts audited under"));
 
     c.goto(&format!("{base}/")).await.expect("reload");
     wait_for(
@@ -630,7 +672,65 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
     let out = artefact_dir().join("studio-lasso.png");
     std::fs::write(&out, &png).expect("write screenshot");
     draw_lasso(&c, &second, false).await;
-    assert_eq!(selected(&c).await, expect(&second));
+    let lassoed = expect(&second);
+    assert_eq!(selected(&c).await, lassoed);
+
+    // Every comune alone (1,516 districts, the worst case for validation), then the lasso's
+    // comuni assigned to one district: 1,516 - n + 1 districts.
+    c.find(Locator::Css("#base-map"))
+        .await
+        .expect("base map select")
+        .select_by_value("__singletons")
+        .await
+        .expect("choose singletons");
+    c.find(Locator::Css("#load-base"))
+        .await
+        .expect("start")
+        .click()
+        .await
+        .expect("click");
+    wait_for(
+        &c,
+        "document.getElementById('validation').dataset.districts === '1516'",
+        "1,516 districts",
+    )
+    .await;
+    let rt_alone = c
+        .execute(
+            "return document.getElementById('validation-time').textContent",
+            vec![],
+        )
+        .await
+        .expect("validation time");
+    c.find(Locator::Css("#assign-district"))
+        .await
+        .expect("district box")
+        .send_keys("Lasso")
+        .await
+        .expect("type");
+    c.find(Locator::Css("#assign"))
+        .await
+        .expect("assign")
+        .click()
+        .await
+        .expect("click");
+    let districts = 1516 - lassoed.len() + 1;
+    wait_for(
+        &c,
+        &format!("document.getElementById('validation').dataset.districts === '{districts}'"),
+        "the lasso's comuni in one district",
+    )
+    .await;
+    let rt_assign = c
+        .execute(
+            "return document.getElementById('validation-time').textContent",
+            vec![],
+        )
+        .await
+        .expect("validation time");
+    println!(
+        "validation of every comune alone: {rt_alone}; after assigning the lasso: {rt_assign}"
+    );
     println!(
         "lasso: {} comuni, then {} with Shift ({} in the second lasso), zoom x{zoom:.3}; screenshot {}",
         want.len(),
