@@ -1,7 +1,7 @@
 //! `ambit check`: validate any plan (completeness, contiguity, thresholds, maximum population,
 //! nesting, linked pairs) and say exactly what fails where; non-zero exit on failure.
 
-use super::plan::input::{Input, InputArgs, Subset};
+use super::plan::input::{self, InputArgs, Subset};
 use ambit_plan::{check_plan, Violation};
 use anyhow::{bail, Result};
 
@@ -20,8 +20,8 @@ pub struct Args {
 
 /// Runs `ambit check`.
 pub fn run(args: Args) -> Result<()> {
-    let input = Input::load(&args.input)?;
-    let (names, labels) = input.load_map(&args.plan)?;
+    let input = input::load(&args.input)?;
+    let input::Baseline { names, labels } = input::load_map(&input, &args.plan)?;
     let subset = if args.partial {
         Subset::of(input.len(), |u| labels[u].is_some())
     } else {
