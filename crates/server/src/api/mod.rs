@@ -4,6 +4,7 @@ mod audit;
 mod cases;
 mod compare;
 mod meta;
+mod optimiser;
 mod scenarios;
 mod transfer;
 
@@ -37,6 +38,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/scenarios/{id}/export.geojson"),
     ("get", "/api/scenarios/{id}/report"),
     ("get", "/api/diff"),
+    ("post", "/api/optimiser/runs"),
+    ("get", "/api/optimiser/runs"),
+    ("get", "/api/optimiser/runs/{id}"),
+    ("post", "/api/optimiser/runs/{id}/cancel"),
+    ("get", "/api/plans"),
+    ("get", "/api/plans/{id}"),
     ("get", "/api/case-files"),
     ("post", "/api/case-files"),
     ("post", "/api/case-files/validate"),
@@ -80,6 +87,14 @@ pub fn routes() -> Router<Arc<Studio>> {
         )
         .route("/scenarios/:id/report", get(transfer::report))
         .route("/diff", get(compare::diff))
+        .route(
+            "/optimiser/runs",
+            get(optimiser::list).post(optimiser::start),
+        )
+        .route("/optimiser/runs/:id", get(optimiser::get))
+        .route("/optimiser/runs/:id/cancel", post(optimiser::cancel))
+        .route("/plans", get(optimiser::plans))
+        .route("/plans/:id", get(optimiser::plan))
         .route("/case-files", get(cases::list).post(cases::create))
         .route("/case-files/validate", post(cases::check))
         .route("/case-files/:id", get(cases::get).put(cases::update))
