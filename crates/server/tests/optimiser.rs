@@ -198,3 +198,52 @@ async fn optimiser_runs_plan_cancel_store_and_refuse() {
     let (st, _) = send(Method::GET, "/api/optimiser/runs/999", None).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn check_says_what_fails_where() {
+    let (_, map) = send(Method::GET, "/api/district-maps/ambiti-2017", None).await;
+    let (st, v) = send(
+        Method::POST,
+        "/api/check",
+        Some(&json!({ "assignment": map, "partial": true })),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["units"], 88);
+    assert_eq!(v["districts"], 5);
+    assert_eq!(v["compliant"], 4);
+    assert_eq!(v["valid"], false);
+    // Seriate: 77,716 inhabitants, strictly more than 80,000 needed: 80,001 - 77,716 = 2,285
+    assert_eq!(
+        v["failures"],
+        json!(["FAIL threshold: district Seriate has 77716 inhabitants, class standard needs more than 80000 (short by 2285)"])
+    );
+    // the whole region: 1,516 - 88 = 1,428 comuni without a district
+    let (_, v) = send(
+        Method::POST,
+        "/api/check",
+        Some(&json!({ "assignment": map, "max_population": 100000 })),
+    )
+    .await;
+    let failures: Vec<&str> = v["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(failures
+        .iter()
+        .any(|f| f.starts_with("FAIL completeness: 1428 units have no district")));
+    // Dalmine has 146,222 inhabitants
+    assert!(failures.contains(
+        &"FAIL maximum: district Dalmine has 146222 inhabitants, above the maximum 100000"
+    ));
+    let (st, v) = send(
+        Method::POST,
+        "/api/check",
+        Some(&json!({ "assignment": map, "nest_by": "nowhere" })),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("nowhere"));
+}

@@ -6,8 +6,10 @@
 //! feature (it reads `ambit-territory` tables and compiles `ambit-rules` policies; the core of
 //! the crate stays free of both).
 
+mod check;
 mod job;
 
+pub use check::Checked;
 pub use job::{Baseline, JobSpec, Objective, Outcome};
 
 use crate::{

@@ -2,6 +2,7 @@
 
 mod audit;
 mod cases;
+mod check;
 mod compare;
 mod meta;
 mod optimiser;
@@ -23,6 +24,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/district-maps"),
     ("get", "/api/district-maps/{name}"),
     ("post", "/api/audit"),
+    ("post", "/api/check"),
     ("get", "/api/scenarios"),
     ("post", "/api/scenarios"),
     ("get", "/api/scenarios/{id}"),
@@ -62,6 +64,7 @@ pub fn routes() -> Router<Arc<Studio>> {
         .route("/district-maps", get(audit::district_maps))
         .route("/district-maps/:name", get(audit::district_map))
         .route("/audit", post(audit::audit))
+        .route("/check", post(check::check))
         .route("/scenarios", get(scenarios::list).post(scenarios::create))
         .route(
             "/scenarios/:id",

@@ -2,7 +2,7 @@
 //! language-neutral benchmark format (units.csv + edges.csv) with a threshold.
 
 use ambit_plan::input::BenchRule;
-pub use ambit_plan::input::{Baseline, Input, Subset};
+pub use ambit_plan::input::{Baseline, Input};
 use ambit_plan::Nesting;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
