@@ -64,6 +64,8 @@ async fn optimiser_runs_plan_cancel_store_and_refuse() {
         start(json!({ "objective": "min-change", "baseline": map, "name": "repair 2017" })).await;
     let run = wait(id).await;
     assert_eq!(run["state"], "done", "{run}");
+    assert_eq!(run["request"]["baseline_units"], 88);
+    assert!(run["request"].get("baseline").is_none());
     let r = &run["result"];
     assert_eq!(r["detail"]["units_moved"], 1, "{r}");
     assert_eq!(r["detail"]["merges"], 0);

@@ -192,7 +192,13 @@ pub async fn start(
         Objective::MaxDistricts => spec.search.starts,
         Objective::MinChange => 0,
     };
-    let request = serde_json::to_value(&req).unwrap_or(Value::Null);
+    // the run echoes its options; the baseline (up to every comune) only as a count
+    let mut request = serde_json::to_value(&req).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut request {
+        if let Some(Value::Object(b)) = m.remove("baseline") {
+            m.insert("baseline_units".into(), json!(b.len()));
+        }
+    }
     let Some(run) = studio.runs.start(request, total) else {
         return Err(ApiError::Busy(format!(
             "{MAX_RUNNING} optimiser runs are already running: wait for one or cancel it"
