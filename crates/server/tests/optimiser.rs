@@ -10,18 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 async fn send(method: Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
-    let c = reqwest::Client::new();
-    let mut r = c.request(method, format!("{}{path}", server()));
-    if let Some(b) = body {
-        r = r.json(b);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    common::request(server(), method, path, body).await
 }
 
 /// Polls a run until it is no longer running (bounded: a stuck run fails the test).

@@ -20,17 +20,7 @@ fn base() -> &'static str {
 }
 
 async fn send(method: Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
-    let mut r = reqwest::Client::new().request(method, format!("{}{path}", base()));
-    if let Some(b) = body {
-        r = r.json(b);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    common::request(base(), method, path, body).await
 }
 
 #[tokio::test]
