@@ -184,11 +184,7 @@ impl Input {
             }
             None => None,
         };
-        let index = codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.clone(), i))
-            .collect();
+        let index = code_index(&codes);
         Ok(Self {
             codes,
             names,
@@ -318,11 +314,7 @@ impl Input {
                 strict: false,
             })
         };
-        let index = codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.clone(), i))
-            .collect();
+        let index = code_index(&codes);
         Ok(Self {
             names: codes.clone(),
             codes,
@@ -545,6 +537,15 @@ impl Subset {
     pub fn is_empty(&self) -> bool {
         self.global.is_empty()
     }
+}
+
+/// Unit index by code.
+fn code_index(codes: &[String]) -> HashMap<String, usize> {
+    codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.clone(), i))
+        .collect()
 }
 
 /// Z-scores with the population standard deviation (ddof 0), as the benchmark harness.

@@ -84,3 +84,23 @@ pub async fn request(
         serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
     )
 }
+
+/// Polls optimiser run `id` of the server at `base` until it is no longer running (bounded: a
+/// stuck run fails the test after 240 s).
+pub async fn wait_run(base: &str, id: u64) -> serde_json::Value {
+    for _ in 0..2400 {
+        let (st, v) = request(
+            base,
+            reqwest::Method::GET,
+            &format!("/api/optimiser/runs/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(st, reqwest::StatusCode::OK, "{v}");
+        if v["state"] != "running" {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("run {id} still running after 240 s");
+}
