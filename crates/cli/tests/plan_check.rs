@@ -1,22 +1,14 @@
 //! End-to-end tests of `ambit plan` and `ambit check` on the bundled Lombardy data and on a
 //! benchmark-format fixture.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{all_text, run};
 
+/// Runs `ambit` from the repository root: whether it succeeded, and its stdout then stderr.
 fn ambit(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ambit"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("ambit runs");
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.success(), text)
+    let out = run(args);
+    (out.status.success(), all_text(&out))
 }
 
 #[test]
