@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{all_text, run};
 
 /// Runs `ambit` from the repository root: whether it succeeded, and its stdout then stderr.
@@ -92,17 +94,20 @@ fn max_districts_on_sids_reaches_the_peer_p_and_check_catches_breakage() {
         .expect("first word is the number of compliant districts");
     // GeoDa maxp_sa reaches 35 on this input (bench/maxp/runs/geoda.jsonl)
     assert!(p >= 35, "{text}");
+    let check = |assignment: &Path| {
+        ambit(&[
+            "check",
+            assignment.to_str().unwrap(),
+            "--units",
+            &units,
+            "--edges",
+            &edges,
+            "--threshold",
+            "5000",
+        ])
+    };
     let asg = dir.path().join("assignment.csv");
-    let (ok, text) = ambit(&[
-        "check",
-        asg.to_str().unwrap(),
-        "--units",
-        &units,
-        "--edges",
-        &edges,
-        "--threshold",
-        "5000",
-    ]);
+    let (ok, text) = check(&asg);
     assert!(ok, "{text}");
     // break it: drop a unit, and raise the threshold so that districts fall short
     let body = std::fs::read_to_string(&asg).unwrap();
@@ -110,16 +115,7 @@ fn max_districts_on_sids_reaches_the_peer_p_and_check_catches_breakage() {
     let dropped = lines.remove(1).split(',').next().unwrap().to_string();
     let broken = dir.path().join("broken.csv");
     std::fs::write(&broken, lines.join("\n") + "\n").unwrap();
-    let (ok, text) = ambit(&[
-        "check",
-        broken.to_str().unwrap(),
-        "--units",
-        &units,
-        "--edges",
-        &edges,
-        "--threshold",
-        "5000",
-    ]);
+    let (ok, text) = check(&broken);
     assert!(!ok);
     assert!(
         text.contains(&format!(
