@@ -822,6 +822,44 @@ mod tests {
     }
 
     #[test]
+    fn every_field_error_names_file_line_field_value_and_what_is_expected() {
+        let err = parse_districts("district,compliant\nA,maybe\n", Path::new("d.csv")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.csv:2: field `compliant`: expected 1/0, true/false or yes/no (empty = unknown) \
+             (value \"maybe\")"
+        );
+        let err = parse_candidates(
+            "candidate,members,threshold\nc,A|B,8e4\n",
+            Path::new("c.csv"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.csv:2: field `threshold`: not a non-negative integer (value \"8e4\")"
+        );
+        let err = parse_assessments("candidate,score\nc,NaN\n", Path::new("a.csv")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.csv:2: field `score`: a membership score is a number in [0, 1] (value \"NaN\")"
+        );
+        let ok =
+            parse_assessments("candidate,score,ties\nc,1,yes\nd,,\n", Path::new("a.csv")).unwrap();
+        assert_eq!((ok[0].score, ok[0].evidence.ties), (Some(1.0), Some(true)));
+        assert_eq!((ok[1].score, ok[1].evidence.ties), (None, None));
+        for parse in [parse_plan_candidates, |t: &str, p: &Path| {
+            parse_assessment_json(t, p).map(|_| Vec::new())
+        }] {
+            let err = parse("\n{", Path::new("x.json")).unwrap_err();
+            let msg = err.to_string();
+            assert!(
+                msg.starts_with("x.json:2: ") && msg.contains("not JSON: "),
+                "{msg}"
+            );
+        }
+    }
+
+    #[test]
     fn the_projects_lombardy_policy_converts_to_three_windows() {
         let text = include_str!("../tests/fixtures/lombardy-2017.toml");
         let p = parse_policy(text, Path::new("lombardy-2017.toml")).unwrap();
