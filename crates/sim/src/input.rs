@@ -417,19 +417,33 @@ impl Table {
             .ok_or_else(|| SimError::field(&self.path, line, column, "", "is empty"))
     }
 
+    /// An optional field read by `parse`; a value it refuses is an error saying `expected`.
+    fn optional<T>(
+        &self,
+        line: u64,
+        rec: &csv::StringRecord,
+        column: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+        expected: &str,
+    ) -> Result<Option<T>, SimError> {
+        self.get(rec, column)
+            .map(|v| parse(v).ok_or_else(|| SimError::field(&self.path, line, column, v, expected)))
+            .transpose()
+    }
+
     fn uint(
         &self,
         line: u64,
         rec: &csv::StringRecord,
         column: &str,
     ) -> Result<Option<u64>, SimError> {
-        self.get(rec, column)
-            .map(|v| {
-                v.parse::<u64>().map_err(|_| {
-                    SimError::field(&self.path, line, column, v, "not a non-negative integer")
-                })
-            })
-            .transpose()
+        self.optional(
+            line,
+            rec,
+            column,
+            |v| v.parse::<u64>().ok(),
+            "not a non-negative integer",
+        )
     }
 
     fn flag(
@@ -438,20 +452,38 @@ impl Table {
         rec: &csv::StringRecord,
         column: &str,
     ) -> Result<Option<bool>, SimError> {
-        self.get(rec, column)
-            .map(|v| match v.to_ascii_lowercase().as_str() {
-                "1" | "true" | "yes" => Ok(true),
-                "0" | "false" | "no" => Ok(false),
-                _ => Err(SimError::field(
-                    &self.path,
-                    line,
-                    column,
-                    v,
-                    "expected 1/0, true/false or yes/no (empty = unknown)",
-                )),
-            })
-            .transpose()
+        self.optional(
+            line,
+            rec,
+            column,
+            |v| match v.to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" => Some(true),
+                "0" | "false" | "no" => Some(false),
+                _ => None,
+            },
+            "expected 1/0, true/false or yes/no (empty = unknown)",
+        )
     }
+
+    /// Reads every row with `row` (given the row's 1-based line), stopping at the first error.
+    fn read_rows<T>(
+        &self,
+        mut row: impl FnMut(u64, &csv::StringRecord) -> Result<T, SimError>,
+    ) -> Result<Vec<T>, SimError> {
+        self.rows
+            .iter()
+            .map(|(line, rec)| row(*line, rec))
+            .collect()
+    }
+}
+
+/// Parses JSON text, naming the file and line on failure.
+fn parse_json(text: &str, path: &Path) -> Result<serde_json::Value, SimError> {
+    serde_json::from_str(text).map_err(|e| SimError::Csv {
+        path: path.into(),
+        line: e.line() as u64,
+        message: format!("not JSON: {e}"),
+    })
 }
 
 fn check_unique<'a>(
@@ -479,20 +511,16 @@ fn check_unique<'a>(
 pub fn parse_districts(text: &str, path: &Path) -> Result<Vec<DistrictRow>, SimError> {
     let t = Table::parse(text, path)?;
     t.require("district")?;
-    let rows = t
-        .rows
-        .iter()
-        .map(|(line, rec)| {
-            Ok(DistrictRow {
-                district: t.text(*line, rec, "district")?,
-                population: t.uint(*line, rec, "population")?,
-                class: t.get(rec, "class").map(str::to_string),
-                threshold: t.uint(*line, rec, "threshold")?,
-                compliant: t.flag(*line, rec, "compliant")?,
-                line: *line,
-            })
+    let rows = t.read_rows(|line, rec| {
+        Ok(DistrictRow {
+            district: t.text(line, rec, "district")?,
+            population: t.uint(line, rec, "population")?,
+            class: t.get(rec, "class").map(str::to_string),
+            threshold: t.uint(line, rec, "threshold")?,
+            compliant: t.flag(line, rec, "compliant")?,
+            line,
         })
-        .collect::<Result<Vec<_>, SimError>>()?;
+    })?;
     if rows.is_empty() {
         return Err(SimError::File {
             path: path.into(),
@@ -513,35 +541,31 @@ pub fn parse_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow>, Si
     let t = Table::parse(text, path)?;
     t.require("candidate")?;
     t.require("members")?;
-    let rows = t
-        .rows
-        .iter()
-        .map(|(line, rec)| {
-            let raw = t.text(*line, rec, "members")?;
-            let members: Vec<String> = raw
-                .split('|')
-                .map(|m| m.trim().to_string())
-                .filter(|m| !m.is_empty())
-                .collect();
-            if members.len() < 2 {
-                return Err(SimError::field(
-                    path,
-                    *line,
-                    "members",
-                    raw,
-                    "a grouping needs at least two districts separated by `|`",
-                ));
-            }
-            check_unique(path, "members", members.iter().map(|m| (m.as_str(), *line)))?;
-            Ok(CandidateRow {
-                candidate: t.text(*line, rec, "candidate")?,
-                members,
-                threshold: t.uint(*line, rec, "threshold")?,
-                compliant: t.flag(*line, rec, "compliant")?,
-                line: *line,
-            })
+    let rows = t.read_rows(|line, rec| {
+        let raw = t.text(line, rec, "members")?;
+        let members: Vec<String> = raw
+            .split('|')
+            .map(|m| m.trim().to_string())
+            .filter(|m| !m.is_empty())
+            .collect();
+        if members.len() < 2 {
+            return Err(SimError::field(
+                path,
+                line,
+                "members",
+                raw,
+                "a grouping needs at least two districts separated by `|`",
+            ));
+        }
+        check_unique(path, "members", members.iter().map(|m| (m.as_str(), line)))?;
+        Ok(CandidateRow {
+            candidate: t.text(line, rec, "candidate")?,
+            members,
+            threshold: t.uint(line, rec, "threshold")?,
+            compliant: t.flag(line, rec, "compliant")?,
+            line,
         })
-        .collect::<Result<Vec<_>, SimError>>()?;
+    })?;
     check_unique(
         path,
         "candidate",
@@ -554,11 +578,7 @@ pub fn parse_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow>, Si
 /// `diff.merged` becomes a grouping of its baseline districts, with the threshold and compliance
 /// the planner computed for it (`district_figures`).
 pub fn parse_plan_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow>, SimError> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| SimError::Csv {
-        path: path.into(),
-        line: e.line() as u64,
-        message: format!("not JSON: {e}"),
-    })?;
+    let v = parse_json(text, path)?;
     let merged = v
         .pointer("/diff/merged")
         .and_then(|m| m.as_array())
@@ -627,11 +647,7 @@ pub fn parse_plan_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow
 /// evidence flags come from the conditions `TIES`, `TRUST`, `LEAD`, `HOMOPHILY` and `LARGE_CITY`
 /// when their membership is known.
 pub fn parse_assessment_json(text: &str, path: &Path) -> Result<Vec<Assessment>, SimError> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| SimError::Csv {
-        path: path.into(),
-        line: e.line() as u64,
-        message: format!("not JSON: {e}"),
-    })?;
+    let v = parse_json(text, path)?;
     let items = match v {
         serde_json::Value::Array(a) => a,
         other => vec![other],
@@ -724,57 +740,46 @@ pub fn parse_assessment_json(text: &str, path: &Path) -> Result<Vec<Assessment>,
 pub fn parse_assessments(text: &str, path: &Path) -> Result<Vec<Assessment>, SimError> {
     let t = Table::parse(text, path)?;
     t.require("candidate")?;
-    let rows = t
-        .rows
-        .iter()
-        .map(|(line, rec)| {
-            let line = *line;
-            let outcome = match t.get(rec, "outcome").map(str::to_ascii_lowercase) {
-                None => Outcome::Unknown,
-                Some(o) => match o.as_str() {
-                    "success" | "1" => Outcome::Success,
-                    "failure" | "0" => Outcome::Failure,
-                    "unknown" => Outcome::Unknown,
-                    _ => {
-                        return Err(SimError::field(
-                            path,
-                            line,
-                            "outcome",
-                            o,
-                            "expected success, failure or unknown",
-                        ))
-                    }
-                },
-            };
-            let score = t
-                .get(rec, "score")
-                .map(|v| match v.parse::<f64>() {
-                    Ok(s) if (0.0..=1.0).contains(&s) => Ok(s),
-                    _ => Err(SimError::field(
+    let rows = t.read_rows(|line, rec| {
+        let outcome = match t.get(rec, "outcome").map(str::to_ascii_lowercase) {
+            None => Outcome::Unknown,
+            Some(o) => match o.as_str() {
+                "success" | "1" => Outcome::Success,
+                "failure" | "0" => Outcome::Failure,
+                "unknown" => Outcome::Unknown,
+                _ => {
+                    return Err(SimError::field(
                         path,
                         line,
-                        "score",
-                        v,
-                        "a membership score is a number in [0, 1]",
-                    )),
-                })
-                .transpose()?;
-            Ok(Assessment {
-                candidate: t.text(line, rec, "candidate")?,
-                outcome,
-                score,
-                evidence: Evidence {
-                    ties: t.flag(line, rec, "ties")?,
-                    trust: t.flag(line, rec, "trust")?,
-                    leadership: t.flag(line, rec, "leadership")?,
-                    homophily: t.flag(line, rec, "homophily")?,
-                    dominant_city: t.flag(line, rec, "dominant_city")?,
-                },
-                source: t.get(rec, "source").unwrap_or("").to_string(),
-                line,
-            })
+                        "outcome",
+                        o,
+                        "expected success, failure or unknown",
+                    ))
+                }
+            },
+        };
+        let score = t.optional(
+            line,
+            rec,
+            "score",
+            |v| v.parse::<f64>().ok().filter(|s| (0.0..=1.0).contains(s)),
+            "a membership score is a number in [0, 1]",
+        )?;
+        Ok(Assessment {
+            candidate: t.text(line, rec, "candidate")?,
+            outcome,
+            score,
+            evidence: Evidence {
+                ties: t.flag(line, rec, "ties")?,
+                trust: t.flag(line, rec, "trust")?,
+                leadership: t.flag(line, rec, "leadership")?,
+                homophily: t.flag(line, rec, "homophily")?,
+                dominant_city: t.flag(line, rec, "dominant_city")?,
+            },
+            source: t.get(rec, "source").unwrap_or("").to_string(),
+            line,
         })
-        .collect::<Result<Vec<_>, SimError>>()?;
+    })?;
     check_unique(
         path,
         "candidate",
