@@ -486,13 +486,15 @@ fn parse_json(text: &str, path: &Path) -> Result<serde_json::Value, SimError> {
     })
 }
 
-fn check_unique<'a>(
+/// Refuses the second of two items with the same name; `key` gives an item's name and line.
+fn check_unique<'a, T>(
     path: &Path,
     field: &str,
-    items: impl Iterator<Item = (&'a str, u64)>,
+    items: &'a [T],
+    key: impl Fn(&'a T) -> (&'a str, u64),
 ) -> Result<(), SimError> {
     let mut seen: HashMap<&str, u64> = HashMap::new();
-    for (name, line) in items {
+    for (name, line) in items.iter().map(key) {
         if let Some(first) = seen.insert(name, line) {
             return Err(SimError::field(
                 path,
@@ -527,11 +529,7 @@ pub fn parse_districts(text: &str, path: &Path) -> Result<Vec<DistrictRow>, SimE
             message: "no district rows".into(),
         });
     }
-    check_unique(
-        path,
-        "district",
-        rows.iter().map(|r| (r.district.as_str(), r.line)),
-    )?;
+    check_unique(path, "district", &rows, |r| (&r.district, r.line))?;
     Ok(rows)
 }
 
@@ -557,7 +555,7 @@ pub fn parse_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow>, Si
                 "a grouping needs at least two districts separated by `|`",
             ));
         }
-        check_unique(path, "members", members.iter().map(|m| (m.as_str(), line)))?;
+        check_unique(path, "members", &members, |m| (m, line))?;
         Ok(CandidateRow {
             candidate: t.text(line, rec, "candidate")?,
             members,
@@ -566,11 +564,7 @@ pub fn parse_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow>, Si
             line,
         })
     })?;
-    check_unique(
-        path,
-        "candidate",
-        rows.iter().map(|r| (r.candidate.as_str(), r.line)),
-    )?;
+    check_unique(path, "candidate", &rows, |r| (&r.candidate, r.line))?;
     Ok(rows)
 }
 
@@ -727,11 +721,7 @@ pub fn parse_assessment_json(text: &str, path: &Path) -> Result<Vec<Assessment>,
             line: i as u64 + 1,
         });
     }
-    check_unique(
-        path,
-        "partnership.id",
-        out.iter().map(|r| (r.candidate.as_str(), r.line)),
-    )?;
+    check_unique(path, "partnership.id", &out, |r| (&r.candidate, r.line))?;
     Ok(out)
 }
 
@@ -780,11 +770,7 @@ pub fn parse_assessments(text: &str, path: &Path) -> Result<Vec<Assessment>, Sim
             line,
         })
     })?;
-    check_unique(
-        path,
-        "candidate",
-        rows.iter().map(|r| (r.candidate.as_str(), r.line)),
-    )?;
+    check_unique(path, "candidate", &rows, |r| (&r.candidate, r.line))?;
     Ok(rows)
 }
 
