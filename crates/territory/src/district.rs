@@ -230,6 +230,21 @@ mod tests {
     }
 
     #[test]
+    fn a_malformed_code_is_reported_and_the_next_rows_still_read() {
+        let e = load("code,district\n,A\n012002,\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("d.csv: line 2: field `code`: empty code (value \"\")"),
+            "{e}"
+        );
+        assert!(
+            e.contains("d.csv: line 3: field `district`: empty district name"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn refuses_unknown_codes_with_a_zero_hint_and_double_membership() {
         let e = load("code,district\n12001,A\n012002,A\n012002,B\n999999,C\n")
             .unwrap_err()

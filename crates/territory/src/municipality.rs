@@ -323,6 +323,18 @@ mod tests {
     }
 
     #[test]
+    fn a_malformed_code_is_reported_and_the_next_rows_still_read() {
+        let e = load("code,name,population,area,zone\n01-2,Agra,410,2.8,T\n012003,X,-5,1,T\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("m.csv: line 2: field `code`: code \"01-2\" holds a character other than ASCII letters and digits (value \"01-2\")"),
+            "{e}"
+        );
+        assert!(e.contains("m.csv: line 3: field `population`"), "{e}");
+    }
+
+    #[test]
     fn lost_leading_zeros_are_recognised() {
         let t = load("code,name,population,area,zone\n012001,Agra,410,2.8,T\n").unwrap();
         let lost = MunicipalityCode::parse("12001").unwrap();
