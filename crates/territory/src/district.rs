@@ -77,12 +77,8 @@ impl DistrictMap {
         let mut line_of: HashMap<MunicipalityCode, u64> = HashMap::new();
         let mut rekeyed = 0usize;
         for rec in &table.records {
-            let code = match MunicipalityCode::parse(&rec.fields[c_code]) {
-                Ok(c) => c,
-                Err(e) => {
-                    problems.push(table.field_error(rec, c_code, e.to_string()));
-                    continue;
-                }
+            let Some(code) = problems.keep(table.code(rec, c_code)) else {
+                continue;
             };
             let original = code.clone();
             let code = if territory.get(&code).is_some() {

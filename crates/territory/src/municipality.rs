@@ -117,12 +117,8 @@ impl Territory {
         let mut index = HashMap::with_capacity(table.records.len());
         let mut first_line: HashMap<MunicipalityCode, u64> = HashMap::new();
         for rec in &table.records {
-            let code = match MunicipalityCode::parse(&rec.fields[c_code]) {
-                Ok(c) => c,
-                Err(e) => {
-                    problems.push(table.field_error(rec, c_code, e.to_string()));
-                    continue;
-                }
+            let Some(code) = problems.keep(table.code(rec, c_code)) else {
+                continue;
             };
             if let Some(prev) = first_line.get(&code) {
                 problems.push(table.field_error(
