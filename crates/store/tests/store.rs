@@ -240,3 +240,55 @@ proptest! {
         }
     }
 }
+
+/// The message of a refused operation.
+fn message<T>(r: Result<T, StoreError>) -> String {
+    match r {
+        Ok(_) => panic!("the store accepted what it should refuse"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn refusals_name_the_kind_the_record_and_the_versions() {
+    let mut store = Store::open_in_memory().unwrap();
+    let s = store.create_scenario("s", &content(&[], ""), "c").unwrap();
+    let id = s.scenario_id;
+    assert_eq!(
+        message(store.create_scenario("s", &content(&[], ""), "c")),
+        "scenario name \"s\" is already taken"
+    );
+    assert_eq!(
+        message(store.rename_scenario(99, "t")),
+        "scenario 99 not found"
+    );
+    assert_eq!(
+        message(store.delete_scenario(id, 4)),
+        format!("scenario {id} is at version 1, not 4: reload it and re-apply the edit")
+    );
+    assert_eq!(
+        message(store.delete_scenario(99, 1)),
+        "scenario 99 not found"
+    );
+    let cf = store.create_case_file("cases.toml", "a = 1\n").unwrap();
+    assert_eq!(
+        message(store.create_case_file(" cases.toml", "")),
+        "case file name \"cases.toml\" is already taken"
+    );
+    assert_eq!(
+        message(store.update_case_file(cf.id, 3, "")),
+        format!(
+            "case file {} is at version 1, not 3: reload it and re-apply the edit",
+            cf.id
+        )
+    );
+    assert_eq!(
+        message(store.update_case_file(99, 1, "")),
+        "case file 99 not found"
+    );
+    assert_eq!(message(store.plan(99)), "plan 99 not found");
+    assert_eq!(message(store.analysis(99)), "analysis 99 not found");
+    // A refused write changes nothing.
+    assert_eq!(store.case_file(cf.id).unwrap().content, "a = 1\n");
+    assert_eq!(store.scenario(id).unwrap().version, 1);
+}

@@ -1,23 +1,10 @@
 //! Loading boundaries from GeoJSON and Shapefile, and the errors bad input gets.
 
-use ambit_territory::{Boundaries, BoundaryFields, GeometryError, MunicipalityCode, RingProblem};
+mod common;
+
+use ambit_territory::{Boundaries, BoundaryFields, GeometryError, RingProblem};
+use common::{code, fixture, lombardy_file};
 use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/geo")
-        .join(name)
-}
-
-fn lombardy(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/lombardy")
-        .join(name)
-}
-
-fn code(s: &str) -> MunicipalityCode {
-    MunicipalityCode::parse(s).unwrap()
-}
 
 fn fields() -> BoundaryFields {
     BoundaryFields::new("code").with_name("name")
@@ -62,7 +49,8 @@ fn loads_the_2x2_fixture_with_codes_names_and_helpers() {
 #[test]
 fn lombardy_boundaries_load_with_areas_matching_the_data_build() {
     let fields = BoundaryFields::new("istat_code").with_name("name");
-    let b = Boundaries::from_geojson_path(lombardy("boundaries_2021.geojson"), &fields).unwrap();
+    let b =
+        Boundaries::from_geojson_path(lombardy_file("boundaries_2021.geojson"), &fields).unwrap();
     assert_eq!(b.len(), 1506);
     let multi = b
         .features()
@@ -74,7 +62,7 @@ fn lombardy_boundaries_load_with_areas_matching_the_data_build() {
     assert_eq!(milano.name.as_deref(), Some("Milano"));
     // comuni_2021.csv carries `polygon_area_km2`, the spherical area of the same polygons
     // computed by the data build (Python): every geodesic area here agrees within 0.5 %.
-    let text = std::fs::read_to_string(lombardy("comuni_2021.csv")).unwrap();
+    let text = std::fs::read_to_string(lombardy_file("comuni_2021.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(text.as_bytes());
     let headers = rows.headers().unwrap().clone();
     let ci = headers.iter().position(|h| h == "istat_code").unwrap();
@@ -100,7 +88,8 @@ fn lombardy_boundaries_load_with_areas_matching_the_data_build() {
 #[test]
 fn campione_nearest_comuni_are_across_lake_lugano() {
     let fields = BoundaryFields::new("istat_code").with_name("name");
-    let b = Boundaries::from_geojson_path(lombardy("boundaries_2021.geojson"), &fields).unwrap();
+    let b =
+        Boundaries::from_geojson_path(lombardy_file("boundaries_2021.geojson"), &fields).unwrap();
     let campione = b.index_of(&code("013040")).unwrap();
     let near = b.nearest(campione, 3);
     assert_eq!(near.len(), 3);
