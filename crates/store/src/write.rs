@@ -35,15 +35,18 @@ pub(crate) struct VersionedTable {
 }
 
 impl Store {
-    /// Runs `write` in one transaction and commits it; on failure nothing is kept.
+    /// Runs `write` in one immediate transaction and commits it; on failure nothing is kept.
     pub(crate) fn write<T>(
         &mut self,
         write: impl FnOnce(&Transaction<'_>) -> Result<T, TxError>,
     ) -> Result<T, StoreError> {
         let path = &self.path;
+        // IMMEDIATE: the write lock is taken before the version check reads, so two processes
+        // saving the same scenario cannot both pass the check (the second waits, then sees the
+        // new version and gets a conflict) and neither fails on a lock upgrade
         let tx = self
             .conn
-            .transaction()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| StoreError::sqlite(path, e))?;
         let value = write(&tx).map_err(|e| match e {
             TxError::Sqlite(e) => StoreError::sqlite(path, e),
