@@ -479,10 +479,10 @@ impl Table {
 
 /// Parses JSON text, naming the file and line on failure.
 fn parse_json(text: &str, path: &Path) -> Result<serde_json::Value, SimError> {
-    serde_json::from_str(text).map_err(|e| SimError::Csv {
+    serde_json::from_str(text).map_err(|e| SimError::Json {
         path: path.into(),
         line: e.line() as u64,
-        message: format!("not JSON: {e}"),
+        message: e.to_string(),
     })
 }
 
@@ -843,10 +843,7 @@ mod tests {
         }] {
             let err = parse("\n{", Path::new("x.json")).unwrap_err();
             let msg = err.to_string();
-            assert!(
-                msg.starts_with("x.json:2: ") && msg.contains("not JSON: "),
-                "{msg}"
-            );
+            assert!(msg.starts_with("x.json:2: malformed JSON: "), "{msg}");
         }
     }
 
