@@ -30,6 +30,7 @@
 //! # Ok::<(), ambit_cases::CaseError>(())
 //! ```
 
+pub mod analysis;
 pub mod assess;
 pub mod case;
 pub mod collection;
