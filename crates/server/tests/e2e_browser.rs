@@ -111,13 +111,39 @@ fn artefact_dir() -> PathBuf {
     dir
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn map_merge_validate_save_reload() {
-    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+/// True when Debian's chromium and chromedriver are there; else says why the test is skipped.
+fn browser_installed() -> bool {
+    let ok = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if !ok {
         println!(
             "SKIPPED e2e_browser: {CHROMIUM} or {CHROMEDRIVER} not installed \
              (run .ci/install-browser.sh as root to install Debian's chromium and chromium-driver)"
         );
+    }
+    ok
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn set_value(c: &Client, css: &str, value: &str) {
+    c.execute(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change'));",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("set {css}: {e}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn map_merge_validate_save_reload() {
+    if !browser_installed() {
         return;
     }
     let base = common::server();
@@ -360,4 +386,106 @@ async fn cases_page_runs_qca(c: &Client, base: &str) {
     let out = artefact_dir().join("studio-cases-qca.png");
     std::fs::write(&out, &png).expect("write screenshot");
     println!("screenshot: {}", out.display());
+}
+
+/// The optimiser from the page: min-change repairs the 2017 map (Seriate takes one comune of
+/// Dalmine), the plan applies as an undoable edit; a long run is cancelled from the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn optimiser_from_the_page() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let profile = tempfile::tempdir().expect("profile dir");
+    let (_driver, c) = start_browser(profile.path()).await;
+    c.goto(&format!("{base}/")).await.expect("page loads");
+    wait_for(
+        &c,
+        "document.body.dataset.ready === '1'",
+        "the page to load",
+    )
+    .await;
+    set_value(&c, "#base-map", "ambiti-2017").await;
+    click(&c, "#load-base").await;
+    wait_for(
+        &c,
+        "document.getElementById('validation').dataset.noncompliant === '1'",
+        "Seriate below 80,000",
+    )
+    .await;
+    c.execute(
+        "document.querySelector('#optimiser').closest('details').open = true",
+        vec![],
+    )
+    .await
+    .expect("open the panel");
+    set_value(&c, "#opt-objective", "min-change").await;
+    click(&c, "#opt-run").await;
+    wait_for(
+        &c,
+        "document.getElementById('opt-state').dataset.state === 'done'",
+        "the min-change run",
+    )
+    .await;
+    let summary = wait_for(
+        &c,
+        "document.getElementById('opt-summary') && document.getElementById('opt-summary').textContent",
+        "the run's summary",
+    )
+    .await;
+    assert!(
+        summary
+            .as_str()
+            .unwrap()
+            .starts_with("5 compliant of 5 districts over 88 comuni"),
+        "{summary}"
+    );
+    let moved = c
+        .execute(
+            "return document.getElementById('opt-result').textContent",
+            vec![],
+        )
+        .await
+        .expect("result text");
+    assert!(
+        moved.as_str().unwrap().contains("1 comuni moved"),
+        "{moved}"
+    );
+    click(&c, "#opt-apply").await;
+    wait_for(
+        &c,
+        "document.getElementById('validation').dataset.noncompliant === '0' && document.getElementById('validation').dataset.districts === '5'",
+        "the repaired map validated",
+    )
+    .await;
+    click(&c, "#undo").await;
+    wait_for(
+        &c,
+        "document.getElementById('validation').dataset.noncompliant === '1'",
+        "undo of the plan",
+    )
+    .await;
+
+    // a long max-districts run, cancelled from the page
+    set_value(&c, "#opt-objective", "max-districts").await;
+    set_value(&c, "#opt-starts", "64").await;
+    click(&c, "#opt-run").await;
+    wait_for(
+        &c,
+        "document.getElementById('opt-state').dataset.state === 'running'",
+        "the run to start",
+    )
+    .await;
+    click(&c, "#opt-cancel").await;
+    wait_for(
+        &c,
+        "document.getElementById('opt-state').dataset.state === 'cancelled'",
+        "the cancelled run",
+    )
+    .await;
+    let png = c.screenshot().await.expect("screenshot");
+    let out = artefact_dir().join("studio-optimiser.png");
+    std::fs::write(&out, &png).expect("write screenshot");
+    println!("screenshot: {}", out.display());
+    c.close().await.expect("close session");
 }

@@ -2,8 +2,10 @@
 
 mod audit;
 mod cases;
+mod check;
 mod compare;
 mod meta;
+mod optimiser;
 mod qca;
 mod scenarios;
 mod transfer;
@@ -23,6 +25,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/district-maps"),
     ("get", "/api/district-maps/{name}"),
     ("post", "/api/audit"),
+    ("post", "/api/check"),
     ("get", "/api/scenarios"),
     ("post", "/api/scenarios"),
     ("get", "/api/scenarios/{id}"),
@@ -38,6 +41,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/scenarios/{id}/export.geojson"),
     ("get", "/api/scenarios/{id}/report"),
     ("get", "/api/diff"),
+    ("post", "/api/optimiser/runs"),
+    ("get", "/api/optimiser/runs"),
+    ("get", "/api/optimiser/runs/{id}"),
+    ("post", "/api/optimiser/runs/{id}/cancel"),
+    ("get", "/api/plans"),
+    ("get", "/api/plans/{id}"),
     ("get", "/api/case-files"),
     ("post", "/api/case-files"),
     ("post", "/api/case-files/validate"),
@@ -60,6 +69,7 @@ pub fn routes() -> Router<Arc<Studio>> {
         .route("/district-maps", get(audit::district_maps))
         .route("/district-maps/:name", get(audit::district_map))
         .route("/audit", post(audit::audit))
+        .route("/check", post(check::check))
         .route("/scenarios", get(scenarios::list).post(scenarios::create))
         .route(
             "/scenarios/:id",
@@ -85,6 +95,14 @@ pub fn routes() -> Router<Arc<Studio>> {
         )
         .route("/scenarios/:id/report", get(transfer::report))
         .route("/diff", get(compare::diff))
+        .route(
+            "/optimiser/runs",
+            get(optimiser::list).post(optimiser::start),
+        )
+        .route("/optimiser/runs/:id", get(optimiser::get))
+        .route("/optimiser/runs/:id/cancel", post(optimiser::cancel))
+        .route("/plans", get(optimiser::plans))
+        .route("/plans/:id", get(optimiser::plan))
         .route("/case-files", get(cases::list).post(cases::create))
         .route("/case-files/validate", post(cases::check))
         .route("/case-files/:id", get(cases::get).put(cases::update))
