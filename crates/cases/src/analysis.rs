@@ -4,14 +4,15 @@
 //! solution and of every term (R QCA 3.25.1's `minimize()`, through `ambit-qca`).
 //!
 //! Nothing is hidden: cases dropped for unknowns, fuzzy scores dichotomised, the engine's
-//! warnings and an outcome no configuration is sufficient for are all listed in
-//! [`QcaRun::notes`].
+//! warnings, an outcome no configuration is sufficient for, and a solution the engine cannot
+//! give (every configuration positive or a remainder: the outcome holds whatever the
+//! conditions) are all listed in [`QcaRun::notes`].
 
 use crate::derive::{check_dir_exp, SolutionKind};
 use crate::error::CaseError;
 use crate::matrix::{CaseTable, ConditionSpec, Matrix, MatrixSpec};
 use ambit_qca::{
-    minimize, InclCut, MinParams, QcaError, RowRef, SetFit, Solution, SolutionFit, TermFit,
+    minimize, InclCut, MinParams, Out, QcaError, RowRef, SetFit, Solution, SolutionFit, TermFit,
     TruthTable, TtParams,
 };
 use serde::Serialize;
@@ -114,7 +115,8 @@ pub struct QcaRun {
     /// The truth table (observed rows).
     pub truth_table: TruthTable,
     /// Conservative, parsimonious and, with directional expectations, intermediate solutions;
-    /// empty when no configuration is sufficient for the outcome.
+    /// empty when no configuration is sufficient for the outcome (the notes say why any is
+    /// missing).
     pub solutions: Vec<SolutionReport>,
     /// What the reader must know: dropped cases, dichotomised scores, the engine's warnings.
     pub notes: Vec<String>,
@@ -197,28 +199,27 @@ pub fn analyse(table: &CaseTable, spec: &QcaSpec) -> Result<QcaRun, CaseError> {
     notes.extend(truth_table.warnings.iter().cloned());
 
     let mut solutions = Vec::new();
-    let conservative = MinParams::default();
-    match minimize(&truth_table, &conservative) {
-        Ok(cs) => {
-            notes.extend(cs.warnings.iter().cloned());
+    if !truth_table.observed_rows.iter().any(|r| r.out == Out::One) {
+        notes.push(format!(
+            "no configuration is sufficient for {outcome} at inclusion cut-off {}: no solution",
+            spec.incl_cut.one
+        ));
+    } else {
+        let conservative = MinParams::default();
+        if let Some(cs) = solve(&truth_table, &conservative, "conservative", &mut notes)? {
             solutions.push(report(SolutionKind::Conservative, &cs));
-            let parsimonious = MinParams {
-                include_remainders: true,
-                dir_exp: spec.dir_exp.iter().map(|e| e.trim().to_string()).collect(),
-                ..MinParams::default()
-            };
-            let ps = minimize(&truth_table, &parsimonious)?;
-            notes.extend(ps.warnings.iter().cloned());
+        }
+        let parsimonious = MinParams {
+            include_remainders: true,
+            dir_exp: spec.dir_exp.iter().map(|e| e.trim().to_string()).collect(),
+            ..MinParams::default()
+        };
+        if let Some(ps) = solve(&truth_table, &parsimonious, "parsimonious", &mut notes)? {
             solutions.push(report(SolutionKind::Parsimonious, &ps));
             if !ps.intermediate.is_empty() {
                 solutions.push(intermediate(&ps));
             }
         }
-        Err(QcaError::NothingToDo(why)) => notes.push(format!(
-            "no configuration is sufficient for {outcome} at inclusion cut-off {}: {why}",
-            spec.incl_cut.one
-        )),
-        Err(e) => return Err(e.into()),
     }
     Ok(QcaRun {
         outcome,
@@ -228,6 +229,27 @@ pub fn analyse(table: &CaseTable, spec: &QcaSpec) -> Result<QcaRun, CaseError> {
         solutions,
         notes,
     })
+}
+
+/// Minimises `tt`; when the engine finds nothing to minimise (every configuration positive or
+/// a remainder: the outcome holds whatever the conditions), says so in `notes` instead.
+fn solve(
+    tt: &TruthTable,
+    params: &MinParams,
+    kind: &str,
+    notes: &mut Vec<String>,
+) -> Result<Option<Solution>, CaseError> {
+    match minimize(tt, params) {
+        Ok(s) => {
+            notes.extend(s.warnings.iter().map(|w| format!("{kind}: {w}")));
+            Ok(Some(s))
+        }
+        Err(QcaError::NothingToDo(why)) => {
+            notes.push(format!("no {kind} solution: {why}"));
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Cut-offs are proportions (R QCA refuses others too); a frequency cut-off of 0 would make

@@ -144,6 +144,23 @@ fn a_lower_inclusion_cut_accepts_an_inconsistent_row() {
 }
 
 #[test]
+fn only_successes_give_no_parsimonious_solution_and_say_why() {
+    let mut table = study();
+    table.rows.retain(|r| r.id == "A" || r.id == "B");
+    let run = analyse(&table, &spec(STUDY_CONDITIONS, UnknownPolicy::Refuse)).unwrap();
+    // A (TIES, LEAD) and B (TIES, ~LEAD) merge into TIES; with the remainders as simplifying
+    // assumptions nothing separates success from anything else: the outcome needs no condition.
+    assert_eq!(expressions(&run, SolutionKind::Conservative), ["TIES"]);
+    assert!(run.solution(SolutionKind::Parsimonious).is_none());
+    assert_eq!(run.notes.len(), 1, "{:?}", run.notes);
+    assert!(
+        run.notes[0].starts_with("no parsimonious solution: all truth table configurations"),
+        "{:?}",
+        run.notes
+    );
+}
+
+#[test]
 fn unknowns_are_refused_by_name_or_dropped_with_a_note() {
     let err = analyse(&study(), &spec(&["TIES", "FORMAL"], UnknownPolicy::Refuse)).unwrap_err();
     let all: Vec<String> = err.flatten().iter().map(|e| e.to_string()).collect();
@@ -236,4 +253,71 @@ fn ties_and_trust_cannot_be_told_apart() {
             .collect::<Vec<_>>(),
         ["M1", "M2"]
     );
+}
+
+mod invariants {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// On crisp data at inclusion cut-off 1 a remainder holds no case, so every model of
+        /// every solution is fully consistent and covers exactly the outcome's cases that sit
+        /// in a row where every case has the outcome.
+        #[test]
+        fn crisp_solutions_cover_exactly_the_consistent_rows(
+            rows in prop::collection::vec((0u8..=1, 0u8..=1, 0u8..=1, 0u8..=1), 2..14),
+        ) {
+            let mut csv = String::from("case,P,Q,R,Y\n");
+            for (i, (p, q, r, y)) in rows.iter().enumerate() {
+                csv.push_str(&format!("k{i},{p},{q},{r},{y}\n"));
+            }
+            let table = Collection::from_texts(&[("m.csv", csv.as_str())], Profile::Case)
+                .unwrap()
+                .table()
+                .unwrap();
+            let mut s = QcaSpec::new(MatrixSpec {
+                conditions: ["P", "Q", "R"].iter().map(|c| c.parse().unwrap()).collect(),
+                outcome: Some(ConditionSpec { name: "Y".into(), at_least: None }),
+                scale: Scale::Crisp,
+                unknowns: UnknownPolicy::Refuse,
+            });
+            s.dir_exp = vec!["P".into(), "Q".into(), "R".into()];
+            let run = analyse(&table, &s).unwrap();
+            let config = |r: &(u8, u8, u8, u8)| (r.0, r.1, r.2);
+            let consistent = |r: &(u8, u8, u8, u8)| {
+                rows.iter().filter(|o| config(o) == config(r)).all(|o| o.3 == 1)
+            };
+            let with_y = rows.iter().filter(|r| r.3 == 1).count();
+            let covered = rows.iter().filter(|r| r.3 == 1 && consistent(r)).count();
+            let negative = rows.iter().any(|r| !consistent(r));
+            let observed: std::collections::BTreeSet<_> = rows.iter().map(config).collect();
+            let kinds: Vec<SolutionKind> = run.solutions.iter().map(|s| s.kind).collect();
+            if covered == 0 {
+                prop_assert!(kinds.is_empty());
+                prop_assert!(run.notes.iter().any(|n| n.starts_with("no configuration")));
+            } else {
+                // With no negative row the remainders make every condition redundant, and with
+                // every configuration observed and positive there is nothing to minimise.
+                prop_assert_eq!(kinds.contains(&SolutionKind::Parsimonious), negative);
+                prop_assert_eq!(
+                    kinds.contains(&SolutionKind::Conservative),
+                    negative || observed.len() < 8
+                );
+                prop_assert_eq!(
+                    run.notes.iter().filter(|n| n.starts_with("no ")).count(),
+                    usize::from(!negative) * (1 + usize::from(observed.len() == 8))
+                );
+                let expected = covered as f64 / with_y as f64;
+                for sol in &run.solutions {
+                    for m in &sol.models {
+                        prop_assert_eq!(m.fit.incl_s, 1.0, "{:?} {}", sol.kind, m.expression);
+                        prop_assert!((m.fit.cov_s - expected).abs() < 1e-12,
+                            "{:?} {}: covS {} expected {}", sol.kind, m.expression, m.fit.cov_s, expected);
+                    }
+                }
+            }
+        }
+    }
 }

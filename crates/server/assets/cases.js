@@ -167,7 +167,7 @@ function renderAnalysis(a) {
     r.truth_table.observed_rows.map((row) => `<tr>${td(row.row, 1)}${row.values.map((v) => td(v, 1)).join("")}${td(row.OUT)}${td(row.n, 1)}${td(fmt(row.incl), 1)}${td(fmt(row.PRI), 1)}${td(row.cases.join(", "))}</tr>`),
     [1, ...r.truth_table.conditions.map(() => 1), 0, 1, 1, 1, 0]);
   const notes = r.notes.length ? `<ul id="qca-notes">${r.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>` : "";
-  const sols = r.solutions.length ? r.solutions.map((s) => renderSolution(s, r.outcome, r.conditions)).join("") : `<div class="bad">No solution: no configuration is sufficient for ${esc(r.outcome)}.</div>`;
+  const sols = r.solutions.length ? r.solutions.map((s) => renderSolution(s, r.outcome, r.conditions)).join("") : `<div class="bad">No solution for ${esc(r.outcome)}: see the notes above.</div>`;
   $("qca-result").innerHTML = `<div id="qca-analysis" data-id="${a.id}"><b>Analysis ${a.id}</b> (${esc(a.created_at)}): ${esc(r.outcome)} over ${esc(r.conditions.join(", "))};
     case files ${inp.case_files.map((f) => esc(`${f.name} v${f.version}`)).join(", ")}; ${esc(inp.scale)}, unknowns ${esc(inp.unknown)}, inclusion cut-off ${esc(inp.incl_cut)}, frequency cut-off ${esc(inp.n_cut)}${inp.dir_exp.length ? `, directional expectations ${esc(inp.dir_exp.join(", "))}` : ""}</div>
     ${notes}${sols}
