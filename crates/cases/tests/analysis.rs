@@ -161,6 +161,46 @@ fn only_successes_give_no_parsimonious_solution_and_say_why() {
 }
 
 #[test]
+fn fuzzy_scores_give_fuzzy_consistency_and_coverage() {
+    let csv = "case,X,Y\nA,0.8,0.9\nB,0.6,0.4\nC,0.2,0.1\n";
+    let table = Collection::from_texts(&[("f.csv", csv)], Profile::Case)
+        .unwrap()
+        .table()
+        .unwrap();
+    let mut s = QcaSpec::new(MatrixSpec {
+        conditions: vec!["X".parse().unwrap()],
+        outcome: Some("Y".parse().unwrap()),
+        scale: Scale::Fuzzy,
+        unknowns: UnknownPolicy::Refuse,
+    });
+    s.incl_cut = InclCut::single(0.8);
+    let run = analyse(&table, &s).unwrap();
+    // Row X: sum min(x, y) / sum x = (0.8 + 0.4 + 0.1) / (0.8 + 0.6 + 0.2) = 1.3 / 1.6;
+    // row ~X: (0.2 + 0.4 + 0.1) / (0.2 + 0.4 + 0.8) = 0.5, below the cut-off.
+    let tt = &run.truth_table.observed_rows;
+    assert!(close(tt[0].incl, 0.5) && close(tt[1].incl, 1.3 / 1.6));
+    assert_eq!(expressions(&run, SolutionKind::Conservative), ["X"]);
+    let m = &run.solution(SolutionKind::Conservative).unwrap().models[0];
+    assert!(close(m.fit.incl_s, 1.3 / 1.6), "{}", m.fit.incl_s);
+    // Coverage: 1.3 / sum y = 1.3 / 1.4.
+    assert!(close(m.fit.cov_s, 1.3 / 1.4), "{}", m.fit.cov_s);
+
+    // Crisp: every score dichotomised at 0.5, and each one said.
+    s.matrix.scale = Scale::Crisp;
+    s.incl_cut = InclCut::single(1.0);
+    let run = analyse(&table, &s).unwrap();
+    assert_eq!(run.matrix.values, [[1.0, 1.0], [1.0, 0.0], [0.0, 0.0]]);
+    // Made crisp, B (X 0.6, Y 0.4) contradicts A in row X: nothing is sufficient any more.
+    assert_eq!(run.notes.len(), 7, "{:?}", run.notes);
+    assert!(run.solutions.is_empty());
+    assert!(run.notes[6].starts_with("no configuration is sufficient for Y"));
+    assert_eq!(
+        run.notes[0],
+        "X of case A is 0.8: dichotomised at 0.5 for a crisp matrix"
+    );
+}
+
+#[test]
 fn unknowns_are_refused_by_name_or_dropped_with_a_note() {
     let err = analyse(&study(), &spec(&["TIES", "FORMAL"], UnknownPolicy::Refuse)).unwrap_err();
     let all: Vec<String> = err.flatten().iter().map(|e| e.to_string()).collect();
