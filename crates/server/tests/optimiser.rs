@@ -7,34 +7,13 @@ use common::{population_of, server};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 async fn send(method: Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
-    let c = reqwest::Client::new();
-    let mut r = c.request(method, format!("{}{path}", server()));
-    if let Some(b) = body {
-        r = r.json(b);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    common::request(server(), method, path, body).await
 }
 
-/// Polls a run until it is no longer running (bounded: a stuck run fails the test).
 async fn wait(id: u64) -> Value {
-    for _ in 0..2400 {
-        let (st, v) = send(Method::GET, &format!("/api/optimiser/runs/{id}"), None).await;
-        assert_eq!(st, StatusCode::OK, "{v}");
-        if v["state"] != "running" {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("run {id} still running after 240 s");
+    common::wait_run(server(), id).await
 }
 
 async fn start(body: Value) -> u64 {

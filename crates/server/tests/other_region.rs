@@ -8,7 +8,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 fn base() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
@@ -20,17 +19,7 @@ fn base() -> &'static str {
 }
 
 async fn send(method: Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
-    let mut r = reqwest::Client::new().request(method, format!("{}{path}", base()));
-    if let Some(b) = body {
-        r = r.json(b);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    common::request(base(), method, path, body).await
 }
 
 #[tokio::test]
@@ -108,12 +97,5 @@ async fn a_french_grid_is_audited_planned_and_repaired_under_its_own_policy() {
 }
 
 async fn wait(id: u64) -> Value {
-    for _ in 0..600 {
-        let (_, v) = send(Method::GET, &format!("/api/optimiser/runs/{id}"), None).await;
-        if v["state"] != "running" {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("run {id} still running after 60 s");
+    common::wait_run(base(), id).await
 }

@@ -388,6 +388,66 @@ mod shapefile_input {
         );
     }
 
+    /// Rewrites the attribute table of `shp` with `name` (UTF-8 as written) in `bytes`, and the
+    /// header's language driver id (byte 29) set to `ldid`.
+    fn patch_dbf(shp: &Path, name: &str, bytes: &[u8], ldid: u8) {
+        let dbf = shp.with_extension("dbf");
+        let mut data = std::fs::read(&dbf).unwrap();
+        data[29] = ldid;
+        let from = name.as_bytes();
+        let at = data
+            .windows(from.len())
+            .position(|w| w == from)
+            .expect("name in the table");
+        let mut to = bytes.to_vec();
+        to.resize(from.len(), b' '); // fixed-width field: pad with blanks
+        data[at..at + from.len()].copy_from_slice(&to);
+        std::fs::write(&dbf, data).unwrap();
+    }
+
+    #[test]
+    fn attribute_text_is_decoded_as_the_cpg_or_the_bytes_say() {
+        let fields = BoundaryFields::new("PRO_COM_T").with_name("COMUNE");
+        let name_of = |path: &Path| {
+            Boundaries::from_shapefile(path, &fields)
+                .map(|b| b.get(0).unwrap().name.clone().unwrap())
+        };
+        let one = |dir: &Path| {
+            write(
+                dir,
+                &[(
+                    Polygon::new(PolygonRing::Outer(square(0.0, 0.0, 1.0))),
+                    record("013075", "Cantù"),
+                )],
+            )
+        };
+        // no .cpg, no code page in the header: Latin-1 bytes (ISTAT's older files) and UTF-8
+        // bytes both give the accent back
+        let dir = tempfile::tempdir().unwrap();
+        let path = one(dir.path());
+        patch_dbf(&path, "Cantù", b"Cant\xf9", 0);
+        assert_eq!(name_of(&path).unwrap(), "Cantù");
+        let dir = tempfile::tempdir().unwrap();
+        let path = one(dir.path());
+        patch_dbf(&path, "Cantù", "Cantù".as_bytes(), 0);
+        assert_eq!(name_of(&path).unwrap(), "Cantù");
+        // a .cpg decides: 1252 reads the Latin-1 byte, UTF-8 replaces it
+        let dir = tempfile::tempdir().unwrap();
+        let path = one(dir.path());
+        patch_dbf(&path, "Cantù", b"Cant\xf9", 0);
+        std::fs::write(path.with_extension("cpg"), "1252\n").unwrap();
+        assert_eq!(name_of(&path).unwrap(), "Cantù");
+        std::fs::write(path.with_extension("cpg"), "UTF-8").unwrap();
+        assert_eq!(name_of(&path).unwrap(), "Cant\u{FFFD}");
+        // an encoding ambit does not know is an error naming the .cpg and the label
+        std::fs::write(path.with_extension("cpg"), "EBCDIC-037").unwrap();
+        let err = name_of(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("units.cpg") && err.contains("EBCDIC-037"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn nan_coordinates_and_missing_dbf_are_errors() {
         let dir = tempfile::tempdir().unwrap();

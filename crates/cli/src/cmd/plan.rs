@@ -241,19 +241,8 @@ fn write_outputs(args: &Args, input: &Input, o: &Outcome, elapsed: Duration) -> 
         "compliant": compliant,
         "elapsed_s": elapsed.as_secs_f64(),
         "result": o.extra,
-        "district_figures": o.districts.iter().filter(|d| d.units > 0).map(|d| json!({
-            "name": o.names[d.id as usize], "units": d.units, "population": d.population,
-            "class": d.class_name, "threshold": d.threshold, "strict": d.strict,
-            "compliant": d.compliant,
-        })).collect::<Vec<_>>(),
-        "diff": o.diff.as_ref().map(|d| json!({
-            "units_moved": d.moved.len(),
-            "merged": d.merged.iter().map(|m| json!({
-                "district": o.names[m.district as usize],
-                "baseline": m.baseline.iter().map(|&b| o.names.get(b as usize).cloned()).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "unchanged_districts": d.unchanged,
-        })),
+        "district_figures": o.district_figures(),
+        "diff": o.diff_json(),
         "incentive": incentive,
     });
     write_atomic(

@@ -143,6 +143,35 @@ impl Outcome {
             .map(|(&g, &d)| (g, self.names[d as usize].as_str()))
     }
 
+    /// Figures of every non-empty district (JSON), as plan.json and the studio list them.
+    pub fn district_figures(&self) -> serde_json::Value {
+        self.live()
+            .map(|d| {
+                json!({
+                    "name": self.names[d.id as usize], "units": d.units,
+                    "population": d.population, "class": d.class_name,
+                    "threshold": d.threshold, "strict": d.strict, "compliant": d.compliant,
+                })
+            })
+            .collect()
+    }
+
+    /// Units moved and districts formed by merger against the baseline (JSON; null without a
+    /// complete baseline).
+    pub fn diff_json(&self) -> serde_json::Value {
+        let Some(d) = &self.diff else {
+            return serde_json::Value::Null;
+        };
+        json!({
+            "units_moved": d.moved.len(),
+            "merged": d.merged.iter().map(|m| json!({
+                "district": self.names[m.district as usize],
+                "baseline": m.baseline.iter().map(|&b| self.names.get(b as usize).cloned()).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "unchanged_districts": d.unchanged,
+        })
+    }
+
     /// The incentives the policy would pay on `date` (ISO) for the new districts formed by
     /// merger (JSON; null without a policy or a baseline).
     pub fn incentive(&self, input: &Input, date: &str) -> serde_json::Value {

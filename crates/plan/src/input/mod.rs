@@ -184,11 +184,7 @@ impl Input {
             }
             None => None,
         };
-        let index = codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.clone(), i))
-            .collect();
+        let index = code_index(&codes);
         Ok(Self {
             codes,
             names,
@@ -318,11 +314,7 @@ impl Input {
                 strict: false,
             })
         };
-        let index = codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.clone(), i))
-            .collect();
+        let index = code_index(&codes);
         Ok(Self {
             names: codes.clone(),
             codes,
@@ -366,18 +358,29 @@ impl Input {
         })
     }
 
+    /// The units named in columns `cols` of a record of a pairs table.
+    fn pair_ends(
+        &self,
+        t: &Table,
+        rec: &ambit_territory::table::Record,
+        cols: [usize; 2],
+    ) -> Result<[usize; 2], InputError> {
+        let mut ends = [0usize; 2];
+        for (x, c) in cols.into_iter().enumerate() {
+            ends[x] = self
+                .index_of(rec.fields[c].trim())
+                .ok_or_else(|| t.field_error(rec, c, "unknown unit code"))?;
+        }
+        Ok(ends)
+    }
+
     /// Pairs of unit codes (CSV `code_a,code_b`) as unit indices.
     pub fn load_pairs(&self, path: &Path) -> Result<Vec<(usize, usize)>, InputError> {
         let t = Table::read(path)?;
         let (a, b) = (t.column("code_a")?, t.column("code_b")?);
         let mut out = Vec::new();
         for rec in &t.records {
-            let mut ends = [0usize; 2];
-            for (x, c) in [a, b].into_iter().enumerate() {
-                ends[x] = self
-                    .index_of(rec.fields[c].trim())
-                    .ok_or_else(|| t.field_error(rec, c, "unknown unit code"))?;
-            }
+            let ends = self.pair_ends(&t, rec, [a, b])?;
             out.push((ends[0], ends[1]));
         }
         Ok(out)
@@ -393,12 +396,7 @@ impl Input {
         let (a, b, s) = (t.column("code_a")?, t.column("code_b")?, t.column("score")?);
         let mut out = Vec::new();
         for rec in &t.records {
-            let mut ends = [0usize; 2];
-            for (x, c) in [a, b].into_iter().enumerate() {
-                ends[x] = self
-                    .index_of(rec.fields[c].trim())
-                    .ok_or_else(|| t.field_error(rec, c, "unknown unit code"))?;
-            }
+            let ends = self.pair_ends(&t, rec, [a, b])?;
             let score: f64 = rec.fields[s]
                 .trim()
                 .parse()
@@ -539,6 +537,15 @@ impl Subset {
     pub fn is_empty(&self) -> bool {
         self.global.is_empty()
     }
+}
+
+/// Unit index by code.
+fn code_index(codes: &[String]) -> HashMap<String, usize> {
+    codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.clone(), i))
+        .collect()
 }
 
 /// Z-scores with the population standard deviation (ddof 0), as the benchmark harness.

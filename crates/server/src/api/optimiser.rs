@@ -113,7 +113,7 @@ fn prepare(studio: &Studio, req: &RunRequest) -> Result<(JobSpec, Option<Baselin
         }
     }
     if let Some(d) = &req.date {
-        if !is_iso_date(d) {
+        if !ambit_rules::is_iso_date(d) {
             return Err(invalid(format!("date `{d}`: expected YYYY-MM-DD")));
         }
     }
@@ -170,16 +170,6 @@ fn prepare(studio: &Studio, req: &RunRequest) -> Result<(JobSpec, Option<Baselin
         affinity: None,
     };
     Ok((spec, baseline))
-}
-
-fn is_iso_date(d: &str) -> bool {
-    let b = d.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// `POST /api/optimiser/runs`: starts a run (202); poll `GET /api/optimiser/runs/{id}`.
@@ -307,19 +297,8 @@ fn result_json(input: &Input, out: &Outcome, date: &str) -> Value {
         "districts": out.live().count(),
         "compliant": out.compliant(),
         "interrupted": out.interrupted,
-        "district_figures": out.live().map(|d| json!({
-            "name": out.names[d.id as usize], "units": d.units, "population": d.population,
-            "class": d.class_name, "threshold": d.threshold, "strict": d.strict,
-            "compliant": d.compliant,
-        })).collect::<Vec<_>>(),
-        "diff": out.diff.as_ref().map(|d| json!({
-            "units_moved": d.moved.len(),
-            "merged": d.merged.iter().map(|m| json!({
-                "district": out.names[m.district as usize],
-                "baseline": m.baseline.iter().map(|&b| out.names.get(b as usize).cloned()).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "unchanged_districts": d.unchanged,
-        })),
+        "district_figures": out.district_figures(),
+        "diff": out.diff_json(),
         "incentive": out.incentive(input, date),
         "detail": out.extra,
         "assignment": assignment,

@@ -63,3 +63,44 @@ pub fn population_of(codes: &[String]) -> u64 {
         .map(|rec| rec[cp].parse::<u64>().expect("population"))
         .sum()
 }
+
+/// Sends a request to the server at `base` (a JSON body when given); returns the status and the
+/// body as JSON (or as a JSON string when it is not JSON).
+pub async fn request(
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let mut r = reqwest::Client::new().request(method, format!("{base}{path}"));
+    if let Some(b) = body {
+        r = r.json(b);
+    }
+    let r = r.send().await.expect("request sent");
+    let status = r.status();
+    let text = r.text().await.expect("response body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
+
+/// Polls optimiser run `id` of the server at `base` until it is no longer running (bounded: a
+/// stuck run fails the test after 240 s).
+pub async fn wait_run(base: &str, id: u64) -> serde_json::Value {
+    for _ in 0..2400 {
+        let (st, v) = request(
+            base,
+            reqwest::Method::GET,
+            &format!("/api/optimiser/runs/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(st, reqwest::StatusCode::OK, "{v}");
+        if v["state"] != "running" {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("run {id} still running after 240 s");
+}
