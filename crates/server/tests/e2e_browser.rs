@@ -1,7 +1,8 @@
 //! End to end in a real headless Chromium driven through chromedriver (WebDriver): the page
 //! loads and draws every polygon, a merge changes the validation, a saved scenario survives a
-//! reload. Skips (printing why) when Debian's `chromium` / `chromedriver` are not installed;
-//! CI installs them with `.ci/install-browser.sh`.
+//! reload, and the cases page runs QCA over stored case files. Skips (printing why) when
+//! Debian's `chromium` / `chromedriver` are not installed; CI installs them with
+//! `.ci/install-browser.sh`.
 
 mod common;
 
@@ -321,7 +322,70 @@ async fn map_merge_validate_save_reload() {
     std::fs::write(&out, &png).expect("write screenshot");
     println!("screenshot: {}", out.display());
     assert!(png.starts_with(b"\x89PNG"));
+    cases_page_runs_qca(&c, base).await;
     c.close().await.expect("close session");
+}
+
+/// The cases page: the four study cases stored, chosen by their checkboxes, Run QCA, and the
+/// study's solution (TIES) read in the page, then listed among the stored analyses.
+async fn cases_page_runs_qca(c: &Client, base: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../cases/lombardy-2018");
+    let http = reqwest::Client::new();
+    for case in ["a", "b", "c", "d"] {
+        let content = std::fs::read_to_string(dir.join(format!("{case}.toml"))).expect("case");
+        let r = http
+            .post(format!("{base}/api/case-files"))
+            .json(&json!({ "name": format!("e2e-{case}.toml"), "content": content }))
+            .send()
+            .await
+            .expect("store a case file");
+        assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    }
+    c.goto(&format!("{base}/cases")).await.expect("cases page");
+    wait_for(
+        c,
+        "document.body.dataset.qcaReady === '1'",
+        "the cases page",
+    )
+    .await;
+    for case in ["a", "b", "c", "d"] {
+        let label = Locator::XPath(&format!(
+            "//div[@id='qca-files']//label[contains(., 'e2e-{case}.toml')]/input"
+        ));
+        c.find(label)
+            .await
+            .expect("case checkbox")
+            .click()
+            .await
+            .expect("tick");
+    }
+    c.find(Locator::Css("#qca-run"))
+        .await
+        .expect("Run QCA")
+        .click()
+        .await
+        .expect("click");
+    let expr = wait_for(
+        c,
+        "document.querySelector('.solution[data-kind=parsimonious] .model-expr')?.textContent",
+        "the parsimonious solution",
+    )
+    .await;
+    assert_eq!(expr, json!("TIES"));
+    let listed = wait_for(
+        c,
+        "document.querySelector('#qca-analyses a')?.textContent",
+        "the stored analysis in the list",
+    )
+    .await;
+    assert_eq!(
+        listed.as_str().map(|s| s.ends_with("SUCCESS = TIES")),
+        Some(true)
+    );
+    let png = c.screenshot().await.expect("screenshot");
+    let out = artefact_dir().join("studio-cases-qca.png");
+    std::fs::write(&out, &png).expect("write screenshot");
+    println!("screenshot: {}", out.display());
 }
 
 /// The optimiser from the page: min-change repairs the 2017 map (Seriate takes one comune of

@@ -6,6 +6,7 @@ mod check;
 mod compare;
 mod meta;
 mod optimiser;
+mod qca;
 mod scenarios;
 mod transfer;
 
@@ -52,6 +53,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/case-files/{id}"),
     ("put", "/api/case-files/{id}"),
     ("post", "/api/case-files/{id}/assess"),
+    ("get", "/api/qca/conditions"),
+    ("post", "/api/qca"),
+    ("get", "/api/qca/analyses"),
+    ("get", "/api/qca/analyses/{id}"),
 ];
 
 /// The API's routes (mounted under `/api`).
@@ -102,6 +107,10 @@ pub fn routes() -> Router<Arc<Studio>> {
         .route("/case-files/validate", post(cases::check))
         .route("/case-files/:id", get(cases::get).put(cases::update))
         .route("/case-files/:id/assess", post(cases::assess_case))
+        .route("/qca/conditions", get(qca::conditions))
+        .route("/qca", post(qca::run))
+        .route("/qca/analyses", get(qca::list))
+        .route("/qca/analyses/:id", get(qca::get))
 }
 
 /// Runs blocking work (SQLite, audits) off the async workers.
