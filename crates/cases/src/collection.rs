@@ -58,46 +58,81 @@ impl Collection {
     /// Reads every file of `paths` as cases or as candidate partnerships.
     pub fn load_as(paths: &[PathBuf], profile: Profile) -> Result<Collection, CaseError> {
         let files = case_files(paths)?;
-        let mut coll = Collection::default();
         let mut errors = Vec::new();
+        let mut sources = Vec::with_capacity(files.len());
         for f in &files {
             let name = f.display().to_string();
-            let text = match std::fs::read_to_string(f) {
-                Ok(t) => t,
-                Err(source) => {
-                    errors.push(CaseError::Io { file: name, source });
-                    continue;
-                }
-            };
-            let read = match extension(f).as_str() {
-                "csv" => CaseTable::from_csv(&text, &name).map(|t| coll.tables.push(t)),
-                "toml" => Case::from_toml(&text, &name, profile).map(|c| coll.cases.push(c)),
-                _ => Err(CaseError::invalid(
-                    &name,
-                    None,
-                    "",
-                    None,
-                    "not a case file: expected a .toml case or a .csv case matrix",
-                )),
-            };
-            if let Err(e) = read {
-                errors.extend(e.flatten().into_iter().map(clone_error));
+            if !matches!(extension(f).as_str(), "csv" | "toml") {
+                errors.push(not_a_case_file(&name));
+                continue;
+            }
+            match std::fs::read_to_string(f) {
+                Ok(text) => sources.push((name, text)),
+                Err(source) => errors.push(CaseError::Io { file: name, source }),
             }
         }
         if files.is_empty() {
-            errors.push(CaseError::invalid(
+            errors.push(no_case_files(
                 &paths
                     .iter()
                     .map(|p| p.display().to_string())
                     .collect::<Vec<_>>()
                     .join(", "),
-                None,
-                "",
-                None,
-                "no case files (*.toml, *.csv) found",
             ));
         }
+        let mut coll = Collection::parse(&sources, profile, errors)?;
         coll.files = files;
+        Ok(coll)
+    }
+
+    /// Reads cases from texts held in memory, as `(name, text)` pairs (a store's case files):
+    /// a name ending in `.csv` is a CSV case matrix, any other a TOML case file. Errors name
+    /// the given name as the file, with line, field and value, as [`Collection::load_as`] does.
+    ///
+    /// ```
+    /// use ambit_cases::collection::Collection;
+    /// use ambit_cases::Profile;
+    ///
+    /// let m = ("m.csv", "case,TIES,SUCCESS\nA,1,1\nB,0,0\n");
+    /// let coll = Collection::from_texts(&[m], Profile::Case)?;
+    /// assert_eq!(coll.table()?.rows.len(), 2);
+    /// # Ok::<(), ambit_cases::CaseError>(())
+    /// ```
+    pub fn from_texts<N: AsRef<str>, T: AsRef<str>>(
+        texts: &[(N, T)],
+        profile: Profile,
+    ) -> Result<Collection, CaseError> {
+        let mut errors = Vec::new();
+        if texts.is_empty() {
+            errors.push(no_case_files("<cases>"));
+        }
+        let mut coll = Collection::parse(texts, profile, errors)?;
+        coll.files = texts
+            .iter()
+            .map(|(n, _)| PathBuf::from(n.as_ref()))
+            .collect();
+        Ok(coll)
+    }
+
+    /// Parses `(name, text)` sources into a collection; `errors` already found are reported with
+    /// the parse errors, all together. Duplicate case ids across sources are errors too.
+    fn parse<N: AsRef<str>, T: AsRef<str>>(
+        sources: &[(N, T)],
+        profile: Profile,
+        mut errors: Vec<CaseError>,
+    ) -> Result<Collection, CaseError> {
+        let mut coll = Collection::default();
+        for (name, text) in sources {
+            let (name, text) = (name.as_ref(), text.as_ref());
+            let read = if extension(Path::new(name)) == "csv" {
+                CaseTable::from_csv(text, name).map(|t| coll.tables.push(t))
+            } else {
+                Case::from_toml(text, name, profile).map(|c| coll.cases.push(c))
+            };
+            if let Err(e) = read {
+                errors.extend(e.flatten().into_iter().map(clone_error));
+            }
+        }
         if !errors.is_empty() {
             return Err(if errors.len() == 1 {
                 errors.remove(0)
@@ -105,7 +140,6 @@ impl Collection {
                 CaseError::Many(errors)
             });
         }
-        // Duplicate ids across all sources are an error too.
         coll.table()?;
         Ok(coll)
     }
@@ -168,6 +202,20 @@ impl Collection {
     }
 }
 
+fn not_a_case_file(name: &str) -> CaseError {
+    CaseError::invalid(
+        name,
+        None,
+        "",
+        None,
+        "not a case file: expected a .toml case or a .csv case matrix",
+    )
+}
+
+fn no_case_files(place: &str) -> CaseError {
+    CaseError::invalid(place, None, "", None, "no case files (*.toml, *.csv) found")
+}
+
 /// Errors are not `Clone` (they may hold an `io::Error`); rebuild the invalid ones.
 fn clone_error(e: &CaseError) -> CaseError {
     match e {
@@ -178,5 +226,120 @@ fn clone_error(e: &CaseError) -> CaseError {
         },
         CaseError::Many(all) => CaseError::Many(all.iter().map(clone_error).collect()),
         CaseError::Qca(q) => CaseError::invalid("<qca>", None, "", None, q.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matrix::{ConditionSpec, Matrix, MatrixSpec, Scale, UnknownPolicy};
+
+    /// The four study cases as a store holds them: names and texts, no folder.
+    fn study_texts() -> Vec<(&'static str, &'static str)> {
+        vec![
+            (
+                "a.toml",
+                include_str!("../../../cases/lombardy-2018/a.toml"),
+            ),
+            (
+                "b.toml",
+                include_str!("../../../cases/lombardy-2018/b.toml"),
+            ),
+            (
+                "c.toml",
+                include_str!("../../../cases/lombardy-2018/c.toml"),
+            ),
+            (
+                "d.toml",
+                include_str!("../../../cases/lombardy-2018/d.toml"),
+            ),
+        ]
+    }
+
+    fn spec(conditions: &[&str]) -> MatrixSpec {
+        MatrixSpec {
+            conditions: conditions.iter().map(|c| c.parse().unwrap()).collect(),
+            outcome: Some(ConditionSpec {
+                name: "SUCCESS".into(),
+                at_least: None,
+            }),
+            scale: Scale::Crisp,
+            unknowns: UnknownPolicy::DropCases,
+        }
+    }
+
+    #[test]
+    fn texts_give_the_same_matrix_as_the_folder() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cases/lombardy-2018");
+        let from_dir = Collection::load(&[dir]).unwrap().table().unwrap();
+        let from_texts = Collection::from_texts(&study_texts(), Profile::Case).unwrap();
+        assert_eq!(from_texts.files.len(), 4);
+        assert_eq!(from_texts.files[2], PathBuf::from("c.toml"));
+        let from_texts = from_texts.table().unwrap();
+        let ids: Vec<&str> = from_texts.rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["A", "B", "C", "D"]);
+        assert_eq!(from_texts.rows[0].file, "a.toml");
+        let s = spec(&["TIES", "LEAD", "FORMAL", "HOMO", "NPLANS>=3"]);
+        let (m1, m2) = (
+            Matrix::build(&from_dir, &s).unwrap(),
+            Matrix::build(&from_texts, &s).unwrap(),
+        );
+        assert_eq!(m1.values, m2.values);
+        assert_eq!(m1.cases, m2.cases);
+        // Only B has every one of these known (A: FORMAL, NPLANS; D: FORMAL, HOMO).
+        assert_eq!(m2.cases, ["B", "C"]);
+        assert_eq!(
+            m2.values,
+            [
+                [1.0, 0.0, 1.0, 0.0, 0.0, 1.0],
+                [0.0, 0.0, 0.0, 1.0, 1.0, 0.0]
+            ]
+        );
+        assert_eq!(m2.dropped[0].file, "a.toml");
+    }
+
+    #[test]
+    fn errors_name_the_text_line_field_and_value() {
+        let bad = "id = \"X\"\nname = \"x\"\n[structures]\nties = 2\n";
+        let err =
+            Collection::from_texts(&[("stored-x.toml", bad)], Profile::Partnership).unwrap_err();
+        let inv = err.as_invalid().expect("one invalid entry");
+        assert_eq!(inv.file, "stored-x.toml");
+        assert_eq!(inv.line, Some(4));
+        assert_eq!(inv.field, "structures.ties");
+        assert_eq!(inv.value.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn every_bad_text_is_reported_together() {
+        let mut texts = study_texts();
+        texts.push(("a-again.toml", texts[0].1));
+        texts.push(("m.csv", "case,TIES\nE,7.5\n"));
+        let err = Collection::from_texts(&texts, Profile::Case).unwrap_err();
+        let all: Vec<String> = err.flatten().iter().map(|e| e.to_string()).collect();
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert!(all[0].starts_with("m.csv:2: field `TIES` = 7.5"), "{all:?}");
+        // Once the matrix is fixed, the duplicate id is named with both texts.
+        texts.pop();
+        let err = Collection::from_texts(&texts, Profile::Case).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a-again.toml: field `id` = \"A\": duplicate case id (first in a.toml)"
+        );
+    }
+
+    #[test]
+    fn a_partnership_is_not_a_case_and_nothing_is_not_a_collection() {
+        let p = "id = \"P\"\nname = \"p\"\n[structures]\nties = true\n";
+        let err = Collection::from_texts(&[("p.toml", p)], Profile::Case).unwrap_err();
+        let all: Vec<String> = err.flatten().iter().map(|e| e.to_string()).collect();
+        assert!(
+            all.iter()
+                .any(|e| e.starts_with("p.toml: field `performance`: missing table")),
+            "{all:?}"
+        );
+        let none: [(&str, &str); 0] = [];
+        let err = Collection::from_texts(&none, Profile::Case).unwrap_err();
+        assert!(err.to_string().contains("no case files"), "{err}");
     }
 }

@@ -17,7 +17,8 @@ use ambit_qca::{
 };
 
 /// Which QCA solution becomes the model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SolutionKind {
     /// Observed configurations only: every path rests on the data.
     Conservative,
@@ -91,22 +92,10 @@ pub fn model_from_cases(
         .filter(|c| **c != outcome)
         .cloned()
         .collect();
+    check_dir_exp(dir_exp, &conditions)?;
     let mut negated_exp = Vec::new();
     for e in dir_exp {
         let e = e.trim();
-        let base = e.strip_prefix('~').unwrap_or(e);
-        if !crate::matrix::is_name(base) || !conditions.iter().any(|c| c == base) {
-            return Err(CaseError::invalid(
-                "<qca>",
-                None,
-                "dir_exp",
-                Some(e.to_string()),
-                format!(
-                    "a directional expectation is a chosen condition or its negation ({})",
-                    conditions.join(", ")
-                ),
-            ));
-        }
         // Failure is minimised with the opposite expectations.
         negated_exp.push(match e.strip_prefix('~') {
             Some(b) => b.to_string(),
@@ -221,6 +210,28 @@ pub fn model_from_cases(
         success,
         failure,
     })
+}
+
+/// Checks that each directional expectation is a chosen condition or its negation (`LEAD`,
+/// `~HOMO`), naming the first that is not.
+pub(crate) fn check_dir_exp(dir_exp: &[String], conditions: &[String]) -> Result<(), CaseError> {
+    for e in dir_exp {
+        let e = e.trim();
+        let base = e.strip_prefix('~').unwrap_or(e);
+        if !crate::matrix::is_name(base) || !conditions.iter().any(|c| c == base) {
+            return Err(CaseError::invalid(
+                "<qca>",
+                None,
+                "dir_exp",
+                Some(e.to_string()),
+                format!(
+                    "a directional expectation is a chosen condition or its negation ({})",
+                    conditions.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A term of the first model with what supports it and why.

@@ -3,7 +3,8 @@
 //! A case file (TOML) codes one intermunicipal partnership in the framework of the Lombardy
 //! 2018 study (structures, processes, actors, barriers, paradoxes, performance), each value with
 //! its evidence; `"unknown"` is a value distinct from absent (`false`). From cases this crate
-//! builds QCA data matrices (crisp or fuzzy, with an explicit policy for unknowns) and applies
+//! builds QCA data matrices (crisp or fuzzy, with an explicit policy for unknowns), runs QCA on
+//! them ([`analysis::analyse`]: truth table and solutions with their fit), and applies
 //! models (sums of products such as `TIES*TRUST + LEAD`) to candidate partnerships, saying which
 //! path holds, what is missing, and how much the prediction rests on assumptions.
 //!
@@ -30,6 +31,7 @@
 //! # Ok::<(), ambit_cases::CaseError>(())
 //! ```
 
+pub mod analysis;
 pub mod assess;
 pub mod case;
 pub mod collection;

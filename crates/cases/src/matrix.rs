@@ -345,7 +345,7 @@ pub struct DroppedCase {
 }
 
 /// A QCA data matrix: one row per case, one column per chosen condition, outcome last.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Matrix {
     /// Column names (conditions, then the outcome).
     pub columns: Vec<String>,

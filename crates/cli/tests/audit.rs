@@ -1,32 +1,14 @@
 //! `ambit audit` end to end: the bundled data, repaired input, refused input, atomic output.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-fn ambit() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ambit"));
-    c.current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."));
-    c
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ambit-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use common::{ambit, assert_success, run, stdout_json, text, tmp};
 
 #[test]
 fn audit_json_of_the_bundled_ambiti() {
-    let out = ambit()
-        .args(["audit", "--districts", "ambiti-2017", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = run(&["audit", "--districts", "ambiti-2017", "--format", "json"]);
+    assert_success(&out);
+    let v = stdout_json(&out);
     assert_eq!(v["summary"]["municipalities"], 1516);
     assert_eq!(v["summary"]["small_municipalities"], 1047);
     assert_eq!(v["summary"]["population"], 10_036_245);
@@ -44,21 +26,18 @@ fn spreadsheet_export_is_repaired_with_notices() {
     let mut bytes = b"\xEF\xBB\xBFcode;district\n".to_vec();
     bytes.extend_from_slice(b"013041;Cant\xF9\n013042;Cant\xF9\n");
     std::fs::write(&f, bytes).unwrap();
-    let out = ambit()
-        .args([
-            "audit",
-            "--districts",
-            f.to_str().unwrap(),
-            "--format",
-            "csv",
-        ])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = run(&[
+        "audit",
+        "--districts",
+        f.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("semicolon-separated"), "{err}");
     assert!(err.contains("read as Latin-1"), "{err}");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("\nCantù,2,"));
+    assert!(text(&out.stdout).contains("\nCantù,2,"));
 }
 
 #[test]
@@ -73,7 +52,7 @@ fn lost_leading_zeros_and_double_membership_are_refused_and_nothing_is_written()
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     assert!(err.contains("map.csv: line 2: field `code`"), "{err}");
     assert!(err.contains("016016 is Azzano San Paolo"), "{err}");
     assert!(
@@ -92,12 +71,9 @@ fn malformed_policy_is_refused() {
         "name = 'x'\n[[classes]]\nname = 's'\nmin_population = 'max(1,'\n",
     )
     .unwrap();
-    let out = ambit()
-        .args(["audit", "--policy", p.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = run(&["audit", "--policy", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     assert!(
         err.contains("p.toml: line 4: class `s`, field `min_population`"),
         "{err}"
@@ -113,11 +89,7 @@ fn map_draws_every_comune_with_the_compliance_legend() {
         .arg(&svg)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.starts_with("<?xml") || text.starts_with("<svg"));
     assert_eq!(text.matches("class=\"comune\"").count(), 1506);
@@ -132,21 +104,14 @@ fn map_draws_every_comune_with_the_compliance_legend() {
 
 #[test]
 fn queen_contiguity_on_request() {
-    let out = ambit()
-        .args([
-            "audit",
-            "--contiguity",
-            "queen",
-            "--districts",
-            "ambiti-2017",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run(&[
+        "audit",
+        "--contiguity",
+        "queen",
+        "--districts",
+        "ambiti-2017",
+        "--format",
+        "json",
+    ]);
+    assert_success(&out);
 }

@@ -1,28 +1,13 @@
 //! `ambit cases` and `ambit assess` end to end: exit codes, messages, files, JSON shape.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn ambit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ambit"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("the ambit binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use common::{assert_success, repo, run, stdout_json, text};
 
 #[test]
 fn validate_accepts_the_study_and_names_errors_in_a_bad_file() {
-    let out = ambit(&["cases", "validate", "cases/lombardy-2018"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(&["cases", "validate", "cases/lombardy-2018"]);
+    assert_success(&out);
     assert!(text(&out.stdout).contains("4 case(s) in 4 file(s): valid"));
 
     let dir = tempfile::tempdir().unwrap();
@@ -30,7 +15,7 @@ fn validate_accepts_the_study_and_names_errors_in_a_bad_file() {
     let bad = good.replacen("value = true", "value = \"yes\"", 1);
     let file = dir.path().join("b.toml");
     std::fs::write(&file, bad).unwrap();
-    let out = ambit(&["cases", "validate", file.to_str().unwrap()]);
+    let out = run(&["cases", "validate", file.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(
@@ -43,7 +28,7 @@ fn validate_accepts_the_study_and_names_errors_in_a_bad_file() {
 fn matrix_writes_the_seed_columns_and_refuses_unknowns_unless_asked() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("m.csv");
-    let out = ambit(&[
+    let out = run(&[
         "cases",
         "matrix",
         "cases/lombardy-2018",
@@ -52,14 +37,14 @@ fn matrix_writes_the_seed_columns_and_refuses_unknowns_unless_asked() {
         "-o",
         file.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_success(&out);
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         "case,TIES,LEAD,SUCCESS\nA,1,1,1\nB,1,0,1\nC,0,0,0\nD,0,0,0\n"
     );
 
     let refused = dir.path().join("refused.csv");
-    let out = ambit(&[
+    let out = run(&[
         "cases",
         "matrix",
         "cases/lombardy-2018",
@@ -80,7 +65,7 @@ fn matrix_writes_the_seed_columns_and_refuses_unknowns_unless_asked() {
     );
     assert!(err.contains("--unknown drop"), "{err}");
 
-    let out = ambit(&[
+    let out = run(&[
         "cases",
         "matrix",
         "cases/lombardy-2018",
@@ -99,7 +84,7 @@ fn matrix_writes_the_seed_columns_and_refuses_unknowns_unless_asked() {
 
 #[test]
 fn assess_json_has_the_documented_shape() {
-    let out = ambit(&[
+    let out = run(&[
         "assess",
         "cases/examples/partnership.toml",
         "--model",
@@ -107,8 +92,8 @@ fn assess_json_has_the_documented_shape() {
         "--format",
         "json",
     ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_success(&out);
+    let v = stdout_json(&out);
     assert_eq!(v["schema"], "ambit-assess/1");
     assert_eq!(v["predicted"], "success");
     assert_eq!(v["membership"]["low"], 1.0);
@@ -132,7 +117,7 @@ fn assess_json_has_the_documented_shape() {
 
 #[test]
 fn assess_with_a_qca_model_from_the_cases() {
-    let out = ambit(&[
+    let out = run(&[
         "assess",
         "cases/lombardy-2018/c.toml",
         "--cases",
@@ -142,14 +127,14 @@ fn assess_with_a_qca_model_from_the_cases() {
         "--format",
         "json",
     ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_success(&out);
+    let v = stdout_json(&out);
     assert_eq!(v["model"]["success"], "TIES");
     assert_eq!(v["model"]["failure"], "~TIES");
     assert_eq!(v["predicted"], "failure");
     assert_eq!(v["partnership"]["observed"], "failure");
 
-    let out = ambit(&["assess", "cases/lombardy-2018/a.toml", "--model", "nope"]);
+    let out = run(&["assess", "cases/lombardy-2018/a.toml", "--model", "nope"]);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("neither a shipped model"));
 }

@@ -1,36 +1,24 @@
 //! `ambit govern` end to end on the bundled data: power of the capoluogo, bad rule files,
 //! budget sharing.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-fn ambit() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ambit"));
-    c.current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."));
-    c
-}
+use common::{ambit, assert_success, repo, run, stdout_json, text, tmp};
 
 #[test]
 fn one_comune_one_vote_in_the_cremasco() {
-    let out = ambit()
-        .args([
-            "govern",
-            "Cremasco",
-            "--map",
-            "ambiti-2021",
-            "--rules",
-            "policies/assembly/one_comune_one_vote.toml",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = run(&[
+        "govern",
+        "Cremasco",
+        "--map",
+        "ambiti-2021",
+        "--rules",
+        "policies/assembly/one_comune_one_vote.toml",
+        "--format",
+        "json",
+    ]);
+    assert_success(&out);
+    let v = stdout_json(&out);
     let a = &v["assessments"][0];
     assert_eq!(a["members"].as_array().unwrap().len(), 48);
     assert_eq!(a["members"][0]["name"], "Crema");
@@ -42,8 +30,7 @@ fn one_comune_one_vote_in_the_cremasco() {
 
 #[test]
 fn bad_rule_file_names_file_line_field_and_value() {
-    let dir = std::env::temp_dir().join(format!("ambit-govern-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmp("govern");
     let path = dir.join("bad.toml");
     std::fs::write(
         &path,
@@ -56,7 +43,7 @@ fn bad_rule_file_names_file_line_field_and_value() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     assert!(err.contains("bad.toml:4"), "{err}");
     assert!(
         err.contains("decision.votes_at_least") && err.contains("150%"),
@@ -67,19 +54,16 @@ fn bad_rule_file_names_file_line_field_and_value() {
 
 #[test]
 fn unknown_district_lists_the_known_ones() {
-    let out = ambit()
-        .args([
-            "govern",
-            "Atlantis",
-            "--map",
-            "ambiti-2021",
-            "--budget",
-            "1000",
-        ])
-        .output()
-        .unwrap();
+    let out = run(&[
+        "govern",
+        "Atlantis",
+        "--map",
+        "ambiti-2021",
+        "--budget",
+        "1000",
+    ]);
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     assert!(
         err.contains("Atlantis") && err.contains("Cremasco") && err.contains("Lodi"),
         "{err}"
@@ -88,27 +72,20 @@ fn unknown_district_lists_the_known_ones() {
 
 #[test]
 fn budget_by_population_after_the_incentive() {
-    let out = ambit()
-        .args([
-            "govern",
-            "Lodi",
-            "--map",
-            "ambiti-2021",
-            "--budget",
-            "1000000",
-            "--incentive",
-            "30000",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = run(&[
+        "govern",
+        "Lodi",
+        "--map",
+        "ambiti-2021",
+        "--budget",
+        "1000000",
+        "--incentive",
+        "30000",
+        "--format",
+        "json",
+    ]);
+    assert_success(&out);
+    let v = stdout_json(&out);
     assert_eq!(v["budget"]["net_cost"], 970000.0);
     // Lodi: 45,252 of the ambito's 237,159 inhabitants.
     let lodi = v["budget"]["lines"][0]["contribution"].as_f64().unwrap();
@@ -120,18 +97,14 @@ fn budget_by_population_after_the_incentive() {
 
 #[test]
 fn budget_blend_against_what_comuni_pay_today() {
-    let dir = std::env::temp_dir().join(format!("ambit-govern-budget-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmp("govern-budget");
     let data = dir.join("use.csv");
     // Every Cremasco comune uses the services equally, except Crema (019035) which uses 10 units;
     // only Crema states what it pays today.
-    let text = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/lombardy/ambiti_2021.csv"),
-    )
-    .unwrap();
+    let map = std::fs::read_to_string(repo().join("data/lombardy/ambiti_2021.csv")).unwrap();
     let mut csv = String::from("istat_code,service_use,pays_today\n");
     let mut n = 0;
-    for line in text.lines().skip(1) {
+    for line in map.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         if f[2] == "Cremasco" {
             n += 1;
@@ -160,12 +133,8 @@ fn budget_blend_against_what_comuni_pay_today() {
         .args(["--format", "json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_success(&out);
+    let v = stdout_json(&out);
     let crema = &v["budget"]["lines"][0];
     assert_eq!(crema["name"], "Crema");
     // Crema: half by its population share, half by its use share 10 / (10 + 47).

@@ -1,22 +1,16 @@
 //! End-to-end tests of `ambit plan` and `ambit check` on the bundled Lombardy data and on a
 //! benchmark-format fixture.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
 
+use common::{all_text, run};
+
+/// Runs `ambit` from the repository root: whether it succeeded, and its stdout then stderr.
 fn ambit(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ambit"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("ambit runs");
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.success(), text)
+    let out = run(args);
+    (out.status.success(), all_text(&out))
 }
 
 #[test]
@@ -100,17 +94,20 @@ fn max_districts_on_sids_reaches_the_peer_p_and_check_catches_breakage() {
         .expect("first word is the number of compliant districts");
     // GeoDa maxp_sa reaches 35 on this input (bench/maxp/runs/geoda.jsonl)
     assert!(p >= 35, "{text}");
+    let check = |assignment: &Path| {
+        ambit(&[
+            "check",
+            assignment.to_str().unwrap(),
+            "--units",
+            &units,
+            "--edges",
+            &edges,
+            "--threshold",
+            "5000",
+        ])
+    };
     let asg = dir.path().join("assignment.csv");
-    let (ok, text) = ambit(&[
-        "check",
-        asg.to_str().unwrap(),
-        "--units",
-        &units,
-        "--edges",
-        &edges,
-        "--threshold",
-        "5000",
-    ]);
+    let (ok, text) = check(&asg);
     assert!(ok, "{text}");
     // break it: drop a unit, and raise the threshold so that districts fall short
     let body = std::fs::read_to_string(&asg).unwrap();
@@ -118,16 +115,7 @@ fn max_districts_on_sids_reaches_the_peer_p_and_check_catches_breakage() {
     let dropped = lines.remove(1).split(',').next().unwrap().to_string();
     let broken = dir.path().join("broken.csv");
     std::fs::write(&broken, lines.join("\n") + "\n").unwrap();
-    let (ok, text) = ambit(&[
-        "check",
-        broken.to_str().unwrap(),
-        "--units",
-        &units,
-        "--edges",
-        &edges,
-        "--threshold",
-        "5000",
-    ]);
+    let (ok, text) = check(&broken);
     assert!(!ok);
     assert!(
         text.contains(&format!(

@@ -1,24 +1,20 @@
 //! End-to-end tests of `ambit qca` on the published Lipset data (fixtures of crate ambit-qca).
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
+use std::path::PathBuf;
+
+use common::{repo, run, text};
+
+/// A data file of crate ambit-qca's fixtures.
 fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../qca/tests/fixtures/data")
-        .join(name)
+    repo().join("crates/qca/tests/fixtures/data").join(name)
 }
 
+/// Runs `ambit`: whether it succeeded, its stdout and its stderr.
 fn ambit(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ambit"))
-        .args(args)
-        .output()
-        .expect("run ambit");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+    let out = run(args);
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
 }
 
 #[test]

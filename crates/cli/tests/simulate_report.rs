@@ -1,20 +1,12 @@
 //! `ambit simulate` and `ambit report` end to end, including a headless-browser check of the
 //! report's map and charts (skipped, with a message, when Debian's chromium is not installed).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn ambit() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ambit"));
-    c.current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."));
-    c
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ambit-sim-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use common::{ambit, assert_success, text, tmp};
 
 const SMALL: [&str; 8] = [
     "--runs", "200", "--draws", "1500", "--accept", "40", "--quiet", "--seed=3",
@@ -31,10 +23,13 @@ fn simulate_the_bundled_scenario_to_json() {
         .arg(&out)
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("Calibration: ABC rejection"), "{text}");
-    assert!(text.contains("[double-incentive minus baseline]"), "{text}");
+    assert_success(&o);
+    let stdout = text(&o.stdout);
+    assert!(stdout.contains("Calibration: ABC rejection"), "{stdout}");
+    assert!(
+        stdout.contains("[double-incentive minus baseline]"),
+        "{stdout}"
+    );
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["options"]["runs"], 200);
     assert_eq!(v["arms"].as_array().unwrap().len(), 2);
@@ -65,7 +60,7 @@ fn a_bad_scenario_is_refused_with_file_line_and_value() {
         .output()
         .unwrap();
     assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = text(&o.stderr);
     assert!(err.contains("d.csv:3: field `compliant`"), "{err}");
     assert!(err.contains("\"maybe\""), "{err}");
     assert!(!out.exists());
@@ -88,7 +83,7 @@ fn report(dir: &Path, name: &str) -> PathBuf {
         .arg(&out)
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_success(&o);
     out
 }
 
@@ -145,12 +140,8 @@ fn the_bundled_report_renders_in_a_headless_browser_with_map_and_charts() {
         .arg(&url)
         .output()
         .unwrap();
-    assert!(
-        dom.status.success(),
-        "{}",
-        String::from_utf8_lossy(&dom.stderr)
-    );
-    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert_success(&dom);
+    let dom = text(&dom.stdout);
     // The browser parsed the inline SVG into the DOM: the map and every kind of chart.
     assert!(
         dom.contains("class=\"test-map\""),
@@ -178,7 +169,7 @@ fn the_bundled_report_renders_in_a_headless_browser_with_map_and_charts() {
         .arg(&url)
         .output()
         .unwrap();
-    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    assert_success(&s);
     let png = std::fs::read(&shot).unwrap();
     assert!(
         png.len() > 10_000,

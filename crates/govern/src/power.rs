@@ -287,6 +287,15 @@ struct Split {
     wf_total: u64,
 }
 
+impl Split {
+    /// The free members' weights, each once, in increasing order (members of equal weight have
+    /// equal power, so their leave-one-out sums are computed once).
+    fn distinct_free_weights(&self) -> Vec<u64> {
+        let set: std::collections::BTreeSet<u64> = self.free_weights.iter().copied().collect();
+        set.into_iter().collect()
+    }
+}
+
 fn split(p: &Prepared) -> Split {
     let free_weights: Vec<u64> = p
         .weights
@@ -344,13 +353,7 @@ fn dp_1d(p: &Prepared) -> (Vec<f64>, f64) {
     let wv = s.wv as i128;
     let p_win = 0.5f64.powi(s.v as i32) * window_sum(&dist, q - wv, wf as i128 + 1);
     // Leave-one-out sums, once per distinct weight of a free member.
-    let distinct: Vec<u64> = s
-        .free_weights
-        .iter()
-        .copied()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let distinct = s.distinct_free_weights();
     let swing: BTreeMap<u64, f64> = distinct
         .par_iter()
         .map(|&x| {
@@ -518,13 +521,7 @@ fn dp_2d(p: &Prepared) -> (Vec<f64>, Vec<f64>, f64) {
         (bz, ss)
     };
 
-    let distinct: Vec<u64> = s
-        .free_weights
-        .iter()
-        .copied()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let distinct = s.distinct_free_weights();
     let free_results: BTreeMap<u64, (f64, f64)> = distinct
         .par_iter()
         .map(|&x| {

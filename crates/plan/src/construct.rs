@@ -298,15 +298,8 @@ fn may_join(ctx: &Ctx, st: &State, c: usize, r: u32, buf: &mut Vec<f64>) -> bool
     if !grp.iter().all(|&v| st.label[v as usize] == FREE) {
         return false;
     }
-    for &v in grp {
-        if ctx
-            .pb
-            .conflicts(v as usize)
-            .iter()
-            .any(|&w| st.label[w as usize] == r)
-        {
-            return false;
-        }
+    if ctx.pb.conflicts_with(grp, &st.label, r) {
+        return false;
     }
     if ctx.pb.max_population.is_some() {
         st.totals_with(ctx.pb, r, grp, 1.0, buf);
@@ -412,12 +405,7 @@ pub(crate) fn attach_enclaves(
                     let r = st.label[v];
                     if !is_region(r)
                         || sc.region_stamp.get(r as usize).copied() != Some(t)
-                        || grp.iter().any(|&y| {
-                            ctx.pb
-                                .conflicts(y as usize)
-                                .iter()
-                                .any(|&z| st.label[z as usize] == r)
-                        })
+                        || ctx.pb.conflicts_with(grp, &st.label, r)
                     {
                         continue;
                     }

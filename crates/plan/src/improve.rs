@@ -221,12 +221,7 @@ pub(crate) fn move_is_feasible(
     sc: &mut Scratch,
 ) -> bool {
     let one = [u as u32];
-    if ctx
-        .pb
-        .conflicts(u)
-        .iter()
-        .any(|&w| st.label[w as usize] == s)
-    {
+    if ctx.pb.conflicts_with(&one, &st.label, s) {
         return false;
     }
     st.totals_with(ctx.pb, s, &one, 1.0, buf);

@@ -5,7 +5,9 @@
 //! constraints. A [`DistrictRule`] says which class a district takes from its summed totals and
 //! which minimum population that class needs. [`max_districts`] proposes as many compliant
 //! contiguous districts as possible; [`min_change`] repairs an existing map with the fewest
-//! changes; [`check_plan`] validates any plan. The crate does no I/O.
+//! changes; [`check_plan`] validates any plan. The core does no I/O; the `dataset` feature adds
+//! [`input`], which reads a region's data folder and policy (or the benchmark format) and runs
+//! the planning jobs the CLI and the studio share.
 //!
 //! ```
 //! use ambit_plan::{Adjacency, Control, Problem, SearchOptions, UniformThreshold, check_plan, max_districts};
@@ -27,6 +29,8 @@ mod diff;
 mod graph;
 mod heterogeneity;
 mod improve;
+#[cfg(feature = "dataset")]
+pub mod input;
 mod maxp;
 mod min_change;
 mod plan;

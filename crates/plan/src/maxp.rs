@@ -140,13 +140,7 @@ pub(crate) fn repair(ctx: &Ctx, st: &mut State) -> Vec<u32> {
                     if !is_region(s) || s == r {
                         continue;
                     }
-                    let conflict = ms.iter().any(|&y| {
-                        ctx.pb
-                            .conflicts(y as usize)
-                            .iter()
-                            .any(|&z| st.label[z as usize] == s)
-                    });
-                    if conflict {
+                    if ctx.pb.conflicts_with(&ms, &st.label, s) {
                         continue;
                     }
                     st.totals_with(ctx.pb, s, &ms, 1.0, &mut buf);
@@ -332,13 +326,7 @@ fn merge_down(ctx: &Ctx, st: &mut State, want: usize, notes: &mut Vec<String>) {
                         continue;
                     }
                     let ms = &st.members[s as usize];
-                    let conflict = ms.iter().any(|&y| {
-                        ctx.pb
-                            .conflicts(y as usize)
-                            .iter()
-                            .any(|&z| st.label[z as usize] == r)
-                    });
-                    if conflict {
+                    if ctx.pb.conflicts_with(ms, &st.label, r) {
                         continue;
                     }
                     st.totals_with(ctx.pb, r, ms, 1.0, &mut buf);

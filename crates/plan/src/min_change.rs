@@ -511,12 +511,7 @@ fn best_fix(w: &mut Work, d: u32, affinity: &Affinity, opts: &ChangeOptions) -> 
             (e, d)
         };
         let add = w.members[small as usize].clone();
-        let conflict = add.iter().any(|&u| {
-            w.pb.conflicts(u as usize)
-                .iter()
-                .any(|&z| w.label[z as usize] == large)
-        });
-        if conflict || !w.acceptable(&w.with(large, &add, 1.0)) {
+        if w.pb.conflicts_with(&add, &w.label, large) || !w.acceptable(&w.with(large, &add, 1.0)) {
             continue;
         }
         let cost = match opts.merge_cost {

@@ -273,6 +273,15 @@ impl Problem {
         &self.conflicts[u]
     }
 
+    /// Whether one of `units` has a cannot-link partner labelled `region` in `label`.
+    pub(crate) fn conflicts_with(&self, units: &[u32], label: &[u32], region: u32) -> bool {
+        units.iter().any(|&u| {
+            self.conflicts(u as usize)
+                .iter()
+                .any(|&w| label[w as usize] == region)
+        })
+    }
+
     /// Whether an edge between `u` and `v` may lie inside a district under hard nesting.
     pub(crate) fn same_area(&self, u: usize, v: usize) -> bool {
         match &self.area {

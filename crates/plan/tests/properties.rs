@@ -32,6 +32,16 @@ fn lattice(w: usize, h: usize, drop: &[bool]) -> Adjacency {
     Adjacency::from_edges(w * h, &edges).unwrap()
 }
 
+/// A complete assignment as the checker reads it (every unit labelled).
+fn complete(district_of: &[u32]) -> Vec<Option<u32>> {
+    district_of.iter().map(|&d| Some(d)).collect()
+}
+
+/// Repairs `base` with no affinities and the default options.
+fn repair(pb: &Problem, rule: &dyn DistrictRule, base: &[u32]) -> ambit_plan::ChangeOutcome {
+    min_change(pb, rule, base, &Affinity::new(), &ChangeOptions::default()).unwrap()
+}
+
 fn quick() -> SearchOptions {
     SearchOptions {
         starts: 2,
@@ -46,7 +56,7 @@ fn quick() -> SearchOptions {
 fn assert_valid(pb: &Problem, rule: &dyn DistrictRule, opts: &SearchOptions) {
     let plan = max_districts(pb, rule, opts, &Control::default()).unwrap();
     assert_eq!(plan.district_of.len(), pb.len());
-    let labels: Vec<Option<u32>> = plan.district_of.iter().map(|&d| Some(d)).collect();
+    let labels = complete(&plan.district_of);
     let report = check_plan(pb, rule, &labels);
     let infeasible_districts: Vec<u32> = plan
         .infeasible
@@ -165,7 +175,7 @@ proptest! {
             .with_cannot_link(&pairs).unwrap();
         let rule = UniformThreshold { threshold: 100.0 };
         let plan = max_districts(&pb, &rule, &quick(), &Control::default()).unwrap();
-        let labels: Vec<Option<u32>> = plan.district_of.iter().map(|&d| Some(d)).collect();
+        let labels = complete(&plan.district_of);
         let report = check_plan(&pb, &rule, &labels);
         let bad: Vec<u32> = plan.infeasible.iter().map(|g| plan.district_of[g.units[0] as usize]).collect();
         for v in &report.violations {
@@ -301,7 +311,7 @@ fn must_link_units_share_a_district() {
     let plan = max_districts(&pb, &rule, &quick(), &Control::default()).unwrap();
     assert_eq!(plan.district_of[1], plan.district_of[2]);
     assert_eq!(plan.district_of[2], plan.district_of[3]);
-    let labels: Vec<Option<u32>> = plan.district_of.iter().map(|&d| Some(d)).collect();
+    let labels = complete(&plan.district_of);
     assert!(check_plan(&pb, &rule, &labels).is_valid());
     // 0 | 1 2 3 | 4 5 : unit 0 cannot stand alone, so at most 2 districts
     assert_eq!(plan.compliant_count(), 2);
@@ -326,7 +336,7 @@ fn rows_problem() -> (Problem, Vec<u32>) {
 fn check_rejects_broken_plans_with_the_right_reason() {
     let (pb, base) = rows_problem();
     let rule = UniformThreshold { threshold: 12.0 };
-    let ok: Vec<Option<u32>> = base.iter().map(|&d| Some(d)).collect();
+    let ok = complete(&base);
     assert!(check_plan(&pb, &rule, &ok).is_valid());
     // missing unit
     let mut missing = ok.clone();
@@ -357,14 +367,7 @@ fn min_change_moves_the_fewest_units() {
     let (pb, base) = rows_problem();
     // row 1 has 12 and needs 25: taking one unit of 20 from row 2 (leaves 40 >= 25) suffices
     let rule = UniformThreshold { threshold: 25.0 };
-    let out = min_change(
-        &pb,
-        &rule,
-        &base,
-        &Affinity::new(),
-        &ChangeOptions::default(),
-    )
-    .unwrap();
+    let out = repair(&pb, &rule, &base);
     assert_eq!(out.units_moved, 1);
     assert_eq!(out.merges, 0);
     assert!(out.unresolved.is_empty());
@@ -378,7 +381,7 @@ fn min_change_moves_the_fewest_units() {
     aff.insert(8, 5, 1.0);
     let out = min_change(&pb, &rule, &base, &aff, &ChangeOptions::default()).unwrap();
     assert_eq!(out.district_of[8], 1);
-    let labels: Vec<Option<u32>> = out.district_of.iter().map(|&d| Some(d)).collect();
+    let labels = complete(&out.district_of);
     assert!(check_plan(&pb, &rule, &labels).is_valid());
 }
 
@@ -388,16 +391,9 @@ fn min_change_merges_when_moves_cannot_help() {
     // threshold 35: row 0 (30) and row 1 (12) fail; row 2 (60) can give one 20 only once
     // (60 - 20 = 40 >= 35), so one district gets a unit and the other must merge
     let rule = UniformThreshold { threshold: 35.0 };
-    let out = min_change(
-        &pb,
-        &rule,
-        &base,
-        &Affinity::new(),
-        &ChangeOptions::default(),
-    )
-    .unwrap();
+    let out = repair(&pb, &rule, &base);
     assert!(out.unresolved.is_empty(), "{:?}", out.unresolved);
-    let labels: Vec<Option<u32>> = out.district_of.iter().map(|&d| Some(d)).collect();
+    let labels = complete(&out.district_of);
     assert!(check_plan(&pb, &rule, &labels).is_valid());
     assert!(out.merges >= 1);
 }
@@ -418,7 +414,7 @@ proptest! {
         let rule = UniformThreshold { threshold: 100.0 };
         let plan = max_districts(&pb, &rule, &quick(), &Control::default()).unwrap();
         prop_assume!(plan.infeasible.is_empty() && plan.districts.len() >= 2);
-        let labels: Vec<Option<u32>> = plan.district_of.iter().map(|&d| Some(d)).collect();
+        let labels = complete(&plan.district_of);
         prop_assert!(check_plan(&pb, &rule, &labels).is_valid());
         // missing unit
         let u = pick % n;
@@ -461,7 +457,7 @@ fn zero_time_budget_still_returns_a_valid_plan() {
     let plan = max_districts(&pb, &rule, &opts, &Control::default()).unwrap();
     assert!(plan.interrupted);
     assert!(plan.starts_done >= 1);
-    let labels: Vec<Option<u32>> = plan.district_of.iter().map(|&d| Some(d)).collect();
+    let labels = complete(&plan.district_of);
     assert!(check_plan(&pb, &rule, &labels).is_valid());
     // a cancellation flag set beforehand behaves the same
     let flag = std::sync::atomic::AtomicBool::new(true);

@@ -71,6 +71,15 @@ fn close(a: f64, b: &Value) -> bool {
     }
 }
 
+/// A JSON array of whole numbers (the reference files hold only such arrays where this is used).
+fn u64s(v: &Value) -> Vec<u64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect()
+}
+
 fn strs(v: &Value) -> Vec<String> {
     v.as_array()
         .map(|a| {
@@ -147,12 +156,7 @@ fn check_tt(c: &mut Checker, label: &str, tt: &TruthTable, exp: &Value) {
     c.check(tt.conditions == strs(&exp["conditions"]), || {
         format!("{label}: conditions {:?}", tt.conditions)
     });
-    let nof: Vec<u64> = exp["noflevels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
+    let nof = u64s(&exp["noflevels"]);
     c.check(
         tt.noflevels
             .iter()
@@ -185,12 +189,7 @@ fn check_tt(c: &mut Checker, label: &str, tt: &TruthTable, exp: &Value) {
     for er in exp_rows {
         let idx = er["row"].as_u64().unwrap();
         let Some(r) = ours.get(&idx) else { continue };
-        let vals: Vec<u64> = er["values"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap())
-            .collect();
+        let vals = u64s(&er["values"]);
         c.check(
             r.values.iter().map(|&v| u64::from(v)).collect::<Vec<_>>() == vals,
             || format!("{label}: row {idx} values"),
@@ -312,12 +311,7 @@ fn check_solution(c: &mut Checker, label: &str, sol: &Solution, exp: &Value, ord
         .map(|e| {
             (
                 e["pi"].as_str().unwrap().to_string(),
-                e["covers_rows"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| v.as_u64().unwrap())
-                    .collect(),
+                u64s(&e["covers_rows"]),
             )
         })
         .collect();

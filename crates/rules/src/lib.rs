@@ -43,7 +43,7 @@ pub mod policy;
 
 pub use audit::{audit, Audit, DistrictAudit, RegionSummary};
 pub use compile::{Classification, CompiledPolicy, Requirement};
-pub use policy::{Incentive, Policy, PolicyError, PolicyFile, Threshold};
+pub use policy::{is_iso_date, Incentive, Policy, PolicyError, PolicyFile, Threshold};
 
 /// A whole number with thousands separators (`80,000`); other numbers as given.
 pub fn format_count(v: f64) -> String {

@@ -264,7 +264,9 @@ impl PolicyFile {
     }
 }
 
-fn is_iso_date(s: &str) -> bool {
+/// Whether `s` is a calendar date written `YYYY-MM-DD` (month 1-12, day 1-31), the form of
+/// incentive deadlines and agreement dates.
+pub fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
         && b[4] == b'-'

@@ -11,6 +11,7 @@ const INDEX_HTML: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
 const STYLE_CSS: &str = include_str!("../assets/style.css");
 const CASES_HTML: &str = include_str!("../assets/cases.html");
+const OPTIMISER_JS: &str = include_str!("../assets/optimiser.js");
 const CASES_JS: &str = include_str!("../assets/cases.js");
 
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
@@ -37,6 +38,10 @@ pub fn routes() -> Router<Arc<Studio>> {
         .route(
             "/assets/app.js",
             get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
+        )
+        .route(
+            "/assets/optimiser.js",
+            get(|| async { asset("text/javascript; charset=utf-8", OPTIMISER_JS) }),
         )
         .route(
             "/assets/cases.js",

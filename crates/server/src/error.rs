@@ -23,6 +23,9 @@ pub enum ApiError {
     /// The thing asked for does not exist (404).
     #[error("{0}")]
     NotFound(String),
+    /// Too much work in progress; try again later (429).
+    #[error("{0}")]
+    Busy(String),
     /// A store error (status from its kind).
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -37,6 +40,7 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store(StoreError::NotFound { .. }) => StatusCode::NOT_FOUND,
             ApiError::Store(StoreError::Conflict { .. } | StoreError::NameTaken { .. }) => {
                 StatusCode::CONFLICT

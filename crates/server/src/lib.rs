@@ -19,11 +19,13 @@
 mod api;
 mod assets;
 mod error;
+mod jobs;
 mod region;
 mod report;
 
 pub use api::ROUTES;
 pub use error::ApiError;
+pub use jobs::{RunState, RunView, Runs};
 pub use region::{Region, RegionError};
 
 use ambit_store::Store;
@@ -41,6 +43,8 @@ pub struct Studio {
     pub region: Region,
     /// The database; one connection, used from blocking tasks.
     pub store: Mutex<Store>,
+    /// Optimiser runs started from the page.
+    pub runs: Runs,
 }
 
 impl Studio {
@@ -49,6 +53,7 @@ impl Studio {
         Arc::new(Self {
             region,
             store: Mutex::new(store),
+            runs: Runs::default(),
         })
     }
 }
@@ -63,15 +68,19 @@ pub fn router(studio: Arc<Studio>) -> Router {
 }
 
 /// Serves the studio on `listener` until Ctrl-C (graceful: requests in flight complete).
+/// Optimiser runs still going are then cancelled.
 pub async fn serve(listener: tokio::net::TcpListener, studio: Arc<Studio>) -> std::io::Result<()> {
-    axum::serve(listener, router(studio))
+    let runs = Arc::clone(&studio);
+    let served = axum::serve(listener, router(studio))
         .with_graceful_shutdown(async {
             // An error here means no signal handler could be installed: serve until killed.
             if tokio::signal::ctrl_c().await.is_err() {
                 std::future::pending::<()>().await;
             }
         })
-        .await
+        .await;
+    runs.runs.cancel_all();
+    served
 }
 
 /// Binds `addr`, calls `ready` with the bound address, and serves until Ctrl-C, on a runtime

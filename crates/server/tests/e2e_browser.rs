@@ -1,8 +1,10 @@
 //! End to end in a real headless Chromium driven through chromedriver (WebDriver): the page
 //! loads and draws every polygon, a merge changes the validation, a saved scenario survives a
-//! reload; after zooming and panning, a lasso drawn with the mouse selects exactly the comuni
-//! whose polygon centroid (computed here from the GeoJSON) lies inside it, and Shift adds. Skips (printing why) when Debian's `chromium` / `chromedriver` are not installed;
-//! CI installs them with `.ci/install-browser.sh`.
+//! reload, the cases page runs QCA over stored case files, and after zooming and panning a
+//! lasso drawn with the mouse selects exactly the comuni whose polygon centroid (computed here
+//! from the GeoJSON) lies inside it, Shift adding. Skips (printing why) when Debian's
+//! `chromium` / `chromedriver` are not installed; CI installs them with
+//! `.ci/install-browser.sh`.
 
 mod common;
 
@@ -112,13 +114,39 @@ fn artefact_dir() -> PathBuf {
     dir
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn map_merge_validate_save_reload() {
-    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+/// True when Debian's chromium and chromedriver are there; else says why the test is skipped.
+fn browser_installed() -> bool {
+    let ok = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if !ok {
         println!(
             "SKIPPED e2e_browser: {CHROMIUM} or {CHROMEDRIVER} not installed \
              (run .ci/install-browser.sh as root to install Debian's chromium and chromium-driver)"
         );
+    }
+    ok
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn set_value(c: &Client, css: &str, value: &str) {
+    c.execute(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change'));",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("set {css}: {e}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn map_merge_validate_save_reload() {
+    if !browser_installed() {
         return;
     }
     let base = common::server();
@@ -339,6 +367,171 @@ async fn map_merge_validate_save_reload() {
     std::fs::write(&out, &png).expect("write screenshot");
     println!("screenshot: {}", out.display());
     assert!(png.starts_with(b"\x89PNG"));
+    cases_page_runs_qca(&c, base).await;
+    c.close().await.expect("close session");
+}
+
+/// The cases page: the four study cases stored, chosen by their checkboxes, Run QCA, and the
+/// study's solution (TIES) read in the page, then listed among the stored analyses.
+async fn cases_page_runs_qca(c: &Client, base: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../cases/lombardy-2018");
+    let http = reqwest::Client::new();
+    for case in ["a", "b", "c", "d"] {
+        let content = std::fs::read_to_string(dir.join(format!("{case}.toml"))).expect("case");
+        let r = http
+            .post(format!("{base}/api/case-files"))
+            .json(&json!({ "name": format!("e2e-{case}.toml"), "content": content }))
+            .send()
+            .await
+            .expect("store a case file");
+        assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    }
+    c.goto(&format!("{base}/cases")).await.expect("cases page");
+    wait_for(
+        c,
+        "document.body.dataset.qcaReady === '1'",
+        "the cases page",
+    )
+    .await;
+    for case in ["a", "b", "c", "d"] {
+        let label = Locator::XPath(&format!(
+            "//div[@id='qca-files']//label[contains(., 'e2e-{case}.toml')]/input"
+        ));
+        c.find(label)
+            .await
+            .expect("case checkbox")
+            .click()
+            .await
+            .expect("tick");
+    }
+    c.find(Locator::Css("#qca-run"))
+        .await
+        .expect("Run QCA")
+        .click()
+        .await
+        .expect("click");
+    let expr = wait_for(
+        c,
+        "document.querySelector('.solution[data-kind=parsimonious] .model-expr')?.textContent",
+        "the parsimonious solution",
+    )
+    .await;
+    assert_eq!(expr, json!("TIES"));
+    let listed = wait_for(
+        c,
+        "document.querySelector('#qca-analyses a')?.textContent",
+        "the stored analysis in the list",
+    )
+    .await;
+    assert_eq!(
+        listed.as_str().map(|s| s.ends_with("SUCCESS = TIES")),
+        Some(true)
+    );
+    let png = c.screenshot().await.expect("screenshot");
+    let out = artefact_dir().join("studio-cases-qca.png");
+    std::fs::write(&out, &png).expect("write screenshot");
+    println!("screenshot: {}", out.display());
+}
+
+/// The optimiser from the page: min-change repairs the 2017 map (Seriate takes one comune of
+/// Dalmine), the plan applies as an undoable edit; a long run is cancelled from the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn optimiser_from_the_page() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let profile = tempfile::tempdir().expect("profile dir");
+    let (_driver, c) = start_browser(profile.path()).await;
+    c.goto(&format!("{base}/")).await.expect("page loads");
+    wait_for(
+        &c,
+        "document.body.dataset.ready === '1'",
+        "the page to load",
+    )
+    .await;
+    set_value(&c, "#base-map", "ambiti-2017").await;
+    click(&c, "#load-base").await;
+    wait_for(
+        &c,
+        "document.getElementById('validation').dataset.noncompliant === '1'",
+        "Seriate below 80,000",
+    )
+    .await;
+    c.execute(
+        "document.querySelector('#optimiser').closest('details').open = true",
+        vec![],
+    )
+    .await
+    .expect("open the panel");
+    set_value(&c, "#opt-objective", "min-change").await;
+    click(&c, "#opt-run").await;
+    wait_for(
+        &c,
+        "document.getElementById('opt-state').dataset.state === 'done'",
+        "the min-change run",
+    )
+    .await;
+    let summary = wait_for(
+        &c,
+        "document.getElementById('opt-summary') && document.getElementById('opt-summary').textContent",
+        "the run's summary",
+    )
+    .await;
+    assert!(
+        summary
+            .as_str()
+            .unwrap()
+            .starts_with("5 compliant of 5 districts over 88 comuni"),
+        "{summary}"
+    );
+    let moved = c
+        .execute(
+            "return document.getElementById('opt-result').textContent",
+            vec![],
+        )
+        .await
+        .expect("result text");
+    assert!(
+        moved.as_str().unwrap().contains("1 comuni moved"),
+        "{moved}"
+    );
+    click(&c, "#opt-apply").await;
+    wait_for(
+        &c,
+        "document.getElementById('validation').dataset.noncompliant === '0' && document.getElementById('validation').dataset.districts === '5'",
+        "the repaired map validated",
+    )
+    .await;
+    click(&c, "#undo").await;
+    wait_for(
+        &c,
+        "document.getElementById('validation').dataset.noncompliant === '1'",
+        "undo of the plan",
+    )
+    .await;
+
+    // a long max-districts run, cancelled from the page
+    set_value(&c, "#opt-objective", "max-districts").await;
+    set_value(&c, "#opt-starts", "64").await;
+    click(&c, "#opt-run").await;
+    wait_for(
+        &c,
+        "document.getElementById('opt-state').dataset.state === 'running'",
+        "the run to start",
+    )
+    .await;
+    click(&c, "#opt-cancel").await;
+    wait_for(
+        &c,
+        "document.getElementById('opt-state').dataset.state === 'cancelled'",
+        "the cancelled run",
+    )
+    .await;
+    let png = c.screenshot().await.expect("screenshot");
+    let out = artefact_dir().join("studio-optimiser.png");
+    std::fs::write(&out, &png).expect("write screenshot");
+    println!("screenshot: {}", out.display());
     c.close().await.expect("close session");
 }
 

@@ -32,6 +32,16 @@ pub enum SimError {
         /// The parser's message.
         message: String,
     },
+    /// A JSON file (an `ambit plan` or `ambit assess` output) is not JSON.
+    #[error("{path}:{line}: malformed JSON: {message}")]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line where the parser stopped.
+        line: u64,
+        /// The parser's message.
+        message: String,
+    },
     /// A value is missing or out of range.
     #[error("{path}:{line}: field `{field}`: {message} (value {value:?})")]
     Field {

@@ -417,19 +417,33 @@ impl Table {
             .ok_or_else(|| SimError::field(&self.path, line, column, "", "is empty"))
     }
 
+    /// An optional field read by `parse`; a value it refuses is an error saying `expected`.
+    fn optional<T>(
+        &self,
+        line: u64,
+        rec: &csv::StringRecord,
+        column: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+        expected: &str,
+    ) -> Result<Option<T>, SimError> {
+        self.get(rec, column)
+            .map(|v| parse(v).ok_or_else(|| SimError::field(&self.path, line, column, v, expected)))
+            .transpose()
+    }
+
     fn uint(
         &self,
         line: u64,
         rec: &csv::StringRecord,
         column: &str,
     ) -> Result<Option<u64>, SimError> {
-        self.get(rec, column)
-            .map(|v| {
-                v.parse::<u64>().map_err(|_| {
-                    SimError::field(&self.path, line, column, v, "not a non-negative integer")
-                })
-            })
-            .transpose()
+        self.optional(
+            line,
+            rec,
+            column,
+            |v| v.parse::<u64>().ok(),
+            "not a non-negative integer",
+        )
     }
 
     fn flag(
@@ -438,29 +452,49 @@ impl Table {
         rec: &csv::StringRecord,
         column: &str,
     ) -> Result<Option<bool>, SimError> {
-        self.get(rec, column)
-            .map(|v| match v.to_ascii_lowercase().as_str() {
-                "1" | "true" | "yes" => Ok(true),
-                "0" | "false" | "no" => Ok(false),
-                _ => Err(SimError::field(
-                    &self.path,
-                    line,
-                    column,
-                    v,
-                    "expected 1/0, true/false or yes/no (empty = unknown)",
-                )),
-            })
-            .transpose()
+        self.optional(
+            line,
+            rec,
+            column,
+            |v| match v.to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" => Some(true),
+                "0" | "false" | "no" => Some(false),
+                _ => None,
+            },
+            "expected 1/0, true/false or yes/no (empty = unknown)",
+        )
+    }
+
+    /// Reads every row with `row` (given the row's 1-based line), stopping at the first error.
+    fn read_rows<T>(
+        &self,
+        mut row: impl FnMut(u64, &csv::StringRecord) -> Result<T, SimError>,
+    ) -> Result<Vec<T>, SimError> {
+        self.rows
+            .iter()
+            .map(|(line, rec)| row(*line, rec))
+            .collect()
     }
 }
 
-fn check_unique<'a>(
+/// Parses JSON text, naming the file and line on failure.
+fn parse_json(text: &str, path: &Path) -> Result<serde_json::Value, SimError> {
+    serde_json::from_str(text).map_err(|e| SimError::Json {
+        path: path.into(),
+        line: e.line() as u64,
+        message: e.to_string(),
+    })
+}
+
+/// Refuses the second of two items with the same name; `key` gives an item's name and line.
+fn check_unique<'a, T>(
     path: &Path,
     field: &str,
-    items: impl Iterator<Item = (&'a str, u64)>,
+    items: &'a [T],
+    key: impl Fn(&'a T) -> (&'a str, u64),
 ) -> Result<(), SimError> {
     let mut seen: HashMap<&str, u64> = HashMap::new();
-    for (name, line) in items {
+    for (name, line) in items.iter().map(key) {
         if let Some(first) = seen.insert(name, line) {
             return Err(SimError::field(
                 path,
@@ -479,31 +513,23 @@ fn check_unique<'a>(
 pub fn parse_districts(text: &str, path: &Path) -> Result<Vec<DistrictRow>, SimError> {
     let t = Table::parse(text, path)?;
     t.require("district")?;
-    let rows = t
-        .rows
-        .iter()
-        .map(|(line, rec)| {
-            Ok(DistrictRow {
-                district: t.text(*line, rec, "district")?,
-                population: t.uint(*line, rec, "population")?,
-                class: t.get(rec, "class").map(str::to_string),
-                threshold: t.uint(*line, rec, "threshold")?,
-                compliant: t.flag(*line, rec, "compliant")?,
-                line: *line,
-            })
+    let rows = t.read_rows(|line, rec| {
+        Ok(DistrictRow {
+            district: t.text(line, rec, "district")?,
+            population: t.uint(line, rec, "population")?,
+            class: t.get(rec, "class").map(str::to_string),
+            threshold: t.uint(line, rec, "threshold")?,
+            compliant: t.flag(line, rec, "compliant")?,
+            line,
         })
-        .collect::<Result<Vec<_>, SimError>>()?;
+    })?;
     if rows.is_empty() {
         return Err(SimError::File {
             path: path.into(),
             message: "no district rows".into(),
         });
     }
-    check_unique(
-        path,
-        "district",
-        rows.iter().map(|r| (r.district.as_str(), r.line)),
-    )?;
+    check_unique(path, "district", &rows, |r| (&r.district, r.line))?;
     Ok(rows)
 }
 
@@ -513,40 +539,32 @@ pub fn parse_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow>, Si
     let t = Table::parse(text, path)?;
     t.require("candidate")?;
     t.require("members")?;
-    let rows = t
-        .rows
-        .iter()
-        .map(|(line, rec)| {
-            let raw = t.text(*line, rec, "members")?;
-            let members: Vec<String> = raw
-                .split('|')
-                .map(|m| m.trim().to_string())
-                .filter(|m| !m.is_empty())
-                .collect();
-            if members.len() < 2 {
-                return Err(SimError::field(
-                    path,
-                    *line,
-                    "members",
-                    raw,
-                    "a grouping needs at least two districts separated by `|`",
-                ));
-            }
-            check_unique(path, "members", members.iter().map(|m| (m.as_str(), *line)))?;
-            Ok(CandidateRow {
-                candidate: t.text(*line, rec, "candidate")?,
-                members,
-                threshold: t.uint(*line, rec, "threshold")?,
-                compliant: t.flag(*line, rec, "compliant")?,
-                line: *line,
-            })
+    let rows = t.read_rows(|line, rec| {
+        let raw = t.text(line, rec, "members")?;
+        let members: Vec<String> = raw
+            .split('|')
+            .map(|m| m.trim().to_string())
+            .filter(|m| !m.is_empty())
+            .collect();
+        if members.len() < 2 {
+            return Err(SimError::field(
+                path,
+                line,
+                "members",
+                raw,
+                "a grouping needs at least two districts separated by `|`",
+            ));
+        }
+        check_unique(path, "members", &members, |m| (m, line))?;
+        Ok(CandidateRow {
+            candidate: t.text(line, rec, "candidate")?,
+            members,
+            threshold: t.uint(line, rec, "threshold")?,
+            compliant: t.flag(line, rec, "compliant")?,
+            line,
         })
-        .collect::<Result<Vec<_>, SimError>>()?;
-    check_unique(
-        path,
-        "candidate",
-        rows.iter().map(|r| (r.candidate.as_str(), r.line)),
-    )?;
+    })?;
+    check_unique(path, "candidate", &rows, |r| (&r.candidate, r.line))?;
     Ok(rows)
 }
 
@@ -554,11 +572,7 @@ pub fn parse_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow>, Si
 /// `diff.merged` becomes a grouping of its baseline districts, with the threshold and compliance
 /// the planner computed for it (`district_figures`).
 pub fn parse_plan_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow>, SimError> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| SimError::Csv {
-        path: path.into(),
-        line: e.line() as u64,
-        message: format!("not JSON: {e}"),
-    })?;
+    let v = parse_json(text, path)?;
     let merged = v
         .pointer("/diff/merged")
         .and_then(|m| m.as_array())
@@ -627,11 +641,7 @@ pub fn parse_plan_candidates(text: &str, path: &Path) -> Result<Vec<CandidateRow
 /// evidence flags come from the conditions `TIES`, `TRUST`, `LEAD`, `HOMOPHILY` and `LARGE_CITY`
 /// when their membership is known.
 pub fn parse_assessment_json(text: &str, path: &Path) -> Result<Vec<Assessment>, SimError> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| SimError::Csv {
-        path: path.into(),
-        line: e.line() as u64,
-        message: format!("not JSON: {e}"),
-    })?;
+    let v = parse_json(text, path)?;
     let items = match v {
         serde_json::Value::Array(a) => a,
         other => vec![other],
@@ -711,11 +721,7 @@ pub fn parse_assessment_json(text: &str, path: &Path) -> Result<Vec<Assessment>,
             line: i as u64 + 1,
         });
     }
-    check_unique(
-        path,
-        "partnership.id",
-        out.iter().map(|r| (r.candidate.as_str(), r.line)),
-    )?;
+    check_unique(path, "partnership.id", &out, |r| (&r.candidate, r.line))?;
     Ok(out)
 }
 
@@ -724,62 +730,47 @@ pub fn parse_assessment_json(text: &str, path: &Path) -> Result<Vec<Assessment>,
 pub fn parse_assessments(text: &str, path: &Path) -> Result<Vec<Assessment>, SimError> {
     let t = Table::parse(text, path)?;
     t.require("candidate")?;
-    let rows = t
-        .rows
-        .iter()
-        .map(|(line, rec)| {
-            let line = *line;
-            let outcome = match t.get(rec, "outcome").map(str::to_ascii_lowercase) {
-                None => Outcome::Unknown,
-                Some(o) => match o.as_str() {
-                    "success" | "1" => Outcome::Success,
-                    "failure" | "0" => Outcome::Failure,
-                    "unknown" => Outcome::Unknown,
-                    _ => {
-                        return Err(SimError::field(
-                            path,
-                            line,
-                            "outcome",
-                            o,
-                            "expected success, failure or unknown",
-                        ))
-                    }
-                },
-            };
-            let score = t
-                .get(rec, "score")
-                .map(|v| match v.parse::<f64>() {
-                    Ok(s) if (0.0..=1.0).contains(&s) => Ok(s),
-                    _ => Err(SimError::field(
+    let rows = t.read_rows(|line, rec| {
+        let outcome = match t.get(rec, "outcome").map(str::to_ascii_lowercase) {
+            None => Outcome::Unknown,
+            Some(o) => match o.as_str() {
+                "success" | "1" => Outcome::Success,
+                "failure" | "0" => Outcome::Failure,
+                "unknown" => Outcome::Unknown,
+                _ => {
+                    return Err(SimError::field(
                         path,
                         line,
-                        "score",
-                        v,
-                        "a membership score is a number in [0, 1]",
-                    )),
-                })
-                .transpose()?;
-            Ok(Assessment {
-                candidate: t.text(line, rec, "candidate")?,
-                outcome,
-                score,
-                evidence: Evidence {
-                    ties: t.flag(line, rec, "ties")?,
-                    trust: t.flag(line, rec, "trust")?,
-                    leadership: t.flag(line, rec, "leadership")?,
-                    homophily: t.flag(line, rec, "homophily")?,
-                    dominant_city: t.flag(line, rec, "dominant_city")?,
-                },
-                source: t.get(rec, "source").unwrap_or("").to_string(),
-                line,
-            })
+                        "outcome",
+                        o,
+                        "expected success, failure or unknown",
+                    ))
+                }
+            },
+        };
+        let score = t.optional(
+            line,
+            rec,
+            "score",
+            |v| v.parse::<f64>().ok().filter(|s| (0.0..=1.0).contains(s)),
+            "a membership score is a number in [0, 1]",
+        )?;
+        Ok(Assessment {
+            candidate: t.text(line, rec, "candidate")?,
+            outcome,
+            score,
+            evidence: Evidence {
+                ties: t.flag(line, rec, "ties")?,
+                trust: t.flag(line, rec, "trust")?,
+                leadership: t.flag(line, rec, "leadership")?,
+                homophily: t.flag(line, rec, "homophily")?,
+                dominant_city: t.flag(line, rec, "dominant_city")?,
+            },
+            source: t.get(rec, "source").unwrap_or("").to_string(),
+            line,
         })
-        .collect::<Result<Vec<_>, SimError>>()?;
-    check_unique(
-        path,
-        "candidate",
-        rows.iter().map(|r| (r.candidate.as_str(), r.line)),
-    )?;
+    })?;
+    check_unique(path, "candidate", &rows, |r| (&r.candidate, r.line))?;
     Ok(rows)
 }
 
@@ -819,6 +810,41 @@ mod tests {
         );
         let err = parse_districts("name\nA\n", Path::new("d.csv")).unwrap_err();
         assert_eq!(err.to_string(), "d.csv: missing column `district`");
+    }
+
+    #[test]
+    fn every_field_error_names_file_line_field_value_and_what_is_expected() {
+        let err = parse_districts("district,compliant\nA,maybe\n", Path::new("d.csv")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.csv:2: field `compliant`: expected 1/0, true/false or yes/no (empty = unknown) \
+             (value \"maybe\")"
+        );
+        let err = parse_candidates(
+            "candidate,members,threshold\nc,A|B,8e4\n",
+            Path::new("c.csv"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.csv:2: field `threshold`: not a non-negative integer (value \"8e4\")"
+        );
+        let err = parse_assessments("candidate,score\nc,NaN\n", Path::new("a.csv")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.csv:2: field `score`: a membership score is a number in [0, 1] (value \"NaN\")"
+        );
+        let ok =
+            parse_assessments("candidate,score,ties\nc,1,yes\nd,,\n", Path::new("a.csv")).unwrap();
+        assert_eq!((ok[0].score, ok[0].evidence.ties), (Some(1.0), Some(true)));
+        assert_eq!((ok[1].score, ok[1].evidence.ties), (None, None));
+        for parse in [parse_plan_candidates, |t: &str, p: &Path| {
+            parse_assessment_json(t, p).map(|_| Vec::new())
+        }] {
+            let err = parse("\n{", Path::new("x.json")).unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.starts_with("x.json:2: malformed JSON: "), "{msg}");
+        }
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod error;
 mod migrate;
 mod record;
 mod scenario;
+mod write;
 
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;
@@ -86,5 +87,17 @@ impl Store {
 
     fn err(&self, e: rusqlite::Error) -> StoreError {
         StoreError::sqlite(&self.path, e)
+    }
+
+    /// Every row that `sql` returns for `params`, each read by `row`.
+    fn query_all<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        let rows = stmt.query_map(params, row).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 }

@@ -1,6 +1,7 @@
 //! Plans, case files and analysis results: documents stored whole, as JSON or text.
 
 use crate::error::check_name;
+use crate::write::{check_version, ensure_name_free, VersionedTable};
 use crate::{Store, StoreError};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -68,6 +69,45 @@ pub struct RecordSummary {
     pub created_at: String,
 }
 
+/// Case files: named, and versioned by their own version number.
+const CASE_FILE: VersionedTable = VersionedTable {
+    kind: "case file",
+    table: "case_file",
+    version_column: "version",
+};
+
+/// A table of documents stored whole: a label, an optional link to another record, and two JSON
+/// documents (plans: name, scenario, params, result; analyses: kind, case file, input, result).
+struct DocumentTable {
+    /// Kind of record, as errors name it.
+    kind: &'static str,
+    /// Inserts label, link and the two documents as `?1` to `?4`.
+    insert: &'static str,
+    /// Selects label, link, created_at and the two documents of the row with id `?1`.
+    select: &'static str,
+}
+
+const PLAN: DocumentTable = DocumentTable {
+    kind: "plan",
+    insert: "INSERT INTO plan (name, scenario_id, params, result) VALUES (?1, ?2, ?3, ?4)",
+    select: "SELECT name, scenario_id, created_at, params, result FROM plan WHERE id = ?1",
+};
+
+const ANALYSIS: DocumentTable = DocumentTable {
+    kind: "analysis",
+    insert: "INSERT INTO analysis (kind, case_file_id, input, result) VALUES (?1, ?2, ?3, ?4)",
+    select: "SELECT kind, case_file_id, created_at, input, result FROM analysis WHERE id = ?1",
+};
+
+/// One row of a [`DocumentTable`], its documents parsed.
+struct Document {
+    label: String,
+    link: Option<i64>,
+    created_at: String,
+    first: Value,
+    second: Value,
+}
+
 fn json_err(kind: &'static str, id: i64) -> impl FnOnce(serde_json::Error) -> StoreError {
     move |source| StoreError::Json {
         kind,
@@ -85,54 +125,20 @@ impl Store {
         params: &Value,
         result: &Value,
     ) -> Result<i64, StoreError> {
-        let name = check_name("plan", name)?;
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        tx.execute(
-            "INSERT INTO plan (name, scenario_id, params, result) VALUES (?1, ?2, ?3, ?4)",
-            params![name, scenario_id, params.to_string(), result.to_string()],
-        )
-        .map_err(|e| StoreError::sqlite(&path, e))?;
-        let id = tx.last_insert_rowid();
-        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
-        Ok(id)
+        let name = check_name(PLAN.kind, name)?;
+        self.insert_document(&PLAN, &name, scenario_id, params, result)
     }
 
     /// One stored plan.
     pub fn plan(&self, id: i64) -> Result<PlanRecord, StoreError> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT name, scenario_id, created_at, params, result FROM plan WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<i64>>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                    ))
-                },
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        let Some((name, scenario_id, created_at, params, result)) = row else {
-            return Err(StoreError::NotFound {
-                kind: "plan",
-                id: id.to_string(),
-            });
-        };
+        let d = self.document(&PLAN, id)?;
         Ok(PlanRecord {
             id,
-            name,
-            scenario_id,
-            created_at,
-            params: serde_json::from_str(&params).map_err(json_err("plan", id))?,
-            result: serde_json::from_str(&result).map_err(json_err("plan", id))?,
+            name: d.label,
+            scenario_id: d.link,
+            created_at: d.created_at,
+            params: d.first,
+            result: d.second,
         })
     }
 
@@ -147,31 +153,15 @@ impl Store {
         name: &str,
         content: &str,
     ) -> Result<CaseFileRecord, StoreError> {
-        let name = check_name("case file", name)?;
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        let taken: Option<i64> = tx
-            .query_row("SELECT id FROM case_file WHERE name = ?1", [&name], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        if taken.is_some() {
-            return Err(StoreError::NameTaken {
-                kind: "case file",
-                name,
-            });
-        }
-        tx.execute(
-            "INSERT INTO case_file (name, version, content) VALUES (?1, 1, ?2)",
-            params![name, content],
-        )
-        .map_err(|e| StoreError::sqlite(&path, e))?;
-        let id = tx.last_insert_rowid();
-        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        let name = check_name(CASE_FILE.kind, name)?;
+        let id = self.write(|tx| {
+            ensure_name_free(tx, &CASE_FILE, &name, None)?;
+            tx.execute(
+                "INSERT INTO case_file (name, version, content) VALUES (?1, 1, ?2)",
+                params![name, content],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })?;
         self.case_file(id)
     }
 
@@ -182,40 +172,19 @@ impl Store {
         expected_version: i64,
         content: &str,
     ) -> Result<CaseFileRecord, StoreError> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        let n = tx
-            .execute(
+        self.write(|tx| {
+            let n = tx.execute(
                 "UPDATE case_file SET content = ?1, version = version + 1, \
                  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
                  WHERE id = ?2 AND version = ?3",
                 params![content, id, expected_version],
-            )
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        if n == 0 {
-            let actual: Option<i64> = tx
-                .query_row("SELECT version FROM case_file WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
-                .optional()
-                .map_err(|e| StoreError::sqlite(&path, e))?;
-            return Err(match actual {
-                None => StoreError::NotFound {
-                    kind: "case file",
-                    id: id.to_string(),
-                },
-                Some(actual) => StoreError::Conflict {
-                    kind: "case file",
-                    id,
-                    expected: expected_version,
-                    actual,
-                },
-            });
-        }
-        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+            )?;
+            if n == 0 {
+                // The guarded update matched nothing: the file is gone or at another version.
+                check_version(tx, &CASE_FILE, id, expected_version)?;
+            }
+            Ok(())
+        })?;
         self.case_file(id)
     }
 
@@ -239,7 +208,7 @@ impl Store {
             .optional()
             .map_err(|e| self.err(e))?
             .ok_or_else(|| StoreError::NotFound {
-                kind: "case file",
+                kind: CASE_FILE.kind,
                 id: id.to_string(),
             })
     }
@@ -258,53 +227,19 @@ impl Store {
         result: &Value,
     ) -> Result<i64, StoreError> {
         let kind = check_name("analysis kind", kind)?;
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        tx.execute(
-            "INSERT INTO analysis (kind, case_file_id, input, result) VALUES (?1, ?2, ?3, ?4)",
-            params![kind, case_file_id, input.to_string(), result.to_string()],
-        )
-        .map_err(|e| StoreError::sqlite(&path, e))?;
-        let id = tx.last_insert_rowid();
-        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
-        Ok(id)
+        self.insert_document(&ANALYSIS, &kind, case_file_id, input, result)
     }
 
     /// One stored analysis.
     pub fn analysis(&self, id: i64) -> Result<AnalysisRecord, StoreError> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT kind, case_file_id, created_at, input, result FROM analysis WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<i64>>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                    ))
-                },
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        let Some((kind, case_file_id, created_at, input, result)) = row else {
-            return Err(StoreError::NotFound {
-                kind: "analysis",
-                id: id.to_string(),
-            });
-        };
+        let d = self.document(&ANALYSIS, id)?;
         Ok(AnalysisRecord {
             id,
-            kind,
-            case_file_id,
-            created_at,
-            input: serde_json::from_str(&input).map_err(json_err("analysis", id))?,
-            result: serde_json::from_str(&result).map_err(json_err("analysis", id))?,
+            kind: d.label,
+            case_file_id: d.link,
+            created_at: d.created_at,
+            input: d.first,
+            result: d.second,
         })
     }
 
@@ -314,16 +249,60 @@ impl Store {
     }
 
     fn summaries(&self, sql: &str) -> Result<Vec<RecordSummary>, StoreError> {
-        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(RecordSummary {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    created_at: r.get(2)?,
-                })
+        self.query_all(sql, [], |r| {
+            Ok(RecordSummary {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                created_at: r.get(2)?,
             })
+        })
+    }
+
+    /// Stores a document row of `table` and returns its id.
+    fn insert_document(
+        &mut self,
+        table: &DocumentTable,
+        label: &str,
+        link: Option<i64>,
+        first: &Value,
+        second: &Value,
+    ) -> Result<i64, StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                table.insert,
+                params![label, link, first.to_string(), second.to_string()],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    /// Reads the document row `id` of `table`.
+    fn document(&self, table: &DocumentTable, id: i64) -> Result<Document, StoreError> {
+        let row = self
+            .conn
+            .query_row(table.select, [id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .optional()
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+        let Some((label, link, created_at, first, second)) = row else {
+            return Err(StoreError::NotFound {
+                kind: table.kind,
+                id: id.to_string(),
+            });
+        };
+        Ok(Document {
+            label,
+            link,
+            created_at,
+            first: serde_json::from_str(&first).map_err(json_err(table.kind, id))?,
+            second: serde_json::from_str(&second).map_err(json_err(table.kind, id))?,
+        })
     }
 }

@@ -1,6 +1,7 @@
 //! Scenarios: a district map, its policy and notes, with every saved version kept.
 
 use crate::error::check_name;
+use crate::write::{check_version, ensure_name_free, VersionedTable};
 use crate::{Store, StoreError};
 use ambit_territory::MunicipalityCode;
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -70,6 +71,13 @@ pub struct VersionInfo {
 
 const KIND: &str = "scenario";
 
+/// Scenarios: named, and versioned by their newest version number.
+const SCENARIO: VersionedTable = VersionedTable {
+    kind: KIND,
+    table: "scenario",
+    version_column: "head_version",
+};
+
 impl Store {
     /// Creates a scenario whose first version is `content`.
     pub fn create_scenario(
@@ -80,42 +88,26 @@ impl Store {
     ) -> Result<ScenarioVersion, StoreError> {
         let name = check_name(KIND, name)?;
         let json = to_json(content, &name)?;
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        let taken: Option<i64> = tx
-            .query_row("SELECT id FROM scenario WHERE name = ?1", [&name], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        if taken.is_some() {
-            return Err(StoreError::NameTaken { kind: KIND, name });
-        }
-        tx.execute(
-            "INSERT INTO scenario (name, head_version) VALUES (?1, 1)",
-            [&name],
-        )
-        .map_err(|e| StoreError::sqlite(&path, e))?;
-        let id = tx.last_insert_rowid();
-        insert_version(&tx, id, 1, message, &json).map_err(|e| StoreError::sqlite(&path, e))?;
-        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        let id = self.write(|tx| {
+            ensure_name_free(tx, &SCENARIO, &name, None)?;
+            tx.execute(
+                "INSERT INTO scenario (name, head_version) VALUES (?1, 1)",
+                [&name],
+            )?;
+            let id = tx.last_insert_rowid();
+            insert_version(tx, id, 1, message, &json)?;
+            Ok(id)
+        })?;
         self.scenario_version(id, 1)
     }
 
     /// Every scenario, newest edit first.
     pub fn list_scenarios(&self) -> Result<Vec<ScenarioSummary>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, name, head_version, created_at, updated_at FROM scenario \
-                 ORDER BY updated_at DESC, id DESC",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| {
+        self.query_all(
+            "SELECT id, name, head_version, created_at, updated_at FROM scenario \
+             ORDER BY updated_at DESC, id DESC",
+            [],
+            |r| {
                 Ok(ScenarioSummary {
                     id: r.get(0)?,
                     name: r.get(1)?,
@@ -123,9 +115,8 @@ impl Store {
                     created_at: r.get(3)?,
                     updated_at: r.get(4)?,
                 })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+            },
+        )
     }
 
     /// The newest version of a scenario.
@@ -180,23 +171,18 @@ impl Store {
     /// A scenario's versions, oldest first.
     pub fn history(&self, id: i64) -> Result<Vec<VersionInfo>, StoreError> {
         self.head_version(id)?;
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT version, created_at, message FROM scenario_version \
-                 WHERE scenario_id = ?1 ORDER BY version",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([id], |r| {
+        self.query_all(
+            "SELECT version, created_at, message FROM scenario_version \
+             WHERE scenario_id = ?1 ORDER BY version",
+            [id],
+            |r| {
                 Ok(VersionInfo {
                     version: r.get(0)?,
                     created_at: r.get(1)?,
                     message: r.get(2)?,
                 })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+            },
+        )
     }
 
     /// Appends a version holding `content`, provided the newest version is still `expected_version`.
@@ -232,45 +218,26 @@ impl Store {
     /// Renames a scenario (not a new version: the name is not part of the content).
     pub fn rename_scenario(&mut self, id: i64, name: &str) -> Result<(), StoreError> {
         let name = check_name(KIND, name)?;
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        let other: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM scenario WHERE name = ?1 AND id != ?2",
-                params![name, id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        if other.is_some() {
-            return Err(StoreError::NameTaken { kind: KIND, name });
-        }
-        let n = tx
-            .execute(
+        self.write(|tx| {
+            ensure_name_free(tx, &SCENARIO, &name, Some(id))?;
+            let n = tx.execute(
                 "UPDATE scenario SET name = ?1 WHERE id = ?2",
                 params![name, id],
-            )
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        if n == 0 {
-            return Err(not_found(id));
-        }
-        tx.commit().map_err(|e| StoreError::sqlite(&path, e))
+            )?;
+            if n == 0 {
+                return Err(not_found(id).into());
+            }
+            Ok(())
+        })
     }
 
     /// Deletes a scenario and all its versions, provided the newest version is still `expected_version`.
     pub fn delete_scenario(&mut self, id: i64, expected_version: i64) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        check_head(&tx, id, expected_version).map_err(|e| e.with_path(&path))?;
-        tx.execute("DELETE FROM scenario WHERE id = ?1", [id])
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        tx.commit().map_err(|e| StoreError::sqlite(&path, e))
+        self.write(|tx| {
+            check_version(tx, &SCENARIO, id, expected_version)?;
+            tx.execute("DELETE FROM scenario WHERE id = ?1", [id])?;
+            Ok(())
+        })
     }
 
     fn head_version(&self, id: i64) -> Result<i64, StoreError> {
@@ -292,58 +259,18 @@ impl Store {
         message: &str,
         json: &str,
     ) -> Result<ScenarioVersion, StoreError> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        check_head(&tx, id, expected_version).map_err(|e| e.with_path(&path))?;
         let next = expected_version + 1;
-        insert_version(&tx, id, next, message, json).map_err(|e| StoreError::sqlite(&path, e))?;
-        tx.execute(
-            "UPDATE scenario SET head_version = ?1, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?2",
-            params![next, id],
-        )
-        .map_err(|e| StoreError::sqlite(&path, e))?;
-        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        self.write(|tx| {
+            check_version(tx, &SCENARIO, id, expected_version)?;
+            insert_version(tx, id, next, message, json)?;
+            tx.execute(
+                "UPDATE scenario SET head_version = ?1, \
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?2",
+                params![next, id],
+            )?;
+            Ok(())
+        })?;
         self.scenario_version(id, next)
-    }
-}
-
-/// A failure inside a transaction before the path is attached.
-enum TxError {
-    Sqlite(rusqlite::Error),
-    Store(StoreError),
-}
-
-impl TxError {
-    fn with_path(self, path: &std::path::Path) -> StoreError {
-        match self {
-            TxError::Sqlite(e) => StoreError::sqlite(path, e),
-            TxError::Store(e) => e,
-        }
-    }
-}
-
-fn check_head(tx: &Transaction<'_>, id: i64, expected_version: i64) -> Result<(), TxError> {
-    let head: Option<i64> = tx
-        .query_row(
-            "SELECT head_version FROM scenario WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(TxError::Sqlite)?;
-    match head {
-        None => Err(TxError::Store(not_found(id))),
-        Some(actual) if actual != expected_version => Err(TxError::Store(StoreError::Conflict {
-            kind: KIND,
-            id,
-            expected: expected_version,
-            actual,
-        })),
-        Some(_) => Ok(()),
     }
 }
 

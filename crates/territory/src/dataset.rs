@@ -341,8 +341,7 @@ fn add_bridges(
     for rec in &table.records {
         let mut ends = [0usize; 2];
         for (k, c) in [ca, cb].into_iter().enumerate() {
-            let code = MunicipalityCode::parse(&rec.fields[c])
-                .map_err(|e| table.field_error(rec, c, e.to_string()))?;
+            let code = table.code(rec, c)?;
             // A bridge names polygon codes or municipality codes: accept either.
             let idx = territory.index_of(&code).or_else(|| {
                 territory

@@ -77,12 +77,8 @@ impl DistrictMap {
         let mut line_of: HashMap<MunicipalityCode, u64> = HashMap::new();
         let mut rekeyed = 0usize;
         for rec in &table.records {
-            let code = match MunicipalityCode::parse(&rec.fields[c_code]) {
-                Ok(c) => c,
-                Err(e) => {
-                    problems.push(table.field_error(rec, c_code, e.to_string()));
-                    continue;
-                }
+            let Some(code) = problems.keep(table.code(rec, c_code)) else {
+                continue;
             };
             let original = code.clone();
             let code = if territory.get(&code).is_some() {
@@ -226,6 +222,21 @@ mod tests {
         assert_eq!(
             m.district_of(&MunicipalityCode::parse("012003").unwrap()),
             None
+        );
+    }
+
+    #[test]
+    fn a_malformed_code_is_reported_and_the_next_rows_still_read() {
+        let e = load("code,district\n,A\n012002,\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("d.csv: line 2: field `code`: empty code (value \"\")"),
+            "{e}"
+        );
+        assert!(
+            e.contains("d.csv: line 3: field `district`: empty district name"),
+            "{e}"
         );
     }
 

@@ -86,6 +86,17 @@ impl Problems {
         }
     }
 
+    /// The value, or `None` once its problem is recorded (the caller skips the row).
+    pub fn keep<T>(&mut self, result: Result<T, DataError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.push(e);
+                None
+            }
+        }
+    }
+
     /// Whether nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.found.is_empty()

@@ -419,7 +419,18 @@ impl Boundaries {
             path: path.to_path_buf(),
             message: shapefile_message(record, e, path),
         };
-        let mut reader = shapefile::Reader::from_path(path).map_err(|e| shp_error(None, e))?;
+        let dbf_path = path.with_extension("dbf");
+        if !dbf_path.exists() {
+            return Err(shp_error(None, shapefile::Error::MissingDbf));
+        }
+        let encoding = DbfText::for_shapefile(path)?;
+        let shapes = shapefile::ShapeReader::from_path(path).map_err(|e| shp_error(None, e))?;
+        let mut table = shapefile::dbase::Reader::from_path(&dbf_path)
+            .map_err(|e| shp_error(None, shapefile::Error::DbaseError(e)))?;
+        if let Some(e) = encoding {
+            e.apply(&mut table);
+        }
+        let mut reader = shapefile::Reader::new(shapes, table);
         let mut builder = Builder::new();
         for (index, item) in reader.iter_shapes_and_records().enumerate() {
             let (shape, record) = item.map_err(|e| shp_error(Some(index), e))?;
@@ -883,6 +894,96 @@ fn build_multipolygon(
         });
     }
     Ok(MultiPolygon::new(out))
+}
+
+/// Text encodings of a Shapefile's attribute table (`.dbf`) that ambit reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DbfText {
+    /// UTF-8 (bytes that are not become U+FFFD).
+    Utf8,
+    /// Windows-1252, a superset of the printable ISO-8859-1 of older Italian and French files.
+    Cp1252,
+    /// Windows-1250 (Central European).
+    Cp1250,
+    /// Windows-1251 (Cyrillic).
+    Cp1251,
+    /// DOS Latin-1.
+    Cp850,
+    /// DOS United States.
+    Cp437,
+}
+
+impl DbfText {
+    /// The encoding a `.cpg` file names (`UTF-8`, `1252`, `ISO-8859-1`...), if ambit knows it.
+    fn from_label(label: &str) -> Option<Self> {
+        let l = label
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '_', ' '], "");
+        Some(match l.as_str() {
+            "utf8" | "65001" => Self::Utf8,
+            "1252" | "windows1252" | "cp1252" | "ansi1252" | "iso88591" | "88591" | "latin1" => {
+                Self::Cp1252
+            }
+            "1250" | "windows1250" | "cp1250" | "ansi1250" => Self::Cp1250,
+            "1251" | "windows1251" | "cp1251" | "ansi1251" => Self::Cp1251,
+            "850" | "cp850" | "oem850" => Self::Cp850,
+            "437" | "cp437" | "oem437" => Self::Cp437,
+            _ => return None,
+        })
+    }
+
+    /// The encoding of the attribute table of the Shapefile at `shp`, as GDAL and QGIS choose
+    /// it: the `.cpg` file beside it; else the code page in the table's header (its language
+    /// driver id); else, when the header names none, UTF-8 if every text field is valid UTF-8
+    /// and Windows-1252 if not (so that `Cantù` keeps its accent either way).
+    fn for_shapefile(shp: &Path) -> Result<Option<Self>, GeometryError> {
+        let cpg = shp.with_extension("cpg");
+        if let Ok(text) = std::fs::read_to_string(&cpg) {
+            return Self::from_label(&text)
+                .map(Some)
+                .ok_or_else(|| GeometryError::Shapefile {
+                    path: cpg.clone(),
+                    message: format!(
+                        "unknown text encoding `{}` (known: UTF-8, 1252 or ISO-8859-1, 1250, 1251, 850, 437)",
+                        text.trim()
+                    ),
+                });
+        }
+        let dbf = shp.with_extension("dbf");
+        let dbase_error = |e: shapefile::dbase::Error| GeometryError::Shapefile {
+            path: dbf.clone(),
+            message: format!("cannot read: {e}"),
+        };
+        let mut reader = shapefile::dbase::Reader::from_path(&dbf).map_err(dbase_error)?;
+        use shapefile::dbase::CodePageMark as M;
+        match reader.header().code_page_mark {
+            M::Undefined | M::Invalid => {}
+            // declared UTF-8: undecodable bytes become U+FFFD rather than failing the file
+            M::Utf8 => return Ok(Some(Self::Utf8)),
+            // another declared code page, as the reader applies it by default
+            _ => return Ok(None),
+        }
+        reader.set_encoding(shapefile::dbase::Unicode);
+        Ok(Some(match reader.read() {
+            Ok(_) => Self::Utf8,
+            Err(_) => Self::Cp1252,
+        }))
+    }
+
+    /// Makes `reader` decode text with this encoding.
+    fn apply<T: std::io::Read + std::io::Seek>(self, reader: &mut shapefile::dbase::Reader<T>) {
+        use shapefile::dbase::encoding::LossyCodePage;
+        use shapefile::dbase::yore::code_pages;
+        match self {
+            Self::Utf8 => reader.set_encoding(shapefile::dbase::UnicodeLossy),
+            Self::Cp1252 => reader.set_encoding(LossyCodePage(code_pages::CP1252)),
+            Self::Cp1250 => reader.set_encoding(LossyCodePage(code_pages::CP1250)),
+            Self::Cp1251 => reader.set_encoding(LossyCodePage(code_pages::CP1251)),
+            Self::Cp850 => reader.set_encoding(LossyCodePage(code_pages::CP850)),
+            Self::Cp437 => reader.set_encoding(LossyCodePage(code_pages::CP437)),
+        }
+    }
 }
 
 /// A reader error in words, with the record index when reading had reached the records.

@@ -117,12 +117,8 @@ impl Territory {
         let mut index = HashMap::with_capacity(table.records.len());
         let mut first_line: HashMap<MunicipalityCode, u64> = HashMap::new();
         for rec in &table.records {
-            let code = match MunicipalityCode::parse(&rec.fields[c_code]) {
-                Ok(c) => c,
-                Err(e) => {
-                    problems.push(table.field_error(rec, c_code, e.to_string()));
-                    continue;
-                }
+            let Some(code) = problems.keep(table.code(rec, c_code)) else {
+                continue;
             };
             if let Some(prev) = first_line.get(&code) {
                 problems.push(table.field_error(
@@ -320,6 +316,18 @@ mod tests {
             e.contains("m.csv: line 5: field `population`: missing population"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_malformed_code_is_reported_and_the_next_rows_still_read() {
+        let e = load("code,name,population,area,zone\n01-2,Agra,410,2.8,T\n012003,X,-5,1,T\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("m.csv: line 2: field `code`: code \"01-2\" holds a character other than ASCII letters and digits (value \"01-2\")"),
+            "{e}"
+        );
+        assert!(e.contains("m.csv: line 3: field `population`"), "{e}");
     }
 
     #[test]

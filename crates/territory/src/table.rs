@@ -2,6 +2,7 @@
 //! separated, UTF-8 or Latin-1, with or without a byte-order mark. What can be repaired safely
 //! (separator, encoding, BOM) is repaired and reported as a [`Notice`].
 
+use crate::code::MunicipalityCode;
 use crate::error::DataError;
 use std::path::{Path, PathBuf};
 
@@ -164,6 +165,12 @@ impl Table {
             value: rec.fields[col].clone(),
             message: message.into(),
         }
+    }
+
+    /// The municipality code in column `col` of `rec`, or the field error saying why it is not one.
+    pub fn code(&self, rec: &Record, col: usize) -> Result<MunicipalityCode, DataError> {
+        MunicipalityCode::parse(&rec.fields[col])
+            .map_err(|e| self.field_error(rec, col, e.to_string()))
     }
 }
 

@@ -1,23 +1,10 @@
 //! Loading boundaries from GeoJSON and Shapefile, and the errors bad input gets.
 
-use ambit_territory::{Boundaries, BoundaryFields, GeometryError, MunicipalityCode, RingProblem};
+mod common;
+
+use ambit_territory::{Boundaries, BoundaryFields, GeometryError, RingProblem};
+use common::{code, fixture, lombardy_file};
 use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/geo")
-        .join(name)
-}
-
-fn lombardy(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/lombardy")
-        .join(name)
-}
-
-fn code(s: &str) -> MunicipalityCode {
-    MunicipalityCode::parse(s).unwrap()
-}
 
 fn fields() -> BoundaryFields {
     BoundaryFields::new("code").with_name("name")
@@ -62,7 +49,8 @@ fn loads_the_2x2_fixture_with_codes_names_and_helpers() {
 #[test]
 fn lombardy_boundaries_load_with_areas_matching_the_data_build() {
     let fields = BoundaryFields::new("istat_code").with_name("name");
-    let b = Boundaries::from_geojson_path(lombardy("boundaries_2021.geojson"), &fields).unwrap();
+    let b =
+        Boundaries::from_geojson_path(lombardy_file("boundaries_2021.geojson"), &fields).unwrap();
     assert_eq!(b.len(), 1506);
     let multi = b
         .features()
@@ -74,7 +62,7 @@ fn lombardy_boundaries_load_with_areas_matching_the_data_build() {
     assert_eq!(milano.name.as_deref(), Some("Milano"));
     // comuni_2021.csv carries `polygon_area_km2`, the spherical area of the same polygons
     // computed by the data build (Python): every geodesic area here agrees within 0.5 %.
-    let text = std::fs::read_to_string(lombardy("comuni_2021.csv")).unwrap();
+    let text = std::fs::read_to_string(lombardy_file("comuni_2021.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(text.as_bytes());
     let headers = rows.headers().unwrap().clone();
     let ci = headers.iter().position(|h| h == "istat_code").unwrap();
@@ -100,7 +88,8 @@ fn lombardy_boundaries_load_with_areas_matching_the_data_build() {
 #[test]
 fn campione_nearest_comuni_are_across_lake_lugano() {
     let fields = BoundaryFields::new("istat_code").with_name("name");
-    let b = Boundaries::from_geojson_path(lombardy("boundaries_2021.geojson"), &fields).unwrap();
+    let b =
+        Boundaries::from_geojson_path(lombardy_file("boundaries_2021.geojson"), &fields).unwrap();
     let campione = b.index_of(&code("013040")).unwrap();
     let near = b.nearest(campione, 3);
     assert_eq!(near.len(), 3);
@@ -385,6 +374,66 @@ mod shapefile_input {
         assert!(
             matches!(&missing, GeometryError::MissingCode { at, field } if at.index == 0 && field == "ISTAT"),
             "{missing:?}"
+        );
+    }
+
+    /// Rewrites the attribute table of `shp` with `name` (UTF-8 as written) in `bytes`, and the
+    /// header's language driver id (byte 29) set to `ldid`.
+    fn patch_dbf(shp: &Path, name: &str, bytes: &[u8], ldid: u8) {
+        let dbf = shp.with_extension("dbf");
+        let mut data = std::fs::read(&dbf).unwrap();
+        data[29] = ldid;
+        let from = name.as_bytes();
+        let at = data
+            .windows(from.len())
+            .position(|w| w == from)
+            .expect("name in the table");
+        let mut to = bytes.to_vec();
+        to.resize(from.len(), b' '); // fixed-width field: pad with blanks
+        data[at..at + from.len()].copy_from_slice(&to);
+        std::fs::write(&dbf, data).unwrap();
+    }
+
+    #[test]
+    fn attribute_text_is_decoded_as_the_cpg_or_the_bytes_say() {
+        let fields = BoundaryFields::new("PRO_COM_T").with_name("COMUNE");
+        let name_of = |path: &Path| {
+            Boundaries::from_shapefile(path, &fields)
+                .map(|b| b.get(0).unwrap().name.clone().unwrap())
+        };
+        let one = |dir: &Path| {
+            write(
+                dir,
+                &[(
+                    Polygon::new(PolygonRing::Outer(square(0.0, 0.0, 1.0))),
+                    record("013075", "Cantù"),
+                )],
+            )
+        };
+        // no .cpg, no code page in the header: Latin-1 bytes (ISTAT's older files) and UTF-8
+        // bytes both give the accent back
+        let dir = tempfile::tempdir().unwrap();
+        let path = one(dir.path());
+        patch_dbf(&path, "Cantù", b"Cant\xf9", 0);
+        assert_eq!(name_of(&path).unwrap(), "Cantù");
+        let dir = tempfile::tempdir().unwrap();
+        let path = one(dir.path());
+        patch_dbf(&path, "Cantù", "Cantù".as_bytes(), 0);
+        assert_eq!(name_of(&path).unwrap(), "Cantù");
+        // a .cpg decides: 1252 reads the Latin-1 byte, UTF-8 replaces it
+        let dir = tempfile::tempdir().unwrap();
+        let path = one(dir.path());
+        patch_dbf(&path, "Cantù", b"Cant\xf9", 0);
+        std::fs::write(path.with_extension("cpg"), "1252\n").unwrap();
+        assert_eq!(name_of(&path).unwrap(), "Cantù");
+        std::fs::write(path.with_extension("cpg"), "UTF-8").unwrap();
+        assert_eq!(name_of(&path).unwrap(), "Cant\u{FFFD}");
+        // an encoding ambit does not know is an error naming the .cpg and the label
+        std::fs::write(path.with_extension("cpg"), "EBCDIC-037").unwrap();
+        let err = name_of(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("units.cpg") && err.contains("EBCDIC-037"),
+            "{err}"
         );
     }
 

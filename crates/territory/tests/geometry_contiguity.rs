@@ -1,36 +1,23 @@
 //! Contiguity computed from polygons: hand-made grids and the Lombardy acceptance test.
 
+mod common;
+
 use ambit_territory::{
     load_bridges, parse_bridges, Boundaries, Boundary, BoundaryFields, Bridge, Contiguity,
-    ContiguityError, ContiguityKind, Matching, MunicipalityCode, SegmentIndex,
+    ContiguityError, ContiguityKind, Matching, SegmentIndex,
 };
+use common::{code, fixture, lombardy_file};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/geo")
-        .join(name)
-}
-
-fn lombardy_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/lombardy")
-        .join(name)
-}
-
-fn code(s: &str) -> MunicipalityCode {
-    MunicipalityCode::parse(s).unwrap()
-}
 
 fn lombardy() -> &'static Boundaries {
     static B: OnceLock<Boundaries> = OnceLock::new();
     B.get_or_init(|| {
         Boundaries::from_geojson_path(
-            lombardy_path("boundaries_2021.geojson"),
+            lombardy_file("boundaries_2021.geojson"),
             &BoundaryFields::new("istat_code").with_name("name"),
         )
         .unwrap()
@@ -52,7 +39,7 @@ fn code_pairs(b: &Boundaries, c: &Contiguity) -> BTreeSet<(String, String)> {
 }
 
 fn shipped_adjacency() -> BTreeSet<(String, String)> {
-    let text = std::fs::read_to_string(lombardy_path("adjacency_2021.csv")).unwrap();
+    let text = std::fs::read_to_string(lombardy_file("adjacency_2021.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         reader.headers().unwrap(),
@@ -258,7 +245,7 @@ fn lombardy_campione_is_the_only_isolated_comune_until_bridged() {
     assert_eq!(components.len(), 2);
     assert_eq!((components[0].len(), components[1].len()), (1505, 1));
 
-    let bridges = load_bridges(lombardy_path("bridges.csv")).unwrap();
+    let bridges = load_bridges(lombardy_file("bridges.csv")).unwrap();
     assert!(!bridges.is_empty());
     rook.add_bridges(b, &bridges).unwrap();
     assert_eq!(rook.components().len(), 1);

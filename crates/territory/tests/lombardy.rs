@@ -1,11 +1,11 @@
 //! The bundled Lombardy data folder loads and gives the figures of its SOURCES.md.
 
+mod common;
+
 use ambit_territory::{Dataset, LinkKind, MunicipalityCode};
-use std::path::PathBuf;
 
 fn lombardy() -> Dataset {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/lombardy");
-    Dataset::load(&dir).unwrap()
+    Dataset::load(&common::lombardy_dir()).unwrap()
 }
 
 #[test]

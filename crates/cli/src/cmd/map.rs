@@ -1,8 +1,9 @@
 //! `ambit map`: an SVG choropleth of districts or of their compliance.
 
 use crate::common::DataArgs;
-use ambit_report::{district_fills, Choropleth, Status};
-use ambit_territory::{Contiguity, ContiguityKind, MunicipalityCode};
+use ambit_report::{district_fills, Choropleth, Fill, Status};
+use ambit_rules::{Audit, DistrictAudit};
+use ambit_territory::{Boundaries, Contiguity, ContiguityKind, MunicipalityCode};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -43,16 +44,12 @@ pub fn run(args: Args) -> Result<()> {
     };
     let district_of = ds.polygon_districts(&map);
     let audit = ambit_rules::audit(&ds.territory, &ds.graph, &loaded.policy, Some(&map));
-    let verdict: HashMap<&str, &ambit_rules::DistrictAudit> = audit
-        .districts
-        .iter()
-        .map(|d| (d.name.as_str(), d))
-        .collect();
+    let verdict = verdicts(&audit);
     let title = match &args.districts {
         Some(d) => format!("{} - {d}", loaded.policy.file.policy.name),
         None => loaded.policy.file.policy.name.clone(),
     };
-    let label = |d: &ambit_rules::DistrictAudit| {
+    let label = |d: &DistrictAudit| {
         format!(
             "{}: {} inhabitants, {} ({}), {}",
             d.name,
@@ -77,24 +74,10 @@ pub fn run(args: Args) -> Result<()> {
             }
             (fills, legend)
         }
-        Colour::Compliance => {
-            let fills: HashMap<MunicipalityCode, ambit_report::Fill> = boundaries
-                .features()
-                .iter()
-                .map(|b| {
-                    let fill = match district_of
-                        .get(&b.code)
-                        .and_then(|d| verdict.get(d.as_str()))
-                    {
-                        Some(d) if d.compliant => Status::Compliant.fill(label(d)),
-                        Some(d) => Status::NonCompliant.fill(label(d)),
-                        None => Status::NoDistrict.fill("no district"),
-                    };
-                    (b.code.clone(), fill)
-                })
-                .collect();
-            (fills, Status::legend())
-        }
+        Colour::Compliance => (
+            compliance_fills(&boundaries, &district_of, &audit, label),
+            Status::legend(),
+        ),
     };
     Choropleth::new(title, &boundaries, &fills)
         .with_legend(legend)
@@ -108,4 +91,39 @@ pub fn run(args: Args) -> Result<()> {
         audit.districts.len()
     );
     Ok(())
+}
+
+/// The audit's districts by name.
+fn verdicts(audit: &Audit) -> HashMap<&str, &DistrictAudit> {
+    audit
+        .districts
+        .iter()
+        .map(|d| (d.name.as_str(), d))
+        .collect()
+}
+
+/// Each municipality's fill by the compliance of its district (`district_of`, by polygon code),
+/// its tooltip written by `label`; municipalities in no district of the audit are grey.
+pub(crate) fn compliance_fills(
+    boundaries: &Boundaries,
+    district_of: &HashMap<MunicipalityCode, String>,
+    audit: &Audit,
+    label: impl Fn(&DistrictAudit) -> String,
+) -> HashMap<MunicipalityCode, Fill> {
+    let verdict = verdicts(audit);
+    boundaries
+        .features()
+        .iter()
+        .map(|b| {
+            let fill = match district_of
+                .get(&b.code)
+                .and_then(|d| verdict.get(d.as_str()))
+            {
+                Some(d) if d.compliant => Status::Compliant.fill(label(d)),
+                Some(d) => Status::NonCompliant.fill(label(d)),
+                None => Status::NoDistrict.fill("no district"),
+            };
+            (b.code.clone(), fill)
+        })
+        .collect()
 }

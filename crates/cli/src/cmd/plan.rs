@@ -4,12 +4,12 @@
 pub mod input;
 mod svg;
 
+use ambit_plan::input::{Input, JobSpec, Outcome};
 use ambit_plan::{
-    diff, max_districts, min_change, Affinity, ChangeOptions, Control, DistrictSummary, MergeCost,
-    Plan, PlanDiff, Progress, SearchOptions, Tiebreak,
+    ChangeOptions, Control, DistrictSummary, MergeCost, Progress, SearchOptions, Tiebreak,
 };
 use anyhow::{bail, Context, Result};
-use input::{csv_field, write_atomic, Input, InputArgs, Subset};
+use input::{csv_field, write_atomic, InputArgs};
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
@@ -86,15 +86,18 @@ pub struct Args {
 
 /// Runs `ambit plan`.
 pub fn run(args: Args) -> Result<()> {
-    let input = Input::load(&args.input)?;
+    let input = input::load(&args.input)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let baseline = match &args.baseline {
-        Some(b) => Some(input.load_map(b)?),
+        Some(b) => Some(input::load_map(&input, b)?),
         None => None,
     };
     if args.objective == Objective::MinChange && baseline.is_none() {
         bail!("--objective min-change needs --baseline NAME|FILE");
+    }
+    if !args.locked.is_empty() && baseline.is_none() {
+        bail!("--lock needs --baseline");
     }
     let tiebreak = match args.tiebreak {
         Some(TiebreakArg::Heterogeneity) => Tiebreak::Heterogeneity,
@@ -102,74 +105,42 @@ pub fn run(args: Args) -> Result<()> {
         None if input.m > 0 => Tiebreak::Heterogeneity,
         None => Tiebreak::Compactness,
     };
+    let merge_cost = match args.merge_cost.as_str() {
+        "smaller" => MergeCost::SmallerDistrict,
+        v => MergeCost::Fixed(
+            v.parse()
+                .with_context(|| format!("--merge-cost `{v}`: expected `smaller` or a number"))?,
+        ),
+    };
+    let spec = JobSpec {
+        objective: match args.objective {
+            Objective::MaxDistricts => ambit_plan::input::Objective::MaxDistricts,
+            Objective::MinChange => ambit_plan::input::Objective::MinChange,
+        },
+        locked: args.locked.clone(),
+        search: SearchOptions {
+            seed: args.seed,
+            starts: args.starts,
+            regrowths_per_region: args.effort,
+            time_budget: args.time_limit.map(Duration::from_secs_f64),
+            tiebreak,
+            ..SearchOptions::default()
+        },
+        districts: args.districts,
+        change: ChangeOptions {
+            merge_cost,
+            ..ChangeOptions::default()
+        },
+        affinity: args.affinity.clone(),
+    };
     let started = Instant::now();
-    let result = match args.objective {
-        Objective::MaxDistricts => run_max(&args, &input, baseline.as_ref(), tiebreak)?,
-        Objective::MinChange => {
-            let Some(b) = baseline.as_ref() else {
-                bail!("--objective min-change needs --baseline");
-            };
-            run_min_change(&args, &input, b)?
-        }
-    };
-    write_outputs(&args, &input, &result, started.elapsed())
-}
-
-/// A finished plan in global unit indices, ready to write.
-struct Outcome {
-    subset: Subset,
-    district_of: Vec<u32>,
-    names: Vec<String>,
-    districts: Vec<DistrictSummary>,
-    baseline: Option<Vec<u32>>,
-    diff: Option<PlanDiff>,
-    extra: serde_json::Value,
-    summary: Vec<String>,
-}
-
-fn run_max(
-    args: &Args,
-    input: &Input,
-    baseline: Option<&(Vec<String>, Vec<Option<u32>>)>,
-    tiebreak: Tiebreak,
-) -> Result<Outcome> {
-    let subset = Subset::all(input.len());
-    let mut pb = input.problem(&subset)?;
-    if !args.locked.is_empty() {
-        let Some((names, labels)) = baseline else {
-            bail!("--lock needs --baseline");
-        };
-        let mut locked = vec![None; input.len()];
-        for l in &args.locked {
-            let Some(id) = names.iter().position(|n| n == l) else {
-                bail!("--lock {l}: no such district in the baseline");
-            };
-            for (u, d) in labels.iter().enumerate() {
-                if *d == Some(id as u32) {
-                    locked[u] = Some(id as u32);
-                }
-            }
-        }
-        pb = pb.with_locked(locked)?;
-    }
-    if let Some(k) = args.districts {
-        pb = pb.with_district_count(k);
-    }
-    let opts = SearchOptions {
-        seed: args.seed,
-        starts: args.starts,
-        regrowths_per_region: args.effort,
-        time_budget: args.time_limit.map(Duration::from_secs_f64),
-        tiebreak,
-        ..SearchOptions::default()
-    };
     let cancel: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
     // a second handler cannot be installed in the same process: then Ctrl-C just ends it
     let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
-    let bar = if args.quiet {
+    let bar = if args.quiet || args.objective == Objective::MinChange {
         indicatif::ProgressBar::hidden()
     } else {
-        indicatif::ProgressBar::new(opts.starts as u64)
+        indicatif::ProgressBar::new(args.starts as u64)
     };
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -190,228 +161,9 @@ fn run_max(
         cancel: Some(cancel),
         progress: Some(&progress),
     };
-    let plan: Plan = max_districts(&pb, &*input.rule, &opts, &control)?;
+    let result = input.plan(baseline.as_ref(), &spec, &control)?;
     bar.finish_and_clear();
-    let infeasible_of: std::collections::HashMap<u32, usize> = plan
-        .infeasible
-        .iter()
-        .enumerate()
-        .map(|(k, g)| (plan.district_of[g.units[0] as usize], k))
-        .collect();
-    let width = plan.districts.len().to_string().len().max(2);
-    let names: Vec<String> = (0..plan.districts.len() as u32)
-        .map(|d| match infeasible_of.get(&d) {
-            Some(k) => format!("INFEASIBLE-{}", k + 1),
-            None => format!("D{:0width$}", d + 1),
-        })
-        .collect();
-    let het = if input.m > 0 {
-        format!("; heterogeneity {:.4}", plan.heterogeneity)
-    } else {
-        String::new()
-    };
-    let mut summary = vec![format!(
-        "{} compliant districts of {} ({} units){het}; border length {:.4}",
-        plan.compliant_count(),
-        plan.districts.len(),
-        input.len(),
-        plan.border_length
-    )];
-    if input.areas.is_some() {
-        summary.push(format!(
-            "{} districts span more than one nesting area",
-            plan.crossing_count()
-        ));
-    }
-    for g in &plan.infeasible {
-        let units: Vec<String> = g
-            .units
-            .iter()
-            .map(|&u| format!("{} {}", input.codes[u as usize], input.names[u as usize]))
-            .collect();
-        summary.push(format!(
-            "infeasible: {} unit(s), population {}, would need {}{}: {}; options: {}. Units: {}",
-            g.units.len(),
-            g.population,
-            if g.requirement.strict {
-                "more than "
-            } else {
-                "at least "
-            },
-            g.requirement.threshold,
-            g.reason,
-            g.reason.options(),
-            units.join(", ")
-        ));
-    }
-    summary.extend(plan.notes.iter().map(|n| format!("note: {n}")));
-    if plan.interrupted {
-        summary.push(format!(
-            "stopped early (time limit or Ctrl-C) after {} of {} starts: best plan so far",
-            plan.starts_done, opts.starts
-        ));
-    }
-    let base_flat = baseline.and_then(|(_, l)| {
-        l.iter()
-            .all(|d| d.is_some())
-            .then(|| l.iter().map(|d| d.unwrap_or(0)).collect::<Vec<u32>>())
-    });
-    let d = base_flat.as_ref().map(|b| diff(b, &plan.district_of));
-    let extra = json!({
-        "objective": "max-districts",
-        "compliant_districts": plan.compliant_count(),
-        "heterogeneity": plan.heterogeneity,
-        "border_length": plan.border_length,
-        "infeasible": plan.infeasible,
-        "notes": plan.notes,
-        "starts_done": plan.starts_done,
-        "interrupted": plan.interrupted,
-        "seed": args.seed,
-    });
-    Ok(Outcome {
-        subset,
-        district_of: plan.district_of,
-        names,
-        districts: plan.districts,
-        baseline: base_flat,
-        diff: d,
-        extra,
-        summary,
-    })
-}
-
-fn run_min_change(
-    args: &Args,
-    input: &Input,
-    baseline: &(Vec<String>, Vec<Option<u32>>),
-) -> Result<Outcome> {
-    let (bnames, blabels) = baseline;
-    // a partial baseline: only its units are in scope
-    let subset = Subset::of(input.len(), |u| blabels[u].is_some());
-    let mut pb = input.problem(&subset)?;
-    let base: Vec<u32> = subset
-        .global
-        .iter()
-        .map(|&g| blabels[g].unwrap_or(0))
-        .collect();
-    if !args.locked.is_empty() {
-        let mut locked = vec![None; subset.len()];
-        for l in &args.locked {
-            let Some(id) = bnames.iter().position(|n| n == l) else {
-                bail!("--lock {l}: no such district in the baseline");
-            };
-            for (u, &d) in base.iter().enumerate() {
-                if d == id as u32 {
-                    locked[u] = Some(d);
-                }
-            }
-        }
-        pb = pb.with_locked(locked)?;
-    }
-    let mut affinity = Affinity::new();
-    if let Some(p) = &args.affinity {
-        for (a, b, s) in input.load_scores(p, &subset)? {
-            affinity.insert(a, b, s);
-        }
-    }
-    let merge_cost = match args.merge_cost.as_str() {
-        "smaller" => MergeCost::SmallerDistrict,
-        v => MergeCost::Fixed(
-            v.parse()
-                .with_context(|| format!("--merge-cost `{v}`: expected `smaller` or a number"))?,
-        ),
-    };
-    let opts = ChangeOptions {
-        merge_cost,
-        ..ChangeOptions::default()
-    };
-    let out = min_change(&pb, &*input.rule, &base, &affinity, &opts)?;
-    let mut names = bnames.clone();
-    while names.len() < out.districts.len() {
-        // stray parts of split baseline districts
-        let k = names.len();
-        names.push(format!("part-{}", k + 1));
-    }
-    let unit = |u: u32| {
-        let g = subset.global[u as usize];
-        format!("{} {}", input.codes[g], input.names[g])
-    };
-    let mut summary = Vec::new();
-    let before_bad = {
-        let before = ambit_plan::summarize(&pb, &*input.rule, &base, bnames.len());
-        before
-            .iter()
-            .filter(|d| d.units > 0 && !d.compliant)
-            .count()
-    };
-    summary.push(format!(
-        "baseline: {} districts, {} non-compliant; after: {} units moved, {} merges, {} non-compliant",
-        bnames.len(),
-        before_bad,
-        out.units_moved,
-        out.merges,
-        out.unresolved.len()
-    ));
-    for c in &out.changes {
-        match c {
-            ambit_plan::Change::Transfer {
-                to,
-                units,
-                affinity,
-            } => {
-                let moved: Vec<String> = units
-                    .iter()
-                    .map(|&(u, from)| format!("{} (from {})", unit(u), names[from as usize]))
-                    .collect();
-                let d = &out.districts[*to as usize];
-                summary.push(format!(
-                    "move into {}: {}; {} now has {} inhabitants ({}, needs {}{}); affinity {}",
-                    names[*to as usize],
-                    moved.join(", "),
-                    names[*to as usize],
-                    d.population,
-                    d.class_name,
-                    if d.strict { "more than " } else { "at least " },
-                    d.threshold,
-                    affinity
-                ));
-            }
-            ambit_plan::Change::Merge {
-                absorbed,
-                into,
-                affinity,
-            } => summary.push(format!(
-                "merge {} into {}; affinity {}",
-                names[*absorbed as usize], names[*into as usize], affinity
-            )),
-        }
-    }
-    for u in &out.unresolved {
-        summary.push(format!(
-            "unresolved: {}: {}",
-            names[u.district as usize], u.reason
-        ));
-    }
-    let d = diff(&base, &out.district_of);
-    let extra = json!({
-        "objective": "min-change",
-        "changes": out.changes,
-        "unresolved": out.unresolved,
-        "units_moved": out.units_moved,
-        "merges": out.merges,
-        "border_length": out.border_length,
-        "scope_units": subset.len(),
-    });
-    Ok(Outcome {
-        subset,
-        district_of: out.district_of,
-        names,
-        districts: out.districts,
-        baseline: Some(base),
-        diff: Some(d),
-        extra,
-        summary,
-    })
+    write_outputs(&args, &input, &result, started.elapsed())
 }
 
 fn write_outputs(args: &Args, input: &Input, o: &Outcome, elapsed: Duration) -> Result<()> {
@@ -469,7 +221,7 @@ fn write_outputs(args: &Args, input: &Input, o: &Outcome, elapsed: Duration) -> 
             ));
         }
         write_atomic(&dir.join("diff.csv"), &s)?;
-        incentive = incentive_json(input, diff, &args.date);
+        incentive = o.incentive(input, &args.date);
     }
     // GeoJSON when the dataset has boundaries
     if let Some(ds) = &input.dataset {
@@ -489,19 +241,8 @@ fn write_outputs(args: &Args, input: &Input, o: &Outcome, elapsed: Duration) -> 
         "compliant": compliant,
         "elapsed_s": elapsed.as_secs_f64(),
         "result": o.extra,
-        "district_figures": o.districts.iter().filter(|d| d.units > 0).map(|d| json!({
-            "name": o.names[d.id as usize], "units": d.units, "population": d.population,
-            "class": d.class_name, "threshold": d.threshold, "strict": d.strict,
-            "compliant": d.compliant,
-        })).collect::<Vec<_>>(),
-        "diff": o.diff.as_ref().map(|d| json!({
-            "units_moved": d.moved.len(),
-            "merged": d.merged.iter().map(|m| json!({
-                "district": o.names[m.district as usize],
-                "baseline": m.baseline.iter().map(|&b| o.names.get(b as usize).cloned()).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "unchanged_districts": d.unchanged,
-        })),
+        "district_figures": o.district_figures(),
+        "diff": o.diff_json(),
         "incentive": incentive,
     });
     write_atomic(
@@ -526,29 +267,6 @@ fn write_outputs(args: &Args, input: &Input, o: &Outcome, elapsed: Duration) -> 
         elapsed.as_secs_f64()
     );
     Ok(())
-}
-
-/// The incentives the policy would pay for the new districts formed by merger.
-fn incentive_json(input: &Input, diff: &PlanDiff, date: &str) -> serde_json::Value {
-    let Some(rule) = input.policy.as_ref() else {
-        return serde_json::Value::Null;
-    };
-    let merged = diff.merged.len();
-    let items: Vec<serde_json::Value> = rule
-        .file
-        .policy
-        .incentives
-        .iter()
-        .map(|i| {
-            let per = i.amount_on(date);
-            json!({
-                "name": i.name, "per_new_district": per, "currency": i.currency,
-                "new_districts": merged, "total": per * merged as f64,
-                "condition": i.condition,
-            })
-        })
-        .collect();
-    json!({ "date": date, "incentives": items })
 }
 
 /// GeoJSON (one MultiPolygon feature per district) and an SVG map of the plan.

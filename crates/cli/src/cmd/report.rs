@@ -135,41 +135,17 @@ fn compliance_map(
     audit: &ambit_rules::Audit,
 ) -> anyhow::Result<String> {
     use ambit_report::{Choropleth, Status};
-    use std::collections::HashMap;
     let ds = &loaded.dataset;
     let boundaries = ds.boundaries()?;
     let district_of = ds.polygon_districts(map);
-    let verdict: HashMap<&str, &ambit_rules::DistrictAudit> = audit
-        .districts
-        .iter()
-        .map(|d| (d.name.as_str(), d))
-        .collect();
-    let fills: HashMap<_, _> = boundaries
-        .features()
-        .iter()
-        .map(|b| {
-            let fill = match district_of
-                .get(&b.code)
-                .and_then(|d| verdict.get(d.as_str()))
-            {
-                Some(d) => {
-                    let text = format!(
-                        "{}: {} inhabitants, {}",
-                        d.name,
-                        ambit_rules::format_count(d.population as f64),
-                        d.threshold_text
-                    );
-                    if d.compliant {
-                        Status::Compliant.fill(text)
-                    } else {
-                        Status::NonCompliant.fill(text)
-                    }
-                }
-                None => Status::NoDistrict.fill("no district"),
-            };
-            (b.code.clone(), fill)
-        })
-        .collect();
+    let fills = super::map::compliance_fills(&boundaries, &district_of, audit, |d| {
+        format!(
+            "{}: {} inhabitants, {}",
+            d.name,
+            ambit_rules::format_count(d.population as f64),
+            d.threshold_text
+        )
+    });
     let svg = Choropleth::new(
         format!("{} - compliance", loaded.policy.file.policy.name),
         &boundaries,

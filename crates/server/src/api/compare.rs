@@ -32,7 +32,7 @@ pub async fn diff(
     Query(q): Query<DiffQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let date = q.date.unwrap_or_else(|| "2018-06-30".to_string());
-    if !is_iso_date(&date) {
+    if !ambit_rules::is_iso_date(&date) {
         return Err(ApiError::BadRequest(format!(
             "date {date:?} is not an ISO date YYYY-MM-DD"
         )));
@@ -99,14 +99,4 @@ pub async fn diff(
         "unchanged": d.unchanged,
         "incentive": { "date": date, "incentives": incentives },
     })))
-}
-
-fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }

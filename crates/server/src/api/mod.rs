@@ -2,8 +2,11 @@
 
 mod audit;
 mod cases;
+mod check;
 mod compare;
 mod meta;
+mod optimiser;
+mod qca;
 mod scenarios;
 mod transfer;
 
@@ -22,6 +25,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/district-maps"),
     ("get", "/api/district-maps/{name}"),
     ("post", "/api/audit"),
+    ("post", "/api/check"),
     ("get", "/api/scenarios"),
     ("post", "/api/scenarios"),
     ("get", "/api/scenarios/{id}"),
@@ -37,12 +41,22 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/scenarios/{id}/export.geojson"),
     ("get", "/api/scenarios/{id}/report"),
     ("get", "/api/diff"),
+    ("post", "/api/optimiser/runs"),
+    ("get", "/api/optimiser/runs"),
+    ("get", "/api/optimiser/runs/{id}"),
+    ("post", "/api/optimiser/runs/{id}/cancel"),
+    ("get", "/api/plans"),
+    ("get", "/api/plans/{id}"),
     ("get", "/api/case-files"),
     ("post", "/api/case-files"),
     ("post", "/api/case-files/validate"),
     ("get", "/api/case-files/{id}"),
     ("put", "/api/case-files/{id}"),
     ("post", "/api/case-files/{id}/assess"),
+    ("get", "/api/qca/conditions"),
+    ("post", "/api/qca"),
+    ("get", "/api/qca/analyses"),
+    ("get", "/api/qca/analyses/{id}"),
 ];
 
 /// The API's routes (mounted under `/api`).
@@ -55,6 +69,7 @@ pub fn routes() -> Router<Arc<Studio>> {
         .route("/district-maps", get(audit::district_maps))
         .route("/district-maps/:name", get(audit::district_map))
         .route("/audit", post(audit::audit))
+        .route("/check", post(check::check))
         .route("/scenarios", get(scenarios::list).post(scenarios::create))
         .route(
             "/scenarios/:id",
@@ -80,10 +95,22 @@ pub fn routes() -> Router<Arc<Studio>> {
         )
         .route("/scenarios/:id/report", get(transfer::report))
         .route("/diff", get(compare::diff))
+        .route(
+            "/optimiser/runs",
+            get(optimiser::list).post(optimiser::start),
+        )
+        .route("/optimiser/runs/:id", get(optimiser::get))
+        .route("/optimiser/runs/:id/cancel", post(optimiser::cancel))
+        .route("/plans", get(optimiser::plans))
+        .route("/plans/:id", get(optimiser::plan))
         .route("/case-files", get(cases::list).post(cases::create))
         .route("/case-files/validate", post(cases::check))
         .route("/case-files/:id", get(cases::get).put(cases::update))
         .route("/case-files/:id/assess", post(cases::assess_case))
+        .route("/qca/conditions", get(qca::conditions))
+        .route("/qca", post(qca::run))
+        .route("/qca/analyses", get(qca::list))
+        .route("/qca/analyses/:id", get(qca::get))
 }
 
 /// Runs blocking work (SQLite, audits) off the async workers.

@@ -11,36 +11,40 @@ pub fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/lombardy")
 }
 
-/// Starts (once per test binary) a server with a fresh database in a temporary folder, on its
-/// own thread and runtime so that it outlives each test's runtime; returns its base URL.
+/// Starts (once per test binary) a server on the bundled Lombardy data with a fresh database in
+/// a temporary folder; returns its base URL.
 pub fn server() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
-        std::thread::spawn(move || {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let region = ambit_server::Region::load(&data_dir(), None).expect("bundled data");
-            let store = ambit_store::Store::open(&dir.path().join("studio.db")).expect("store");
-            let studio = ambit_server::Studio::new(region, store);
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                tx.send(listener.local_addr().expect("addr")).expect("send");
-                axum::serve(listener, ambit_server::router(studio))
-                    .await
-                    .expect("serve");
-                drop(dir);
-            });
+    URL.get_or_init(|| start_server(data_dir()))
+}
+
+/// Starts a server on the data folder `data` with a fresh database in a temporary folder, on its
+/// own thread and runtime so that it outlives each test's runtime; returns its base URL.
+pub fn start_server(data: PathBuf) -> String {
+    let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
+    std::thread::spawn(move || {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let region = ambit_server::Region::load(&data, None).expect("data folder");
+        let store = ambit_store::Store::open(&dir.path().join("studio.db")).expect("store");
+        let studio = ambit_server::Studio::new(region, store);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr")).expect("send");
+            axum::serve(listener, ambit_server::router(studio))
+                .await
+                .expect("serve");
+            drop(dir);
         });
-        let addr = rx.recv().expect("server started");
-        format!("http://{addr}")
-    })
+    });
+    let addr = rx.recv().expect("server started");
+    format!("http://{addr}")
 }
 
 /// Population of a set of 2018 comuni, read from comuni_2018.csv independently of the library
@@ -58,4 +62,45 @@ pub fn population_of(codes: &[String]) -> u64 {
         .filter(|rec| codes.iter().any(|c| c == &rec[ci]))
         .map(|rec| rec[cp].parse::<u64>().expect("population"))
         .sum()
+}
+
+/// Sends a request to the server at `base` (a JSON body when given); returns the status and the
+/// body as JSON (or as a JSON string when it is not JSON).
+pub async fn request(
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let mut r = reqwest::Client::new().request(method, format!("{base}{path}"));
+    if let Some(b) = body {
+        r = r.json(b);
+    }
+    let r = r.send().await.expect("request sent");
+    let status = r.status();
+    let text = r.text().await.expect("response body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
+
+/// Polls optimiser run `id` of the server at `base` until it is no longer running (bounded: a
+/// stuck run fails the test after 240 s).
+pub async fn wait_run(base: &str, id: u64) -> serde_json::Value {
+    for _ in 0..2400 {
+        let (st, v) = request(
+            base,
+            reqwest::Method::GET,
+            &format!("/api/optimiser/runs/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(st, reqwest::StatusCode::OK, "{v}");
+        if v["state"] != "running" {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("run {id} still running after 240 s");
 }

@@ -1,15 +1,10 @@
 //! Inputs shared by `ambit plan` and `ambit check`: a data folder with a policy, or the
 //! language-neutral benchmark format (units.csv + edges.csv) with a threshold.
 
-use ambit_plan::{
-    Adjacency, ClassCondition, ClassShareRule, ClassSpec, DistrictRule, Nesting, Problem,
-    Requirement, UniformThreshold,
-};
-use ambit_rules::CompiledPolicy;
-use ambit_territory::table::Table;
-use ambit_territory::{Dataset, DistrictMap, MunicipalityCode};
+use ambit_plan::input::BenchRule;
+pub use ambit_plan::input::{Baseline, Input};
+use ambit_plan::Nesting;
 use anyhow::{bail, Context, Result};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// How districts must respect the nesting areas.
@@ -63,526 +58,61 @@ pub struct InputArgs {
     pub cannot_link: Option<PathBuf>,
 }
 
-/// A [`CompiledPolicy`] seen as a planner rule.
-pub struct PolicyRule(pub CompiledPolicy);
-
-impl DistrictRule for PolicyRule {
-    fn totals_len(&self) -> usize {
-        self.0.totals_len()
-    }
-    fn requirement(&self, totals: &[f64]) -> Requirement {
-        let r = self.0.requirement(totals);
-        Requirement {
-            class: r.class,
-            threshold: r.threshold,
-            strict: r.strict,
-        }
-    }
-    fn population(&self, totals: &[f64]) -> f64 {
-        self.0.population(totals)
-    }
-    fn class_name(&self, class: usize) -> String {
-        self.0
-            .class_names()
-            .get(class)
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| format!("class {class}"))
-    }
-}
-
-/// Loaded units with everything a problem needs, before restriction to a subset.
-pub struct Input {
-    /// Unit codes.
-    pub codes: Vec<String>,
-    /// Unit names (the code when unknown).
-    pub names: Vec<String>,
-    /// Edges `(i, j, weight)`.
-    pub edges: Vec<(usize, usize, f64)>,
-    /// Row-major totals.
-    pub totals: Vec<f64>,
-    /// The rule.
-    pub rule: Box<dyn DistrictRule + Send>,
-    /// Standardised attributes, row-major.
-    pub attrs: Vec<f64>,
-    /// Attribute count.
-    pub m: usize,
-    /// Nesting area per unit, with area names.
-    pub areas: Option<(Vec<u32>, Vec<String>)>,
-    /// Nesting mode.
-    pub nesting: Nesting,
-    /// Max population.
-    pub max_population: Option<f64>,
-    /// Must-link pairs (indices).
-    pub must_link: Vec<(usize, usize)>,
-    /// Cannot-link pairs (indices).
-    pub cannot_link: Vec<(usize, usize)>,
-    /// The dataset, when loaded from a data folder.
-    pub dataset: Option<Dataset>,
-    /// The compiled policy, when the rule comes from one.
-    pub policy: Option<CompiledPolicy>,
-    index: HashMap<String, usize>,
-}
-
-impl Input {
-    /// Loads the inputs named by the flags.
-    pub fn load(a: &InputArgs) -> Result<Self> {
-        let mut input = match (&a.units, &a.edges) {
-            (Some(u), Some(e)) => Self::from_bench(u, e, a)?,
-            (None, None) => Self::from_dataset(a)?,
-            _ => bail!("give both --units FILE and --edges FILE (benchmark format), or neither"),
-        };
-        input.max_population = a.max_population;
-        if let Some(p) = &a.must_link {
-            input.must_link = input.load_pairs(p)?;
-        }
-        if let Some(p) = &a.cannot_link {
-            input.cannot_link = input.load_pairs(p)?;
-        }
-        if a.nest_by.is_some() {
-            input.nesting = match a.nesting {
-                NestingMode::None => Nesting::Ignore,
-                NestingMode::Hard => Nesting::Hard,
-                NestingMode::Soft => Nesting::Soft,
+/// Loads the inputs named by the flags.
+pub fn load(a: &InputArgs) -> Result<Input> {
+    let mut input = match (&a.units, &a.edges) {
+        (Some(u), Some(e)) => {
+            let Some(threshold) = a.threshold else {
+                bail!("the benchmark format needs --threshold N");
             };
-        }
-        Ok(input)
-    }
-
-    fn from_dataset(a: &InputArgs) -> Result<Self> {
-        let crate::common::Loaded {
-            dataset: ds,
-            policy,
-        } = a.data.load()?;
-        let t = &ds.territory;
-        let n = t.len();
-        let k = policy.totals_len();
-        let mut totals = Vec::with_capacity(n * k);
-        for i in 0..n {
-            totals.extend_from_slice(policy.unit_totals(i));
-        }
-        let mut edges = Vec::new();
-        for i in 0..n {
-            for &j in ds.graph.neighbours(i) {
-                if i < j {
-                    edges.push((i, j, 1.0));
-                }
-            }
-        }
-        let ms = t.municipalities();
-        let codes: Vec<String> = ms.iter().map(|m| m.code.as_str().to_string()).collect();
-        let names = ms.iter().map(|m| m.name.clone()).collect();
-        let m = a.attributes.len();
-        let mut attrs = vec![0.0; n * m];
-        for (c, name) in a.attributes.iter().enumerate() {
-            let mut col = Vec::with_capacity(n);
-            for mu in ms {
-                let raw = match name.as_str() {
-                    "population" => mu.population.to_string(),
-                    "area_km2" => mu.area_km2.map(|x| x.to_string()).unwrap_or_default(),
-                    "density" => mu.density().map(|x| x.to_string()).unwrap_or_default(),
-                    _ => mu.attribute(name).unwrap_or("").to_string(),
-                };
-                let v: f64 = raw.trim().parse().with_context(|| {
-                    format!(
-                        "{}: line {}: attribute `{name}` of {} is `{raw}`, not a number",
-                        t.source.display(),
-                        mu.line,
-                        mu.code.as_str()
-                    )
-                })?;
-                col.push(v);
-            }
-            for (i, z) in zscores(&col).into_iter().enumerate() {
-                attrs[i * m + c] = z;
-            }
-        }
-        let areas = match &a.nest_by {
-            Some(col) => {
-                let mut ids: HashMap<String, u32> = HashMap::new();
-                let mut names: Vec<String> = Vec::new();
-                let mut area = Vec::with_capacity(n);
-                for mu in ms {
-                    let v = mu.attribute(col).with_context(|| {
-                        format!(
-                            "{}: no attribute `{col}` for nesting (columns are the municipalities table's)",
-                            t.source.display()
-                        )
-                    })?;
-                    let id = *ids.entry(v.to_string()).or_insert_with(|| {
-                        names.push(v.to_string());
-                        (names.len() - 1) as u32
-                    });
-                    area.push(id);
-                }
-                Some((area, names))
-            }
-            None => None,
-        };
-        let index = codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.clone(), i))
-            .collect();
-        Ok(Self {
-            codes,
-            names,
-            edges,
-            totals,
-            rule: Box::new(PolicyRule(policy.clone())),
-            policy: Some(policy),
-            attrs,
-            m,
-            areas,
-            nesting: Nesting::Ignore,
-            max_population: None,
-            must_link: Vec::new(),
-            cannot_link: Vec::new(),
-            dataset: Some(ds),
-            index,
-        })
-    }
-
-    fn from_bench(units: &Path, edges_path: &Path, a: &InputArgs) -> Result<Self> {
-        let Some(threshold) = a.threshold else {
-            bail!("the benchmark format needs --threshold N");
-        };
-        let ut = Table::read(units)?;
-        let (ci, cid, cpop) = (ut.column("idx")?, ut.column("id")?, ut.column("pop")?);
-        let cclass = ut.optional_column("class");
-        let n = ut.records.len();
-        let attr_cols: Vec<usize> = if a.attributes.is_empty() {
-            ut.headers
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| h.starts_with("z_"))
-                .map(|(i, _)| i)
-                .collect()
-        } else {
-            a.attributes
-                .iter()
-                .map(|h| ut.column(h))
-                .collect::<Result<_, _>>()?
-        };
-        // class thresholds: CLASS=N
-        let mut specs: Vec<(String, f64)> = Vec::new();
-        for s in &a.class_thresholds {
-            let (c, v) = s
-                .split_once('=')
-                .with_context(|| format!("--class-threshold `{s}`: expected CLASS=N"))?;
-            let v: f64 = v
-                .trim()
-                .parse()
-                .with_context(|| format!("--class-threshold `{s}`: `{v}` is not a number"))?;
-            specs.push((c.trim().to_string(), v));
-        }
-        let k = 1 + specs.len();
-        let m = attr_cols.len();
-        let mut codes = vec![String::new(); n];
-        let mut totals = vec![0.0; n * k];
-        let mut raw_attrs = vec![0.0; n * m];
-        let mut seen = vec![false; n];
-        for rec in &ut.records {
-            let idx: usize = rec.fields[ci]
-                .trim()
-                .parse()
-                .map_err(|_| ut.field_error(rec, ci, "not a unit index"))?;
-            if idx >= n || seen[idx] {
-                return Err(ut
-                    .field_error(rec, ci, format!("index out of 0..{n} or repeated"))
-                    .into());
-            }
-            seen[idx] = true;
-            codes[idx] = rec.fields[cid].trim().to_string();
-            let pop: f64 = rec.fields[cpop]
-                .trim()
-                .parse()
-                .ok()
-                .filter(|p: &f64| p.is_finite() && *p >= 0.0)
-                .ok_or_else(|| ut.field_error(rec, cpop, "not a non-negative number"))?;
-            totals[idx * k] = pop;
-            if let Some(cc) = cclass {
-                let class = rec.fields[cc].trim();
-                for (s, (c, _)) in specs.iter().enumerate() {
-                    if c == class {
-                        totals[idx * k + 1 + s] = pop;
-                    }
-                }
-            }
-            for (c, &col) in attr_cols.iter().enumerate() {
-                raw_attrs[idx * m + c] = rec.fields[col]
+            let mut class_thresholds = Vec::new();
+            for s in &a.class_thresholds {
+                let (c, v) = s
+                    .split_once('=')
+                    .with_context(|| format!("--class-threshold `{s}`: expected CLASS=N"))?;
+                let v: f64 = v
                     .trim()
                     .parse()
-                    .ok()
-                    .filter(|v: &f64| v.is_finite())
-                    .ok_or_else(|| ut.field_error(rec, col, "not a number"))?;
+                    .with_context(|| format!("--class-threshold `{s}`: `{v}` is not a number"))?;
+                class_thresholds.push((c.trim().to_string(), v));
             }
+            let rule = BenchRule {
+                threshold,
+                class_thresholds,
+                attributes: a.attributes.clone(),
+            };
+            Input::from_bench(u, e, &rule)?
         }
-        let et = Table::read(edges_path)?;
-        let (ei, ej) = (et.column("i")?, et.column("j")?);
-        let eb = et.optional_column("border");
-        let mut edges = Vec::with_capacity(et.records.len());
-        for rec in &et.records {
-            let mut ends = [0usize; 2];
-            for (x, c) in [ei, ej].into_iter().enumerate() {
-                ends[x] = rec.fields[c]
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|&v: &usize| v < n)
-                    .ok_or_else(|| et.field_error(rec, c, format!("not a unit index in 0..{n}")))?;
-            }
-            let w = eb
-                .and_then(|c| rec.fields[c].trim().parse::<f64>().ok())
-                .filter(|w| *w > 0.0)
-                .unwrap_or(1.0);
-            edges.push((ends[0], ends[1], w));
+        (None, None) => {
+            let crate::common::Loaded { dataset, policy } = a.data.load()?;
+            Input::from_dataset(dataset, policy, &a.attributes, a.nest_by.as_deref())?
         }
-        let rule: Box<dyn DistrictRule + Send> = if specs.is_empty() {
-            Box::new(UniformThreshold { threshold })
-        } else {
-            Box::new(ClassShareRule {
-                totals_len: k,
-                classes: specs
-                    .iter()
-                    .enumerate()
-                    .map(|(s, (c, v))| ClassSpec {
-                        name: c.clone(),
-                        condition: ClassCondition::PopulationShareAbove {
-                            component: 1 + s,
-                            share: 0.5,
-                        },
-                        threshold: *v,
-                    })
-                    .collect(),
-                default_name: "standard".into(),
-                default_threshold: threshold,
-                strict: false,
-            })
+        _ => bail!("give both --units FILE and --edges FILE (benchmark format), or neither"),
+    };
+    input.max_population = a.max_population;
+    if let Some(p) = &a.must_link {
+        input.must_link = input.load_pairs(p)?;
+    }
+    if let Some(p) = &a.cannot_link {
+        input.cannot_link = input.load_pairs(p)?;
+    }
+    if a.nest_by.is_some() {
+        input.nesting = match a.nesting {
+            NestingMode::None => Nesting::Ignore,
+            NestingMode::Hard => Nesting::Hard,
+            NestingMode::Soft => Nesting::Soft,
         };
-        let index = codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.clone(), i))
-            .collect();
-        Ok(Self {
-            names: codes.clone(),
-            codes,
-            edges,
-            totals,
-            rule,
-            attrs: raw_attrs,
-            m,
-            areas: None,
-            nesting: Nesting::Ignore,
-            max_population: None,
-            must_link: Vec::new(),
-            cannot_link: Vec::new(),
-            dataset: None,
-            policy: None,
-            index,
-        })
     }
-
-    /// Number of units.
-    pub fn len(&self) -> usize {
-        self.codes.len()
-    }
-
-    /// Index of a unit code, re-keying old codes through the dataset when possible.
-    pub fn index_of(&self, code: &str) -> Option<usize> {
-        if let Some(&i) = self.index.get(code) {
-            return Some(i);
-        }
-        let ds = self.dataset.as_ref()?;
-        let c = MunicipalityCode::parse(code).ok()?;
-        ds.territory.index_of(&c).or_else(|| {
-            ds.territory
-                .lost_zeros_hint(&c)
-                .and_then(|h| ds.territory.index_of(&h))
-        })
-    }
-
-    fn load_pairs(&self, path: &Path) -> Result<Vec<(usize, usize)>> {
-        let t = Table::read(path)?;
-        let (a, b) = (t.column("code_a")?, t.column("code_b")?);
-        let mut out = Vec::new();
-        for rec in &t.records {
-            let mut ends = [0usize; 2];
-            for (x, c) in [a, b].into_iter().enumerate() {
-                ends[x] = self
-                    .index_of(rec.fields[c].trim())
-                    .ok_or_else(|| t.field_error(rec, c, "unknown unit code"))?;
-            }
-            out.push((ends[0], ends[1]));
-        }
-        Ok(out)
-    }
-
-    /// Pairwise scores (CSV code_a,code_b,score) as unit indices restricted to `subset`.
-    pub fn load_scores(&self, path: &Path, subset: &Subset) -> Result<Vec<(u32, u32, f64)>> {
-        let t = Table::read(path)?;
-        let (a, b, s) = (t.column("code_a")?, t.column("code_b")?, t.column("score")?);
-        let mut out = Vec::new();
-        for rec in &t.records {
-            let mut ends = [0usize; 2];
-            for (x, c) in [a, b].into_iter().enumerate() {
-                ends[x] = self
-                    .index_of(rec.fields[c].trim())
-                    .ok_or_else(|| t.field_error(rec, c, "unknown unit code"))?;
-            }
-            let score: f64 = rec.fields[s]
-                .trim()
-                .parse()
-                .ok()
-                .filter(|v: &f64| v.is_finite())
-                .ok_or_else(|| t.field_error(rec, s, "not a number"))?;
-            if let (Some(x), Some(y)) = (subset.local(ends[0]), subset.local(ends[1])) {
-                out.push((x as u32, y as u32, score));
-            }
-        }
-        Ok(out)
-    }
-
-    /// The problem over the units of `subset` (all units when it is the identity).
-    pub fn problem(&self, subset: &Subset) -> Result<Problem> {
-        let k = self.rule.totals_len();
-        let mut edges = Vec::new();
-        for &(i, j, w) in &self.edges {
-            if let (Some(a), Some(b)) = (subset.local(i), subset.local(j)) {
-                edges.push((a, b, w));
-            }
-        }
-        let n = subset.len();
-        let graph = Adjacency::from_edges(n, &edges)?;
-        let mut totals = Vec::with_capacity(n * k);
-        let mut attrs = Vec::with_capacity(n * self.m);
-        for &g in &subset.global {
-            totals.extend_from_slice(&self.totals[g * k..(g + 1) * k]);
-            attrs.extend_from_slice(&self.attrs[g * self.m..(g + 1) * self.m]);
-        }
-        let mut pb = Problem::new(graph, totals, k)?.with_attributes(attrs, self.m)?;
-        if let Some((area, _)) = &self.areas {
-            let a = subset.global.iter().map(|&g| area[g]).collect();
-            pb = pb.with_nesting(a, self.nesting)?;
-        }
-        if let Some(mx) = self.max_population {
-            pb = pb.with_max_population(mx);
-        }
-        let local_pairs = |pairs: &[(usize, usize)]| -> Vec<(usize, usize)> {
-            pairs
-                .iter()
-                .filter_map(|&(a, b)| Some((subset.local(a)?, subset.local(b)?)))
-                .collect()
-        };
-        if !self.must_link.is_empty() {
-            pb = pb.with_must_link(&local_pairs(&self.must_link))?;
-        }
-        if !self.cannot_link.is_empty() {
-            pb = pb.with_cannot_link(&local_pairs(&self.cannot_link))?;
-        }
-        Ok(pb)
-    }
-
-    /// Loads a district map (`code,district`, or a map named in the dataset) as
-    /// `(district names, district index per unit)`.
-    pub fn load_map(&self, name_or_path: &str) -> Result<(Vec<String>, Vec<Option<u32>>)> {
-        let mut pairs: Vec<(usize, String)> = Vec::new();
-        match &self.dataset {
-            Some(ds) => {
-                let map: DistrictMap = ds.district_map(name_or_path)?;
-                for n in &map.notices {
-                    eprintln!("notice: {n}");
-                }
-                for (code, d) in map.pairs() {
-                    let i = ds.territory.index_of(code).with_context(|| {
-                        format!("{name_or_path}: code {} unknown", code.as_str())
-                    })?;
-                    pairs.push((i, d.to_string()));
-                }
-            }
-            None => {
-                let t = Table::read(Path::new(name_or_path))?;
-                let (c, d) = (t.column("code")?, t.column("district")?);
-                let mut seen = vec![false; self.len()];
-                for rec in &t.records {
-                    let i = self
-                        .index_of(rec.fields[c].trim())
-                        .ok_or_else(|| t.field_error(rec, c, "unknown unit code"))?;
-                    if seen[i] {
-                        return Err(t.field_error(rec, c, "unit listed twice").into());
-                    }
-                    seen[i] = true;
-                    let name = rec.fields[d].trim();
-                    if name.is_empty() {
-                        return Err(t.field_error(rec, d, "empty district name").into());
-                    }
-                    pairs.push((i, name.to_string()));
-                }
-            }
-        }
-        let mut names: Vec<String> = pairs.iter().map(|(_, d)| d.clone()).collect();
-        names.sort();
-        names.dedup();
-        let id: HashMap<&str, u32> = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.as_str(), i as u32))
-            .collect();
-        let mut labels = vec![None; self.len()];
-        for (i, d) in &pairs {
-            labels[*i] = Some(id[d.as_str()]);
-        }
-        Ok((names, labels))
-    }
+    Ok(input)
 }
 
-/// A subset of units with global <-> local index maps.
-pub struct Subset {
-    /// Global index of every local unit.
-    pub global: Vec<usize>,
-    local: Vec<u32>,
-}
-
-impl Subset {
-    /// Every unit.
-    pub fn all(n: usize) -> Self {
-        Self {
-            global: (0..n).collect(),
-            local: (0..n as u32).collect(),
-        }
+/// Loads a district map (a dataset map name or a CSV `code,district`), printing its notices.
+pub fn load_map(input: &Input, name_or_path: &str) -> Result<Baseline> {
+    let (map, notices) = input.load_map(name_or_path)?;
+    for n in notices {
+        eprintln!("notice: {n}");
     }
-
-    /// The units for which `keep` holds, in order.
-    pub fn of(n: usize, keep: impl Fn(usize) -> bool) -> Self {
-        let global: Vec<usize> = (0..n).filter(|&i| keep(i)).collect();
-        let mut local = vec![u32::MAX; n];
-        for (l, &g) in global.iter().enumerate() {
-            local[g] = l as u32;
-        }
-        Self { global, local }
-    }
-
-    /// Local index of global unit `g`, if inside.
-    pub fn local(&self, g: usize) -> Option<usize> {
-        match self.local[g] {
-            u32::MAX => None,
-            l => Some(l as usize),
-        }
-    }
-
-    /// Number of units inside.
-    pub fn len(&self) -> usize {
-        self.global.len()
-    }
-}
-
-/// Z-scores with the population standard deviation (ddof 0), as the benchmark harness.
-fn zscores(col: &[f64]) -> Vec<f64> {
-    let n = col.len().max(1) as f64;
-    let mean = col.iter().sum::<f64>() / n;
-    let sd = (col.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
-    let sd = if sd > 0.0 { sd } else { 1.0 };
-    col.iter().map(|v| (v - mean) / sd).collect()
+    Ok(map)
 }
 
 /// Writes `text` to `path` whole or not at all (temporary file in the same folder, then rename).

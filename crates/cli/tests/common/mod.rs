@@ -1,0 +1,53 @@
+//! Helpers shared by the CLI's end-to-end tests: run the built `ambit` binary from the repository
+//! root, make scratch folders, read its output.
+
+// Each test binary compiles this module on its own and uses only some of the helpers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root, where the bundled `data/`, `policies/` and `cases/` live.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The built `ambit` binary, to be run from the repository root.
+pub fn ambit() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ambit"));
+    c.current_dir(repo());
+    c
+}
+
+/// Runs `ambit` from the repository root with `args` and collects its exit status and output.
+pub fn run(args: &[&str]) -> Output {
+    ambit().args(args).output().expect("the ambit binary runs")
+}
+
+/// A scratch folder named after this test process and `name`, created if absent.
+pub fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ambit-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Bytes of standard output or error as text (invalid UTF-8 replaced).
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Standard output followed by standard error, as one text.
+pub fn all_text(out: &Output) -> String {
+    text(&out.stdout) + &text(&out.stderr)
+}
+
+/// Asserts that the run succeeded, showing its standard error otherwise.
+#[track_caller]
+pub fn assert_success(out: &Output) {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// Standard output parsed as JSON.
+pub fn stdout_json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap()
+}
