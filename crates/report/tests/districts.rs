@@ -1,7 +1,9 @@
 //! The report of one district map (no simulation): its audit, compliance map and changes from
 //! a baseline, on the bundled Lombardy data and the 2017 ambiti.
 
-use ambit_report::report::districts::{compliance_map, document, DistrictMapReport, MapChanges};
+use ambit_report::report::districts::{
+    compliance_map, document, incentive_costs, DistrictMapReport, MapChanges,
+};
 use ambit_report::report::html;
 use ambit_rules::{audit, CompiledPolicy, PolicyFile};
 use ambit_territory::{Dataset, DistrictMap};
@@ -80,6 +82,18 @@ fn a_merger_and_a_move_are_named() {
     want.sort();
     assert_eq!(got, want);
     assert!(c.merged.is_empty());
+    // No merger, nothing to pay; a later date pays the schedule's second step.
+    let (_, p) = lombardy();
+    let costs = incentive_costs(&p.file.policy.incentives, "2018-06-30", &c);
+    assert!(costs.iter().all(|i| i.total == 0.0 && i.new_districts == 0));
+    let one = MapChanges::between(
+        &d.territory,
+        "ambiti-2017",
+        &base,
+        &renamed(&base, "Seriate", "Dalmine"),
+    );
+    let later = incentive_costs(&p.file.policy.incentives, "2019-06-30", &one);
+    assert_eq!((later[0].new_districts, later[0].total), (1, 10_000.0));
     // Only Isola Bergamasca and Romano di Lombardia keep their members.
     assert_eq!(c.unchanged, 2);
 }
@@ -108,6 +122,8 @@ fn report_of_the_2017_ambiti_holds_the_audit_map_and_changes() {
             &base,
             &merged,
         )),
+        incentives: &p.file.policy.incentives,
+        agreement_date: "2018-06-30".into(),
     });
     let ids: Vec<&str> = doc.sections.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["notes", "audit", "map-compliance", "changes"]);
@@ -123,4 +139,7 @@ fn report_of_the_2017_ambiti_holds_the_audit_map_and_changes() {
     assert!(h.contains("0 municipalities moved to another district, 1 districts formed by merger, 4 baseline districts unchanged"));
     assert!(h.contains("<li>Romano di Lombardia from Romano di Lombardia + Seriate</li>"));
     assert_eq!(h.matches("<figure").count(), 2);
+    // policies/lombardy-2017.toml: EUR 30,000 per new merged ambito until 30 June 2018.
+    assert!(h.contains("agreement on 2018-06-30"));
+    assert!(h.contains("<td class=\"num\">30,000 EUR</td><td class=\"num\">1</td><td class=\"num\">30,000 EUR</td>"), "{}", &h[h.find("Incentives for").unwrap_or(0)..][..800]);
 }

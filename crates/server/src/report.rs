@@ -18,13 +18,15 @@ pub struct Baseline {
 }
 
 /// Renders the report page of scenario version `v`, whose map is `map` and audit `audit`,
-/// with the changes from `baseline` when given. Without a boundary layer the report has no map.
+/// with the changes from `baseline` when given and the incentives they would earn for an
+/// agreement on `date` (ISO). Without a boundary layer the report has no map.
 pub fn render(
     region: &Region,
     v: &ScenarioVersion,
     map: &DistrictMap,
     mut audit: Audit,
     baseline: Option<Baseline>,
+    date: String,
 ) -> String {
     let map_name = format!("{} (version {})", v.name, v.version);
     // The map comes from the studio's database, not from a file: say so in the provenance.
@@ -50,6 +52,8 @@ pub fn render(
         audit: &audit,
         compliance_svg,
         changes,
+        incentives: &region.policy.file.policy.incentives,
+        agreement_date: date,
     });
     html::render(&doc)
 }

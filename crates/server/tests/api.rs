@@ -568,6 +568,17 @@ async fn report_lists_the_changes_from_a_baseline() {
     ))
     .await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
+    // policies/lombardy-2017.toml: EUR 30,000 per new merged ambito until 30 June 2018,
+    // 10,000 until the end of 2019.
+    let (_, html) = report_page(&format!("/api/scenarios/{b}/report?baseline={a}")).await;
+    assert!(html.contains("<td>new merged ambito</td><td class=\"num\">30,000 EUR</td>"));
+    let (_, html) = report_page(&format!(
+        "/api/scenarios/{b}/report?baseline={a}&date=2019-06-30"
+    ))
+    .await;
+    assert!(html.contains("<td>new merged ambito</td><td class=\"num\">10,000 EUR</td>"));
+    let (st, _) = report_page(&format!("/api/scenarios/{b}/report?date=June")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
     let (st, _) = report_page(&format!("/api/scenarios/{b}/report?baseline_map=../etc")).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 }

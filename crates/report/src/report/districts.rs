@@ -4,7 +4,7 @@
 use super::charts::label;
 use super::{audit, map_section, Block, Document, ProvenanceEntry, Section, Table};
 use crate::{Choropleth, Status};
-use ambit_rules::{format_count, Audit, DistrictAudit};
+use ambit_rules::{format_count, Audit, DistrictAudit, Incentive};
 use ambit_territory::{Boundaries, DistrictMap, MunicipalityCode, Territory};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -157,11 +157,54 @@ impl MapChanges {
     }
 }
 
+/// One incentive of the policy applied to the districts formed by merger.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IncentiveCost {
+    /// The incentive's name.
+    pub name: String,
+    /// Amount per new district for an agreement on the date.
+    pub per_new_district: f64,
+    /// Currency code.
+    pub currency: String,
+    /// Districts formed by merger.
+    pub new_districts: usize,
+    /// `per_new_district` times `new_districts`.
+    pub total: f64,
+    /// A condition beyond forming the district, when the policy states one.
+    pub condition: Option<String>,
+}
+
+/// What each of the policy's `incentives` would pay for the districts `changes` forms by
+/// merger, for an agreement on `date` (ISO `YYYY-MM-DD`, see `Incentive::amount_on`).
+pub fn incentive_costs(
+    incentives: &[Incentive],
+    date: &str,
+    changes: &MapChanges,
+) -> Vec<IncentiveCost> {
+    let n = changes.merged.len();
+    incentives
+        .iter()
+        .map(|i| {
+            let per = i.amount_on(date);
+            IncentiveCost {
+                name: i.name.clone(),
+                per_new_district: per,
+                currency: i.currency.clone(),
+                new_districts: n,
+                total: per * n as f64,
+                condition: i.condition.clone(),
+            }
+        })
+        .collect()
+}
+
 /// Most moved municipalities listed one by one in the diff section.
 const MOVED_ROWS: usize = 200;
 
-/// The section "Changes from the baseline": counts, the mergers, the moved municipalities.
-pub fn diff_section(c: &MapChanges) -> Section {
+/// The section "Changes from the baseline": counts, the mergers, the incentives they would earn
+/// on `date` (`costs`, from [`incentive_costs`]; none listed when empty), the moved
+/// municipalities.
+pub fn diff_section(c: &MapChanges, date: &str, costs: &[IncentiveCost]) -> Section {
     let mut blocks = vec![Block::Paragraph(format!(
         "From {}: {} municipalities moved to another district, {} districts formed by merger, {} baseline districts unchanged (the municipalities in no district count as one).",
         c.baseline,
@@ -176,6 +219,31 @@ pub fn diff_section(c: &MapChanges) -> Section {
                 .map(|m| format!("{} from {}", m.district, m.baseline.join(" + ")))
                 .collect(),
         ));
+    }
+    if !costs.is_empty() {
+        blocks.push(Block::Table(Table {
+            caption: format!("Incentives for the districts formed by merger, agreement on {date}"),
+            header: vec![
+                "incentive".into(),
+                "per new district".into(),
+                "new districts".into(),
+                "total".into(),
+                "condition".into(),
+            ],
+            rows: costs
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.name.clone(),
+                        format!("{} {}", label(i.per_new_district), i.currency),
+                        i.new_districts.to_string(),
+                        format!("{} {}", label(i.total), i.currency),
+                        i.condition.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+            numeric: vec![false, true, true, true, false],
+        }));
     }
     if !c.moved.is_empty() {
         let shown = c.moved.len().min(MOVED_ROWS);
@@ -227,10 +295,15 @@ pub struct DistrictMapReport<'a> {
     pub compliance_svg: Option<String>,
     /// Changes from a baseline map, when one is given.
     pub changes: Option<MapChanges>,
+    /// The policy's incentives, costed for the districts formed by merger.
+    pub incentives: &'a [Incentive],
+    /// Agreement date (ISO) the incentives are costed for.
+    pub agreement_date: String,
 }
 
 /// The report document: notes, the audit section, the compliance map (ids, titles and captions
-/// as `ambit report --districts` writes them), then the changes from the baseline.
+/// as `ambit report --districts` writes them), then the changes from the baseline with the
+/// incentives they would earn.
 pub fn document(r: DistrictMapReport<'_>) -> Document {
     let mut doc = Document::new(&r.title, &r.subtitle);
     if !r.notes.trim().is_empty() {
@@ -260,7 +333,9 @@ pub fn document(r: DistrictMapReport<'_>) -> Document {
             source: c.baseline.clone(),
             note: "compared with ambit_plan::diff".into(),
         });
-        doc.sections.push(diff_section(&c));
+        let costs = incentive_costs(r.incentives, &r.agreement_date, &c);
+        doc.sections
+            .push(diff_section(&c, &r.agreement_date, &costs));
     }
     doc
 }

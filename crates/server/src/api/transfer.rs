@@ -291,7 +291,8 @@ pub async fn export_geojson(
 }
 
 /// Query of `GET /api/scenarios/{id}/report`: a version (default: the newest) and an optional
-/// baseline to list the changes from: another scenario (its newest version) or a bundled map.
+/// baseline to list the changes from: another scenario (its newest version) or a bundled map;
+/// the agreement date the incentives are costed for (default as `GET /api/diff`: 2018-06-30).
 #[derive(Deserialize)]
 pub struct ReportQuery {
     #[serde(default)]
@@ -300,6 +301,8 @@ pub struct ReportQuery {
     baseline: Option<i64>,
     #[serde(default)]
     baseline_map: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
 }
 
 /// `GET /api/scenarios/{id}/report`: the scenario's report as `ambit report` writes it (audit,
@@ -313,6 +316,12 @@ pub async fn report(
         return Err(ApiError::BadRequest(
             "give either baseline (a scenario id) or baseline_map (a bundled map), not both".into(),
         ));
+    }
+    let date = q.date.unwrap_or_else(|| "2018-06-30".to_string());
+    if !is_iso_date(&date) {
+        return Err(ApiError::BadRequest(format!(
+            "date {date:?} is not an ISO date YYYY-MM-DD"
+        )));
     }
     let v = load(&studio, id, q.version).await?;
     let baseline_scenario = match q.baseline {
@@ -335,7 +344,7 @@ pub async fn report(
         let map = to_map(region, &v.content.assignment)?;
         let audit = run_audit(region, &map);
         Ok(Html(crate::report::render(
-            region, &v, &map, audit, baseline,
+            region, &v, &map, audit, baseline, date,
         )))
     })
     .await
@@ -354,4 +363,17 @@ fn bundled_map(
     }
     ds.district_map(name)
         .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Whether `s` is shaped `YYYY-MM-DD` (as `GET /api/diff` checks its date).
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
