@@ -314,6 +314,11 @@ async fn map_merge_validate_save_reload() {
         .expect("html");
     assert!(report.contains("<li>Romano di Lombardia from Romano di Lombardia + Seriate</li>"));
     assert!(report.contains("4 districts audited under"));
+    c.goto(&href).await.expect("report page");
+    let png = c.screenshot().await.expect("screenshot");
+    let out = artefact_dir().join("studio-report.png");
+    std::fs::write(&out, &png).expect("write screenshot");
+    println!("report screenshot: {}", out.display());
 
     c.goto(&format!("{base}/")).await.expect("reload");
     wait_for(
