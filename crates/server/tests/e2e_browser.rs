@@ -196,6 +196,62 @@ async fn map_merge_validate_save_reload() {
     assert_eq!(validation(&c, "noncompliant").await, 1);
     assert_eq!(validation(&c, "compliant").await, 4);
 
+    // Live validation skips the merger search; clicking Seriate asks for its options only.
+    let search = c
+        .execute("return window.studio.audit.merger_search", vec![])
+        .await
+        .expect("merger search");
+    assert_eq!(search, json!("skip"));
+    let at = c
+        .execute(
+            "const S = window.studio, svg = document.getElementById('map');
+             const codes = Object.keys(S.assignment).filter((c) => S.assignment[c] === 'Seriate');
+             codes.sort((a, b) => S.byCode.get(b).population - S.byCode.get(a).population);
+             const [x, y] = S.centres.get(S.byCode.get(codes[0]).polygon);
+             const p = svg.createSVGPoint(); p.x = x; p.y = y;
+             const q = p.matrixTransform(svg.getScreenCTM());
+             return [Math.round(q.x), Math.round(q.y)];",
+            vec![],
+        )
+        .await
+        .expect("Seriate's position");
+    let (x, y) = (at[0].as_f64().unwrap_or(0.0), at[1].as_f64().unwrap_or(0.0));
+    {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        let click = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x,
+                y,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        c.perform_actions(click).await.expect("click Seriate");
+        c.release_actions().await.expect("release");
+    }
+    // Seriate (77,716) with Romano di Lombardia (84,880) or Dalmine (146,222), both > 80,000.
+    let mergers = wait_for(
+        &c,
+        "document.getElementById('district-info').textContent.includes('Mergers that would comply') && document.getElementById('district-info').textContent",
+        "Seriate's merger options",
+    )
+    .await;
+    assert!(
+        mergers.as_str().unwrap_or("").contains(
+            "Mergers that would comply: Romano di Lombardia (162,596), Dalmine (223,938)"
+        ),
+        "{mergers}"
+    );
+    let search = c
+        .execute("return window.studio.audit.merger_search", vec![])
+        .await
+        .expect("merger search");
+    assert_eq!(search, json!({ "district": "Seriate" }));
+
     // Merge Seriate into Romano di Lombardia: 84,880 + 77,716 = 162,596 > 80,000.
     c.find(Locator::Css("#merge-a"))
         .await
