@@ -143,3 +143,77 @@ fn report_of_the_2017_ambiti_holds_the_audit_map_and_changes() {
     assert!(h.contains("agreement on 2018-06-30"));
     assert!(h.contains("<td class=\"num\">30,000 EUR</td><td class=\"num\">1</td><td class=\"num\">30,000 EUR</td>"), "{}", &h[h.find("Incentives for").unwrap_or(0)..][..800]);
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+    use std::sync::OnceLock;
+
+    fn data() -> &'static Dataset {
+        static D: OnceLock<Dataset> = OnceLock::new();
+        D.get_or_init(|| lombardy().0)
+    }
+
+    /// A map of the Lombardy comuni from one label per comune (`None`: in no district).
+    fn map_of(labels: &[Option<u8>]) -> DistrictMap {
+        let ms = data().territory.municipalities();
+        DistrictMap::from_pairs(
+            ms.iter()
+                .zip(labels.iter().cycle())
+                .filter_map(|(m, l)| l.map(|l| (m.code.clone(), format!("D{l}")))),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// A map against itself, or against a renaming of its districts: nothing moved or
+        /// merged, every district (and the unassigned group) unchanged.
+        #[test]
+        fn renaming_changes_nothing(labels in prop::collection::vec(prop::option::of(0u8..12), 1..64)) {
+            let t = &data().territory;
+            let a = map_of(&labels);
+            let renamed: Vec<Option<u8>> = labels.iter().map(|l| l.map(|l| 50 + l)).collect();
+            let b = map_of(&renamed);
+            let groups: BTreeSet<Option<&str>> = t
+                .municipalities()
+                .iter()
+                .map(|m| a.district_of(&m.code))
+                .collect();
+            for other in [&a, &b] {
+                let c = MapChanges::between(t, "a", &a, other);
+                prop_assert!(c.moved.is_empty());
+                prop_assert!(c.merged.is_empty());
+                prop_assert_eq!(c.unchanged, groups.len());
+            }
+        }
+
+        /// Every moved comune is named with its district in each map (the same name may appear
+        /// on both sides: a comune left behind when most of its district went elsewhere); the
+        /// incentives are costed per district formed by merger.
+        #[test]
+        fn moves_name_both_districts(
+            a in prop::collection::vec(prop::option::of(0u8..6), 1..40),
+            b in prop::collection::vec(prop::option::of(0u8..6), 1..40),
+        ) {
+            let t = &data().territory;
+            let (ma, mb) = (map_of(&a), map_of(&b));
+            let c = MapChanges::between(t, "a", &ma, &mb);
+            for m in &c.moved {
+                prop_assert_eq!(m.from.as_str(), ma.district_of(&m.code).unwrap_or("(unassigned)"));
+                prop_assert_eq!(m.to.as_str(), mb.district_of(&m.code).unwrap_or("(unassigned)"));
+            }
+            let p = policy();
+            for cost in incentive_costs(&p.file.policy.incentives, "2018-06-30", &c) {
+                prop_assert_eq!(cost.new_districts, c.merged.len());
+                prop_assert_eq!(cost.total, cost.per_new_district * c.merged.len() as f64);
+            }
+        }
+    }
+
+    fn policy() -> &'static CompiledPolicy {
+        static P: OnceLock<CompiledPolicy> = OnceLock::new();
+        P.get_or_init(|| lombardy().1)
+    }
+}

@@ -88,7 +88,8 @@ pub struct MapChanges {
     /// Name of the baseline (a scenario or a bundled map).
     pub baseline: String,
     /// Municipalities outside the scenario district that took most of their baseline
-    /// district, in territory order.
+    /// district, in territory order (`from` and `to` may be the same name: a comune left
+    /// behind when most of its district went to another one).
     pub moved: Vec<MovedMunicipality>,
     /// Districts formed by merger.
     pub merged: Vec<MergedDistrict>,
