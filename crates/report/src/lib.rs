@@ -31,6 +31,6 @@ pub mod report;
 
 pub use atomic::{write_atomic, WriteError};
 pub use map::{
-    district_colours, district_fills, status_fills, Choropleth, Fill, LegendEntry, Rgb, Status,
-    DISTRICT_PALETTE, NO_DATA, NO_DISTRICT,
+    compliance_fills, district_colours, district_fills, status_fills, Choropleth, Fill,
+    LegendEntry, Rgb, Status, DISTRICT_PALETTE, NO_DATA, NO_DISTRICT,
 };

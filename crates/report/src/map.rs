@@ -232,6 +232,37 @@ pub fn status_fills(
         .collect()
 }
 
+/// Fills of a compliance map from an audit: each municipality takes the compliance of its
+/// district (`district_of`, by polygon code) with the tooltip `label` writes for that district;
+/// municipalities in no district of the audit are grey.
+pub fn compliance_fills(
+    boundaries: &Boundaries,
+    district_of: &HashMap<MunicipalityCode, String>,
+    audit: &ambit_rules::Audit,
+    label: impl Fn(&ambit_rules::DistrictAudit) -> String,
+) -> HashMap<MunicipalityCode, Fill> {
+    let verdict: HashMap<&str, &ambit_rules::DistrictAudit> = audit
+        .districts
+        .iter()
+        .map(|d| (d.name.as_str(), d))
+        .collect();
+    boundaries
+        .features()
+        .iter()
+        .map(|b| {
+            let fill = match district_of
+                .get(&b.code)
+                .and_then(|d| verdict.get(d.as_str()))
+            {
+                Some(d) if d.compliant => Status::Compliant.fill(label(d)),
+                Some(d) => Status::NonCompliant.fill(label(d)),
+                None => Status::NoDistrict.fill("no district"),
+            };
+            (b.code.clone(), fill)
+        })
+        .collect()
+}
+
 /// An SVG choropleth of municipal polygons.
 #[derive(Debug, Clone)]
 pub struct Choropleth<'a> {

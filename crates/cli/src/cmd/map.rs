@@ -1,9 +1,9 @@
 //! `ambit map`: an SVG choropleth of districts or of their compliance.
 
 use crate::common::DataArgs;
-use ambit_report::{district_fills, Choropleth, Fill, Status};
+use ambit_report::{district_fills, Choropleth, Status};
 use ambit_rules::{Audit, DistrictAudit};
-use ambit_territory::{Boundaries, Contiguity, ContiguityKind, MunicipalityCode};
+use ambit_territory::{Contiguity, ContiguityKind};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -75,7 +75,7 @@ pub fn run(args: Args) -> Result<()> {
             (fills, legend)
         }
         Colour::Compliance => (
-            compliance_fills(&boundaries, &district_of, &audit, label),
+            ambit_report::compliance_fills(&boundaries, &district_of, &audit, label),
             Status::legend(),
         ),
     };
@@ -99,31 +99,5 @@ fn verdicts(audit: &Audit) -> HashMap<&str, &DistrictAudit> {
         .districts
         .iter()
         .map(|d| (d.name.as_str(), d))
-        .collect()
-}
-
-/// Each municipality's fill by the compliance of its district (`district_of`, by polygon code),
-/// its tooltip written by `label`; municipalities in no district of the audit are grey.
-pub(crate) fn compliance_fills(
-    boundaries: &Boundaries,
-    district_of: &HashMap<MunicipalityCode, String>,
-    audit: &Audit,
-    label: impl Fn(&DistrictAudit) -> String,
-) -> HashMap<MunicipalityCode, Fill> {
-    let verdict = verdicts(audit);
-    boundaries
-        .features()
-        .iter()
-        .map(|b| {
-            let fill = match district_of
-                .get(&b.code)
-                .and_then(|d| verdict.get(d.as_str()))
-            {
-                Some(d) if d.compliant => Status::Compliant.fill(label(d)),
-                Some(d) => Status::NonCompliant.fill(label(d)),
-                None => Status::NoDistrict.fill("no district"),
-            };
-            (b.code.clone(), fill)
-        })
         .collect()
 }

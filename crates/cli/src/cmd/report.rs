@@ -134,26 +134,14 @@ fn compliance_map(
     map: &ambit_territory::DistrictMap,
     audit: &ambit_rules::Audit,
 ) -> anyhow::Result<String> {
-    use ambit_report::{Choropleth, Status};
     let ds = &loaded.dataset;
     let boundaries = ds.boundaries()?;
-    let district_of = ds.polygon_districts(map);
-    let fills = super::map::compliance_fills(&boundaries, &district_of, audit, |d| {
-        format!(
-            "{}: {} inhabitants, {}",
-            d.name,
-            ambit_rules::format_count(d.population as f64),
-            d.threshold_text
-        )
-    });
-    let svg = Choropleth::new(
-        format!("{} - compliance", loaded.policy.file.policy.name),
+    let svg = report::districts::compliance_map(
+        &format!("{} - compliance", loaded.policy.file.policy.name),
         &boundaries,
-        &fills,
-    )
-    .with_legend(Status::legend())
-    .with_district_borders(&district_of)
-    .to_svg();
+        &ds.polygon_districts(map),
+        audit,
+    );
     Ok(report::inline_svg("compliance map", &svg)?)
 }
 

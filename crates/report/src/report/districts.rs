@@ -4,7 +4,7 @@
 use super::charts::label;
 use super::{audit, map_section, Block, Document, ProvenanceEntry, Section, Table};
 use crate::{Choropleth, Status};
-use ambit_rules::{format_count, Audit, DistrictAudit, Incentive};
+use ambit_rules::{format_count, Audit, Incentive};
 use ambit_territory::{Boundaries, DistrictMap, MunicipalityCode, Territory};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -18,37 +18,14 @@ pub fn compliance_map(
     polygon_districts: &HashMap<MunicipalityCode, String>,
     audit: &Audit,
 ) -> String {
-    let verdict: HashMap<&str, &DistrictAudit> = audit
-        .districts
-        .iter()
-        .map(|d| (d.name.as_str(), d))
-        .collect();
-    let fills: HashMap<_, _> = boundaries
-        .features()
-        .iter()
-        .map(|b| {
-            let fill = match polygon_districts
-                .get(&b.code)
-                .and_then(|d| verdict.get(d.as_str()))
-            {
-                Some(d) => {
-                    let text = format!(
-                        "{}: {} inhabitants, {}",
-                        d.name,
-                        format_count(d.population as f64),
-                        d.threshold_text
-                    );
-                    if d.compliant {
-                        Status::Compliant.fill(text)
-                    } else {
-                        Status::NonCompliant.fill(text)
-                    }
-                }
-                None => Status::NoDistrict.fill("no district"),
-            };
-            (b.code.clone(), fill)
-        })
-        .collect();
+    let fills = crate::compliance_fills(boundaries, polygon_districts, audit, |d| {
+        format!(
+            "{}: {} inhabitants, {}",
+            d.name,
+            format_count(d.population as f64),
+            d.threshold_text
+        )
+    });
     Choropleth::new(title, boundaries, &fills)
         .with_legend(Status::legend())
         .with_district_borders(polygon_districts)

@@ -318,7 +318,7 @@ pub async fn report(
         ));
     }
     let date = q.date.unwrap_or_else(|| "2018-06-30".to_string());
-    if !is_iso_date(&date) {
+    if !ambit_rules::is_iso_date(&date) {
         return Err(ApiError::BadRequest(format!(
             "date {date:?} is not an ISO date YYYY-MM-DD"
         )));
@@ -363,17 +363,4 @@ fn bundled_map(
     }
     ds.district_map(name)
         .map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-/// Whether `s` is shaped `YYYY-MM-DD` (as `GET /api/diff` checks its date).
-fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
 }
