@@ -144,15 +144,18 @@ async fn set_value(c: &Client, css: &str, value: &str) {
     .unwrap_or_else(|e| panic!("set {css}: {e}"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn map_merge_validate_save_reload() {
-    if !browser_installed() {
-        return;
-    }
-    let base = common::server();
-    let profile = tempfile::tempdir().expect("profile dir");
-    let (_driver, c) = start_browser(profile.path()).await;
+/// A headless browser showing the studio's page, loaded and validated. Holds chromedriver and
+/// the browser profile for as long as the test keeps it.
+struct Page {
+    c: Client,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
 
+/// Opens the studio's page at `base` in a fresh browser and waits until it is ready.
+async fn open_page(base: &str) -> Page {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let (driver, c) = start_browser(profile.path()).await;
     c.goto(&format!("{base}/")).await.expect("page loads");
     wait_for(
         &c,
@@ -160,6 +163,30 @@ async fn map_merge_validate_save_reload() {
         "the page to load",
     )
     .await;
+    Page {
+        c,
+        _driver: driver,
+        _profile: profile,
+    }
+}
+
+/// Saves a screenshot of the page as a test artefact `name` and returns the PNG.
+async fn screenshot(c: &Client, name: &str) -> Vec<u8> {
+    let png = c.screenshot().await.expect("screenshot");
+    let out = artefact_dir().join(name);
+    std::fs::write(&out, &png).expect("write screenshot");
+    println!("screenshot: {}", out.display());
+    png
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn map_merge_validate_save_reload() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let page = open_page(base).await;
+    let c = &page.c;
     let drawn = c
         .execute(
             "return document.querySelectorAll('#map path.comune').length",
@@ -188,13 +215,13 @@ async fn map_merge_validate_save_reload() {
         .await
         .expect("click");
     wait_for(
-        &c,
+        c,
         "document.getElementById('validation').dataset.districts === '5'",
         "5 districts",
     )
     .await;
-    assert_eq!(validation(&c, "noncompliant").await, 1);
-    assert_eq!(validation(&c, "compliant").await, 4);
+    assert_eq!(validation(c, "noncompliant").await, 1);
+    assert_eq!(validation(c, "compliant").await, 4);
 
     // Live validation skips the merger search; clicking Seriate asks for its options only.
     let search = c
@@ -235,7 +262,7 @@ async fn map_merge_validate_save_reload() {
     }
     // Seriate (77,716) with Romano di Lombardia (84,880) or Dalmine (146,222), both > 80,000.
     let mergers = wait_for(
-        &c,
+        c,
         "document.getElementById('district-info').textContent.includes('Mergers that would comply') && document.getElementById('district-info').textContent",
         "Seriate's merger options",
     )
@@ -272,14 +299,14 @@ async fn map_merge_validate_save_reload() {
         .await
         .expect("click");
     wait_for(
-        &c,
+        c,
         "document.getElementById('validation').dataset.districts === '4'",
         "4 districts",
     )
     .await;
-    assert_eq!(validation(&c, "noncompliant").await, 0);
-    assert_eq!(validation(&c, "compliant").await, 4);
-    let pop = wait_for(&c, "document.getElementById('district-pop') && document.getElementById('district-pop').textContent", "district figures").await;
+    assert_eq!(validation(c, "noncompliant").await, 0);
+    assert_eq!(validation(c, "compliant").await, 4);
+    let pop = wait_for(c, "document.getElementById('district-pop') && document.getElementById('district-pop').textContent", "district figures").await;
     assert_eq!(pop, json!("162,596"));
     let rt = c
         .execute(
@@ -298,7 +325,7 @@ async fn map_merge_validate_save_reload() {
         .await
         .expect("click");
     wait_for(
-        &c,
+        c,
         "document.getElementById('validation').dataset.districts === '5'",
         "undo",
     )
@@ -310,7 +337,7 @@ async fn map_merge_validate_save_reload() {
         .await
         .expect("click");
     wait_for(
-        &c,
+        c,
         "document.getElementById('validation').dataset.districts === '4'",
         "redo",
     )
@@ -331,7 +358,7 @@ async fn map_merge_validate_save_reload() {
         .await
         .expect("click");
     wait_for(
-        &c,
+        c,
         "document.getElementById('status').textContent.startsWith('saved')",
         "saved",
     )
@@ -371,14 +398,11 @@ async fn map_merge_validate_save_reload() {
     assert!(report.contains("<li>Romano di Lombardia from Romano di Lombardia + Seriate</li>"));
     assert!(report.contains("4 districts audited under"));
     c.goto(&href).await.expect("report page");
-    let png = c.screenshot().await.expect("screenshot");
-    let out = artefact_dir().join("studio-report.png");
-    std::fs::write(&out, &png).expect("write screenshot");
-    println!("report screenshot: {}", out.display());
+    screenshot(c, "studio-report.png").await;
 
     c.goto(&format!("{base}/")).await.expect("reload");
     wait_for(
-        &c,
+        c,
         "document.body.dataset.ready === '1'",
         "the page to reload",
     )
@@ -406,7 +430,7 @@ async fn map_merge_validate_save_reload() {
         .click()
         .await
         .expect("click");
-    wait_for(&c, "document.getElementById('scenario-loaded') && document.getElementById('validation').dataset.districts === '4'", "the scenario to load").await;
+    wait_for(c, "document.getElementById('scenario-loaded') && document.getElementById('validation').dataset.districts === '4'", "the scenario to load").await;
     let loaded = c
         .execute(
             "return document.getElementById('scenario-loaded').textContent",
@@ -415,7 +439,7 @@ async fn map_merge_validate_save_reload() {
         .await
         .expect("name");
     assert_eq!(loaded, json!(name));
-    assert_eq!(validation(&c, "noncompliant").await, 0);
+    assert_eq!(validation(c, "noncompliant").await, 0);
 
     c.find(Locator::Css("#colour-mode"))
         .await
@@ -423,13 +447,10 @@ async fn map_merge_validate_save_reload() {
         .select_by_value("compliance")
         .await
         .expect("compliance colours");
-    let png = c.screenshot().await.expect("screenshot");
-    let out = artefact_dir().join("studio-merge.png");
-    std::fs::write(&out, &png).expect("write screenshot");
-    println!("screenshot: {}", out.display());
+    let png = screenshot(c, "studio-merge.png").await;
     assert!(png.starts_with(b"\x89PNG"));
-    cases_page_runs_qca(&c, base).await;
-    c.close().await.expect("close session");
+    cases_page_runs_qca(c, base).await;
+    page.c.close().await.expect("close session");
 }
 
 /// The cases page: the four study cases stored, chosen by their checkboxes, Run QCA, and the
@@ -488,10 +509,7 @@ async fn cases_page_runs_qca(c: &Client, base: &str) {
         listed.as_str().map(|s| s.ends_with("SUCCESS = TIES")),
         Some(true)
     );
-    let png = c.screenshot().await.expect("screenshot");
-    let out = artefact_dir().join("studio-cases-qca.png");
-    std::fs::write(&out, &png).expect("write screenshot");
-    println!("screenshot: {}", out.display());
+    screenshot(c, "studio-cases-qca.png").await;
 }
 
 /// The optimiser from the page: min-change repairs the 2017 map (Seriate takes one comune of
@@ -502,19 +520,12 @@ async fn optimiser_from_the_page() {
         return;
     }
     let base = common::server();
-    let profile = tempfile::tempdir().expect("profile dir");
-    let (_driver, c) = start_browser(profile.path()).await;
-    c.goto(&format!("{base}/")).await.expect("page loads");
+    let page = open_page(base).await;
+    let c = &page.c;
+    set_value(c, "#base-map", "ambiti-2017").await;
+    click(c, "#load-base").await;
     wait_for(
-        &c,
-        "document.body.dataset.ready === '1'",
-        "the page to load",
-    )
-    .await;
-    set_value(&c, "#base-map", "ambiti-2017").await;
-    click(&c, "#load-base").await;
-    wait_for(
-        &c,
+        c,
         "document.getElementById('validation').dataset.noncompliant === '1'",
         "Seriate below 80,000",
     )
@@ -525,16 +536,16 @@ async fn optimiser_from_the_page() {
     )
     .await
     .expect("open the panel");
-    set_value(&c, "#opt-objective", "min-change").await;
-    click(&c, "#opt-run").await;
+    set_value(c, "#opt-objective", "min-change").await;
+    click(c, "#opt-run").await;
     wait_for(
-        &c,
+        c,
         "document.getElementById('opt-state').dataset.state === 'done'",
         "the min-change run",
     )
     .await;
     let summary = wait_for(
-        &c,
+        c,
         "document.getElementById('opt-summary') && document.getElementById('opt-summary').textContent",
         "the run's summary",
     )
@@ -557,43 +568,40 @@ async fn optimiser_from_the_page() {
         moved.as_str().unwrap().contains("1 comuni moved"),
         "{moved}"
     );
-    click(&c, "#opt-apply").await;
+    click(c, "#opt-apply").await;
     wait_for(
-        &c,
+        c,
         "document.getElementById('validation').dataset.noncompliant === '0' && document.getElementById('validation').dataset.districts === '5'",
         "the repaired map validated",
     )
     .await;
-    click(&c, "#undo").await;
+    click(c, "#undo").await;
     wait_for(
-        &c,
+        c,
         "document.getElementById('validation').dataset.noncompliant === '1'",
         "undo of the plan",
     )
     .await;
 
     // a long max-districts run, cancelled from the page
-    set_value(&c, "#opt-objective", "max-districts").await;
-    set_value(&c, "#opt-starts", "64").await;
-    click(&c, "#opt-run").await;
+    set_value(c, "#opt-objective", "max-districts").await;
+    set_value(c, "#opt-starts", "64").await;
+    click(c, "#opt-run").await;
     wait_for(
-        &c,
+        c,
         "document.getElementById('opt-state').dataset.state === 'running'",
         "the run to start",
     )
     .await;
-    click(&c, "#opt-cancel").await;
+    click(c, "#opt-cancel").await;
     wait_for(
-        &c,
+        c,
         "document.getElementById('opt-state').dataset.state === 'cancelled'",
         "the cancelled run",
     )
     .await;
-    let png = c.screenshot().await.expect("screenshot");
-    let out = artefact_dir().join("studio-optimiser.png");
-    std::fs::write(&out, &png).expect("write screenshot");
-    println!("screenshot: {}", out.display());
-    c.close().await.expect("close session");
+    screenshot(c, "studio-optimiser.png").await;
+    page.c.close().await.expect("close session");
 }
 
 /// Area-weighted centroid of a GeoJSON (Multi)Polygon in lon/lat (exterior rings positive,
@@ -750,8 +758,7 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
     use fantoccini::actions::{
         InputSource, MouseActions, PointerAction, WheelAction, WheelActions,
     };
-    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
-        println!("SKIPPED e2e_browser lasso: {CHROMIUM} or {CHROMEDRIVER} not installed");
+    if !browser_installed() {
         return;
     }
     let base = common::server();
@@ -794,15 +801,8 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
     }
     assert_eq!(polys.len(), 1506);
 
-    let profile = tempfile::tempdir().expect("profile dir");
-    let (_driver, c) = start_browser(profile.path()).await;
-    c.goto(&format!("{base}/")).await.expect("page loads");
-    wait_for(
-        &c,
-        "document.body.dataset.ready === '1'",
-        "the page to load",
-    )
-    .await;
+    let page = open_page(base).await;
+    let c = &page.c;
     let rect = c
         .execute(
             "const r = document.getElementById('map').getBoundingClientRect(); return [r.left, r.top, r.width, r.height];",
@@ -873,7 +873,7 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
         .select_by_value("lasso")
         .await
         .expect("lasso tool");
-    let screen = to_screen(&c, &centres).await;
+    let screen = to_screen(c, &centres).await;
     let expect = |lasso: &[(f64, f64)]| -> BTreeSet<String> {
         polys
             .iter()
@@ -884,14 +884,14 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
     };
 
     let first = star(cx, cy, 130.0, 10);
-    draw_lasso(&c, &first, false).await;
+    draw_lasso(c, &first, false).await;
     let want = expect(&first);
     assert!(
         want.len() >= 10,
         "the lasso covers some comuni: {}",
         want.len()
     );
-    let got = selected(&c).await;
+    let got = selected(c).await;
     assert_eq!(got.len(), want.len());
     assert_eq!(got, want);
     let info = c
@@ -918,16 +918,14 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
 
     // Shift adds a second lasso's comuni; without Shift a lasso replaces the selection.
     let second = star(cx - 240.0, cy + 150.0, 110.0, 8);
-    draw_lasso(&c, &second, true).await;
+    draw_lasso(c, &second, true).await;
     let both: BTreeSet<String> = want.union(&expect(&second)).cloned().collect();
     assert!(both.len() > want.len());
-    assert_eq!(selected(&c).await, both);
-    let png = c.screenshot().await.expect("screenshot");
-    let out = artefact_dir().join("studio-lasso.png");
-    std::fs::write(&out, &png).expect("write screenshot");
-    draw_lasso(&c, &second, false).await;
+    assert_eq!(selected(c).await, both);
+    screenshot(c, "studio-lasso.png").await;
+    draw_lasso(c, &second, false).await;
     let lassoed = expect(&second);
-    assert_eq!(selected(&c).await, lassoed);
+    assert_eq!(selected(c).await, lassoed);
 
     // Every comune alone (1,516 districts, the worst case for validation), then the lasso's
     // comuni assigned to one district: 1,516 - n + 1 districts.
@@ -944,7 +942,7 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
         .await
         .expect("click");
     wait_for(
-        &c,
+        c,
         "document.getElementById('validation').dataset.districts === '1516'",
         "1,516 districts",
     )
@@ -970,7 +968,7 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
         .expect("click");
     let districts = 1516 - lassoed.len() + 1;
     wait_for(
-        &c,
+        c,
         &format!("document.getElementById('validation').dataset.districts === '{districts}'"),
         "the lasso's comuni in one district",
     )
@@ -986,11 +984,10 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
         "validation of every comune alone: {rt_alone}; after assigning the lasso: {rt_assign}"
     );
     println!(
-        "lasso: {} comuni, then {} with Shift ({} in the second lasso), zoom x{zoom:.3}; screenshot {}",
+        "lasso: {} comuni, then {} with Shift ({} in the second lasso), zoom x{zoom:.3}",
         want.len(),
         both.len(),
         expect(&second).len(),
-        out.display()
     );
-    c.close().await.expect("close session");
+    page.c.close().await.expect("close session");
 }
