@@ -3,7 +3,7 @@
 #  1. server-side validation of one edit: criterion bench of the audit `POST /api/audit` runs
 #     (live validation without merger options, with one district's, and the full audit);
 #  2. 200 concurrent audit requests against a loopback server (bounded: 120 s per burst): the
-#     existing load test (2017 ambiti, full audit) and the live-validation bursts;
+#     the load test (2017 ambiti, live validation) and the bursts of benches/concurrent_audits.rs;
 #  3. first paint of the Lombardy map in headless Chromium (page start -> 1,506 polygons drawn
 #     and the first validation shown) and the validation round trip the page shows, printed by
 #     the browser test.
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 echo "== 1. validating one edit (server side)"
 cargo bench -p ambit-server --bench validate -- --noplot
 echo "== 2. 200 concurrent audits over loopback"
-cargo test -p ambit-server --release --test load -- --ignored --nocapture 2>&1 | grep -E "concurrent audits|test result"
+cargo test -p ambit-server --release --test load -- --nocapture 2>&1 | grep -E "concurrent audits|test result"
 cargo test -p ambit-server --release --bench concurrent_audits -- --ignored --nocapture 2>&1 | grep -E "concurrent audits|test result"
 echo "== 3. first paint and validation round trip in headless chromium"
 for i in 1 2 3; do

@@ -12,51 +12,7 @@
 mod common;
 
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
-
-const REQUESTS: usize = 200;
-
-/// Sends `REQUESTS` copies of `body` at once; prints the figures; returns the error count.
-async fn burst(client: &reqwest::Client, label: &str, body: Value, districts: u64) -> usize {
-    let url = format!("{}/api/audit", common::server());
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..REQUESTS)
-        .map(|_| {
-            let (client, body, url) = (client.clone(), body.clone(), url.clone());
-            tokio::spawn(async move {
-                let t = Instant::now();
-                let ok = match client.post(url).json(&body).send().await {
-                    Ok(r) if r.status().is_success() => r
-                        .json::<Value>()
-                        .await
-                        .map(|v| v["summary"]["districts"] == districts)
-                        .unwrap_or(false),
-                    _ => false,
-                };
-                (ok, t.elapsed())
-            })
-        })
-        .collect();
-    let mut all = Vec::with_capacity(REQUESTS);
-    for t in tasks {
-        all.push(t.await.unwrap_or((false, Duration::ZERO)));
-    }
-    let wall = started.elapsed();
-    let errors = all.iter().filter(|(ok, _)| !ok).count();
-    let mut lat: Vec<f64> = all.iter().map(|(_, d)| d.as_secs_f64() * 1e3).collect();
-    lat.sort_by(f64::total_cmp);
-    let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
-    println!(
-        "{REQUESTS} concurrent audits, {label}: {errors} errors, wall {:.2} s, {:.0} req/s, \
-         latency p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms",
-        wall.as_secs_f64(),
-        REQUESTS as f64 / wall.as_secs_f64(),
-        pct(0.5),
-        pct(0.95),
-        pct(1.0)
-    );
-    errors
-}
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "load measurement: run by bench/studio/run.sh"]
@@ -112,7 +68,7 @@ async fn two_hundred_concurrent_audits() {
     for (label, body, districts) in cases {
         errors += tokio::time::timeout(
             Duration::from_secs(120),
-            burst(&client, label, body, districts),
+            common::burst(&client, label, body, districts),
         )
         .await
         .expect("each burst finishes within 120 s");

@@ -135,6 +135,26 @@ async fn click(c: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
+/// Chooses `value` in the `<select>` at `css` as a user would.
+async fn select(c: &Client, css: &str, value: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("choose {value} in {css}: {e}"));
+}
+
+/// Types `text` into the field at `css`.
+async fn type_into(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
 async fn set_value(c: &Client, css: &str, value: &str) {
     c.execute(
         "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change'));",
@@ -202,18 +222,8 @@ async fn map_merge_validate_save_reload() {
     println!("first paint of the map (page start to drawn and validated): {ready_ms} ms");
 
     // Start from the bundled 2017 ambiti: 5 districts, Seriate (77,716) below 80,000.
-    c.find(Locator::Css("#base-map"))
-        .await
-        .expect("base map select")
-        .select_by_value("ambiti-2017")
-        .await
-        .expect("choose ambiti-2017");
-    c.find(Locator::Css("#load-base"))
-        .await
-        .expect("start")
-        .click()
-        .await
-        .expect("click");
+    select(c, "#base-map", "ambiti-2017").await;
+    click(c, "#load-base").await;
     wait_for(
         c,
         "document.getElementById('validation').dataset.districts === '5'",
@@ -280,24 +290,9 @@ async fn map_merge_validate_save_reload() {
     assert_eq!(search, json!({ "district": "Seriate" }));
 
     // Merge Seriate into Romano di Lombardia: 84,880 + 77,716 = 162,596 > 80,000.
-    c.find(Locator::Css("#merge-a"))
-        .await
-        .expect("merge a")
-        .select_by_value("Romano di Lombardia")
-        .await
-        .expect("choose a");
-    c.find(Locator::Css("#merge-b"))
-        .await
-        .expect("merge b")
-        .select_by_value("Seriate")
-        .await
-        .expect("choose b");
-    c.find(Locator::Css("#merge"))
-        .await
-        .expect("merge")
-        .click()
-        .await
-        .expect("click");
+    select(c, "#merge-a", "Romano di Lombardia").await;
+    select(c, "#merge-b", "Seriate").await;
+    click(c, "#merge").await;
     wait_for(
         c,
         "document.getElementById('validation').dataset.districts === '4'",
@@ -318,24 +313,14 @@ async fn map_merge_validate_save_reload() {
     println!("validation after the merge (2017 ambiti): {rt}");
 
     // Undo brings Seriate back; redo merges again.
-    c.find(Locator::Css("#undo"))
-        .await
-        .expect("undo")
-        .click()
-        .await
-        .expect("click");
+    click(c, "#undo").await;
     wait_for(
         c,
         "document.getElementById('validation').dataset.districts === '5'",
         "undo",
     )
     .await;
-    c.find(Locator::Css("#redo"))
-        .await
-        .expect("redo")
-        .click()
-        .await
-        .expect("click");
+    click(c, "#redo").await;
     wait_for(
         c,
         "document.getElementById('validation').dataset.districts === '4'",
@@ -345,18 +330,8 @@ async fn map_merge_validate_save_reload() {
 
     // Save, reload the page, find and load the scenario.
     let name = format!("e2e merge {}", std::process::id());
-    c.find(Locator::Css("#scenario-name"))
-        .await
-        .expect("name box")
-        .send_keys(&name)
-        .await
-        .expect("type");
-    c.find(Locator::Css("#save"))
-        .await
-        .expect("save")
-        .click()
-        .await
-        .expect("click");
+    type_into(c, "#scenario-name", &name).await;
+    click(c, "#save").await;
     wait_for(
         c,
         "document.getElementById('status').textContent.startsWith('saved')",
@@ -374,12 +349,7 @@ async fn map_merge_validate_save_reload() {
         .click()
         .await
         .expect("open the import / export panel");
-    c.find(Locator::Css("#report-baseline"))
-        .await
-        .expect("baseline select")
-        .select_by_value("map:ambiti-2017")
-        .await
-        .expect("choose baseline");
+    select(c, "#report-baseline", "map:ambiti-2017").await;
     let href = c
         .execute(
             "return document.getElementById('export-report').href",
@@ -418,18 +388,8 @@ async fn map_merge_validate_save_reload() {
         .as_str()
         .expect("the saved scenario is listed after a reload")
         .to_string();
-    c.find(Locator::Css("#scenario-select"))
-        .await
-        .expect("select")
-        .select_by_value(&id)
-        .await
-        .expect("choose");
-    c.find(Locator::Css("#scenario-load"))
-        .await
-        .expect("load")
-        .click()
-        .await
-        .expect("click");
+    select(c, "#scenario-select", &id).await;
+    click(c, "#scenario-load").await;
     wait_for(c, "document.getElementById('scenario-loaded') && document.getElementById('validation').dataset.districts === '4'", "the scenario to load").await;
     let loaded = c
         .execute(
@@ -441,12 +401,7 @@ async fn map_merge_validate_save_reload() {
     assert_eq!(loaded, json!(name));
     assert_eq!(validation(c, "noncompliant").await, 0);
 
-    c.find(Locator::Css("#colour-mode"))
-        .await
-        .expect("colour select")
-        .select_by_value("compliance")
-        .await
-        .expect("compliance colours");
+    select(c, "#colour-mode", "compliance").await;
     let png = screenshot(c, "studio-merge.png").await;
     assert!(png.starts_with(b"\x89PNG"));
     cases_page_runs_qca(c, base).await;
@@ -486,12 +441,7 @@ async fn cases_page_runs_qca(c: &Client, base: &str) {
             .await
             .expect("tick");
     }
-    c.find(Locator::Css("#qca-run"))
-        .await
-        .expect("Run QCA")
-        .click()
-        .await
-        .expect("click");
+    click(c, "#qca-run").await;
     let expr = wait_for(
         c,
         "document.querySelector('.solution[data-kind=parsimonious] .model-expr')?.textContent",
@@ -867,12 +817,7 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
         "zoomed in three steps: {zoom}"
     );
 
-    c.find(Locator::Css("#tool"))
-        .await
-        .expect("tool")
-        .select_by_value("lasso")
-        .await
-        .expect("lasso tool");
+    select(c, "#tool", "lasso").await;
     let screen = to_screen(c, &centres).await;
     let expect = |lasso: &[(f64, f64)]| -> BTreeSet<String> {
         polys
@@ -929,18 +874,8 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
 
     // Every comune alone (1,516 districts, the worst case for validation), then the lasso's
     // comuni assigned to one district: 1,516 - n + 1 districts.
-    c.find(Locator::Css("#base-map"))
-        .await
-        .expect("base map select")
-        .select_by_value("__singletons")
-        .await
-        .expect("choose singletons");
-    c.find(Locator::Css("#load-base"))
-        .await
-        .expect("start")
-        .click()
-        .await
-        .expect("click");
+    select(c, "#base-map", "__singletons").await;
+    click(c, "#load-base").await;
     wait_for(
         c,
         "document.getElementById('validation').dataset.districts === '1516'",
@@ -954,18 +889,8 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
         )
         .await
         .expect("validation time");
-    c.find(Locator::Css("#assign-district"))
-        .await
-        .expect("district box")
-        .send_keys("Lasso")
-        .await
-        .expect("type");
-    c.find(Locator::Css("#assign"))
-        .await
-        .expect("assign")
-        .click()
-        .await
-        .expect("click");
+    type_into(c, "#assign-district", "Lasso").await;
+    click(c, "#assign").await;
     let districts = 1516 - lassoed.len() + 1;
     wait_for(
         c,

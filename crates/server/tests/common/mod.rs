@@ -104,3 +104,53 @@ pub async fn wait_run(base: &str, id: u64) -> serde_json::Value {
     }
     panic!("run {id} still running after 240 s");
 }
+
+/// Requests of one load burst.
+pub const REQUESTS: usize = 200;
+
+/// Sends `REQUESTS` copies of `body` at once; prints the figures; returns the error count.
+pub async fn burst(
+    client: &reqwest::Client,
+    label: &str,
+    body: serde_json::Value,
+    districts: u64,
+) -> usize {
+    let url = format!("{}/api/audit", server());
+    let started = std::time::Instant::now();
+    let tasks: Vec<_> = (0..REQUESTS)
+        .map(|_| {
+            let (client, body, url) = (client.clone(), body.clone(), url.clone());
+            tokio::spawn(async move {
+                let t = std::time::Instant::now();
+                let ok = match client.post(url).json(&body).send().await {
+                    Ok(r) if r.status().is_success() => r
+                        .json::<serde_json::Value>()
+                        .await
+                        .map(|v| v["summary"]["districts"] == districts)
+                        .unwrap_or(false),
+                    _ => false,
+                };
+                (ok, t.elapsed())
+            })
+        })
+        .collect();
+    let mut all = Vec::with_capacity(REQUESTS);
+    for t in tasks {
+        all.push(t.await.unwrap_or((false, std::time::Duration::ZERO)));
+    }
+    let wall = started.elapsed();
+    let errors = all.iter().filter(|(ok, _)| !ok).count();
+    let mut lat: Vec<f64> = all.iter().map(|(_, d)| d.as_secs_f64() * 1e3).collect();
+    lat.sort_by(f64::total_cmp);
+    let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "{REQUESTS} concurrent audits, {label}: {errors} errors, wall {:.2} s, {:.0} req/s, \
+         latency p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms",
+        wall.as_secs_f64(),
+        REQUESTS as f64 / wall.as_secs_f64(),
+        pct(0.5),
+        pct(0.95),
+        pct(1.0)
+    );
+    errors
+}
