@@ -115,8 +115,11 @@ def summarize(big: tuple[str, float] | None):
              "(`/usr/bin/time -v`; the peers' includes the Python interpreter and libraries). "
              "Peers ran with the harness defaults (spopt: 99 construction iterations, 10 SA "
              "iterations, top_n 2; GeoDa: maxp_sa, 99 iterations, cooling 0.85, 1 thread), with "
-             "fewer seeds on the large instances because one spopt run takes 10-20 minutes; the "
-             "machine (2 cores) was shared with other work, so times are indicative.", "",
+             "fewer seeds on the large instances because one spopt run takes 10-20 minutes. The "
+             "peers' runs are recorded once (`peers.sh`, mostly while the 2-core machine was "
+             "shared with other builds, which inflates their wall times) and reused, while "
+             "ambit is re-run each time: compare CPU seconds (the CPU speed-up column) rather "
+             "than wall times.", "",
              "| dataset | n | threshold | tool | runs | feasible | p median (min-max) | obj_l1 median "
              "| wall s median | CPU s median | peak RSS MB |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
