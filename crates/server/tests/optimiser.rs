@@ -169,13 +169,55 @@ async fn optimiser_runs_plan_cancel_store_and_refuse() {
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {v}");
         assert!(v["error"].as_str().unwrap().contains(needle), "{v}");
     }
-    let (st, _) = send(
+    // a body of the wrong shape or not JSON at all: a JSON error naming what is wrong
+    let (st, v) = send(
         Method::POST,
         "/api/optimiser/runs",
         Some(&json!({ "objective": "sideways" })),
     )
     .await;
-    assert!(st.is_client_error());
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let e = v["error"].as_str().unwrap();
+    assert!(e.contains("unknown variant `sideways`"), "{e}");
+    let (st, v) = send(
+        Method::POST,
+        "/api/optimiser/runs",
+        Some(&json!({ "objective": "min-change", "colour": "red" })),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `colour`"),
+        "{v}"
+    );
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/optimiser/runs", server()))
+        .header("content-type", "application/json")
+        .body("{\"objective\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("request body refused"),
+        "{v}"
+    );
+    let (st, v) = send(Method::GET, "/api/diff?a=1&b=two", None).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("query string refused"),
+        "{v}"
+    );
     let (st, _) = send(Method::GET, "/api/optimiser/runs/999", None).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 }

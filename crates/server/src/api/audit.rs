@@ -1,6 +1,7 @@
 //! The region (municipalities, boundaries, bundled district maps) and audits of assignments.
 
 use super::blocking;
+use crate::error::Body;
 use crate::region::MunicipalityRow;
 use crate::{ApiError, Region, Studio};
 use ambit_rules::audit::MergerSearch;
@@ -142,7 +143,7 @@ pub struct AuditRequest {
 /// `POST /api/audit`: audits an assignment (the same function as `ambit audit`).
 pub async fn audit(
     State(studio): State<Arc<Studio>>,
-    Json(req): Json<AuditRequest>,
+    Body(req): Body<AuditRequest>,
 ) -> Result<Json<Audit>, ApiError> {
     blocking(&studio, move |s| {
         let map = to_map(&s.region, &req.assignment)?;

@@ -2,6 +2,7 @@
 //! anything is stored, and assessed against the study's QCA model (as `ambit assess`).
 
 use super::{blocking, with_store};
+use crate::error::Body;
 use crate::{ApiError, Studio};
 use ambit_cases::{assess, Case, Model, Profile};
 use ambit_store::{CaseFileRecord, RecordSummary};
@@ -38,7 +39,7 @@ pub struct CreateRequest {
 /// `POST /api/case-files`: stores a new case file once it validates.
 pub async fn create(
     State(studio): State<Arc<Studio>>,
-    Json(req): Json<CreateRequest>,
+    Body(req): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<CaseFileRecord>), ApiError> {
     validate(&req.name, &req.content)?;
     let rec = with_store(&studio, move |s| {
@@ -67,7 +68,7 @@ pub struct UpdateRequest {
 pub async fn update(
     State(studio): State<Arc<Studio>>,
     Path(id): Path<i64>,
-    Json(req): Json<UpdateRequest>,
+    Body(req): Body<UpdateRequest>,
 ) -> Result<Json<CaseFileRecord>, ApiError> {
     with_store(&studio, move |s| {
         let name = s.case_file(id)?.name;
@@ -90,7 +91,7 @@ pub struct ValidateRequest {
 }
 
 /// `POST /api/case-files/validate`: checks a text without storing it.
-pub async fn check(Json(req): Json<ValidateRequest>) -> Result<Json<Value>, ApiError> {
+pub async fn check(Body(req): Body<ValidateRequest>) -> Result<Json<Value>, ApiError> {
     let name = req.name.unwrap_or_else(|| "case.toml".into());
     let case = validate(&name, &req.content)?;
     Ok(Json(

@@ -3,6 +3,7 @@
 
 use super::audit::{to_map, Assignment};
 use super::blocking;
+use crate::error::Body;
 use crate::{ApiError, Studio};
 use ambit_plan::input::{Baseline, Input};
 use ambit_plan::Nesting;
@@ -33,7 +34,7 @@ pub struct CheckRequest {
 /// `POST /api/check`: the plan's figures and every failed check.
 pub async fn check(
     State(studio): State<Arc<Studio>>,
-    Json(req): Json<CheckRequest>,
+    Body(req): Body<CheckRequest>,
 ) -> Result<Json<Value>, ApiError> {
     blocking(&studio, move |s| {
         let region = &s.region;

@@ -4,9 +4,10 @@
 
 use super::audit::to_map;
 use super::with_store;
+use crate::error::Params;
 use crate::{ApiError, Studio};
 use ambit_report::report::districts::{incentive_costs, MapChanges};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -27,7 +28,7 @@ pub struct DiffQuery {
 /// `GET /api/diff?a=ID&b=ID[&date=YYYY-MM-DD]`: what changes from scenario `a` to `b`.
 pub async fn diff(
     State(studio): State<Arc<Studio>>,
-    Query(q): Query<DiffQuery>,
+    Params(q): Params<DiffQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let date = q.date.unwrap_or_else(|| "2018-06-30".to_string());
     if !ambit_rules::is_iso_date(&date) {

@@ -3,6 +3,7 @@
 
 use super::audit::{to_map, Assignment};
 use super::with_store;
+use crate::error::Body;
 use crate::jobs::{RunState, RunView, MAX_RUNNING};
 use crate::{ApiError, Studio};
 use ambit_plan::input::{Baseline, Input, InputError, JobSpec, Objective, Outcome};
@@ -175,7 +176,7 @@ fn prepare(studio: &Studio, req: &RunRequest) -> Result<(JobSpec, Option<Baselin
 /// `POST /api/optimiser/runs`: starts a run (202); poll `GET /api/optimiser/runs/{id}`.
 pub async fn start(
     State(studio): State<Arc<Studio>>,
-    Json(req): Json<RunRequest>,
+    Body(req): Body<RunRequest>,
 ) -> Result<(StatusCode, Json<RunView>), ApiError> {
     let (spec, baseline) = prepare(&studio, &req)?;
     let total = match spec.objective {
@@ -264,7 +265,9 @@ fn execute(
                 }
                 Err(e) => Some(format!("the plan was found but could not be stored: {e}")),
             };
-            let state = if cancelled {
+            // a run whose search ended before the flag was seen (or min-change, which runs as
+            // one step) is done: its plan is complete
+            let state = if cancelled && out.interrupted {
                 RunState::Cancelled
             } else {
                 RunState::Done

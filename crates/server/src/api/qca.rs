@@ -4,6 +4,7 @@
 //! A refused case set or option is answered 422 with every problem, and nothing is stored.
 
 use super::{blocking, with_store};
+use crate::error::Body;
 use crate::{ApiError, Studio};
 use ambit_cases::analysis::{analyse, OutcomeSet, QcaSpec, STUDY_CONDITIONS};
 use ambit_cases::collection::Collection;
@@ -227,7 +228,7 @@ fn spec(req: &RunRequest) -> Result<(QcaSpec, Vec<String>), ApiError> {
 /// `POST /api/qca`: runs QCA over the chosen stored case files and stores the result.
 pub async fn run(
     State(studio): State<Arc<Studio>>,
-    Json(req): Json<RunRequest>,
+    Body(req): Body<RunRequest>,
 ) -> Result<(StatusCode, Json<AnalysisRecord>), ApiError> {
     let (spec, names) = spec(&req)?;
     let ids = req.case_files.clone();

@@ -2,10 +2,11 @@
 
 use super::audit::{run_audit, to_map};
 use super::{blocking, with_store};
+use crate::error::{Body, Params};
 use crate::{ApiError, Studio};
 use ambit_rules::Audit;
 use ambit_store::{ScenarioContent, ScenarioSummary, ScenarioVersion, VersionInfo};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -31,7 +32,7 @@ pub struct CreateRequest {
 /// `POST /api/scenarios`: a new scenario at version 1.
 pub async fn create(
     State(studio): State<Arc<Studio>>,
-    Json(req): Json<CreateRequest>,
+    Body(req): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<ScenarioVersion>), ApiError> {
     to_map(&studio.region, &req.content.assignment)?;
     let message = req.message.unwrap_or_else(|| "created".into());
@@ -64,7 +65,7 @@ pub struct SaveRequest {
 pub async fn save(
     State(studio): State<Arc<Studio>>,
     Path(id): Path<i64>,
-    Json(req): Json<SaveRequest>,
+    Body(req): Body<SaveRequest>,
 ) -> Result<Json<ScenarioVersion>, ApiError> {
     to_map(&studio.region, &req.content.assignment)?;
     let message = req.message.unwrap_or_else(|| "edit".into());
@@ -89,7 +90,7 @@ pub struct DeleteQuery {
 pub async fn delete(
     State(studio): State<Arc<Studio>>,
     Path(id): Path<i64>,
-    Query(q): Query<DeleteQuery>,
+    Params(q): Params<DeleteQuery>,
 ) -> Result<StatusCode, ApiError> {
     with_store(&studio, move |s| {
         s.delete_scenario(id, q.expected_version)?;
@@ -108,7 +109,7 @@ pub struct RenameRequest {
 pub async fn rename(
     State(studio): State<Arc<Studio>>,
     Path(id): Path<i64>,
-    Json(req): Json<RenameRequest>,
+    Body(req): Body<RenameRequest>,
 ) -> Result<Json<ScenarioVersion>, ApiError> {
     with_store(&studio, move |s| {
         s.rename_scenario(id, &req.name)?;
@@ -144,7 +145,7 @@ pub struct RestoreRequest {
 pub async fn restore(
     State(studio): State<Arc<Studio>>,
     Path(id): Path<i64>,
-    Json(req): Json<RestoreRequest>,
+    Body(req): Body<RestoreRequest>,
 ) -> Result<Json<ScenarioVersion>, ApiError> {
     with_store(&studio, move |s| {
         Ok(Json(s.restore_version(

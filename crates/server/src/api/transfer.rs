@@ -3,12 +3,13 @@
 
 use super::audit::{run_audit, to_map};
 use super::{blocking, with_store};
+use crate::error::Params;
 use crate::{ApiError, Studio};
 use ambit_store::{ScenarioContent, ScenarioVersion};
 use ambit_territory::table::Table;
 use ambit_territory::{DataError, DistrictColumns};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use axum::Json;
@@ -53,7 +54,7 @@ pub struct ImportReport {
 pub async fn import(
     State(studio): State<Arc<Studio>>,
     Path(id): Path<i64>,
-    Query(q): Query<ImportQuery>,
+    Params(q): Params<ImportQuery>,
     body: Bytes,
 ) -> Result<Json<ImportReport>, ApiError> {
     let (assignment, mut report) = blocking(&studio, move |s| {
@@ -209,7 +210,7 @@ fn file_stem(v: &ScenarioVersion) -> String {
 pub async fn export_csv(
     State(studio): State<Arc<Studio>>,
     Path(id): Path<i64>,
-    Query(q): Query<VersionQuery>,
+    Params(q): Params<VersionQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let v = load(&studio, id, q.version).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -241,7 +242,7 @@ pub async fn export_csv(
 pub async fn export_geojson(
     State(studio): State<Arc<Studio>>,
     Path(id): Path<i64>,
-    Query(q): Query<VersionQuery>,
+    Params(q): Params<VersionQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let v = load(&studio, id, q.version).await?;
     let name = file_stem(&v);
@@ -310,7 +311,7 @@ pub struct ReportQuery {
 pub async fn report(
     State(studio): State<Arc<Studio>>,
     Path(id): Path<i64>,
-    Query(q): Query<ReportQuery>,
+    Params(q): Params<ReportQuery>,
 ) -> Result<Html<String>, ApiError> {
     if q.baseline.is_some() && q.baseline_map.is_some() {
         return Err(ApiError::BadRequest(
