@@ -22,22 +22,8 @@ async fn two_hundred_concurrent_audits() {
         .timeout(Duration::from_secs(60))
         .build()
         .expect("client");
-    let ambiti: Value = client
-        .get(format!("{base}/api/district-maps/ambiti-2017"))
-        .send()
-        .await
-        .expect("map")
-        .json()
-        .await
-        .expect("json");
-    let territory: Value = client
-        .get(format!("{base}/api/territory"))
-        .send()
-        .await
-        .expect("territory")
-        .json()
-        .await
-        .expect("json");
+    let ambiti = common::get_json(base, "/api/district-maps/ambiti-2017").await;
+    let territory = common::get_json(base, "/api/territory").await;
     let singletons: serde_json::Map<String, Value> = territory["municipalities"]
         .as_array()
         .expect("municipalities")

@@ -713,23 +713,8 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
     }
     let base = common::server();
     // The polygons and which comuni each draws, read over the API.
-    let http = reqwest::Client::new();
-    let geo: Value = http
-        .get(format!("{base}/api/territory/boundaries"))
-        .send()
-        .await
-        .expect("boundaries")
-        .json()
-        .await
-        .expect("json");
-    let territory: Value = http
-        .get(format!("{base}/api/territory"))
-        .send()
-        .await
-        .expect("territory")
-        .json()
-        .await
-        .expect("json");
+    let geo = common::get_json(base, "/api/territory/boundaries").await;
+    let territory = common::get_json(base, "/api/territory").await;
     let mut codes_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for m in territory["municipalities"]
         .as_array()

@@ -154,3 +154,10 @@ pub async fn burst(
     );
     errors
 }
+
+/// `GET path` on the server at `base`, which must answer 200 with JSON.
+pub async fn get_json(base: &str, path: &str) -> serde_json::Value {
+    let (status, v) = request(base, reqwest::Method::GET, path, None).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "GET {path}: {v}");
+    v
+}
