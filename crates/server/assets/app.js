@@ -27,6 +27,7 @@ const S = {
   full: null,
   auditSeq: 0,
   compare: null,          // scenario version shown beside
+  policyText: "",         // the scenario's own rules (policy TOML); "" = the region's policy
 };
 window.studio = S; // for tests and for the curious
 
@@ -446,7 +447,7 @@ async function runValidate() {
     // Live validation skips the costly search for closing mergers, except for the district
     // the user is looking at (see mergersSearched).
     const closing_mergers = S.focusDistrict != null ? { district: S.focusDistrict } : "skip";
-    const audit = await api("POST", "/api/audit", { assignment: S.assignment, closing_mergers });
+    const audit = await api("POST", "/api/audit", { assignment: S.assignment, closing_mergers, policy: S.policyText });
     if (seq !== S.auditSeq) return; // a newer edit is being validated
     S.audit = audit;
     S.auditByDistrict = new Map(audit.districts.map((d) => [d.name, d]));
@@ -505,7 +506,7 @@ function showDistrict() {
 // ---------- scenarios ----------
 
 function content() {
-  return { assignment: S.assignment, locked: [...S.locked], policy: "", notes: $("notes").value };
+  return { assignment: S.assignment, locked: [...S.locked], policy: S.policyText, notes: $("notes").value };
 }
 
 async function refreshScenarioList() {
@@ -557,6 +558,8 @@ async function refreshHistory() {
 
 function loadVersion(v) {
   S.assignment = { ...v.content.assignment };
+  // a scenario may carry its own rules (policy TOML, set over the API): validate and save with them
+  S.policyText = v.content.policy || "";
   S.locked = new Set(v.content.locked || []);
   $("notes").value = v.content.notes || "";
   S.undo = []; S.redo = []; S.selection.clear();

@@ -22,6 +22,7 @@ function optimiserRequest() {
     if (locked.length) body.locked = locked;
   }
   if (S.scenario) body.scenario_id = S.scenario.scenario_id;
+  if (S.policyText) body.policy = S.policyText; // the scenario's own rules, when it has some
   return body;
 }
 

@@ -5,6 +5,7 @@ use ambit_rules::{CompiledPolicy, PolicyError, PolicyFile};
 use ambit_territory::{DataError, Dataset, MunicipalityCode};
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -108,6 +109,23 @@ impl Region {
     /// Territory index of a municipality.
     pub fn index_of(&self, code: &MunicipalityCode) -> Option<usize> {
         self.index.get(code).copied()
+    }
+
+    /// The policy a scenario is audited against: its own rules (policy TOML text) when it has
+    /// some, else the region's. Text that does not parse or does not fit the territory is refused
+    /// with the parser's message (line and field).
+    pub fn policy_for(&self, text: &str) -> Result<Cow<'_, CompiledPolicy>, crate::ApiError> {
+        if text.trim().is_empty() {
+            return Ok(Cow::Borrowed(&self.policy));
+        }
+        let refuse = |e: PolicyError| crate::ApiError::Unprocessable {
+            message: format!("policy refused: {e}"),
+            details: serde_json::json!({ "problems": e.to_string().lines().collect::<Vec<_>>() }),
+        };
+        let file =
+            PolicyFile::parse(Path::new("scenario policy"), text.to_string()).map_err(refuse)?;
+        let compiled = CompiledPolicy::compile(file, &self.dataset.territory).map_err(refuse)?;
+        Ok(Cow::Owned(compiled))
     }
 
     /// The municipalities as the page lists them.

@@ -5,7 +5,7 @@
 use crate::Region;
 use ambit_report::report::districts::{self, DistrictMapReport, MapChanges};
 use ambit_report::report::html;
-use ambit_rules::Audit;
+use ambit_rules::{Audit, CompiledPolicy};
 use ambit_store::ScenarioVersion;
 use ambit_territory::DistrictMap;
 
@@ -17,11 +17,13 @@ pub struct Baseline {
     pub map: DistrictMap,
 }
 
-/// Renders the report page of scenario version `v`, whose map is `map` and audit `audit`,
+/// Renders the report page of scenario version `v`, whose map is `map` and audit `audit` under
+/// `policy` (the scenario's own rules or the region's),
 /// with the changes from `baseline` when given and the incentives they would earn for an
 /// agreement on `date` (ISO). Without a boundary layer the report has no map.
 pub fn render(
     region: &Region,
+    policy: &CompiledPolicy,
     v: &ScenarioVersion,
     map: &DistrictMap,
     mut audit: Audit,
@@ -52,7 +54,7 @@ pub fn render(
         audit: &audit,
         compliance_svg,
         changes,
-        incentives: &region.policy.file.policy.incentives,
+        incentives: &policy.file.policy.incentives,
         agreement_date: date,
     });
     html::render(&doc)

@@ -5,7 +5,7 @@ use crate::error::Body;
 use crate::region::MunicipalityRow;
 use crate::{ApiError, Region, Studio};
 use ambit_rules::audit::MergerSearch;
-use ambit_rules::Audit;
+use ambit_rules::{Audit, CompiledPolicy};
 use ambit_territory::{DistrictMap, MunicipalityCode};
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -138,6 +138,10 @@ pub struct AuditRequest {
     /// `ambit audit`), `"skip"` (live validation of an edit), or `{"district": NAME}`.
     #[serde(default)]
     pub closing_mergers: MergerSearch,
+    /// Rules to audit against (policy TOML text, as a scenario stores them); empty: the
+    /// region's policy.
+    #[serde(default)]
+    pub policy: String,
 }
 
 /// `POST /api/audit`: audits an assignment (the same function as `ambit audit`).
@@ -147,22 +151,34 @@ pub async fn audit(
 ) -> Result<Json<Audit>, ApiError> {
     blocking(&studio, move |s| {
         let map = to_map(&s.region, &req.assignment)?;
-        Ok(Json(run_audit_with(&s.region, &map, req.closing_mergers)))
+        let policy = s.region.policy_for(&req.policy)?;
+        Ok(Json(run_audit_with(
+            &s.region,
+            &policy,
+            &map,
+            req.closing_mergers,
+        )))
     })
     .await
 }
 
-/// Audits a district map against the region's policy with the library's audit.
-pub(crate) fn run_audit(region: &Region, map: &DistrictMap) -> Audit {
-    run_audit_with(region, map, MergerSearch::All)
+/// Audits a district map against `policy` (the region's or a scenario's, see
+/// [`Region::policy_for`]) with the library's audit.
+pub(crate) fn run_audit(region: &Region, policy: &CompiledPolicy, map: &DistrictMap) -> Audit {
+    run_audit_with(region, policy, map, MergerSearch::All)
 }
 
 /// [`run_audit`] with the search for closing mergers limited as `mergers` says.
-pub(crate) fn run_audit_with(region: &Region, map: &DistrictMap, mergers: MergerSearch) -> Audit {
+pub(crate) fn run_audit_with(
+    region: &Region,
+    policy: &CompiledPolicy,
+    map: &DistrictMap,
+    mergers: MergerSearch,
+) -> Audit {
     ambit_rules::audit::audit_with(
         &region.dataset.territory,
         &region.dataset.graph,
-        &region.policy,
+        policy,
         Some(map),
         mergers,
     )

@@ -29,6 +29,10 @@ pub struct CheckRequest {
     /// Largest district population.
     #[serde(default)]
     max_population: Option<f64>,
+    /// Rules to check against (policy TOML text, as a scenario stores them); empty: the
+    /// region's.
+    #[serde(default)]
+    policy: String,
 }
 
 /// `POST /api/check`: the plan's figures and every failed check.
@@ -52,7 +56,7 @@ pub async fn check(
         };
         let mut input = Input::from_dataset(
             region.dataset.clone(),
-            region.policy.clone(),
+            region.policy_for(&req.policy)?.into_owned(),
             &[],
             req.nest_by.as_deref(),
         )

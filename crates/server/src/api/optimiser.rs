@@ -8,6 +8,7 @@ use crate::jobs::{RunState, RunView, MAX_RUNNING};
 use crate::{ApiError, Studio};
 use ambit_plan::input::{Baseline, Input, InputError, JobSpec, Objective, Outcome};
 use ambit_plan::{ChangeOptions, Control, MergeCost, Nesting, PlanError, Progress, SearchOptions};
+use ambit_rules::CompiledPolicy;
 use ambit_store::{PlanRecord, RecordSummary};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -65,6 +66,9 @@ pub struct RunRequest {
     /// Name of the stored plan (default: objective and run id).
     #[serde(default)]
     name: Option<String>,
+    /// Rules to plan under (policy TOML text, as a scenario stores them); empty: the region's.
+    #[serde(default)]
+    policy: String,
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -76,8 +80,12 @@ fn invalid(message: impl Into<String>) -> ApiError {
 }
 
 /// Checks the request against the region and turns it into a job; nothing runs yet.
-fn prepare(studio: &Studio, req: &RunRequest) -> Result<(JobSpec, Option<Baseline>), ApiError> {
+fn prepare(
+    studio: &Studio,
+    req: &RunRequest,
+) -> Result<(JobSpec, Option<Baseline>, CompiledPolicy), ApiError> {
     let region = &studio.region;
+    let policy = region.policy_for(&req.policy)?.into_owned();
     let starts = req.starts.unwrap_or(8);
     if !(1..=64).contains(&starts) {
         return Err(invalid(format!("starts {starts}: must be 1 to 64")));
@@ -170,7 +178,7 @@ fn prepare(studio: &Studio, req: &RunRequest) -> Result<(JobSpec, Option<Baselin
         },
         affinity: None,
     };
-    Ok((spec, baseline))
+    Ok((spec, baseline, policy))
 }
 
 /// `POST /api/optimiser/runs`: starts a run (202); poll `GET /api/optimiser/runs/{id}`.
@@ -178,7 +186,7 @@ pub async fn start(
     State(studio): State<Arc<Studio>>,
     Body(req): Body<RunRequest>,
 ) -> Result<(StatusCode, Json<RunView>), ApiError> {
-    let (spec, baseline) = prepare(&studio, &req)?;
+    let (spec, baseline, policy) = prepare(&studio, &req)?;
     let total = match spec.objective {
         Objective::MaxDistricts => spec.search.starts,
         Objective::MinChange => 0,
@@ -199,7 +207,7 @@ pub async fn start(
     let s = Arc::clone(&studio);
     std::thread::Builder::new()
         .name(format!("optimiser-{}", run.id))
-        .spawn(move || execute(&s, &run, req, spec, baseline))
+        .spawn(move || execute(&s, &run, req, spec, baseline, policy))
         .map_err(|e| ApiError::Internal(format!("cannot start the optimiser: {e}")))?;
     Ok((StatusCode::ACCEPTED, Json(view)))
 }
@@ -211,15 +219,12 @@ fn execute(
     req: RunRequest,
     spec: JobSpec,
     baseline: Option<Baseline>,
+    policy: CompiledPolicy,
 ) {
     let region = &studio.region;
     let planned = (|| -> Result<(Input, Outcome), InputError> {
-        let mut input = Input::from_dataset(
-            region.dataset.clone(),
-            region.policy.clone(),
-            &[],
-            req.nest_by.as_deref(),
-        )?;
+        let mut input =
+            Input::from_dataset(region.dataset.clone(), policy, &[], req.nest_by.as_deref())?;
         if req.nest_by.is_some() {
             input.nesting = match req.nesting.as_deref() {
                 Some("soft") => Nesting::Soft,

@@ -35,6 +35,7 @@ pub async fn create(
     Body(req): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<ScenarioVersion>), ApiError> {
     to_map(&studio.region, &req.content.assignment)?;
+    studio.region.policy_for(&req.content.policy)?;
     let message = req.message.unwrap_or_else(|| "created".into());
     let v = with_store(&studio, move |s| {
         Ok(s.create_scenario(&req.name, &req.content, &message)?)
@@ -68,6 +69,7 @@ pub async fn save(
     Body(req): Body<SaveRequest>,
 ) -> Result<Json<ScenarioVersion>, ApiError> {
     to_map(&studio.region, &req.content.assignment)?;
+    studio.region.policy_for(&req.content.policy)?;
     let message = req.message.unwrap_or_else(|| "edit".into());
     with_store(&studio, move |s| {
         Ok(Json(s.save_scenario(
@@ -165,7 +167,8 @@ pub async fn audit(
     let v = with_store(&studio, move |s| Ok(s.scenario(id)?)).await?;
     blocking(&studio, move |s| {
         let map = to_map(&s.region, &v.content.assignment)?;
-        Ok(Json(run_audit(&s.region, &map)))
+        let policy = s.region.policy_for(&v.content.policy)?;
+        Ok(Json(run_audit(&s.region, &policy, &map)))
     })
     .await
 }

@@ -343,9 +343,10 @@ pub async fn report(
             (None, None) => None,
         };
         let map = to_map(region, &v.content.assignment)?;
-        let audit = run_audit(region, &map);
+        let policy = region.policy_for(&v.content.policy)?;
+        let audit = run_audit(region, &policy, &map);
         Ok(Html(crate::report::render(
-            region, &v, &map, audit, baseline, date,
+            region, &policy, &v, &map, audit, baseline, date,
         )))
     })
     .await

@@ -1,5 +1,6 @@
-//! Optimiser runs over a real server on a loopback port: start, poll, cancel, store, refuse.
-//! One test function: the runs share the server's limit of two at once, so they go in order.
+//! Planning over a real server on a loopback port: optimiser runs (start, poll, cancel, store,
+//! refuse), plan checks, and scenarios audited against their own rules.
+//! The optimiser runs share the server's limit of two at once: they go in order in one test.
 
 mod common;
 
@@ -269,4 +270,88 @@ async fn check_says_what_fails_where() {
     .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert!(v["error"].as_str().unwrap().contains("nowhere"));
+}
+
+/// A scenario's own rules (policy TOML) are what its audits and report use; rules that do not
+/// parse are refused with the line, and nothing is stored.
+#[tokio::test]
+async fn a_scenario_is_audited_against_its_own_rules() {
+    let (_, map) = send(Method::GET, "/api/district-maps/ambiti-2017", None).await;
+    // one class, at least 70,000: Seriate's 77,716 passes, nothing else changes
+    let rules = r#"
+name = "What-if: 70,000 for every ambito"
+district_word = "ambito"
+[[classes]]
+name = "standard"
+min_population = 70000
+[[incentives]]
+name = "merger premium"
+currency = "EUR"
+amount = 12345
+"#;
+    let name = format!("own rules {}", std::process::id());
+    let (st, v) = send(
+        Method::POST,
+        "/api/scenarios",
+        Some(&json!({ "name": name, "content": { "assignment": map, "policy": rules } })),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let id = v["scenario_id"].as_i64().unwrap();
+    let (_, audit) = send(Method::GET, &format!("/api/scenarios/{id}/audit"), None).await;
+    assert_eq!(audit["policy"]["name"], "What-if: 70,000 for every ambito");
+    assert_eq!(audit["summary"]["non_compliant_districts"], 0, "{audit}");
+    // the same map under the region's policy: Seriate is 2,285 short
+    let (_, region) = send(
+        Method::POST,
+        "/api/audit",
+        Some(&json!({ "assignment": map })),
+    )
+    .await;
+    assert_eq!(region["summary"]["non_compliant_districts"], 1);
+    // live validation with the scenario's rules, as the page sends it
+    let (_, live) = send(
+        Method::POST,
+        "/api/audit",
+        Some(&json!({ "assignment": map, "policy": rules, "closing_mergers": "skip" })),
+    )
+    .await;
+    assert_eq!(live["summary"]["non_compliant_districts"], 0);
+    // and a check of the plan under them passes where the region's rules fail it
+    let (_, check) = send(
+        Method::POST,
+        "/api/check",
+        Some(&json!({ "assignment": map, "partial": true, "policy": rules })),
+    )
+    .await;
+    assert_eq!(check["valid"], true, "{check}");
+    // the report prints the scenario's rules and its incentive
+    let html = reqwest::get(format!(
+        "{}/api/scenarios/{id}/report?baseline_map=ambiti-2017",
+        server()
+    ))
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    assert!(html.contains("What-if: 70,000 for every ambito"));
+    assert!(html.contains("merger premium"));
+
+    // broken rules: refused with the line, nothing stored
+    let (_, before) = send(Method::GET, "/api/scenarios", None).await;
+    let broken = "name = \"x\"\n[[classes]]\nname = \"standard\"\nmin_population = \"80000 +\"\n";
+    let (st, v) = send(
+        Method::POST,
+        "/api/scenarios",
+        Some(
+            &json!({ "name": "broken rules", "content": { "assignment": map, "policy": broken } }),
+        ),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let e = v["error"].as_str().unwrap();
+    assert!(e.starts_with("policy refused: scenario policy"), "{e}");
+    let (_, after) = send(Method::GET, "/api/scenarios", None).await;
+    assert_eq!(before, after);
 }
