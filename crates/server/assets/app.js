@@ -465,7 +465,8 @@ async function runValidate() {
       <tr><td class="bad">Not contiguous</td><td class="n">${s.non_contiguous_districts}</td></tr>
       <tr><td>Unassigned comuni</td><td class="n">${fmt(s.unassigned_municipalities)} (${fmt(s.unassigned_population)} inh.)</td></tr></table>` +
       audit.districts.filter((d) => !d.compliant || d.contiguous_parts > 1).slice(0, 12).map((d) =>
-        `<div class="bad">${esc(d.name)}: ${fmt(d.population)} vs ${esc(d.threshold_text)}${d.contiguous_parts > 1 ? `, ${d.contiguous_parts} parts` : ""}</div>`).join("");
+        `<div class="bad">${esc(d.name)}: ${fmt(d.population)} vs ${esc(d.threshold_text)}${d.contiguous_parts > 1 ? `, ${d.contiguous_parts} parts` : ""}</div>`).join("") +
+      (S.policyText ? `<div id="own-rules">Rules: the scenario's own, <i>${esc(audit.policy.name)}</i></div>` : "");
     $("validation-time").textContent = `validated in ${Math.round(performance.now() - t0)} ms (round trip)`;
     v.dataset.seq = seq;
     recolour();

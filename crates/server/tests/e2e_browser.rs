@@ -901,3 +901,54 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
     );
     page.c.close().await.expect("close session");
 }
+
+/// A scenario saved with its own rules (over the API) is validated under them once loaded in
+/// the page, and saving from the page keeps them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenario_with_its_own_rules() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let map = common::get_json(base, "/api/district-maps/ambiti-2017").await;
+    let rules =
+        "name = \"What-if: 70,000\"\n[[classes]]\nname = \"standard\"\nmin_population = 70000\n";
+    let name = format!("e2e own rules {}", std::process::id());
+    let (st, v) = common::request(
+        base,
+        reqwest::Method::POST,
+        "/api/scenarios",
+        Some(&json!({ "name": name, "content": { "assignment": map, "policy": rules } })),
+    )
+    .await;
+    assert_eq!(st, reqwest::StatusCode::CREATED, "{v}");
+    let id = v["scenario_id"].to_string();
+    let page = open_page(base).await;
+    let c = &page.c;
+    select(c, "#scenario-select", &id).await;
+    click(c, "#scenario-load").await;
+    // Seriate's 77,716 is compliant under the scenario's 70,000
+    let rules_line = wait_for(
+        c,
+        "document.getElementById('own-rules') && document.getElementById('own-rules').textContent",
+        "the scenario's rules",
+    )
+    .await;
+    assert_eq!(
+        rules_line,
+        json!("Rules: the scenario's own, What-if: 70,000")
+    );
+    assert_eq!(validation(c, "noncompliant").await, 0);
+    assert_eq!(validation(c, "districts").await, 5);
+    click(c, "#save").await;
+    wait_for(
+        c,
+        "document.getElementById('status').textContent.startsWith('saved')",
+        "saved",
+    )
+    .await;
+    let saved = common::get_json(base, &format!("/api/scenarios/{id}")).await;
+    assert_eq!(saved["version"], 2);
+    assert_eq!(saved["content"]["policy"], rules);
+    page.c.close().await.expect("close session");
+}
