@@ -36,7 +36,16 @@ def ours(game):
     return out
 
 
+# The peer's tables grow with members x weight: on the 1,516-member Lombardy game its
+# Shapley-Shubik reached 17 GB of memory before failing. Cap its address space so that it fails
+# with MemoryError instead of pushing the machine out of memory.
+PEER_MEMORY_BYTES = 6 * 1024**3
+
+
 def _peer_child(weights, quota, index, q):
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (PEER_MEMORY_BYTES, PEER_MEMORY_BYTES))
     from powerindex import Game
 
     t0 = time.perf_counter()
@@ -49,7 +58,7 @@ def _peer_child(weights, quota, index, q):
             g.calc_shapley_shubik()
             vals = g.shapley_shubik
         q.put((time.perf_counter() - t0, list(vals)))
-    except Exception as e:  # e.g. OverflowError: the peer turns 2^n-sized integers into floats
+    except Exception as e:  # OverflowError (2^n-sized integers as floats) or MemoryError (the cap)
         q.put((f"fails after {time.perf_counter() - t0:.1f} s: {type(e).__name__}", None))
 
 

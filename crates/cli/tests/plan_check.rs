@@ -109,7 +109,7 @@ fn max_districts_on_sids_reaches_the_peer_p_and_check_catches_breakage() {
     let asg = dir.path().join("assignment.csv");
     let (ok, text) = check(&asg);
     assert!(ok, "{text}");
-    // break it: drop a unit, and raise the threshold so that districts fall short
+    // break it: drop a unit; the checker names it as unplaced
     let body = std::fs::read_to_string(&asg).unwrap();
     let mut lines: Vec<&str> = body.lines().collect();
     let dropped = lines.remove(1).split(',').next().unwrap().to_string();

@@ -128,7 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     write_report(&doc, &args.output, args.format)
 }
 
-/// The compliance choropleth of a district map, as `ambit map --colour compliance` draws it.
+/// The compliance choropleth of a district map, in the colours of `ambit map --colour compliance`.
 fn compliance_map(
     loaded: &crate::common::Loaded,
     map: &ambit_territory::DistrictMap,

@@ -9,7 +9,7 @@ use ambit_territory::{Boundaries, DistrictMap, MunicipalityCode, Territory};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// The compliance choropleth of an audited map, as `ambit map --colour compliance` draws it:
+/// The compliance choropleth of an audited map, in the colours of `ambit map --colour compliance`:
 /// each polygon takes the status of its district (`polygon_districts`, e.g. from
 /// `Dataset::polygon_districts`), with population and threshold in its tooltip.
 pub fn compliance_map(
