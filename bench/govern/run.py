@@ -72,7 +72,8 @@ def peer(weights, quota, index, timeout):
         p.join()
         return None, None
     if q.empty():
-        return None, None
+        # ended without an answer: killed, e.g. by the memory cap inside the peer's C code
+        return f"died (exit code {p.exitcode}) without a result", None
     return q.get()
 
 
