@@ -342,7 +342,7 @@ function selectionChanged() {
 // ---------- editing ----------
 
 function snapshot() {
-  return { assignment: { ...S.assignment }, locked: [...S.locked] };
+  return { assignment: { ...S.assignment }, locked: [...S.locked], policyText: S.policyText };
 }
 
 function edit(label, fn) {
@@ -356,6 +356,7 @@ function edit(label, fn) {
 }
 
 function afterEdit(label) {
+  showRules();
   $("undo").disabled = !S.undo.length;
   $("redo").disabled = !S.redo.length;
   status(label + (S.scenario ? " (unsaved)" : ""));
@@ -367,6 +368,7 @@ function afterEdit(label) {
 function restoreState(st) {
   S.assignment = { ...st.assignment };
   S.locked = new Set(st.locked);
+  S.policyText = st.policyText;
 }
 
 function undo() {
@@ -688,6 +690,32 @@ function closeCompare() {
   recolour();
 }
 
+// ---------- rules ----------
+
+// The rules panel: the scenario's own rules (policy TOML) or the region's, editable; rules are
+// checked by the server (an audit with them) before they are used, and using them is an edit.
+function showRules() {
+  if (S.regionPolicy == null) return;
+  const own = !!S.policyText;
+  $("rules-text").value = own ? S.policyText : S.regionPolicy.text;
+  $("rules-info").innerHTML = own
+    ? `This scenario's own rules (saved with it); the region's are <i>${esc(S.regionPolicy.name)}</i>.`
+    : `The region's rules: <i>${esc(S.regionPolicy.name)}</i> (${esc(S.regionPolicy.file || "")}). Edit and use them to audit this scenario under other rules.`;
+  $("rules-info").dataset.own = own ? "1" : "0";
+}
+
+async function useRules(text) {
+  const own = text.trim() === S.regionPolicy.text.trim() ? "" : text;
+  try {
+    await api("POST", "/api/audit", { assignment: {}, closing_mergers: "skip", policy: own });
+  } catch (e) {
+    $("rules-info").innerHTML = `<span class="error">${esc(e.message)}</span>`;
+    $("rules-info").dataset.own = "error";
+    return;
+  }
+  edit(own ? "own rules" : "region's rules", () => { S.policyText = own; });
+}
+
 // ---------- start ----------
 
 async function main() {
@@ -728,6 +756,10 @@ async function main() {
   $("report-baseline").onchange = reportLink;
   $("compare").onclick = () => compare().catch((e) => status("compare failed: " + e.message, true));
   $("compare-close").onclick = closeCompare;
+  S.regionPolicy = await api("GET", "/api/policy");
+  showRules();
+  $("rules-use").onclick = () => useRules($("rules-text").value);
+  $("rules-reset").onclick = () => useRules(S.regionPolicy.text);
   document.addEventListener("keydown", (ev) => {
     if (ev.target.tagName === "INPUT" || ev.target.tagName === "TEXTAREA") return;
     if ((ev.ctrlKey || ev.metaKey) && ev.key === "z") { ev.preventDefault(); undo(); }

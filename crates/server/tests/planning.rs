@@ -276,6 +276,14 @@ async fn check_says_what_fails_where() {
 /// parse are refused with the line, and nothing is stored.
 #[tokio::test]
 async fn a_scenario_is_audited_against_its_own_rules() {
+    // the region's rules as text: the policy file the studio was started with
+    let (_, region_rules) = send(Method::GET, "/api/policy", None).await;
+    let file = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/lombardy-2017.toml"),
+    )
+    .unwrap();
+    assert_eq!(region_rules["text"], file.as_str());
+    assert_eq!(region_rules["file"], "lombardy-2017.toml");
     let (_, map) = send(Method::GET, "/api/district-maps/ambiti-2017", None).await;
     // one class, at least 70,000: Seriate's 77,716 passes, nothing else changes
     let rules = r#"

@@ -129,6 +129,18 @@ pub async fn district_map(
     .await
 }
 
+/// `GET /api/policy`: the region's rules as text (the policy TOML the studio was started with),
+/// the starting point of a scenario's own rules.
+pub async fn policy(State(studio): State<Arc<Studio>>) -> Json<serde_json::Value> {
+    let f = &studio.region.policy.file;
+    Json(serde_json::json!({
+        "name": f.policy.name,
+        "file": f.path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "text": f.text,
+        "rules": studio.region.policy.rules_in_words(),
+    }))
+}
+
 /// Body of `POST /api/audit`.
 #[derive(Deserialize)]
 pub struct AuditRequest {

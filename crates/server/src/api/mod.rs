@@ -24,6 +24,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/territory/boundaries"),
     ("get", "/api/district-maps"),
     ("get", "/api/district-maps/{name}"),
+    ("get", "/api/policy"),
     ("post", "/api/audit"),
     ("post", "/api/check"),
     ("get", "/api/scenarios"),
@@ -68,6 +69,7 @@ pub fn routes() -> Router<Arc<Studio>> {
         .route("/territory/boundaries", get(audit::boundaries))
         .route("/district-maps", get(audit::district_maps))
         .route("/district-maps/:name", get(audit::district_map))
+        .route("/policy", get(audit::policy))
         .route("/audit", post(audit::audit))
         .route("/check", post(check::check))
         .route("/scenarios", get(scenarios::list).post(scenarios::create))
