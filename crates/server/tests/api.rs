@@ -393,8 +393,9 @@ async fn exports_round_trip_and_report_page() {
     );
 }
 
-#[tokio::test]
-async fn diff_reports_the_merger_and_its_incentive() {
+/// Two stored scenarios: the 2017 ambiti (`first`) and the same with Seriate merged into Romano
+/// di Lombardia (`second`); returns their ids.
+async fn seriate_merged_pair(first: &str, second: &str) -> (i64, i64) {
     let before = ambiti_2017().await;
     let mut after = before.clone();
     for (_, d) in after.as_object_mut().unwrap().iter_mut() {
@@ -402,12 +403,14 @@ async fn diff_reports_the_merger_and_its_incentive() {
             *d = json!("Romano di Lombardia");
         }
     }
-    let a = create("api diff before", before).await["scenario_id"]
-        .as_i64()
-        .unwrap();
-    let b = create("api diff after", after).await["scenario_id"]
-        .as_i64()
-        .unwrap();
+    let a = create(first, before).await["scenario_id"].as_i64().unwrap();
+    let b = create(second, after).await["scenario_id"].as_i64().unwrap();
+    (a, b)
+}
+
+#[tokio::test]
+async fn diff_reports_the_merger_and_its_incentive() {
+    let (a, b) = seriate_merged_pair("api diff before", "api diff after").await;
     let d = get(&format!("/api/diff?a={a}&b={b}")).await;
     assert_eq!(d["moved"].as_array().unwrap().len(), 0);
     assert_eq!(
@@ -537,19 +540,7 @@ async fn report_is_the_report_crates_document_with_the_audit_numbers() {
 
 #[tokio::test]
 async fn report_lists_the_changes_from_a_baseline() {
-    let before = ambiti_2017().await;
-    let mut after = before.clone();
-    for (_, d) in after.as_object_mut().unwrap().iter_mut() {
-        if d == "Seriate" {
-            *d = json!("Romano di Lombardia");
-        }
-    }
-    let a = create("api report baseline", before).await["scenario_id"]
-        .as_i64()
-        .unwrap();
-    let b = create("api report merged", after).await["scenario_id"]
-        .as_i64()
-        .unwrap();
+    let (a, b) = seriate_merged_pair("api report baseline", "api report merged").await;
     let merger = "<li>Romano di Lombardia from Romano di Lombardia + Seriate</li>";
     for query in [
         format!("/api/scenarios/{b}/report?baseline={a}"),
