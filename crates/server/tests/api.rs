@@ -12,28 +12,11 @@ fn client() -> reqwest::Client {
 }
 
 async fn get(path: &str) -> Value {
-    let r = client()
-        .get(format!("{}{path}", server()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK, "GET {path}");
-    r.json().await.unwrap()
+    common::get_json(server(), path).await
 }
 
 async fn send(method: reqwest::Method, path: &str, body: &Value) -> (StatusCode, Value) {
-    let r = client()
-        .request(method, format!("{}{path}", server()))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    common::request(server(), method, path, Some(body)).await
 }
 
 async fn ambiti_2017() -> Value {
@@ -302,12 +285,7 @@ async fn import(id: i64, version: i64, body: Vec<u8>) -> (StatusCode, Value) {
         .send()
         .await
         .unwrap();
-    let st = r.status();
-    let text = r.text().await.unwrap();
-    (
-        st,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    common::status_and_json(r).await
 }
 
 #[tokio::test]

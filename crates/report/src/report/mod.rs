@@ -141,6 +141,20 @@ pub fn map_section(id: &str, title: &str, caption: &str, svg: String) -> Section
 }
 
 impl Document {
+    /// The provenance as a table (input, source, note), as every renderer prints it.
+    pub fn provenance_table(&self) -> Table {
+        Table {
+            caption: String::new(),
+            header: vec!["input".into(), "source".into(), "note".into()],
+            rows: self
+                .provenance
+                .iter()
+                .map(|p| vec![p.input.clone(), p.source.clone(), p.note.clone()])
+                .collect(),
+            numeric: vec![false; 3],
+        }
+    }
+
     /// An empty report.
     pub fn new(title: &str, subtitle: &str) -> Self {
         Self {

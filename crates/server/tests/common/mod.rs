@@ -76,7 +76,11 @@ pub async fn request(
     if let Some(b) = body {
         r = r.json(b);
     }
-    let r = r.send().await.expect("request sent");
+    status_and_json(r.send().await.expect("request sent")).await
+}
+
+/// A response's status and body as JSON (or as a JSON string when it is not JSON).
+pub async fn status_and_json(r: reqwest::Response) -> (reqwest::StatusCode, serde_json::Value) {
     let status = r.status();
     let text = r.text().await.expect("response body");
     (
