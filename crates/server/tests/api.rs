@@ -15,6 +15,18 @@ async fn get(path: &str) -> Value {
     common::get_json(server(), path).await
 }
 
+/// `GET path` as text (CSV, HTML), whatever the status.
+async fn get_text(path: &str) -> String {
+    client()
+        .get(format!("{}{path}", server()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 async fn send(method: reqwest::Method, path: &str, body: &Value) -> (StatusCode, Value) {
     common::request(server(), method, path, Some(body)).await
 }
@@ -335,14 +347,7 @@ async fn exports_round_trip_and_report_page() {
     let map = ambiti_2017().await;
     let v = create("api export", map.clone()).await;
     let id = v["scenario_id"].as_i64().unwrap();
-    let csv = client()
-        .get(format!("{}/api/scenarios/{id}/export.csv", server()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = get_text(&format!("/api/scenarios/{id}/export.csv")).await;
     assert!(csv.starts_with("code,name,district\n"));
     assert_eq!(csv.lines().count(), 89);
     // Importing the export gives back the same map (as version 2).
@@ -357,14 +362,7 @@ async fn exports_round_trip_and_report_page() {
         .filter(|f| f["properties"]["district"] == "Seriate")
         .count();
     assert_eq!(seriate, 11);
-    let html = client()
-        .get(format!("{}/api/scenarios/{id}/report", server()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(&format!("/api/scenarios/{id}/report")).await;
     assert!(
         html.contains("<td>Seriate</td><td class=\"num\">11</td><td class=\"num\">77,716</td>"),
         "{html}"
