@@ -6,7 +6,7 @@
 //! paradoxes found along the way (reference paper, section 2 and the end of section 5).
 
 use crate::error::CaseError;
-use crate::field::{Evidence, Field, RawField, SizeMix};
+use crate::field::{Field, RawField, SizeMix};
 use crate::membership::{Coded, Membership};
 use crate::toml_file::{self, Locator};
 use serde::{Deserialize, Serialize};
@@ -486,14 +486,6 @@ impl Case {
         self.performance
             .as_ref()
             .map_or(Coded::Unknown, |p| p.agreement.value.clone())
-    }
-
-    /// Every evidence record of the case with the key path of its field.
-    pub fn evidence(&self) -> Vec<(String, &Evidence)> {
-        crate::conditions::fields(self)
-            .into_iter()
-            .map(|(path, ev)| (path.to_string(), ev))
-            .collect()
     }
 }
 

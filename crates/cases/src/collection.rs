@@ -5,6 +5,7 @@ use crate::conditions::{Cell, Origin};
 use crate::error::CaseError;
 use crate::matrix::CaseTable;
 use crate::membership::{Bounds, Coded};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Cases read from files, and CSV case matrices.
@@ -160,11 +161,13 @@ impl Collection {
                 }
             }
         }
-        let mut seen: Vec<(String, String)> = Vec::new();
+        // case id -> file of its first row (a hash map: a list scanned per row made 100,000
+        // cases quadratic)
+        let mut seen: HashMap<String, String> = HashMap::new();
         let mut errors = Vec::new();
         for p in parts {
             for mut row in p.rows {
-                if let Some((_, first)) = seen.iter().find(|(id, _)| *id == row.id) {
+                if let Some(first) = seen.get(&row.id) {
                     errors.push(CaseError::invalid(
                         &row.file,
                         row.line,
@@ -174,7 +177,7 @@ impl Collection {
                     ));
                     continue;
                 }
-                seen.push((row.id.clone(), row.file.clone()));
+                seen.insert(row.id.clone(), row.file.clone());
                 for c in &merged.columns {
                     if !row.cells.contains_key(c) {
                         let origin = Origin {

@@ -341,6 +341,18 @@ pub fn evidence_of<'c>(
     }
 }
 
+// The case's evidence listing lives here, beside the condition table it walks, so that the
+// case schema (`case.rs`) does not depend on the conditions derived from it.
+impl Case {
+    /// Every evidence record of the case with the key path of its field.
+    pub fn evidence(&self) -> Vec<(String, &Evidence)> {
+        fields(self)
+            .into_iter()
+            .map(|(path, ev)| (path.to_string(), ev))
+            .collect()
+    }
+}
+
 /// Every coded field of a case with its evidence, keyed by path.
 pub(crate) fn fields(case: &Case) -> Vec<(&'static str, &Evidence)> {
     let mut out = Vec::new();

@@ -27,6 +27,14 @@ pub struct DataArgs {
     /// default: the data folder's choice, else rook.
     #[arg(long, value_enum, value_name = "KIND")]
     pub contiguity: Option<ContiguityArg>,
+    /// Column of municipality codes in a district map file given by path (default: `code`,
+    /// `istat_code`, `insee`... or the column holding the region's codes).
+    #[arg(long, value_name = "NAME")]
+    pub code_column: Option<String>,
+    /// Column of district names in a district map file given by path (default: `district`,
+    /// `ambito`, `epci`...).
+    #[arg(long, value_name = "NAME")]
+    pub district_column: Option<String>,
 }
 
 /// Contiguity kinds on the command line.
@@ -52,8 +60,9 @@ impl DataArgs {
         self.data.clone().unwrap_or_else(default_data_dir)
     }
 
-    /// Loads the data folder and compiles the policy, printing repair notices on stderr.
-    pub fn load(&self) -> Result<Loaded> {
+    /// Loads the data folder (contiguity and map columns as the flags say), printing its
+    /// repair notices on stderr.
+    pub fn dataset(&self) -> Result<ambit_territory::Dataset> {
         let mut dataset = ambit_territory::Dataset::load(&self.dir())?;
         if let Some(c) = self.contiguity {
             dataset.set_contiguity(match c {
@@ -61,9 +70,19 @@ impl DataArgs {
                 ContiguityArg::Queen => ambit_territory::dataset::ContiguityChoice::Queen,
             })?;
         }
+        dataset.map_columns = ambit_territory::ColumnChoice {
+            code: self.code_column.clone(),
+            district: self.district_column.clone(),
+        };
         for n in &dataset.territory.notices {
             eprintln!("notice: {n}");
         }
+        Ok(dataset)
+    }
+
+    /// Loads the data folder and compiles the policy, printing repair notices on stderr.
+    pub fn load(&self) -> Result<Loaded> {
+        let dataset = self.dataset()?;
         let path = match (&self.policy, dataset.default_policy()) {
             (Some(p), _) => p.clone(),
             (None, Some(p)) => p,
@@ -80,18 +99,8 @@ impl DataArgs {
     }
 }
 
-/// Output formats of tabular results.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// Aligned text for a terminal.
-    Table,
-    /// Comma-separated values.
-    Csv,
-    /// JSON.
-    Json,
-    /// Markdown.
-    Markdown,
-}
+/// Output formats of tabular results (`--format`).
+pub use ambit_report::table::Format;
 
 /// Writes `text` to `path` whole (temporary file and rename), or to stdout when `path` is None.
 pub fn emit(text: &str, path: Option<&Path>) -> Result<()> {

@@ -3,6 +3,7 @@
 
 mod cmd;
 mod common;
+mod interrupt;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -43,6 +44,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    interrupt::install();
     let result = match cli.command {
         Command::Audit(a) => cmd::audit::run(a),
         Command::Map(a) => cmd::map::run(a),
@@ -60,7 +62,24 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::FAILURE
+            exit_code(&err)
         }
     }
+}
+
+/// The exit status of a failed command: 3 for a plan with infeasible districts (written),
+/// 130 for Ctrl-C, 1 otherwise.
+fn exit_code(err: &anyhow::Error) -> ExitCode {
+    if err.downcast_ref::<cmd::plan::Infeasible>().is_some() {
+        return ExitCode::from(cmd::plan::EXIT_INFEASIBLE);
+    }
+    let interrupted = err.chain().any(|e| {
+        e.is::<interrupt::Interrupted>()
+            || e.downcast_ref::<ambit_report::WriteError>()
+                .is_some_and(|w| w.source.kind() == std::io::ErrorKind::Interrupted)
+    });
+    if interrupted {
+        return ExitCode::from(interrupt::EXIT_INTERRUPTED);
+    }
+    ExitCode::FAILURE
 }

@@ -60,8 +60,13 @@ pub struct Assessment {
     pub members: Vec<MemberPower>,
     /// A member that decides alone, if any.
     pub dictator: Option<usize>,
-    /// Members that are never decisive.
+    /// Members that are never decisive. Under rounded weights ([`Scaling::is_exact`] false)
+    /// only members proven dummies of the exact game: weight zero in a pure weight rule and no
+    /// veto (a member whose weight merely rounds to zero is not called a dummy).
     pub dummies: Vec<usize>,
+    /// Members whose power the rounded game leaves at zero without proving them dummies of the
+    /// exact game (their weights are below the rounding unit); empty when weights are exact.
+    pub unresolved: Vec<usize>,
     /// The most populous member.
     pub largest: LargestMember,
     /// Share of all coalitions that win (Coleman's power of the collectivity to act).
@@ -128,9 +133,14 @@ pub fn assess_game(
         })
         .collect();
     let dictator = (0..game.len()).find(|&i| is_dictator(game, i));
-    let dummies = (0..game.len())
+    let zero_power: Vec<usize> = (0..game.len())
         .filter(|&i| rows[i].banzhaf == 0.0)
         .collect();
+    let (dummies, unresolved) = if p.scaling.is_exact() {
+        (zero_power, Vec::new())
+    } else {
+        zero_power.into_iter().partition(|&i| proven_dummy(game, i))
+    };
     let li = largest(members).unwrap_or(0);
     let largest = LargestMember {
         index: li,
@@ -150,10 +160,20 @@ pub fn assess_game(
         members: rows,
         dictator,
         dummies,
+        unresolved,
         largest,
         p_win: p.p_win,
         scaling: p.scaling,
     })
+}
+
+/// A member is a dummy of the exact game when it adds nothing to any coalition: weight zero
+/// under a rule that counts only weight, and no veto.
+fn proven_dummy(game: &Game, i: usize) -> bool {
+    game.weights[i] == 0
+        && game.rule.min_members == 0
+        && game.rule.members_always_win.is_none()
+        && !game.veto.contains(&i)
 }
 
 fn clean(x: f64) -> f64 {

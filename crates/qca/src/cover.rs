@@ -119,20 +119,21 @@ pub fn minimum_covers(covers: &[BitSet], ncols: usize, search: CoverSearch) -> V
         return Vec::new();
     }
     let core = cyclic_core(covers, &col_pis);
-    if std::env::var_os("AMBIT_QCA_DEBUG").is_some() {
-        eprintln!(
-            "chart {}x{} core: {} essential, {} pis, {} cols",
-            covers.len(),
-            ncols,
-            core.essential.len(),
-            core.pis.len(),
-            core.cols.len()
-        );
-    }
+    // diagnostics for a subscriber (RUST_LOG=ambit_qca=debug in a binary that installs one);
+    // the library itself never prints
+    tracing::debug!(
+        chart_rows = covers.len(),
+        chart_cols = ncols,
+        essential = core.essential.len(),
+        core_pis = core.pis.len(),
+        core_cols = core.cols.len(),
+        "cyclic core of the prime implicant chart"
+    );
     let core_cover = solve_sub(covers, &col_pis, &core.pis, &core.cols, None, true);
-    if std::env::var_os("AMBIT_QCA_DEBUG").is_some() {
-        eprintln!("core solved: {:?}", core_cover.first().map(Vec::len));
-    }
+    tracing::debug!(
+        size = ?core_cover.first().map(Vec::len),
+        "cyclic core solved"
+    );
     let Some(first) = core_cover.into_iter().next() else {
         return Vec::new();
     };

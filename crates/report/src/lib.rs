@@ -1,7 +1,8 @@
 //! Reports and maps: SVG choropleths, HTML and Markdown scenario reports.
 //!
 //! The crate turns computed values into documents; it reads no input file. Output files are
-//! written atomically with [`write_atomic`].
+//! written whole or not at all: one file with [`write_atomic`], several with [`StagedDir`];
+//! every table goes through [`table::Table`].
 //!
 //! ```
 //! use ambit_report::{Choropleth, Status};
@@ -26,11 +27,14 @@
 
 pub mod atomic;
 pub mod audit;
+pub mod geojson;
 pub mod map;
+pub mod plan;
 pub mod report;
+pub mod table;
 
-pub use atomic::{write_atomic, WriteError};
+pub use atomic::{write_atomic, write_files_atomic, AtomicFile, StagedDir, WriteError};
 pub use map::{
-    compliance_fills, district_colours, district_fills, status_fills, Choropleth, Fill,
-    LegendEntry, Rgb, Status, DISTRICT_PALETTE, NO_DATA, NO_DISTRICT,
+    audit_map, compliance_fills, district_colours, district_fills, status_fills, Choropleth, Fill,
+    LegendEntry, MapColour, Rgb, Status, DISTRICT_PALETTE, NO_DATA, NO_DISTRICT,
 };

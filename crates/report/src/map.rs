@@ -263,6 +263,67 @@ pub fn compliance_fills(
         .collect()
 }
 
+/// What the colours of a district map show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum MapColour {
+    /// Each district its own colour, neighbouring districts differing ([`district_colours`]).
+    District,
+    /// Compliant, non-compliant, no district ([`Status`]).
+    Compliance,
+}
+
+/// The SVG map of an audited district map, as `ambit map` and `ambit plan` draw it: every
+/// municipality filled by its district (`colour`), district borders thicker, a tooltip with
+/// the district's population, class, threshold and verdict, and a legend.
+pub fn audit_map(
+    title: &str,
+    boundaries: &Boundaries,
+    district_of: &HashMap<MunicipalityCode, String>,
+    audit: &ambit_rules::Audit,
+    colour: MapColour,
+) -> String {
+    let label = |d: &ambit_rules::DistrictAudit| {
+        format!(
+            "{}: {} inhabitants, {} ({}), {}",
+            d.name,
+            ambit_rules::format_count(d.population as f64),
+            d.class,
+            d.threshold_text,
+            if d.compliant {
+                "compliant"
+            } else {
+                "non-compliant"
+            }
+        )
+    };
+    let (fills, legend) = match colour {
+        MapColour::District => {
+            let verdict: HashMap<&str, &ambit_rules::DistrictAudit> = audit
+                .districts
+                .iter()
+                .map(|d| (d.name.as_str(), d))
+                .collect();
+            let contiguity = Contiguity::compute(boundaries, ambit_territory::ContiguityKind::Rook);
+            let (mut fills, legend) = district_fills(boundaries, &contiguity, district_of);
+            for (code, fill) in fills.iter_mut() {
+                if let Some(d) = district_of.get(code).and_then(|d| verdict.get(d.as_str())) {
+                    fill.label = label(d);
+                }
+            }
+            (fills, legend)
+        }
+        MapColour::Compliance => (
+            compliance_fills(boundaries, district_of, audit, label),
+            Status::legend(),
+        ),
+    };
+    Choropleth::new(title, boundaries, &fills)
+        .with_legend(legend)
+        .with_district_borders(district_of)
+        .to_svg()
+}
+
 /// An SVG choropleth of municipal polygons.
 #[derive(Debug, Clone)]
 pub struct Choropleth<'a> {

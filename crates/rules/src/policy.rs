@@ -35,6 +35,18 @@ pub struct Policy {
     pub incentives: Vec<Incentive>,
 }
 
+impl Policy {
+    /// The agreement date incentives are priced for when none is given: the last day of the
+    /// first step of the first incentive schedule, the latest date that still earns the full
+    /// premium (for DGR 7631 of 2017, 30 June 2018); None when no incentive has a schedule.
+    pub fn incentive_reference_date(&self) -> Option<&str> {
+        self.incentives
+            .iter()
+            .find_map(|i| i.schedule.first())
+            .map(|s| s.until.as_str())
+    }
+}
+
 fn default_district_word() -> String {
     "district".into()
 }

@@ -130,3 +130,19 @@ fn lombardy_2021_valle_imagna_is_mountain() {
     let lodi = a.districts.iter().find(|d| d.name == "Lodi").unwrap();
     assert_eq!((lodi.municipalities, lodi.population), (61, 237_159));
 }
+
+#[test]
+fn the_incentive_reference_date_is_the_end_of_the_full_premium() {
+    // DGR 7631: 30,000 EUR per new ambito agreed by 30 June 2018, then 15,000, then 10,000
+    let lombardy = PolicyFile::load(&root().join("policies/lombardy-2017.toml")).unwrap();
+    assert_eq!(
+        lombardy.policy.incentive_reference_date(),
+        Some("2018-06-30")
+    );
+    let first = &lombardy.policy.incentives[0];
+    assert_eq!(first.amount_on("2018-06-30"), 30000.0);
+    assert_eq!(first.amount_on("2018-07-01"), 15000.0);
+    // NOTRe pays no scheduled incentive
+    let france = PolicyFile::load(&root().join("policies/france-notre-2015.toml")).unwrap();
+    assert_eq!(france.policy.incentive_reference_date(), None);
+}

@@ -5,7 +5,6 @@
 //! and value.
 
 use crate::error::SimError;
-use crate::model::ParamOverride;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -239,12 +238,45 @@ pub struct ScenarioFile {
     pub model: BTreeMap<String, ParamOverride>,
 }
 
-/// Reads a whole text file, naming it on failure.
+/// Largest scenario input file read (16 MiB). A scenario's tables list districts and
+/// groupings: Lombardy's 98 ambiti take 4 KB and a table of every French commune as its own
+/// district about 2 MB, so a larger file is not a scenario input (a 200 MB table made the
+/// simulation run for minutes before any message).
+pub const MAX_INPUT_BYTES: u64 = 16 << 20;
+
+/// A scenario's override of one model parameter (`[model]` of the scenario file): a fixed `value` or a uniform `prior`, with a source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamOverride {
+    /// Fixed value.
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// Uniform prior `[lo, hi]`.
+    #[serde(default)]
+    pub prior: Option<[f64; 2]>,
+    /// Source or justification of the override.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// Reads a whole text file, naming it on failure; files over [`MAX_INPUT_BYTES`] are refused.
 pub(crate) fn read_text(path: &Path) -> Result<String, SimError> {
-    std::fs::read_to_string(path).map_err(|source| SimError::Io {
+    let io = |source| SimError::Io {
         path: path.into(),
         source,
-    })
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(SimError::File {
+            path: path.into(),
+            message: format!(
+                "{:.1} MB is more than a scenario input can hold (at most {} MB: a table of districts or groupings, not of municipalities or records)",
+                size as f64 / 1e6,
+                MAX_INPUT_BYTES >> 20
+            ),
+        });
+    }
+    std::fs::read_to_string(path).map_err(io)
 }
 
 /// Parses TOML text into `T`, naming the file on failure.
@@ -922,5 +954,23 @@ incentive_eur = 1
             err.to_string().starts_with("p.toml: malformed TOML"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_oversize_input_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("districts.csv");
+        // a sparse file: its size is known without writing 17 MiB
+        let f = std::fs::File::create(&path).unwrap();
+        f.set_len(MAX_INPUT_BYTES + 1).unwrap();
+        let err = read_text(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("districts.csv")
+                && err.contains("16.8 MB")
+                && err.contains("at most 16 MB"),
+            "{err}"
+        );
+        std::fs::write(&path, "district\nA\n").unwrap();
+        assert_eq!(read_text(&path).unwrap(), "district\nA\n");
     }
 }

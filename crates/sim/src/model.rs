@@ -8,6 +8,8 @@
 //! partners may defect, below-threshold districts may stand by.
 
 use crate::error::SimError;
+/// Where a scenario's parameter overrides were defined before they moved to the input files.
+pub use crate::input::ParamOverride;
 use crate::input::{Assessment, Outcome};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -61,21 +63,6 @@ pub struct ParamSpec {
     pub value: ParamValue,
     /// Source or justification.
     pub source: String,
-}
-
-/// A scenario's override of one parameter: a fixed `value` or a uniform `prior`, with a source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ParamOverride {
-    /// Fixed value.
-    #[serde(default)]
-    pub value: Option<f64>,
-    /// Uniform prior `[lo, hi]`.
-    #[serde(default)]
-    pub prior: Option<[f64; 2]>,
-    /// Source or justification of the override.
-    #[serde(default)]
-    pub source: Option<String>,
 }
 
 /// The model's parameters with their defaults.

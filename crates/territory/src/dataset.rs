@@ -3,7 +3,7 @@
 
 use crate::code::MunicipalityCode;
 use crate::contiguity::{Contiguity, ContiguityKind};
-use crate::district::{DistrictColumns, DistrictMap};
+use crate::district::{ColumnChoice, DistrictColumns, DistrictMap};
 use crate::error::DataError;
 use crate::geometry::{Boundaries, BoundaryFields};
 use crate::graph::{load_code_pairs, ContiguityGraph, LinkKind};
@@ -156,6 +156,9 @@ pub struct Dataset {
     pub graph: ContiguityGraph,
     /// Successions from older code lists to the territory's codes (for district maps).
     pub older_codes: CodeChanges,
+    /// Columns of district map files given by path (`--code-column`, `--district-column`);
+    /// unset ones are found ([`crate::district::DistrictColumns::detect`]).
+    pub map_columns: ColumnChoice,
 }
 
 impl Dataset {
@@ -188,6 +191,7 @@ impl Dataset {
             polygon_key,
             graph: ContiguityGraph::default(),
             older_codes: CodeChanges::default(),
+            map_columns: ColumnChoice::default(),
         };
         let choice = dataset
             .manifest
@@ -287,19 +291,28 @@ impl Dataset {
         best.into_iter().map(|(k, (_, d))| (k, d)).collect()
     }
 
-    /// Loads a district map named in the manifest, or a CSV path with the default columns
-    /// of the manifest's first map (or `code,district`).
+    /// Loads a district map named in the manifest (with its columns), or a CSV path whose
+    /// columns are `map_columns` or found by their usual names or values, with a notice.
     pub fn district_map(&self, name_or_path: &str) -> Result<DistrictMap, DataError> {
         let entry = self
             .manifest
             .district_maps
             .iter()
             .find(|e| e.name == name_or_path);
-        let (path, columns) = match entry {
-            Some(e) => (self.dir.join(&e.file), e.columns.clone()),
-            None => (PathBuf::from(name_or_path), DistrictColumns::default()),
-        };
-        DistrictMap::load_csv(&path, &columns, &self.territory, Some(&self.older_codes))
+        match entry {
+            Some(e) => DistrictMap::load_csv(
+                &self.dir.join(&e.file),
+                &e.columns,
+                &self.territory,
+                Some(&self.older_codes),
+            ),
+            None => DistrictMap::load_csv_detect(
+                Path::new(name_or_path),
+                &self.map_columns,
+                &self.territory,
+                Some(&self.older_codes),
+            ),
+        }
     }
 
     /// The policy file named by the manifest, resolved against the data folder.

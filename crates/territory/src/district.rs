@@ -46,7 +46,142 @@ impl Default for DistrictColumns {
     }
 }
 
+/// Usual names of a district map's code column, most specific first (ISTAT, INSEE exports).
+pub const CODE_COLUMN_NAMES: &[&str] = &[
+    "code",
+    "istat_code",
+    "codice_istat",
+    "codice",
+    "pro_com_t",
+    "pro_com",
+    "insee",
+    "code_insee",
+    "codgeo",
+    "depcom",
+];
+
+/// Usual names of a district map's district column (Lombardy's ambiti, France's EPCI).
+pub const DISTRICT_COLUMN_NAMES: &[&str] = &[
+    "district",
+    "ambito",
+    "ambito_territoriale",
+    "distretto",
+    "epci",
+    "nom_epci",
+    "siren_epci",
+];
+
+/// Columns asked for on the command line; None: find it (see [`DistrictColumns::detect`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnChoice {
+    /// Column of the municipality code.
+    pub code: Option<String>,
+    /// Column of the district name.
+    pub district: Option<String>,
+}
+
+impl DistrictColumns {
+    /// The columns of a district map file given without a manifest entry: those `choice`
+    /// names; else the first usual name present ([`CODE_COLUMN_NAMES`],
+    /// [`DISTRICT_COLUMN_NAMES`], compared without case); else, for the code, the one column
+    /// whose values are nearly all (95 %) codes of the territory. The notice says which
+    /// columns were used when they are not literally `code` and `district`.
+    pub fn detect(
+        table: &Table,
+        territory: &Territory,
+        choice: &ColumnChoice,
+    ) -> Result<(Self, Option<Notice>), DataError> {
+        let find = |names: &[&str]| {
+            names.iter().find_map(|n| {
+                table
+                    .headers
+                    .iter()
+                    .find(|h| h.eq_ignore_ascii_case(n))
+                    .cloned()
+            })
+        };
+        let code = match &choice.code {
+            Some(c) => c.clone(),
+            None => match find(CODE_COLUMN_NAMES).or_else(|| code_column_by_values(table, territory)) {
+                Some(c) => c,
+                None => {
+                    return Err(DataError::File {
+                        path: table.path.clone(),
+                        message: format!(
+                            "no column of municipality codes (looked for {} and for a column of the territory's codes; columns: {}): name it with --code-column",
+                            CODE_COLUMN_NAMES.join(", "),
+                            table.headers.join(", ")
+                        ),
+                    })
+                }
+            },
+        };
+        let district = match &choice.district {
+            Some(d) => d.clone(),
+            None => match find(DISTRICT_COLUMN_NAMES) {
+                Some(d) => d,
+                None => {
+                    return Err(DataError::File {
+                        path: table.path.clone(),
+                        message: format!(
+                            "no district column (looked for {}; columns: {}): name it with --district-column",
+                            DISTRICT_COLUMN_NAMES.join(", "),
+                            table.headers.join(", ")
+                        ),
+                    })
+                }
+            },
+        };
+        let notice = (code != "code" || district != "district").then(|| Notice {
+            path: table.path.clone(),
+            message: format!(
+                "district map read from columns `{code}` (codes) and `{district}` (districts); --code-column/--district-column choose others"
+            ),
+        });
+        Ok((Self { code, district }, notice))
+    }
+}
+
+/// The one column whose non-empty values are (95 % or more) codes of the territory.
+fn code_column_by_values(table: &Table, territory: &Territory) -> Option<String> {
+    let mut found = None;
+    for (c, h) in table.headers.iter().enumerate() {
+        let (mut filled, mut known) = (0usize, 0usize);
+        for rec in &table.records {
+            let v = rec.fields.get(c).map_or("", |v| v.trim());
+            if v.is_empty() {
+                continue;
+            }
+            filled += 1;
+            if MunicipalityCode::parse(v).is_ok_and(|code| territory.get(&code).is_some()) {
+                known += 1;
+            }
+        }
+        if filled > 0 && known * 100 >= filled * 95 {
+            if found.is_some() {
+                return None; // two candidates: the user must choose
+            }
+            found = Some(h.clone());
+        }
+    }
+    found
+}
+
 impl DistrictMap {
+    /// Loads a map file whose columns are found by [`DistrictColumns::detect`].
+    pub fn load_csv_detect(
+        path: &Path,
+        choice: &ColumnChoice,
+        territory: &Territory,
+        changes: Option<&CodeChanges>,
+    ) -> Result<Self, DataError> {
+        let table = Table::read(path)?;
+        let (columns, notice) = DistrictColumns::detect(&table, territory, choice)?;
+        let mut map = Self::from_table(table, &columns, territory, changes)?;
+        map.notices.extend(notice);
+        Ok(map)
+    }
+
     /// Loads a map `code -> district` and checks it against the territory.
     ///
     /// Refused: codes unknown to the territory (with a hint when leading zeros were lost),

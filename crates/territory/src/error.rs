@@ -61,9 +61,28 @@ pub enum DataError {
     /// Contiguity or bridges could not be computed or loaded.
     #[error(transparent)]
     Contiguity(#[from] crate::ContiguityError),
-    /// Several problems in one file, reported together so that a spreadsheet is fixed in one go.
-    #[error("{} problems:\n{}", .0.len(), .0.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
+    /// Several problems in one file, reported together so that a spreadsheet is fixed in one go;
+    /// past [`Problems::LIMIT`] the rest are only counted (a trailing [`DataError::More`]).
+    #[error("{} problems:\n{}", total_problems(.0), .0.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
     Many(Vec<DataError>),
+    /// Problems found but not listed, after the first [`Problems::LIMIT`].
+    #[error("{path}: ... and {count} more problems", path = .path.display())]
+    More {
+        /// The file.
+        path: PathBuf,
+        /// How many problems are not listed.
+        count: usize,
+    },
+}
+
+/// The number of problems a list stands for: each listed one, plus those only counted.
+fn total_problems(list: &[DataError]) -> usize {
+    list.iter()
+        .map(|e| match e {
+            DataError::More { count, .. } => *count,
+            _ => 1,
+        })
+        .sum()
 }
 
 /// Collects the problems of one pass over a file, up to a limit, and returns them together.
@@ -108,9 +127,9 @@ impl Problems {
             return Ok(value);
         }
         if self.omitted > 0 {
-            self.found.push(DataError::File {
+            self.found.push(DataError::More {
                 path: path.to_path_buf(),
-                message: format!("... and {} more problems", self.omitted),
+                count: self.omitted,
             });
         }
         if self.found.len() == 1 {
@@ -118,5 +137,29 @@ impl Problems {
         } else {
             Err(DataError::Many(self.found))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_headline_counts_every_problem_not_only_those_listed() {
+        let path = std::path::Path::new("comuni.csv");
+        let mut p = Problems::default();
+        for line in 0..100_000 {
+            p.push(DataError::File {
+                path: path.to_path_buf(),
+                message: format!("line {line}: bad"),
+            });
+        }
+        let text = p.finish(path, ()).unwrap_err().to_string();
+        assert!(text.starts_with("100000 problems:\n"), "{}", &text[..40]);
+        assert!(
+            text.ends_with("comuni.csv: ... and 99980 more problems"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 1 + Problems::LIMIT + 1);
     }
 }

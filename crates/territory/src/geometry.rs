@@ -6,6 +6,10 @@
 //! feature index (0-based, in file order), its line and column where the format has them, the
 //! field and the value at fault.
 
+mod dissolve;
+
+pub use dissolve::dissolve;
+
 use crate::{CodeError, MunicipalityCode};
 use geo::orient::Direction;
 use geo::{

@@ -31,7 +31,7 @@ pub use contiguity::{
     Matching, SegmentIndex,
 };
 pub use dataset::Dataset;
-pub use district::{DistrictColumns, DistrictMap};
+pub use district::{ColumnChoice, DistrictColumns, DistrictMap};
 pub use error::DataError;
 pub use geometry::{Boundaries, Boundary, BoundaryFields, FeatureRef, GeometryError, RingProblem};
 pub use graph::{ContiguityGraph, LinkKind};

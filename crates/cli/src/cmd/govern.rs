@@ -8,10 +8,9 @@ use ambit_govern::{
     assess, search, share_budget, Allocation, AssemblyRules, Assessment, Budget, BudgetInput,
     Candidate, Family, Indices, Member, PowerOptions, PresidentRule, Target, WeightQuota,
 };
+use ambit_report::table::{Align, Table};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 /// Flags of `ambit govern`.
 #[derive(clap::Args)]
@@ -105,7 +104,7 @@ pub fn run(args: Args) -> Result<()> {
         IndexArg::Banzhaf => Indices::Banzhaf,
         IndexArg::Both => Indices::Both,
     };
-    let mut out = Output::default();
+    let mut out = Output::new();
     let mut json = serde_json::Map::new();
     json.insert("district".into(), args.district.clone().into());
     json.insert("members".into(), serde_json::to_value(&members)?);
@@ -152,7 +151,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&json)? + "\n",
-        f => out.render(f),
+        f => Table::render_all(&out, f),
     };
     emit(&text, args.output.as_deref())
 }
@@ -177,10 +176,7 @@ fn column(headers: &csv::StringRecord, names: &[&str], file: &Path) -> Result<us
 /// The members of the district: the data folder's territory (names, populations) restricted to
 /// the municipalities the map or plan assigns to `args.district`, largest first.
 fn load_district(args: &Args) -> Result<Vec<Member>> {
-    let dataset = ambit_territory::Dataset::load(&args.data.dir())?;
-    for n in &dataset.territory.notices {
-        eprintln!("notice: {n}");
-    }
+    let dataset = args.data.dataset()?;
     let map = match (&args.map, &args.plan) {
         (Some(m), _) => dataset.district_map(m)?,
         (None, Some(p)) => dataset.district_map(&p.display().to_string())?,
@@ -278,10 +274,8 @@ fn run_search(
         TargetArg::Sqrt => Target::SqrtPopulation,
         TargetArg::Equal => Target::Equal,
     };
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    // A second Ctrl-C (or a handler already installed) falls back to the default behaviour.
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    // Ctrl-C stops the search and shows the rules evaluated so far
+    let _guard = crate::interrupt::Guard::new();
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("searching rules {bar:30} {pos}/{len} {elapsed}")
@@ -290,11 +284,11 @@ fn run_search(
     let mut progress = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
-        !stop.load(Ordering::SeqCst)
+        !crate::interrupt::requested()
     };
     let c = search(members, &Family::default(), target, opts, &mut progress)?;
     bar.finish_and_clear();
-    if stop.load(Ordering::SeqCst) {
+    if crate::interrupt::requested() {
         eprintln!(
             "interrupted: showing the {} rules evaluated so far",
             c.len()
@@ -306,97 +300,16 @@ fn run_search(
 // ---------------------------------------------------------------------------------------------
 // Output
 
-#[derive(Default)]
-struct Output {
-    tables: Vec<Table>,
-}
+/// The tables `ambit govern` prints, in order.
+type Output = Vec<Table>;
 
-struct Table {
-    title: String,
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
-    notes: Vec<String>,
-}
-
-impl Table {
-    fn new(title: String, headers: &[&str]) -> Table {
-        Table {
-            title,
-            headers: headers.iter().map(|s| s.to_string()).collect(),
-            rows: Vec::new(),
-            notes: Vec::new(),
-        }
-    }
-}
-
-impl Output {
-    fn render(&self, f: Format) -> String {
-        let mut s = String::new();
-        for t in &self.tables {
-            match f {
-                Format::Markdown => {
-                    s += &format!("### {}\n\n", t.title);
-                    s += &format!("| {} |\n", t.headers.join(" | "));
-                    s += &format!(
-                        "|{}\n",
-                        t.headers.iter().map(|_| "---|").collect::<String>()
-                    );
-                    for r in &t.rows {
-                        s += &format!("| {} |\n", r.join(" | "));
-                    }
-                    s += "\n";
-                    for n in &t.notes {
-                        s += &format!("{n}\n\n");
-                    }
-                }
-                Format::Csv => {
-                    let mut w = csv::Writer::from_writer(Vec::new());
-                    let _ = w.write_record(&t.headers);
-                    for r in &t.rows {
-                        let _ = w.write_record(r);
-                    }
-                    s += &String::from_utf8_lossy(&w.into_inner().unwrap_or_default());
-                    s += "\n";
-                }
-                Format::Table | Format::Json => {
-                    s += &format!("{}\n", t.title);
-                    let mut width: Vec<usize> =
-                        t.headers.iter().map(|h| h.chars().count()).collect();
-                    for r in &t.rows {
-                        for (i, c) in r.iter().enumerate() {
-                            width[i] = width[i].max(c.chars().count());
-                        }
-                    }
-                    let line = |cells: &[String]| -> String {
-                        cells
-                            .iter()
-                            .enumerate()
-                            .map(|(i, c)| {
-                                let pad = width[i] - c.chars().count();
-                                if i == 0 {
-                                    format!("{c}{}", " ".repeat(pad))
-                                } else {
-                                    format!("{}{c}", " ".repeat(pad))
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                            .join("  ")
-                    };
-                    s += &line(&t.headers);
-                    s += "\n";
-                    for r in &t.rows {
-                        s += &line(r);
-                        s += "\n";
-                    }
-                    for n in &t.notes {
-                        s += &format!("  {n}\n");
-                    }
-                    s += "\n";
-                }
-            }
-        }
-        s
-    }
+/// A titled table whose first column is text and the others figures.
+fn titled(title: String, headers: &[&str]) -> Table {
+    let columns = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (*h, if i == 0 { Align::Left } else { Align::Right }));
+    Table::new(columns).with_title(title)
 }
 
 fn pct(x: f64) -> String {
@@ -441,11 +354,23 @@ fn summary_notes(a: &Assessment, members: &[Member]) -> Vec<String> {
         .iter()
         .map(|&d| members[d].name.as_str())
         .collect();
+    let proven = if a.scaling.is_exact() { "" } else { " proven" };
     notes.push(if dummies.is_empty() {
-        "dummies: none".into()
+        format!("dummies:{proven} none")
     } else {
-        format!("dummies ({}): {}", dummies.len(), dummies.join(", "))
+        format!(
+            "dummies{proven} ({}): {}",
+            dummies.len(),
+            dummies.join(", ")
+        )
     });
+    if !a.unresolved.is_empty() {
+        notes.push(format!(
+            "{} members weigh less than the rounding unit ({}): the rounded game gives them no power, the exact game may give them some (a larger --max-cells resolves them)",
+            a.unresolved.len(),
+            a.scaling.unit
+        ));
+    }
     notes.push(format!(
         "share of all coalitions that pass (power to act): {}",
         pct(a.p_win)
@@ -461,7 +386,7 @@ fn detail_tables(
     rules: &AssemblyRules,
     members: &[Member],
 ) {
-    let mut t = Table::new(
+    let mut t = titled(
         format!("{district}: {} — {} ({})", a.rules, a.decision, a.quota),
         &[
             "comune",
@@ -474,7 +399,7 @@ fn detail_tables(
         ],
     );
     for m in &a.members {
-        t.rows.push(vec![
+        t.push(vec![
             m.name.clone(),
             m.population.to_string(),
             pct(m.population_share),
@@ -488,9 +413,11 @@ fn detail_tables(
             },
         ]);
     }
-    t.notes = summary_notes(a, members);
+    for n in summary_notes(a, members) {
+        t.note(n);
+    }
     if let Some(p) = &rules.president {
-        t.notes.push(match p {
+        t.note(match p {
             PresidentRule::Largest => format!("president: the largest member ({}) presides", a.largest.name),
             PresidentRule::Rotation { term_years } => format!(
                 "president: rotation, each of the {} members presides one {term_years}-year term every {} years",
@@ -509,16 +436,16 @@ fn detail_tables(
             .iter()
             .map(|m| format!("{} ({})", m.name, m.summary()))
             .collect();
-        t.notes.push(format!(
+        t.note(format!(
             "other matters (--matter NAME): {}",
             names.join("; ")
         ));
     }
-    out.tables.push(t);
+    out.push(t);
 }
 
 fn comparison_tables(out: &mut Output, district: &str, all: &[Assessment], top: usize) {
-    let mut t = Table::new(
+    let mut t = titled(
         format!(
             "{district}: rules compared (largest member: {})",
             all[0].largest.name
@@ -539,7 +466,7 @@ fn comparison_tables(out: &mut Output, district: &str, all: &[Assessment], top: 
     for a in all {
         let l = &a.largest;
         let m = &a.members[l.index];
-        t.rows.push(vec![
+        t.push(vec![
             a.rules.clone(),
             a.quota.clone(),
             pct(m.population_share),
@@ -555,29 +482,29 @@ fn comparison_tables(out: &mut Output, district: &str, all: &[Assessment], top: 
             a.dummies.len().to_string(),
             pct(a.p_win),
         ]);
-        t.notes
-            .extend(scaling_note(a).map(|n| format!("{}: {n}", a.rules)));
+        if let Some(n) = scaling_note(a) {
+            t.note(format!("{}: {n}", a.rules));
+        }
     }
-    out.tables.push(t);
+    out.push(t);
     let n = all[0].members.len();
     let shown = if top == 0 { n } else { top.min(n) };
     let mut headers = vec!["comune".to_string(), "pop share".to_string()];
     headers.extend(all.iter().map(|a| a.rules.clone()));
-    let mut m = Table {
-        title: format!("{district}: Banzhaf power by member ({shown} largest of {n})"),
-        headers,
-        rows: Vec::new(),
-        notes: Vec::new(),
-    };
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut m = titled(
+        format!("{district}: Banzhaf power by member ({shown} largest of {n})"),
+        &header_refs,
+    );
     for i in 0..shown {
         let mut row = vec![
             all[0].members[i].name.clone(),
             pct(all[0].members[i].population_share),
         ];
         row.extend(all.iter().map(|a| pct(a.members[i].banzhaf)));
-        m.rows.push(row);
+        m.push(row);
     }
-    out.tables.push(m);
+    out.push(m);
 }
 
 fn search_table(out: &mut Output, district: &str, c: &[Candidate], target: TargetArg) {
@@ -586,7 +513,7 @@ fn search_table(out: &mut Output, district: &str, c: &[Candidate], target: Targe
         TargetArg::Sqrt => "square root of population",
         TargetArg::Equal => "equal power",
     };
-    let mut t = Table::new(
+    let mut t = titled(
         format!("{district}: rules closest to {name} (Banzhaf), best first"),
         &[
             "exponent",
@@ -600,7 +527,7 @@ fn search_table(out: &mut Output, district: &str, c: &[Candidate], target: Targe
         ],
     );
     for x in c.iter().take(15) {
-        t.rows.push(vec![
+        t.push(vec![
             format!("{:.2}", x.exponent),
             quota_text(&x.quota),
             x.cap
@@ -613,11 +540,11 @@ fn search_table(out: &mut Output, district: &str, c: &[Candidate], target: Targe
             pct(x.p_win),
         ]);
     }
-    t.notes.push(format!(
+    t.note(format!(
         "{} rules evaluated; distance = Euclidean distance between Banzhaf power and the target; power to act = share of coalitions that pass (the trade-off: higher quotas protect members but act less often)",
         c.len()
     ));
-    out.tables.push(t);
+    out.push(t);
 }
 
 fn budget_table(out: &mut Output, district: &str, b: &Budget) {
@@ -635,7 +562,7 @@ fn budget_table(out: &mut Output, district: &str, b: &Budget) {
             format!("EUR {floor:.2} per comune, the rest by population")
         }
     };
-    let mut t = Table::new(
+    let mut t = titled(
         format!(
             "{district}: shared cost EUR {:.2}, incentive EUR {:.2}, net EUR {:.2}, split {method}",
             b.cost, b.incentive, b.net_cost
@@ -649,7 +576,7 @@ fn budget_table(out: &mut Output, district: &str, b: &Budget) {
         ],
     );
     for l in &b.lines {
-        t.rows.push(vec![
+        t.push(vec![
             l.name.clone(),
             pct(l.share),
             format!("{:.2}", l.contribution),
@@ -661,5 +588,5 @@ fn budget_table(out: &mut Output, district: &str, b: &Budget) {
                 .unwrap_or_else(|| "-".into()),
         ]);
     }
-    out.tables.push(t);
+    out.push(t);
 }

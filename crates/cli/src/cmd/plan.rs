@@ -1,19 +1,19 @@
 //! `ambit plan`: propose districts that meet the class thresholds (max-p), or repair an existing
-//! map with the fewest changes (min-change). Flag parsing, wiring and output only.
+//! map with the fewest changes (min-change). Flag parsing and wiring: the plan is computed by
+//! `ambit_plan::input` and its files are made and written by `ambit_report::plan`.
 
 pub mod input;
-mod svg;
 
-use ambit_plan::input::{Input, JobSpec, Outcome};
-use ambit_plan::{
-    ChangeOptions, Control, DistrictSummary, MergeCost, Progress, SearchOptions, Tiebreak,
-};
+use crate::interrupt;
+use ambit_plan::input::{Input, JobSpec};
+use ambit_plan::{ChangeOptions, Control, MergeCost, Progress, SearchOptions, Tiebreak};
+use ambit_report::plan::PlanFiles;
+use ambit_report::StagedDir;
 use anyhow::{bail, Context, Result};
-use input::{csv_field, write_atomic, InputArgs};
-use serde_json::json;
+use input::InputArgs;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 /// What the plan optimises.
@@ -65,39 +65,78 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Independent starts, run in parallel.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = SearchOptions::default().starts)]
     starts: usize,
     /// Neighbourhood regrowths per district and start (search effort).
-    #[arg(long, default_value_t = 30.0)]
+    #[arg(long, default_value_t = SearchOptions::default().regrowths_per_region)]
     effort: f64,
     /// Time budget in seconds; Ctrl-C also stops and keeps the best plan so far.
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
-    /// Agreement date for the incentive schedule (ISO date).
-    #[arg(long, default_value = "2018-06-30")]
-    date: String,
+    /// Agreement date for the incentive schedule (ISO date; default: the last day of the
+    /// policy's full premium).
+    #[arg(long)]
+    date: Option<String>,
     /// Output folder: assignment.csv, districts.csv, plan.json, diff.csv, plan.geojson.
     #[arg(long, short, value_name = "DIR")]
     out: PathBuf,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Exit 0 even when some districts cannot meet their threshold (by default the plan is
+    /// written and the exit status is 3, as `ambit check` fails on such a plan).
+    #[arg(long)]
+    allow_infeasible: bool,
+}
+
+/// Exit status of a plan written with districts that cannot meet their threshold.
+pub const EXIT_INFEASIBLE: u8 = 3;
+
+/// A plan was written, but some of its districts cannot meet their threshold.
+#[derive(Debug, thiserror::Error)]
+#[error("{non_compliant} of {districts} districts do not meet their threshold (the plan was written; --allow-infeasible to accept it)")]
+pub struct Infeasible {
+    /// Districts that fall short.
+    pub non_compliant: usize,
+    /// Districts of the plan.
+    pub districts: usize,
+}
+
+/// A plan job in plain values: what to plan and where the files go.
+pub struct Request {
+    /// The planning job.
+    pub spec: JobSpec,
+    /// Baseline district map (name or file).
+    pub baseline: Option<String>,
+    /// Agreement date for the incentives (ISO); None: the policy's reference date.
+    pub date: Option<String>,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Show a progress bar.
+    pub progress: bool,
+    /// Exit 0 with non-compliant districts.
+    pub allow_infeasible: bool,
 }
 
 /// Runs `ambit plan`.
 pub fn run(args: Args) -> Result<()> {
     let input = input::load(&args.input)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let baseline = match &args.baseline {
-        Some(b) => Some(input::load_map(&input, b)?),
-        None => None,
-    };
-    if args.objective == Objective::MinChange && baseline.is_none() {
+    let request = request(&args, &input)?;
+    plan(&input, request)
+}
+
+/// The flags as a plain request (checked against the input: tie-break default, merge cost).
+fn request(args: &Args, input: &Input) -> Result<Request> {
+    if args.objective == Objective::MinChange && args.baseline.is_none() {
         bail!("--objective min-change needs --baseline NAME|FILE");
     }
-    if !args.locked.is_empty() && baseline.is_none() {
+    if !args.locked.is_empty() && args.baseline.is_none() {
         bail!("--lock needs --baseline");
+    }
+    if let Some(d) = &args.date {
+        if !ambit_rules::is_iso_date(d) {
+            bail!("--date {d:?}: not an ISO date YYYY-MM-DD");
+        }
     }
     let tiebreak = match args.tiebreak {
         Some(TiebreakArg::Heterogeneity) => Tiebreak::Heterogeneity,
@@ -109,7 +148,11 @@ pub fn run(args: Args) -> Result<()> {
         "smaller" => MergeCost::SmallerDistrict,
         v => MergeCost::Fixed(
             v.parse()
-                .with_context(|| format!("--merge-cost `{v}`: expected `smaller` or a number"))?,
+                .ok()
+                .filter(|c: &f64| c.is_finite() && *c >= 0.0)
+                .with_context(|| {
+                    format!("--merge-cost `{v}`: expected `smaller` or a non-negative number")
+                })?,
         ),
     };
     let spec = JobSpec {
@@ -133,14 +176,32 @@ pub fn run(args: Args) -> Result<()> {
         },
         affinity: args.affinity.clone(),
     };
+    Ok(Request {
+        spec,
+        baseline: args.baseline.clone(),
+        date: args.date.clone(),
+        out: args.out.clone(),
+        progress: !args.quiet && args.objective == Objective::MaxDistricts,
+        allow_infeasible: args.allow_infeasible,
+    })
+}
+
+/// Plans and writes the plan's folder whole: nothing is created before the plan is made and
+/// every file is built, so a bad input leaves no folder and Ctrl-C during the search keeps the
+/// best plan so far; Ctrl-C while writing leaves the old folder as it was.
+pub fn plan(input: &Input, r: Request) -> Result<()> {
+    let guard = interrupt::Guard::new();
+    // a folder that cannot be replaced is refused before the search, not after it
+    let staged = StagedDir::new(&r.out)?;
+    let baseline = match &r.baseline {
+        Some(b) => Some(input::load_map(input, b)?),
+        None => None,
+    };
     let started = Instant::now();
-    let cancel: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
-    // a second handler cannot be installed in the same process: then Ctrl-C just ends it
-    let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
-    let bar = if args.quiet || args.objective == Objective::MinChange {
-        indicatif::ProgressBar::hidden()
+    let bar = if r.progress {
+        indicatif::ProgressBar::new(r.spec.search.starts as u64)
     } else {
-        indicatif::ProgressBar::new(args.starts as u64)
+        indicatif::ProgressBar::hidden()
     };
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -158,229 +219,55 @@ pub fn run(args: Args) -> Result<()> {
         bar.set_message(format!("best so far: {b} districts"));
     };
     let control = Control {
-        cancel: Some(cancel),
+        cancel: Some(interrupt::flag()),
         progress: Some(&progress),
     };
-    let result = input.plan(baseline.as_ref(), &spec, &control)?;
+    let outcome = input.plan(baseline.as_ref(), &r.spec, &control)?;
     bar.finish_and_clear();
-    write_outputs(&args, &input, &result, started.elapsed())
-}
-
-fn write_outputs(args: &Args, input: &Input, o: &Outcome, elapsed: Duration) -> Result<()> {
-    let dir = &args.out;
-    // assignment
-    let mut a = String::from("code,name,district\n");
-    for (l, &g) in o.subset.global.iter().enumerate() {
-        a.push_str(&format!(
-            "{},{},{}\n",
-            csv_field(&input.codes[g]),
-            csv_field(&input.names[g]),
-            csv_field(&o.names[o.district_of[l] as usize])
-        ));
-    }
-    write_atomic(&dir.join("assignment.csv"), &a)?;
-    // audit of the new plan
-    let area_names = input.areas.as_ref().map(|(_, n)| n);
-    let mut t = String::from("district,units,population,class,threshold,strict,compliant,areas\n");
-    for d in o.districts.iter().filter(|d| d.units > 0) {
-        let areas: Vec<String> = d
-            .areas
-            .iter()
-            .map(|&a| {
-                area_names
-                    .and_then(|n| n.get(a as usize).cloned())
-                    .unwrap_or_else(|| a.to_string())
-            })
-            .collect();
-        t.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
-            csv_field(&o.names[d.id as usize]),
-            d.units,
-            d.population,
-            csv_field(&d.class_name),
-            d.threshold,
-            d.strict,
-            d.compliant,
-            csv_field(&areas.join("|"))
-        ));
-    }
-    write_atomic(&dir.join("districts.csv"), &t)?;
-    // diff
-    let mut incentive = serde_json::Value::Null;
-    if let (Some(diff), Some(_)) = (&o.diff, &o.baseline) {
-        let mut s = String::from("code,name,from,to\n");
-        let bnames: Vec<String> = o.names.clone();
-        for m in &diff.moved {
-            let g = o.subset.global[m.unit as usize];
-            s.push_str(&format!(
-                "{},{},{},{}\n",
-                csv_field(&input.codes[g]),
-                csv_field(&input.names[g]),
-                csv_field(bnames.get(m.from as usize).map_or("", |x| x.as_str())),
-                csv_field(&o.names[m.to as usize])
-            ));
-        }
-        write_atomic(&dir.join("diff.csv"), &s)?;
-        incentive = o.incentive(input, &args.date);
-    }
-    // GeoJSON when the dataset has boundaries
-    if let Some(ds) = &input.dataset {
-        if let Some((gj, map)) = geojson(ds, input, o)? {
-            write_atomic(&dir.join("plan.geojson"), &gj)?;
-            write_atomic(&dir.join("plan.svg"), &map)?;
-        }
-    }
-    let compliant = o
-        .districts
-        .iter()
-        .filter(|d| d.units > 0 && d.compliant)
-        .count();
-    let json = json!({
-        "units": o.subset.len(),
-        "districts": o.districts.iter().filter(|d| d.units > 0).count(),
-        "compliant": compliant,
-        "elapsed_s": elapsed.as_secs_f64(),
-        "result": o.extra,
-        "district_figures": o.district_figures(),
-        "diff": o.diff_json(),
-        "incentive": incentive,
-    });
-    write_atomic(
-        &dir.join("plan.json"),
-        &(serde_json::to_string_pretty(&json)? + "\n"),
-    )?;
-    // a closed pipe (e.g. `| head`) is not an error of the plan
+    // Ctrl-C during the search means "stop and keep the best plan": the files are still
+    // written; a second Ctrl-C after this point (the flag is cleared) abandons them
+    let interrupted_search = interrupt::flag().swap(false, Ordering::SeqCst);
+    let date = r
+        .date
+        .clone()
+        .or_else(|| {
+            input
+                .policy
+                .as_ref()
+                .and_then(|p| p.file.policy.incentive_reference_date())
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    let elapsed = started.elapsed();
+    let files = PlanFiles::build(input, &outcome, &date, elapsed)?;
+    let dir = files.write(staged, || !interrupt::requested())?;
+    drop(guard);
     let mut stdout = std::io::stdout().lock();
-    for line in &o.summary {
+    // a closed pipe (e.g. `| head`) is not an error of the plan
+    for line in &outcome.summary {
         let _ = writeln!(stdout, "{line}");
     }
+    let names: Vec<&str> = files.names().collect();
     let _ = writeln!(
         stdout,
-        "wrote {} (assignment.csv, districts.csv, plan.json{}{}) in {:.2} s",
+        "wrote {} ({}) in {:.2} s{}",
         dir.display(),
-        if o.diff.is_some() { ", diff.csv" } else { "" },
-        if input.dataset.is_some() {
-            ", plan.geojson, plan.svg"
+        names.join(", "),
+        elapsed.as_secs_f64(),
+        if interrupted_search {
+            " (interrupted: best plan so far)"
         } else {
             ""
-        },
-        elapsed.as_secs_f64()
+        }
     );
+    let districts = outcome.live().count();
+    let non_compliant = districts - outcome.compliant();
+    if non_compliant > 0 && !r.allow_infeasible {
+        return Err(Infeasible {
+            non_compliant,
+            districts,
+        }
+        .into());
+    }
     Ok(())
-}
-
-/// GeoJSON (one MultiPolygon feature per district) and an SVG map of the plan.
-fn geojson(
-    ds: &ambit_territory::Dataset,
-    input: &Input,
-    o: &Outcome,
-) -> Result<Option<(String, String)>> {
-    let Some(p) = &ds.manifest.polygons else {
-        return Ok(None);
-    };
-    let (Some(file), Some(prop)) = (&p.boundaries, &p.code_property) else {
-        return Ok(None);
-    };
-    let path = ds.dir.join(file);
-    if path.extension().and_then(|e| e.to_str()) != Some("geojson") {
-        return Ok(None);
-    }
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let v: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
-    let mut geom: std::collections::HashMap<String, &serde_json::Value> = Default::default();
-    if let Some(fs) = v.get("features").and_then(|f| f.as_array()) {
-        for f in fs {
-            let code = f.get("properties").and_then(|p| p.get(prop.as_str()));
-            let code = match code {
-                Some(serde_json::Value::String(s)) => s.clone(),
-                Some(x) => x.to_string(),
-                None => continue,
-            };
-            if let Some(gm) = f.get("geometry") {
-                geom.insert(code, gm);
-            }
-        }
-    }
-    let ms = ds.territory.municipalities();
-    let mut polys: Vec<Vec<serde_json::Value>> = vec![Vec::new(); o.districts.len()];
-    let mut used: Vec<std::collections::HashSet<String>> =
-        vec![Default::default(); o.districts.len()];
-    let mut members: Vec<Vec<String>> = vec![Vec::new(); o.districts.len()];
-    for (l, &g) in o.subset.global.iter().enumerate() {
-        let d = o.district_of[l] as usize;
-        members[d].push(input.codes[g].clone());
-        let key = ds.polygon_key.latest(&ms[g].code).as_str().to_string();
-        if !used[d].insert(key.clone()) {
-            continue;
-        }
-        let Some(gm) = geom.get(&key) else { continue };
-        match gm.get("type").and_then(|t| t.as_str()) {
-            Some("Polygon") => {
-                if let Some(c) = gm.get("coordinates") {
-                    polys[d].push(c.clone());
-                }
-            }
-            Some("MultiPolygon") => {
-                if let Some(cs) = gm.get("coordinates").and_then(|c| c.as_array()) {
-                    polys[d].extend(cs.iter().cloned());
-                }
-            }
-            _ => {}
-        }
-    }
-    let features: Vec<serde_json::Value> = o
-        .districts
-        .iter()
-        .filter(|d| d.units > 0)
-        .map(|d| {
-            json!({
-                "type": "Feature",
-                "properties": {
-                    "district": o.names[d.id as usize],
-                    "population": d.population,
-                    "class": d.class_name,
-                    "threshold": d.threshold,
-                    "compliant": d.compliant,
-                    "units": d.units,
-                    "members": members[d.id as usize],
-                },
-                "geometry": { "type": "MultiPolygon", "coordinates": polys[d.id as usize] },
-            })
-        })
-        .collect();
-    // district adjacency for the map colours
-    let count = o.districts.len();
-    let mut neigh: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for &(i, j, _) in &input.edges {
-        if let (Some(a), Some(b)) = (o.subset.local(i), o.subset.local(j)) {
-            let (da, db) = (o.district_of[a] as usize, o.district_of[b] as usize);
-            if da != db && !neigh[da].contains(&db) {
-                neigh[da].push(db);
-                neigh[db].push(da);
-            }
-        }
-    }
-    let colour = svg::colours(count, &neigh);
-    let live: Vec<&DistrictSummary> = o.districts.iter().filter(|d| d.units > 0).collect();
-    let shapes: Vec<svg::DistrictShape> = live
-        .iter()
-        .map(|d| svg::DistrictShape {
-            polygons: &polys[d.id as usize],
-            name: &o.names[d.id as usize],
-            compliant: d.compliant,
-        })
-        .collect();
-    let colours: Vec<usize> = live.iter().map(|d| colour[d.id as usize]).collect();
-    let title = format!(
-        "{} districts, {} compliant (grey with red outline: non-compliant)",
-        live.len(),
-        live.iter().filter(|d| d.compliant).count()
-    );
-    let map = svg::render(&shapes, &colours, &title);
-    let gj = serde_json::to_string(&json!({
-        "type": "FeatureCollection", "features": features
-    }))?;
-    Ok(Some((gj, map)))
 }

@@ -191,8 +191,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
+/// Reads a data matrix; repeated case labels are refused (a truth table's case lists and a
+/// solution's cases would name two rows alike).
 fn load(path: &Path) -> anyhow::Result<DataMatrix> {
-    Ok(DataMatrix::from_csv_path(path)?)
+    let data = DataMatrix::from_csv_path(path)?;
+    let mut first: std::collections::HashMap<&str, usize> = Default::default();
+    for (i, label) in data.cases().iter().enumerate() {
+        if let Some(&j) = first.get(label.as_str()) {
+            bail!(
+                "{}: line {}: field `{}` = {label:?}: case label already used on line {}; give every case its own label",
+                path.display(),
+                data.line_of(i),
+                "case",
+                data.line_of(j)
+            );
+        }
+        first.insert(label, i);
+    }
+    Ok(data)
 }
 
 fn tt_params(a: &TtArgs) -> anyhow::Result<TtParams> {
@@ -727,35 +743,36 @@ fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
-/// Writes the data matrix as CSV through a temporary file in the same folder, then renames it.
+/// Writes the data matrix as CSV whole or not at all (`ambit_report::AtomicFile`); Ctrl-C
+/// while writing (polled every 4,096 rows) removes the temporary file and leaves `out` as it was.
 fn write_csv_atomic(data: &DataMatrix, out: &Path) -> anyhow::Result<()> {
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        out.file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default()
-    ));
-    {
-        let mut w = csv::Writer::from_path(&tmp)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        let mut header = vec!["case".to_string()];
-        header.extend(data.column_names().iter().cloned());
-        w.write_record(&header)?;
-        for (i, case) in data.cases().iter().enumerate() {
-            let mut rec = vec![case.clone()];
-            for name in data.column_names() {
-                let v = data.column(name).and_then(|c| c[i]);
-                rec.push(v.map(|v| v.to_string()).unwrap_or_default());
-            }
-            w.write_record(&rec)?;
+    let _guard = crate::interrupt::Guard::new();
+    let file = ambit_report::AtomicFile::create(out)?;
+    let mut w = csv::Writer::from_writer(file);
+    let mut header = vec!["case".to_string()];
+    header.extend(data.column_names().iter().cloned());
+    w.write_record(&header)?;
+    let columns: Vec<&[Option<f64>]> = data
+        .column_names()
+        .iter()
+        .filter_map(|n| data.column(n))
+        .collect();
+    for (i, case) in data.cases().iter().enumerate() {
+        if i % 4096 == 0 {
+            crate::interrupt::check()?;
         }
-        w.flush()?;
+        let mut rec = vec![case.clone()];
+        rec.extend(
+            columns
+                .iter()
+                .map(|c| c[i].map(|v| v.to_string()).unwrap_or_default()),
+        );
+        w.write_record(&rec)?;
     }
-    std::fs::rename(&tmp, out)
-        .with_context(|| format!("cannot move {} to {}", tmp.display(), out.display()))?;
+    crate::interrupt::check()?;
+    let file = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("{}: cannot write: {}", out.display(), e.error()))?;
+    file.commit()?;
     Ok(())
 }

@@ -61,6 +61,8 @@ pub struct Args {
 
 /// Runs `ambit report`.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    // an output the report cannot be written as is refused before any work
+    let format = report_format(&args.output, args.format)?;
     let simulation = load_or_simulate(&args)?;
     let districts = args.districts.clone().or_else(|| {
         (args.bundled.as_deref() == Some("lombardy-2018")).then(|| "ambiti-2017".to_string())
@@ -76,6 +78,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(d) = &districts {
         let loaded = args.data.load()?;
         let map = loaded.dataset.district_map(d)?;
+        for n in &map.notices {
+            eprintln!("notice: {n}");
+        }
         let audit = ambit_rules::audit(
             &loaded.dataset.territory,
             &loaded.dataset.graph,
@@ -125,7 +130,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         !doc.sections.is_empty(),
         "nothing to report: give --bundled, --scenario, --simulation, --districts or --map"
     );
-    write_report(&doc, &args.output, args.format)
+    write_report(&doc, &args.output, format)
 }
 
 /// The compliance choropleth of a district map, in the colours of `ambit map --colour compliance`.
@@ -168,16 +173,39 @@ fn load_or_simulate(args: &Args) -> anyhow::Result<Option<SimulationResult>> {
     Ok(Some(r))
 }
 
-fn write_report(doc: &Document, output: &Path, format: Option<ReportFormat>) -> anyhow::Result<()> {
-    let format = format.unwrap_or_else(|| match output.extension().and_then(|e| e.to_str()) {
-        Some("md") | Some("markdown") => ReportFormat::Markdown,
-        _ => ReportFormat::Html,
-    });
+/// The report's format: `--format`, else the output's extension (`.html`/`.htm`, `.md`/
+/// `.markdown`); any other extension is refused rather than given HTML under its name.
+fn report_format(output: &Path, format: Option<ReportFormat>) -> anyhow::Result<ReportFormat> {
+    if let Some(f) = format {
+        return Ok(f);
+    }
+    let ext = output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("html") | Some("htm") => Ok(ReportFormat::Html),
+        Some("md") | Some("markdown") => Ok(ReportFormat::Markdown),
+        other => anyhow::bail!(
+            "{}: cannot tell the report format from {}: name it .html or .md, or give --format html|markdown",
+            output.display(),
+            match other {
+                Some(e) => format!("the extension `.{e}` (ambit writes HTML and Markdown, not {e})"),
+                None => "a name without extension".to_string(),
+            }
+        ),
+    }
+}
+
+/// Writes the report whole: the HTML page, or the Markdown text with its SVG figures (all of
+/// them or none; Ctrl-C before the renames leaves every file as it was).
+fn write_report(doc: &Document, output: &Path, format: ReportFormat) -> anyhow::Result<()> {
+    let _guard = crate::interrupt::Guard::new();
     match format {
         ReportFormat::Html => {
             let html = report::html::render(doc);
-            ambit_report::write_atomic(output, html.as_bytes())
-                .with_context(|| format!("cannot write {}", output.display()))?;
+            crate::interrupt::check()?;
+            ambit_report::write_atomic(output, html.as_bytes())?;
         }
         ReportFormat::Markdown => {
             let stem = output
@@ -186,13 +214,14 @@ fn write_report(doc: &Document, output: &Path, format: Option<ReportFormat>) -> 
                 .unwrap_or_else(|| "report".into());
             let md = report::markdown::render(doc, &stem);
             let dir = output.parent().unwrap_or(Path::new(""));
-            for (file, svg) in &md.figures {
-                let p = dir.join(file);
-                ambit_report::write_atomic(&p, svg.as_bytes())
-                    .with_context(|| format!("cannot write {}", p.display()))?;
-            }
-            ambit_report::write_atomic(output, md.text.as_bytes())
-                .with_context(|| format!("cannot write {}", output.display()))?;
+            let paths: Vec<PathBuf> = md.figures.iter().map(|(f, _)| dir.join(f)).collect();
+            let mut files: Vec<(&Path, &[u8])> = paths
+                .iter()
+                .zip(&md.figures)
+                .map(|(p, (_, svg))| (p.as_path(), svg.as_bytes()))
+                .collect();
+            files.push((output, md.text.as_bytes()));
+            ambit_report::write_files_atomic(&files, || !crate::interrupt::requested())?;
         }
     }
     eprintln!("wrote {}", output.display());

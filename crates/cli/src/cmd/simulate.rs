@@ -8,8 +8,6 @@ use ambit_sim::{bundled, simulate, Control, Scenario, SimOptions, SimulationResu
 use anyhow::Context;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 /// Flags of the Monte Carlo and its calibration, shared by `ambit simulate` and `ambit report`.
 #[derive(clap::Args)]
@@ -135,12 +133,8 @@ pub fn run_with_progress(
     threads: Option<usize>,
     quiet: bool,
 ) -> anyhow::Result<SimulationResult> {
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let c = cancel.clone();
-        // A second handler cannot be installed in the same process; that only loses Ctrl-C.
-        let _ = ctrlc::set_handler(move || c.store(true, Ordering::Relaxed));
-    }
+    // Ctrl-C stops the runs (the simulation polls the flag)
+    let _guard = crate::interrupt::Guard::new();
     let total = (options.calibration.draws * scenario.observed.is_some() as usize
         + options.runs * (1 + variants.len())) as u64;
     let bar = if quiet {
@@ -154,7 +148,7 @@ pub fn run_with_progress(
     );
     let progress = |n: u64| bar.inc(n);
     let control = Control {
-        cancel: Some(&cancel),
+        cancel: Some(crate::interrupt::flag()),
         progress: Some(&progress),
     };
     let pool = rayon_pool(threads)?;

@@ -45,30 +45,60 @@ fn open(s: &mut String, kind: &str, title: &str, height: f64) {
     );
 }
 
-/// "Nice" tick values covering `[lo, hi]` (about five).
-fn ticks(lo: f64, hi: f64) -> Vec<f64> {
-    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
-        return vec![lo];
-    }
-    let raw = (hi - lo) / 5.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag);
-    let mut t = (lo / step).ceil() * step;
-    let mut out = Vec::new();
-    while t <= hi + step * 1e-9 {
-        out.push(t);
-        t += step;
-    }
-    out
+/// What an axis counts: whole things (runs, districts, comuni) get whole-number ticks only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// Counts: ticks are integers.
+    Count,
+    /// Any real value (shares, differences).
+    Real,
 }
 
-fn y_axis(s: &mut String, lo: f64, hi: f64, height: f64, y_label: &str) {
+/// "Nice" ticks covering `[lo, hi]`: four to eight, at multiples of a 1-2-5 step (1, 2, 5, 10,
+/// 20, 50... times a power of ten; Heckbert, "Nice numbers for graph labels", Graphics Gems,
+/// 1990), at least 1 apart on a count axis. Returns the ticks and the step.
+pub fn ticks(lo: f64, hi: f64, scale: Scale) -> (Vec<f64>, f64) {
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return (vec![lo], 1.0);
+    }
+    // at most seven intervals
+    let raw = (hi - lo) / 7.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let mut step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw * 0.999)
+        .unwrap_or(10.0 * mag);
+    if scale == Scale::Count {
+        step = step.max(1.0).round();
+    }
+    let first = (lo / step).ceil();
+    let last = (hi / step + 1e-9).floor();
+    let out = (first as i64..=last as i64)
+        .map(|k| k as f64 * step)
+        .collect();
+    (out, step)
+}
+
+/// A tick's label: as many decimals as the step needs (so two ticks never read alike),
+/// thousands separators for whole numbers.
+pub fn tick_label(v: f64, step: f64) -> String {
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10().floor()) as usize
+    };
+    if decimals == 0 {
+        ambit_rules::format_count(v.round())
+    } else {
+        format!("{v:.decimals$}")
+    }
+}
+
+fn y_axis(s: &mut String, lo: f64, hi: f64, scale: Scale, height: f64, y_label: &str) {
     let plot_h = height - TOP - BOTTOM;
-    for t in ticks(lo, hi) {
+    let (ticks, step) = ticks(lo, hi, scale);
+    for t in ticks {
         let y = TOP + plot_h * (1.0 - (t - lo) / (hi - lo).max(1e-12));
         let _ = write!(
             s,
@@ -76,7 +106,7 @@ fn y_axis(s: &mut String, lo: f64, hi: f64, height: f64, y_label: &str) {
             x2 = W - RIGHT,
             tx = LEFT - 6.0,
             ty = y + 4.0,
-            l = label(t)
+            l = tick_label(t, step)
         );
     }
     let _ = write!(
@@ -112,7 +142,7 @@ pub fn histogram(
     }
     let total: u64 = counts.iter().sum();
     let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64 / total.max(1) as f64;
-    y_axis(&mut s, 0.0, top, H, "share of runs");
+    y_axis(&mut s, 0.0, top, Scale::Real, H, "share of runs");
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
     let bar_w = plot_w / n_bars as f64;
@@ -135,15 +165,16 @@ pub fn histogram(
             pct = 100.0 * share
         );
     }
-    // x labels: first, middle, last bar
-    for k in [0, n_bars / 2, n_bars - 1] {
-        let v = min as f64 + k as f64 * width;
+    // x labels at nice values of the outcome, each under the middle of its value's slot
+    let x_of = |v: f64| LEFT + (v - min as f64 + 0.5) / span * plot_w;
+    let (x_ticks, x_step) = ticks(min as f64, max as f64, Scale::Count);
+    for v in x_ticks {
         let _ = write!(
             s,
             r#"<text x="{x:.1}" y="{y}" text-anchor="middle">{l}</text>"#,
-            x = LEFT + (k as f64 + 0.5) * bar_w,
+            x = x_of(v),
             y = H - BOTTOM + 16.0,
-            l = label(v.round())
+            l = tick_label(v, x_step)
         );
     }
     let _ = write!(
@@ -154,7 +185,7 @@ pub fn histogram(
         l = escape(x_label)
     );
     if let Some((v, text)) = marker {
-        let x = LEFT + ((v - min as f64) / width + 0.5) * bar_w;
+        let x = x_of(v);
         let _ = write!(
             s,
             r##"<line class="marker" x1="{x:.1}" x2="{x:.1}" y1="{TOP}" y2="{y2}" stroke="#c0392b" stroke-width="2" stroke-dasharray="4 3"/><text x="{tx:.1}" y="{ty}" fill="#c0392b">{t}</text>"##,
@@ -200,9 +231,12 @@ pub fn fan_chart(
         lo = lo.min(v);
         hi = hi.max(v);
     }
+    let whole = points.iter().flat_map(|p| p.q).all(|v| v.fract() == 0.0)
+        && observed.iter().all(|o| o.1.fract() == 0.0);
     lo = (lo - 0.05 * (hi - lo).max(1.0)).max(0.0).floor();
     hi = (hi + 0.05 * (hi - lo).max(1.0)).ceil();
-    y_axis(&mut s, lo, hi, H, y_label);
+    let scale = if whole { Scale::Count } else { Scale::Real };
+    y_axis(&mut s, lo, hi, scale, H, y_label);
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
     let n = points.len();
@@ -308,14 +342,15 @@ pub fn threshold_bars(title: &str, rows: &[ThresholdBar]) -> String {
     let x0 = name_w;
     let plot_w = W - x0 - RIGHT - 60.0;
     let x = |v: f64| x0 + plot_w * v / max;
-    for t in ticks(0.0, max) {
+    let (t_ticks, t_step) = ticks(0.0, max, Scale::Count);
+    for t in t_ticks {
         let _ = write!(
             s,
             r##"<line class="grid" x1="{xx:.1}" x2="{xx:.1}" y1="{TOP}" y2="{y2}" stroke="#eee"/><text x="{xx:.1}" y="{ty}" text-anchor="middle">{l}</text>"##,
             xx = x(t),
             y2 = height - BOTTOM,
             ty = height - BOTTOM + 14.0,
-            l = label(t)
+            l = tick_label(t, t_step)
         );
     }
     for (i, r) in rows.iter().enumerate() {
@@ -389,13 +424,14 @@ pub fn interval_chart(title: &str, rows: &[(String, [f64; 3])]) -> String {
     };
     let plot_w = W - name_w - RIGHT - 10.0;
     let x = |v: f64| name_w + plot_w * (v - lo) / (hi - lo);
-    for t in ticks(lo, hi) {
+    let (i_ticks, i_step) = ticks(lo, hi, Scale::Real);
+    for t in i_ticks {
         let _ = write!(
             s,
             r##"<text x="{xx:.1}" y="{ty}" text-anchor="middle">{l}</text>"##,
             xx = x(t),
             ty = height - BOTTOM + 14.0,
-            l = label(t)
+            l = tick_label(t, i_step)
         );
     }
     let _ = write!(
@@ -481,6 +517,77 @@ mod tests {
     #[test]
     fn escape_protects_markup() {
         assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
-        assert_eq!(ticks(0.0, 10.0), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+    }
+
+    #[test]
+    fn ticks_step_by_one_two_or_five() {
+        assert_eq!(
+            ticks(0.0, 10.0, Scale::Real).0,
+            vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+        );
+        // a count axis from 0 to 55: 0, 10, ... 50 (never 27.5)
+        assert_eq!(
+            ticks(0.0, 55.0, Scale::Count).0,
+            vec![0.0, 10.0, 20.0, 30.0, 40.0, 50.0]
+        );
+        // a count axis of 0..3 does not go below a step of 1
+        assert_eq!(
+            ticks(0.0, 3.0, Scale::Count),
+            (vec![0.0, 1.0, 2.0, 3.0], 1.0)
+        );
+        // spend from 23,668 to 710,001 EUR: round hundred-thousands, not 355,001 and 686,334
+        let (t, step) = ticks(23_668.0, 710_001.0, Scale::Count);
+        assert_eq!(step, 100_000.0);
+        assert_eq!(t.first(), Some(&100_000.0));
+        assert_eq!(t.last(), Some(&700_000.0));
+        for (lo, hi) in [
+            (0.0, 0.137),
+            (0.0, 0.9),
+            (3.0, 4.1),
+            (-2.5, 7.25),
+            (0.0, 1e6),
+        ] {
+            let (t, step) = ticks(lo, hi, Scale::Real);
+            let mantissa = step / 10f64.powf(step.log10().floor());
+            assert!(
+                [1.0, 2.0, 5.0].iter().any(|m| (m - mantissa).abs() < 1e-9),
+                "{lo}..{hi}: step {step}"
+            );
+            assert!((3..=11).contains(&t.len()), "{lo}..{hi}: {t:?}");
+        }
+    }
+
+    #[test]
+    fn tick_labels_never_repeat() {
+        for (lo, hi) in [
+            (0.0, 0.137),
+            (0.0, 0.26),
+            (0.0, 0.0123),
+            (1.0, 1.9),
+            (0.0, 3e5),
+        ] {
+            let (t, step) = ticks(lo, hi, Scale::Real);
+            let labels: Vec<String> = t.iter().map(|v| tick_label(*v, step)).collect();
+            let mut unique = labels.clone();
+            unique.dedup();
+            assert_eq!(labels, unique, "{lo}..{hi}");
+        }
+        let (t, step) = ticks(0.0, 0.137, Scale::Real);
+        let labels: Vec<String> = t.iter().map(|v| tick_label(*v, step)).collect();
+        assert_eq!(
+            labels,
+            ["0.00", "0.02", "0.04", "0.06", "0.08", "0.10", "0.12"]
+        );
+    }
+
+    #[test]
+    fn a_histogram_labels_nice_values_once() {
+        let bins: Vec<(i64, u64)> = (23_668..=710_001).step_by(10_000).map(|v| (v, 1)).collect();
+        let svg = histogram("spend", "EUR", &bins, None);
+        assert!(
+            svg.contains(">200,000<") && svg.contains(">600,000<"),
+            "{svg}"
+        );
+        assert!(!svg.contains("355,001"));
     }
 }

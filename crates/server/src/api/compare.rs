@@ -20,7 +20,8 @@ pub struct DiffQuery {
     a: i64,
     /// Compared scenario.
     b: i64,
-    /// Agreement date for the incentive schedule (default as `ambit plan`: 2018-06-30).
+    /// Agreement date for the incentive schedule (default as `ambit plan`: the last day of the
+    /// policy's full premium).
     #[serde(default)]
     date: Option<String>,
 }
@@ -30,7 +31,9 @@ pub async fn diff(
     State(studio): State<Arc<Studio>>,
     Params(q): Params<DiffQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let date = q.date.unwrap_or_else(|| "2018-06-30".to_string());
+    let date = q
+        .date
+        .unwrap_or_else(|| reference_date(&studio.region.policy));
     if !ambit_rules::is_iso_date(&date) {
         return Err(ApiError::BadRequest(format!(
             "date {date:?} is not an ISO date YYYY-MM-DD"
@@ -53,4 +56,16 @@ pub async fn diff(
         "unchanged": changes.unchanged,
         "incentive": { "date": date, "incentives": incentives },
     })))
+}
+
+/// The agreement date incentives are priced for when a request names none: the policy's
+/// (`Policy::incentive_reference_date`, the last day of its full premium), else today's
+/// schedule does not matter and any date prices the same.
+pub(crate) fn reference_date(policy: &ambit_rules::CompiledPolicy) -> String {
+    policy
+        .file
+        .policy
+        .incentive_reference_date()
+        .unwrap_or("1970-01-01")
+        .to_string()
 }

@@ -57,7 +57,7 @@ pub struct RunRequest {
     /// `hard` (default with nest_by) or `soft`.
     #[serde(default)]
     nesting: Option<String>,
-    /// Agreement date for the incentive schedule (ISO; default 2018-06-30, as `ambit plan`).
+    /// Agreement date for the incentive schedule (ISO; default as `ambit plan`: the policy's).
     #[serde(default)]
     date: Option<String>,
     /// Scenario the run was started from (recorded with the stored plan).
@@ -86,11 +86,13 @@ fn prepare(
 ) -> Result<(JobSpec, Option<Baseline>, CompiledPolicy), ApiError> {
     let region = &studio.region;
     let policy = region.policy_for(&req.policy)?.into_owned();
-    let starts = req.starts.unwrap_or(8);
+    let starts = req.starts.unwrap_or(SearchOptions::default().starts);
     if !(1..=64).contains(&starts) {
         return Err(invalid(format!("starts {starts}: must be 1 to 64")));
     }
-    let effort = req.effort.unwrap_or(30.0);
+    let effort = req
+        .effort
+        .unwrap_or(SearchOptions::default().regrowths_per_region);
     if !(effort.is_finite() && effort > 0.0 && effort <= 1000.0) {
         return Err(invalid(format!(
             "effort {effort}: must be above 0 and at most 1000"
@@ -246,8 +248,12 @@ fn execute(
     let cancelled = run.cancel.load(Ordering::Relaxed);
     match planned {
         Ok((input, out)) => {
-            let date = req.date.as_deref().unwrap_or("2018-06-30");
-            let mut result = result_json(&input, &out, date);
+            let date = req
+                .date
+                .clone()
+                .or_else(|| input.policy.as_ref().map(super::compare::reference_date))
+                .unwrap_or_default();
+            let mut result = result_json(&input, &out, &date);
             let name = req.name.clone().unwrap_or_else(|| {
                 format!(
                     "{} run {}",

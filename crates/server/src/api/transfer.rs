@@ -293,7 +293,7 @@ pub async fn export_geojson(
 
 /// Query of `GET /api/scenarios/{id}/report`: a version (default: the newest) and an optional
 /// baseline to list the changes from: another scenario (its newest version) or a bundled map;
-/// the agreement date the incentives are costed for (default as `GET /api/diff`: 2018-06-30).
+/// the agreement date the incentives are costed for (default as `GET /api/diff`: the policy's).
 #[derive(Deserialize)]
 pub struct ReportQuery {
     #[serde(default)]
@@ -318,7 +318,9 @@ pub async fn report(
             "give either baseline (a scenario id) or baseline_map (a bundled map), not both".into(),
         ));
     }
-    let date = q.date.unwrap_or_else(|| "2018-06-30".to_string());
+    let date = q
+        .date
+        .unwrap_or_else(|| super::compare::reference_date(&studio.region.policy));
     if !ambit_rules::is_iso_date(&date) {
         return Err(ApiError::BadRequest(format!(
             "date {date:?} is not an ISO date YYYY-MM-DD"

@@ -31,7 +31,7 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE", requires = "units")]
     pub edges: Option<PathBuf>,
     /// Minimum district population (benchmark format; the default class).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = positive_number)]
     pub threshold: Option<f64>,
     /// Class threshold (benchmark format): a district where more than half of the population
     /// lives in units of CLASS needs N. Repeatable; the first matching class wins.
@@ -70,10 +70,8 @@ pub fn load(a: &InputArgs) -> Result<Input> {
                 let (c, v) = s
                     .split_once('=')
                     .with_context(|| format!("--class-threshold `{s}`: expected CLASS=N"))?;
-                let v: f64 = v
-                    .trim()
-                    .parse()
-                    .with_context(|| format!("--class-threshold `{s}`: `{v}` is not a number"))?;
+                let v = positive_number(v.trim())
+                    .map_err(|e| anyhow::anyhow!("--class-threshold `{s}`: {e}"))?;
                 class_thresholds.push((c.trim().to_string(), v));
             }
             let rule = BenchRule {
@@ -81,7 +79,9 @@ pub fn load(a: &InputArgs) -> Result<Input> {
                 class_thresholds,
                 attributes: a.attributes.clone(),
             };
-            Input::from_bench(u, e, &rule)?
+            let input = Input::from_bench(u, e, &rule)?;
+            refuse_unknown_classes(&input, &rule, u)?;
+            input
         }
         (None, None) => {
             let crate::common::Loaded { dataset, policy } = a.data.load()?;
@@ -89,6 +89,15 @@ pub fn load(a: &InputArgs) -> Result<Input> {
         }
         _ => bail!("give both --units FILE and --edges FILE (benchmark format), or neither"),
     };
+    if input.is_empty() {
+        match &a.units {
+            Some(u) => bail!(
+                "{}: no units (the file has a header and no rows)",
+                u.display()
+            ),
+            None => bail!("the data folder has no municipalities"),
+        }
+    }
     input.max_population = a.max_population;
     if let Some(p) = &a.must_link {
         input.must_link = input.load_pairs(p)?;
@@ -115,29 +124,27 @@ pub fn load_map(input: &Input, name_or_path: &str) -> Result<Baseline> {
     Ok(map)
 }
 
-/// Writes `text` to `path` whole or not at all (temporary file in the same folder, then rename).
-pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let tmp = match dir {
-        Some(d) => d.join(format!(
-            ".{}.tmp",
-            path.file_name().and_then(|f| f.to_str()).unwrap_or("out")
-        )),
-        None => PathBuf::from(format!(
-            ".{}.tmp",
-            path.file_name().and_then(|f| f.to_str()).unwrap_or("out")
-        )),
-    };
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+/// A population threshold: a finite number above zero.
+pub fn positive_number(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        Ok(_) => Err(format!("`{s}` must be a finite number above 0")),
+        Err(_) => Err(format!("`{s}` is not a number")),
+    }
 }
 
-/// Quotes a CSV field when needed.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+/// Refuses a `--class-threshold` naming a class no unit of the units file has (in the
+/// benchmark format a class's population is its component of the units' totals).
+fn refuse_unknown_classes(input: &Input, rule: &BenchRule, units: &Path) -> Result<()> {
+    let k = 1 + rule.class_thresholds.len();
+    for (s, (class, _)) in rule.class_thresholds.iter().enumerate() {
+        let present = (0..input.len()).any(|u| input.totals[u * k + 1 + s] > 0.0);
+        if !present {
+            bail!(
+                "--class-threshold {class}=...: no unit of {} has class `{class}` (with any population)",
+                units.display()
+            );
+        }
     }
+    Ok(())
 }

@@ -1,0 +1,220 @@
+//! The outputs of `ambit plan`: the assignment, the districts, the diff from the baseline,
+//! `plan.json`, and with a data folder's boundaries the dissolved districts as GeoJSON and the
+//! SVG map, all built before anything is written and written as one folder ([`StagedDir`]).
+
+use crate::atomic::{StagedDir, WriteError};
+use crate::map::{audit_map, MapColour};
+use crate::table::{Align, Table};
+use ambit_plan::input::{Input, Outcome};
+use ambit_rules::audit::{audit_with, MergerSearch};
+use ambit_territory::{DataError, DistrictMap};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+use std::time::Duration;
+
+/// Why the plan's outputs could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanOutputError {
+    /// The data folder's boundaries could not be read.
+    #[error(transparent)]
+    Boundaries(#[from] DataError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// The files of one plan, in memory, by name.
+#[derive(Debug, Clone)]
+pub struct PlanFiles {
+    files: Vec<(&'static str, String)>,
+}
+
+impl PlanFiles {
+    /// Builds every file of the plan `o` over `input`; `incentive_date` (ISO) prices the
+    /// incentives of the districts formed by merger; `elapsed` is the search time.
+    pub fn build(
+        input: &Input,
+        o: &Outcome,
+        incentive_date: &str,
+        elapsed: Duration,
+    ) -> Result<Self, PlanOutputError> {
+        let mut files = vec![
+            ("assignment.csv", assignment(input, o).to_csv()),
+            ("districts.csv", districts(input, o).to_csv()),
+        ];
+        let mut incentive = serde_json::Value::Null;
+        if let (Some(_), Some(_)) = (&o.diff, &o.baseline) {
+            files.push(("diff.csv", diff(input, o).to_csv()));
+            incentive = o.incentive(input, incentive_date);
+        }
+        if let Some((geojson, svg)) = geography(input, o)? {
+            files.push(("plan.geojson", geojson));
+            files.push(("plan.svg", svg));
+        }
+        let json = json!({
+            "units": o.subset.len(),
+            "districts": o.live().count(),
+            "compliant": o.compliant(),
+            "elapsed_s": elapsed.as_secs_f64(),
+            "result": o.extra,
+            "district_figures": o.district_figures(),
+            "diff": o.diff_json(),
+            "incentive": incentive,
+        });
+        // a Value of strings and finite numbers always serialises
+        let json = serde_json::to_string_pretty(&json).unwrap_or_default() + "\n";
+        files.push(("plan.json", json));
+        Ok(Self { files })
+    }
+
+    /// The file names, in writing order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.files.iter().map(|(n, _)| *n)
+    }
+
+    /// The text of the file `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// Writes every file into `staged` and commits it, replacing its target folder whole
+    /// (see [`StagedDir`]); if `proceed` says no before the commit (e.g. Ctrl-C was pressed),
+    /// the staging is dropped and the old folder stays as it was.
+    pub fn write(
+        &self,
+        mut staged: StagedDir,
+        proceed: impl Fn() -> bool,
+    ) -> Result<PathBuf, WriteError> {
+        let dir = staged.target().to_path_buf();
+        let dir = dir.as_path();
+        for (name, text) in &self.files {
+            if !proceed() {
+                return Err(interrupted(dir));
+            }
+            staged.write(name, text.as_bytes())?;
+        }
+        if !proceed() {
+            return Err(interrupted(dir));
+        }
+        staged.commit()
+    }
+}
+
+fn interrupted(dir: &Path) -> WriteError {
+    WriteError {
+        path: dir.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::Interrupted, "interrupted"),
+    }
+}
+
+/// `code,name,district` of every planned unit.
+pub fn assignment(input: &Input, o: &Outcome) -> Table {
+    let mut t = Table::text(["code", "name", "district"]);
+    for (g, d) in o.assignment() {
+        t.push([input.codes[g].as_str(), input.names[g].as_str(), d]);
+    }
+    t
+}
+
+/// One row per non-empty district: units, population, class, threshold, verdict, areas.
+pub fn districts(input: &Input, o: &Outcome) -> Table {
+    let mut t = Table::new([
+        ("district", Align::Left),
+        ("units", Align::Right),
+        ("population", Align::Right),
+        ("class", Align::Left),
+        ("threshold", Align::Right),
+        ("strict", Align::Left),
+        ("compliant", Align::Left),
+        ("areas", Align::Left),
+    ]);
+    let area_names = input.areas.as_ref().map(|(_, n)| n);
+    for d in o.live() {
+        let areas: Vec<String> = d
+            .areas
+            .iter()
+            .map(|&a| {
+                area_names
+                    .and_then(|n| n.get(a as usize).cloned())
+                    .unwrap_or_else(|| a.to_string())
+            })
+            .collect();
+        t.push([
+            o.names[d.id as usize].clone(),
+            d.units.to_string(),
+            d.population.to_string(),
+            d.class_name.clone(),
+            d.threshold.to_string(),
+            d.strict.to_string(),
+            d.compliant.to_string(),
+            areas.join("|"),
+        ]);
+    }
+    t
+}
+
+/// `code,name,from,to` of every unit that changed district against the baseline.
+pub fn diff(input: &Input, o: &Outcome) -> Table {
+    let mut t = Table::text(["code", "name", "from", "to"]);
+    let Some(diff) = &o.diff else { return t };
+    for m in &diff.moved {
+        let g = o.subset.global[m.unit as usize];
+        t.push([
+            input.codes[g].as_str(),
+            input.names[g].as_str(),
+            o.names.get(m.from as usize).map_or("", String::as_str),
+            o.names[m.to as usize].as_str(),
+        ]);
+    }
+    t
+}
+
+/// The plan's districts dissolved into GeoJSON, and its SVG map coloured by district as
+/// `ambit map --colour district` draws a map; None without a data folder with boundaries.
+fn geography(input: &Input, o: &Outcome) -> Result<Option<(String, String)>, PlanOutputError> {
+    let (Some(ds), Some(policy)) = (&input.dataset, &input.policy) else {
+        return Ok(None);
+    };
+    if ds
+        .manifest
+        .polygons
+        .as_ref()
+        .and_then(|p| p.boundaries.as_ref())
+        .is_none()
+    {
+        return Ok(None);
+    }
+    let boundaries = ds.boundaries()?;
+    let ms = ds.territory.municipalities();
+    let map = DistrictMap::from_pairs(
+        o.assignment()
+            .map(|(g, d)| (ms[g].code.clone(), d.to_string())),
+    );
+    let district_of = ds.polygon_districts(&map);
+    let audit = audit_with(
+        &ds.territory,
+        &ds.graph,
+        policy,
+        Some(&map),
+        MergerSearch::Skip,
+    );
+    let geojson = crate::geojson::districts(&boundaries, &district_of, &audit);
+    let live = o.live().count();
+    let title = format!(
+        "{}: plan of {live} districts, {} compliant",
+        policy.file.policy.name,
+        o.compliant()
+    );
+    let svg = audit_map(
+        &title,
+        &boundaries,
+        &district_of,
+        &audit,
+        MapColour::District,
+    );
+    Ok(Some((geojson, svg)))
+}
