@@ -99,6 +99,27 @@ impl DataArgs {
     }
 }
 
+/// The title of a map of the district map `name`: the map first (with the data folder's
+/// description of it), then the rules it is measured against, so a 2021 map is not titled
+/// with the 2017 policy's name alone.
+pub fn map_title(loaded: &Loaded, name: Option<&str>) -> String {
+    let policy = &loaded.policy.file.policy.name;
+    let Some(name) = name else {
+        return format!("No districts, against {policy}");
+    };
+    let described = loaded
+        .dataset
+        .manifest
+        .district_maps
+        .iter()
+        .find(|e| e.name == name)
+        .and_then(|e| e.description.as_deref());
+    match described {
+        Some(d) => format!("{name}: {d}, against {policy}"),
+        None => format!("{name}, against {policy}"),
+    }
+}
+
 /// Output formats of tabular results (`--format`).
 pub use ambit_report::table::Format;
 

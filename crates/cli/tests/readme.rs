@@ -20,12 +20,15 @@ struct Example {
 fn examples(readme: &str) -> Vec<Example> {
     let mut out: Vec<Example> = Vec::new();
     let mut in_block = false;
+    // shell blocks hold commands only; text blocks show `$ ` prompts with their output
+    let mut shell = false;
     let mut current: Option<Example> = None;
     let mut continued: Option<(usize, String)> = None;
     for (i, raw) in readme.lines().enumerate() {
         let line = raw.trim_end();
-        if line.starts_with("```") {
+        if let Some(lang) = line.strip_prefix("```") {
             in_block = !in_block;
+            shell = in_block && matches!(lang.trim(), "sh" | "bash" | "shell");
             out.extend(current.take());
             continue;
         }
@@ -62,6 +65,7 @@ fn examples(readme: &str) -> Vec<Example> {
                 }
             }
             Some(_) => out.extend(current.take()),
+            None if shell => out.extend(current.take()),
             None => {
                 if let Some(e) = current.as_mut() {
                     if line.trim() == "..." || line.contains(" ... ") {

@@ -399,11 +399,11 @@ impl<'a> Choropleth<'a> {
         let projection = Projection::fit(self.boundaries, self.width - LEGEND_WIDTH - 3.0 * MARGIN);
         let map_height = projection.height;
         // Legends longer than the map is tall flow into extra columns that widen the picture.
-        let rows =
+        let capacity =
             (((map_height - LEGEND_TOP) / LEGEND_LINE).floor() as usize).max(MIN_LEGEND_ROWS);
-        let columns = self.legend.len().div_ceil(rows).max(1);
-        let rows = self.legend.len().div_ceil(columns);
-        let legend_height = LEGEND_TOP + rows as f64 * LEGEND_LINE;
+        let layout = LegendLayout::of(&self.legend, capacity);
+        let columns = layout.columns;
+        let legend_height = LEGEND_TOP + layout.lines as f64 * LEGEND_LINE;
         let height = (TITLE_HEIGHT + MARGIN + map_height.max(legend_height) + MARGIN).ceil();
         let width = (self.width + (columns - 1) as f64 * LEGEND_WIDTH).ceil();
         let mut s = String::with_capacity(64 * 1024 + self.boundaries.len() * 600);
@@ -465,12 +465,12 @@ impl<'a> Choropleth<'a> {
             );
         }
         let legend_x = self.width - LEGEND_WIDTH - MARGIN;
-        self.push_legend(&mut s, legend_x, origin.y, rows);
+        self.push_legend(&mut s, legend_x, origin.y, &layout);
         let _ = writeln!(s, "</svg>");
         s
     }
 
-    fn push_legend(&self, s: &mut String, x: f64, y: f64, rows: usize) {
+    fn push_legend(&self, s: &mut String, x: f64, y: f64, layout: &LegendLayout) {
         if self.legend.is_empty() {
             return;
         }
@@ -479,29 +479,117 @@ impl<'a> Choropleth<'a> {
             r#"<g class="legend" transform="translate({x} {y})" font-size="13">"#
         );
         let _ = writeln!(s, r#"<text x="0" y="12" font-weight="bold">Legend</text>"#);
-        for (k, entry) in self.legend.iter().enumerate() {
-            let left = (k / rows.max(1)) as f64 * LEGEND_WIDTH;
-            let top = LEGEND_TOP + (k % rows.max(1)) as f64 * LEGEND_LINE;
-            // Long labels are shortened to fit the column; the full text is the tooltip.
-            let shown: String = if entry.label.chars().count() > LEGEND_CHARS {
-                let mut t: String = entry.label.chars().take(LEGEND_CHARS - 1).collect();
-                t.push('…');
-                t
-            } else {
-                entry.label.clone()
-            };
+        for (entry, (lines, (column, line))) in self
+            .legend
+            .iter()
+            .zip(layout.wrapped.iter().zip(&layout.place))
+        {
+            let left = *column as f64 * LEGEND_WIDTH;
+            let top = LEGEND_TOP + *line as f64 * LEGEND_LINE;
+            // Long labels wrap onto further lines of the column; the full text is the tooltip.
+            let mut text = String::new();
+            if let [only] = lines.as_slice() {
+                text = escape(only);
+            }
+            for (k, l) in lines.iter().enumerate().filter(|_| lines.len() > 1) {
+                let _ = write!(
+                    text,
+                    r#"<tspan x="{}" dy="{}">{}</tspan>"#,
+                    left + 22.0,
+                    if k == 0 { 0.0 } else { LEGEND_LINE },
+                    escape(l)
+                );
+            }
             let _ = writeln!(
                 s,
-                r##"<g class="legend-entry"><title>{}</title><rect x="{left}" y="{top}" width="14" height="14" fill="{}" stroke="#636363" stroke-width="0.5"/><text x="{}" y="{}">{}</text></g>"##,
+                r##"<g class="legend-entry"><title>{}</title><rect x="{left}" y="{top}" width="14" height="14" fill="{}" stroke="#636363" stroke-width="0.5"/><text x="{}" y="{}">{text}</text></g>"##,
                 escape(&entry.label),
                 entry.colour,
                 left + 22.0,
                 top + 12.0,
-                escape(&shown)
             );
         }
         let _ = writeln!(s, "</g>");
     }
+}
+
+/// Most lines one legend label wraps onto before it is shortened with an ellipsis.
+const LEGEND_MAX_LINES: usize = 3;
+
+/// Where each legend entry goes: its label wrapped to the column width, its column and first
+/// line; entries flow down a column of `capacity` lines, then into the next column.
+#[derive(Debug)]
+struct LegendLayout {
+    wrapped: Vec<Vec<String>>,
+    place: Vec<(usize, usize)>,
+    columns: usize,
+    /// Lines of the tallest column.
+    lines: usize,
+}
+
+impl LegendLayout {
+    fn of(legend: &[LegendEntry], capacity: usize) -> Self {
+        let wrapped: Vec<Vec<String>> = legend.iter().map(|e| wrap(&e.label)).collect();
+        let mut place = Vec::with_capacity(legend.len());
+        let (mut column, mut line, mut lines) = (0, 0, 0);
+        for w in &wrapped {
+            if line > 0 && line + w.len() > capacity {
+                column += 1;
+                line = 0;
+            }
+            place.push((column, line));
+            line += w.len();
+            lines = lines.max(line);
+        }
+        Self {
+            wrapped,
+            place,
+            columns: column + 1,
+            lines,
+        }
+    }
+}
+
+/// A label broken at spaces into lines of at most [`LEGEND_CHARS`] characters (a word longer
+/// than that is cut), at most [`LEGEND_MAX_LINES`] lines, the last ending in `…` if the text
+/// goes on.
+fn wrap(label: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in label.split_whitespace() {
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if !current.is_empty() && needed > LEGEND_CHARS {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    let mut out: Vec<String> = lines
+        .into_iter()
+        .map(|l| {
+            if l.chars().count() > LEGEND_CHARS {
+                let mut t: String = l.chars().take(LEGEND_CHARS - 1).collect();
+                t.push('…');
+                t
+            } else {
+                l
+            }
+        })
+        .collect();
+    if out.len() > LEGEND_MAX_LINES {
+        out.truncate(LEGEND_MAX_LINES);
+        let last = &mut out[LEGEND_MAX_LINES - 1];
+        let mut t: String = last.chars().take(LEGEND_CHARS - 1).collect();
+        t.push('…');
+        *last = t;
+    }
+    out
 }
 
 /// Maps boundary coordinates to SVG user units inside a box of the given width.

@@ -35,10 +35,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     let district_of = ds.polygon_districts(&map);
     let audit = ambit_rules::audit(&ds.territory, &ds.graph, &loaded.policy, Some(&map));
-    let title = match &args.districts {
-        Some(d) => format!("{} - {d}", loaded.policy.file.policy.name),
-        None => loaded.policy.file.policy.name.clone(),
-    };
+    let title = crate::common::map_title(&loaded, args.districts.as_deref());
     let svg = ambit_report::audit_map(&title, &boundaries, &district_of, &audit, args.colour);
     crate::common::emit(&svg, Some(&args.output)).with_context(|| "writing the map")?;
     eprintln!(

@@ -87,10 +87,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             &loaded.policy,
             Some(&map),
         );
-        let (section, prov) = report::audit::section(&audit);
+        let (section, mut prov) = report::audit::section(&audit);
+        report::relative_sources(&mut prov, &loaded.dataset.dir);
         doc.sections.push(section);
+        doc.provenance.push(report::ProvenanceEntry {
+            input: "data folder".into(),
+            source: data_folder_name(&args.data),
+            note: "file sources below are relative to it".into(),
+        });
         doc.provenance.extend(prov);
-        let svg = compliance_map(&loaded, &map, &audit)?;
+        let svg = compliance_map(&loaded, d, &map, &audit)?;
         doc.sections.push(report::map_section(
             "map-compliance",
             &format!("Map: {d} against the thresholds"),
@@ -133,16 +139,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     write_report(&doc, &args.output, format)
 }
 
+/// The data folder as the user named it, or "bundled Lombardy data" for the default.
+fn data_folder_name(data: &DataArgs) -> String {
+    match &data.data {
+        Some(d) => d.display().to_string(),
+        None => "the bundled Lombardy data (data/lombardy)".into(),
+    }
+}
+
 /// The compliance choropleth of a district map, in the colours of `ambit map --colour compliance`.
 fn compliance_map(
     loaded: &crate::common::Loaded,
+    name: &str,
     map: &ambit_territory::DistrictMap,
     audit: &ambit_rules::Audit,
 ) -> anyhow::Result<String> {
     let ds = &loaded.dataset;
     let boundaries = ds.boundaries()?;
     let svg = report::districts::compliance_map(
-        &format!("{} - compliance", loaded.policy.file.policy.name),
+        &format!(
+            "Compliance of {}",
+            crate::common::map_title(loaded, Some(name))
+        ),
         &boundaries,
         &ds.polygon_districts(map),
         audit,

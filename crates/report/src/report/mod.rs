@@ -102,6 +102,46 @@ pub struct ProvenanceEntry {
     pub note: String,
 }
 
+/// Rewrites the sources of `entries` that are paths of files as paths relative to the data
+/// folder `data_dir` (`comuni_2018.csv`, `../../policies/lombardy-2017.toml`), so that a
+/// report shows where its inputs sit in the data, not the folder the binary was built in.
+/// Sources that are not paths (a URL, "none", "bundled:...") are left as they are.
+pub fn relative_sources(entries: &mut [ProvenanceEntry], data_dir: &std::path::Path) {
+    let base = absolute(data_dir);
+    for e in entries {
+        let path = std::path::Path::new(&e.source);
+        if e.source.contains("://") || !(path.is_file()) {
+            continue;
+        }
+        e.source = relative(&absolute(path), &base);
+    }
+}
+
+/// A path made absolute against the working folder and lexically normalised (`a/../b` is `b`).
+fn absolute(p: &std::path::Path) -> std::path::PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    ambit_territory::dataset::lexically_normal(&joined)
+}
+
+/// `path` relative to `base` (both absolute and normal), with `..` for each level up.
+fn relative(path: &std::path::Path, base: &std::path::Path) -> String {
+    let p: Vec<_> = path.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = std::path::PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c);
+    }
+    out.display().to_string()
+}
+
 /// Why an SVG cannot go into a report.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SvgError {
@@ -194,5 +234,36 @@ mod tests {
             Err(SvgError::NoSvg("m.svg".into()))
         );
         assert!(inline_svg("m.svg", "<svg><SCRIPT>x</SCRIPT></svg>").is_err());
+    }
+}
+
+#[cfg(test)]
+mod provenance_tests {
+    use super::*;
+
+    #[test]
+    fn sources_under_and_beside_the_data_folder_are_relative_to_it() {
+        let root = tempfile::tempdir().unwrap();
+        let data = root.path().join("data/lombardy");
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::create_dir_all(root.path().join("policies")).unwrap();
+        std::fs::write(data.join("comuni.csv"), "x").unwrap();
+        std::fs::write(root.path().join("policies/p.toml"), "x").unwrap();
+        // as the bundled default is found: through the crate folder of the build
+        let built = root.path().join("crates/cli/../../data/lombardy");
+        let entry = |source: String| ProvenanceEntry {
+            input: "x".into(),
+            source,
+            note: String::new(),
+        };
+        let mut e = vec![
+            entry(built.join("comuni.csv").display().to_string()),
+            entry(built.join("../../policies/p.toml").display().to_string()),
+            entry("none".into()),
+        ];
+        relative_sources(&mut e, &built);
+        assert_eq!(e[0].source, "comuni.csv");
+        assert_eq!(e[1].source, "../../policies/p.toml");
+        assert_eq!(e[2].source, "none");
     }
 }

@@ -31,7 +31,7 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE", requires = "units")]
     pub edges: Option<PathBuf>,
     /// Minimum district population (benchmark format; the default class).
-    #[arg(long, value_name = "N", value_parser = positive_number)]
+    #[arg(long, value_name = "N", value_parser = positive_number, allow_hyphen_values = true)]
     pub threshold: Option<f64>,
     /// Class threshold (benchmark format): a district where more than half of the population
     /// lives in units of CLASS needs N. Repeatable; the first matching class wins.
