@@ -141,8 +141,43 @@ impl Collection {
                 CaseError::Many(errors)
             });
         }
-        coll.table()?;
+        coll.check_ids()?;
         Ok(coll)
+    }
+
+    /// Refuses a case id given twice across the sources, as [`Collection::table`] does, without
+    /// building the table (which would hold every case twice at the peak).
+    fn check_ids(&self) -> Result<(), CaseError> {
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        let mut errors = Vec::new();
+        let ids = self
+            .cases
+            .iter()
+            .map(|c| (c.id.as_str(), c.file.as_str(), None))
+            .chain(
+                self.tables
+                    .iter()
+                    .flat_map(|t| &t.rows)
+                    .map(|r| (r.id.as_str(), r.file.as_str(), r.line)),
+            );
+        for (id, file, line) in ids {
+            if let Some(first) = seen.get(id) {
+                errors.push(CaseError::invalid(
+                    file,
+                    line,
+                    "id",
+                    Some(format!("\"{id}\"")),
+                    format!("duplicate case id (first in {first})"),
+                ));
+                continue;
+            }
+            seen.insert(id, file);
+        }
+        match errors.len() {
+            0 => Ok(()),
+            1 => Err(errors.remove(0)),
+            _ => Err(CaseError::Many(errors)),
+        }
     }
 
     /// All cases as one table: the TOML cases' conditions and the CSV matrices' columns (a case
@@ -181,9 +216,9 @@ impl Collection {
                 for c in &merged.columns {
                     if !row.cells.contains_key(c) {
                         let origin = Origin {
-                            file: row.file.clone(),
+                            file: std::sync::Arc::from(row.file.as_str()),
                             line: row.line,
-                            field: c.clone(),
+                            field: std::sync::Arc::from(c.as_str()),
                         };
                         let cell = match crate::conditions::definition(c).map(|d| d.kind()) {
                             Some(crate::conditions::ConditionKind::Count) => {

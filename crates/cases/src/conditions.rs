@@ -8,6 +8,7 @@
 use crate::case::Case;
 use crate::field::{Evidence, Field};
 use crate::membership::{Bounds, Coded, Membership};
+use std::sync::Arc;
 
 /// What kind of value a condition holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,15 +38,16 @@ impl Cell {
     }
 }
 
-/// Where a cell's value is written.
+/// Where a cell's value is written. The file and field names are shared (`Arc<str>`): a case
+/// matrix of 100,000 rows holds one copy of each, not one per cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Origin {
     /// The file.
-    pub file: String,
+    pub file: Arc<str>,
     /// The line of the field, when written.
     pub line: Option<usize>,
     /// The field's key path (several, joined with `+`, for derived conditions).
-    pub field: String,
+    pub field: Arc<str>,
 }
 
 type ScoreGet = fn(&Case) -> Option<&Field<Membership>>;
@@ -271,9 +273,9 @@ pub fn value(case: &Case, name: &str) -> Option<(Cell, Origin)> {
         return thresholded(case, name);
     };
     let origin = |line: Option<usize>| Origin {
-        file: case.file.clone(),
+        file: Arc::from(case.file.as_str()),
         line,
-        field: def.field.to_string(),
+        field: Arc::from(def.field),
     };
     Some(match def.getter {
         Getter::Score(get) => match get(case) {

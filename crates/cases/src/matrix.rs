@@ -154,7 +154,13 @@ impl CaseTable {
                 }
             })
             .collect();
-        let mut rows = Vec::new();
+        let mut rows = Vec::with_capacity(raw.len());
+        // one shared copy of the file and column names for every cell
+        let shared_file: std::sync::Arc<str> = std::sync::Arc::from(file);
+        let shared_columns: Vec<std::sync::Arc<str>> = columns
+            .iter()
+            .map(|c| std::sync::Arc::from(c.as_str()))
+            .collect();
         for (id, line, values) in raw {
             let mut cells = BTreeMap::new();
             for (j, name) in columns.iter().enumerate() {
@@ -179,9 +185,9 @@ impl CaseTable {
                     }
                 };
                 let origin = Origin {
-                    file: file.to_string(),
+                    file: shared_file.clone(),
                     line: Some(line),
-                    field: name.clone(),
+                    field: shared_columns[j].clone(),
                 };
                 cells.insert(name.clone(), (cell, origin));
             }

@@ -344,7 +344,7 @@ fn counts_with_a_threshold_are_crisp_conditions() {
             high: 1.0
         })
     );
-    assert_eq!(origin.field, "structures.municipalities");
+    assert_eq!(&*origin.field, "structures.municipalities");
     let (cell, _) = ambit_cases::conditions::value(&a, "NMUN_GE52").unwrap();
     assert_eq!(
         cell,

@@ -120,6 +120,16 @@ pub fn map_title(loaded: &Loaded, name: Option<&str>) -> String {
     }
 }
 
+/// Rows of text cells under `header` rendered in `format` through the one table type
+/// (`ambit_report::table::Table`).
+pub fn text_table(header: &[&str], rows: &[Vec<String>], format: Format) -> String {
+    let mut t = ambit_report::table::Table::text(header.iter().copied());
+    for r in rows {
+        t.push(r.iter().cloned());
+    }
+    t.render(format)
+}
+
 /// Output formats of tabular results (`--format`).
 pub use ambit_report::table::Format;
 

@@ -245,7 +245,7 @@ fn ctrl_c_during_the_search_writes_the_best_plan_whole() {
     // the earlier plan, to be replaced whole
     let o = lombardy_min_change(&common::repo().join("data/lombardy"), &out);
     assert!(o.status.success(), "{}", all_text(&o));
-    let mut child = ambit()
+    let child = ambit()
         .args([
             "plan",
             "--data",

@@ -1,7 +1,6 @@
 //! `ambit assess`: apply a model to a candidate partnership (`ambit_cases::assess`).
 
-use super::cases::{csv_table, markdown, table};
-use crate::common::{emit, Format};
+use crate::common::{emit, text_table, Format};
 use ambit_cases::assess::{Assessment, Holds, PathResult};
 use ambit_cases::collection::Collection;
 use ambit_cases::derive::{model_from_cases, SolutionKind};
@@ -164,7 +163,7 @@ fn paths_csv(a: &Assessment) -> String {
             ]
         })
         .collect();
-    csv_table(
+    text_table(
         &[
             "outcome",
             "path",
@@ -176,6 +175,7 @@ fn paths_csv(a: &Assessment) -> String {
             "support",
         ],
         &rows,
+        Format::Csv,
     )
 }
 
@@ -215,7 +215,8 @@ fn path_rows(paths: &[PathResult]) -> Vec<Vec<String>> {
 
 /// The assessment as text (or Markdown).
 fn render(a: &Assessment, md: bool) -> String {
-    let tab = |h: &[&str], r: &[Vec<String>]| if md { markdown(h, r) } else { table(h, r) };
+    let format = if md { Format::Markdown } else { Format::Table };
+    let tab = |h: &[&str], r: &[Vec<String>]| text_table(h, r, format);
     let head = |s: &str| {
         if md {
             format!("\n## {s}\n\n")

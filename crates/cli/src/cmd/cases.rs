@@ -1,6 +1,6 @@
 //! `ambit cases`: validate, list and tabulate coded cooperation cases (`ambit_cases`).
 
-use crate::common::{emit, Format};
+use crate::common::{emit, text_table, Format};
 use ambit_cases::collection::Collection;
 use ambit_cases::conditions::{Cell, CONDITIONS};
 use ambit_cases::matrix::format_score;
@@ -118,7 +118,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .iter()
                 .map(|d| vec![d.name.into(), d.field.into(), d.about.into()])
                 .collect();
-            emit(&table(&["name", "field", "meaning"], &rows), None)
+            emit(
+                &text_table(&["name", "field", "meaning"], &rows, Format::Table),
+                None,
+            )
         }
     }
 }
@@ -157,6 +160,8 @@ fn validate(paths: &[PathBuf], profile: Profile) -> anyhow::Result<()> {
 fn list(paths: &[PathBuf], format: Format, output: Option<&Path>) -> anyhow::Result<()> {
     let coll = Collection::load(paths)?;
     let table = coll.table()?;
+    let by_id: std::collections::HashMap<&str, &ambit_cases::Case> =
+        coll.cases.iter().map(|c| (c.id.as_str(), c)).collect();
     let outcome = |row: &ambit_cases::matrix::CaseRow| match row.cells.get("SUCCESS") {
         Some((Cell::Score(b), _)) => b
             .known()
@@ -169,7 +174,7 @@ fn list(paths: &[PathBuf], format: Format, output: Option<&Path>) -> anyhow::Res
                 .rows
                 .iter()
                 .map(|row| {
-                    let case = coll.cases.iter().find(|c| c.id == row.id);
+                    let case = by_id.get(row.id.as_str()).copied();
                     let conditions: serde_json::Map<String, serde_json::Value> = row
                         .cells
                         .iter()
@@ -192,7 +197,7 @@ fn list(paths: &[PathBuf], format: Format, output: Option<&Path>) -> anyhow::Res
                 .rows
                 .iter()
                 .map(|row| {
-                    let case = coll.cases.iter().find(|c| c.id == row.id);
+                    let case = by_id.get(row.id.as_str()).copied();
                     let unknown = row.cells.values().filter(|(c, _)| !c.is_known()).count();
                     vec![
                         row.id.clone(),
@@ -215,12 +220,7 @@ fn list(paths: &[PathBuf], format: Format, output: Option<&Path>) -> anyhow::Res
                 "paradoxes",
                 "file",
             ];
-            let text = match format {
-                Format::Markdown => markdown(&header, &rows),
-                Format::Csv => csv_table(&header, &rows),
-                _ => self::table(&header, &rows),
-            };
-            emit(&text, output)?;
+            emit(&text_table(&header, &rows, format), output)?;
         }
     }
     Ok(())
@@ -258,62 +258,4 @@ fn matrix(paths: &[PathBuf], spec: &MatrixSpec, output: Option<&Path>) -> anyhow
         eprintln!("notice: {}", m.dropped_notice());
     }
     emit(&m.to_csv(), output)
-}
-
-/// A CSV table (fields quoted when needed).
-pub fn csv_table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut text = String::new();
-    let ok = w.write_record(header).is_ok() && rows.iter().all(|r| w.write_record(r).is_ok());
-    if let (true, Ok(bytes)) = (ok, w.into_inner()) {
-        text = String::from_utf8_lossy(&bytes).into_owned();
-    }
-    text
-}
-
-/// An aligned text table.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                s.push_str(c);
-            } else {
-                s.push_str(&format!("{c:<w$}  ", w = widths[i]));
-            }
-        }
-        s.trim_end().to_string() + "\n"
-    };
-    let mut out = line(header.to_vec());
-    out.push_str(&line(
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .iter()
-            .map(String::as_str)
-            .collect(),
-    ));
-    for r in rows {
-        out.push_str(&line(r.iter().map(String::as_str).collect()));
-    }
-    out
-}
-
-/// A Markdown table.
-pub fn markdown(header: &[&str], rows: &[Vec<String>]) -> String {
-    let esc = |s: &str| s.replace('|', "\\|");
-    let mut out = format!("| {} |\n", header.join(" | "));
-    out.push_str(&format!("|{}\n", " --- |".repeat(header.len())));
-    for r in rows {
-        let cells: Vec<String> = r.iter().map(|c| esc(c)).collect();
-        out.push_str(&format!("| {} |\n", cells.join(" | ")));
-    }
-    out
 }

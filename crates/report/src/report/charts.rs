@@ -169,12 +169,18 @@ pub fn histogram(
     let x_of = |v: f64| LEFT + (v - min as f64 + 0.5) / span * plot_w;
     let (x_ticks, x_step) = ticks(min as f64, max as f64, Scale::Count);
     for v in x_ticks {
+        let l = tick_label(v, x_step);
+        // a label that would stick out of the picture (11 px digits: about 6.2 px each) is
+        // left out rather than cut
+        let half = 3.1 * l.chars().count() as f64;
+        if x_of(v) + half > W || x_of(v) - half < 0.0 {
+            continue;
+        }
         let _ = write!(
             s,
             r#"<text x="{x:.1}" y="{y}" text-anchor="middle">{l}</text>"#,
             x = x_of(v),
             y = H - BOTTOM + 16.0,
-            l = tick_label(v, x_step)
         );
     }
     let _ = write!(
