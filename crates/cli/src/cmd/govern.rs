@@ -159,20 +159,6 @@ pub fn run(args: Args) -> Result<()> {
 // ---------------------------------------------------------------------------------------------
 // Input
 
-/// Position of the first header among `names`, or an error naming the file and the choices.
-fn column(headers: &csv::StringRecord, names: &[&str], file: &Path) -> Result<usize> {
-    headers
-        .iter()
-        .position(|h| names.contains(&h.trim()))
-        .with_context(|| {
-            format!(
-                "{}: line 1: no column named {}",
-                file.display(),
-                names.join(" or ")
-            )
-        })
-}
-
 /// The members of the district: the data folder's territory (names, populations) restricted to
 /// the municipalities the map or plan assigns to `args.district`, largest first.
 fn load_district(args: &Args) -> Result<Vec<Member>> {
@@ -209,39 +195,43 @@ fn load_district(args: &Args) -> Result<Vec<Member>> {
     Ok(members)
 }
 
+/// The budget inputs of the district's members from a table with `istat_code` (or `code`) and
+/// optional `service_use`, `pays_today` columns, read by the one table reader
+/// (`ambit_territory::table`: BOM, Latin-1 and semicolons repaired with notices); rows of
+/// comuni of other districts are skipped, as one file may serve several districts.
 fn load_budget_data(path: &Path, members: &[Member]) -> Result<Vec<BudgetInput>> {
-    let mut rdr =
-        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let h = rdr.headers()?.clone();
-    let c_code = column(&h, &["istat_code", "code"], path)?;
-    let c_use = h.iter().position(|x| x.trim() == "service_use");
-    let c_pay = h.iter().position(|x| x.trim() == "pays_today");
+    let table = ambit_territory::table::Table::read(path)?;
+    for n in &table.notices {
+        eprintln!("notice: {n}");
+    }
+    let c_code = match table.optional_column("istat_code") {
+        Some(c) => c,
+        None => table.column("code")?,
+    };
+    let c_use = table.optional_column("service_use");
+    let c_pay = table.optional_column("pays_today");
     let mut out = vec![BudgetInput::default(); members.len()];
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        let rec =
-            rec.with_context(|| format!("{}: line {line}: malformed CSV row", path.display()))?;
-        let code = rec.get(c_code).unwrap_or("").trim();
+    for rec in &table.records {
+        let code = rec.fields[c_code].trim();
         let Some(m) = members.iter().position(|m| m.code == code) else {
-            continue; // comuni of other districts may share one file
+            continue;
         };
-        let num = |col: Option<usize>, field: &str| -> Result<Option<f64>> {
+        let num = |col: Option<usize>| -> Result<Option<f64>> {
             let Some(c) = col else { return Ok(None) };
-            let v = rec.get(c).unwrap_or("").trim();
+            let v = rec.fields[c].trim();
             if v.is_empty() {
                 return Ok(None);
             }
             match v.parse::<f64>() {
                 Ok(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
-                _ => bail!(
-                    "{}: line {line}: field `{field}` = {v:?}: expected a non-negative number",
-                    path.display()
-                ),
+                _ => Err(table
+                    .field_error(rec, c, "expected a non-negative number")
+                    .into()),
             }
         };
         out[m] = BudgetInput {
-            service_use: num(c_use, "service_use")?,
-            pays_today: num(c_pay, "pays_today")?,
+            service_use: num(c_use)?,
+            pays_today: num(c_pay)?,
         };
     }
     Ok(out)

@@ -109,11 +109,11 @@ pub struct ProvenanceEntry {
 pub fn relative_sources(entries: &mut [ProvenanceEntry], data_dir: &std::path::Path) {
     let base = absolute(data_dir);
     for e in entries {
-        let path = std::path::Path::new(&e.source);
-        if e.source.contains("://") || !(path.is_file()) {
+        let path = absolute(std::path::Path::new(&e.source));
+        if e.source.contains("://") || !path.is_file() {
             continue;
         }
-        e.source = relative(&absolute(path), &base);
+        e.source = relative(&path, &base);
     }
 }
 
