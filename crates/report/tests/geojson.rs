@@ -67,6 +67,16 @@ fn each_ambito_is_one_outline_with_its_audit_figures_and_its_comuni_area() {
             .map(|b| b.area_km2())
             .sum();
         let outline = read_multipolygon(&f["geometry"]);
+        // no spike (out to a point and straight back) where neighbours' boundaries leave a crack
+        for ring in outline
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        {
+            for w in ring.0.windows(3) {
+                assert_ne!(w[0], w[2], "{}: spike at {:?}", da.name, w[1]);
+            }
+        }
         // ambiti of contiguous comuni dissolve into one polygon without slivers inside
         assert_eq!(outline.0.len(), 1, "{}", da.name);
         // right-hand rule: geographiclib reads counter-clockwise outer rings as the inside

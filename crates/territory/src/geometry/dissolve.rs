@@ -1,6 +1,6 @@
 //! The union of polygons: a district's outline from its municipalities' boundaries.
 
-use geo::{Area, BooleanOps, BoundingRect, MultiPolygon, Polygon};
+use geo::{Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon};
 
 /// Holes smaller than this share of their polygon's area are slivers left where two
 /// neighbours' boundaries were digitised a hair apart, not enclaves: they are dropped. The
@@ -60,12 +60,57 @@ pub fn dissolve<'a>(parts: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> M
 
 fn drop_slivers(p: Polygon<f64>) -> Polygon<f64> {
     let (exterior, holes) = p.into_inner();
+    let exterior = without_spikes(exterior);
+    let holes: Vec<LineString<f64>> = holes.into_iter().map(without_spikes).collect();
     let outer = Polygon::new(exterior.clone(), Vec::new()).unsigned_area();
     let holes = holes
         .into_iter()
         .filter(|h| Polygon::new(h.clone(), Vec::new()).unsigned_area() > outer * SLIVER_SHARE)
         .collect();
     Polygon::new(exterior, holes)
+}
+
+/// Points closer than this (in the coordinates' units, degrees for GeoJSON: about 1 mm) are
+/// one point when looking for spikes.
+const SAME_POINT: f64 = 1e-8;
+
+/// The ring without spikes: a path out to a point and straight back (A, B, A) encloses
+/// nothing; the union leaves one where two neighbours' boundaries leave a crack open to the
+/// outside narrower than the overlay's grid. Repeated points are dropped too.
+fn without_spikes(ring: LineString<f64>) -> LineString<f64> {
+    let same = |a: Coord<f64>, b: Coord<f64>| {
+        (a.x - b.x).abs() <= SAME_POINT && (a.y - b.y).abs() <= SAME_POINT
+    };
+    let mut pts: Vec<Coord<f64>> = ring.0;
+    if pts.len() > 1 && same(pts[0], pts[pts.len() - 1]) {
+        pts.pop();
+    }
+    let mut out: Vec<Coord<f64>> = Vec::with_capacity(pts.len());
+    for p in pts {
+        out.push(p);
+        loop {
+            let n = out.len();
+            if n >= 2 && same(out[n - 1], out[n - 2]) {
+                out.pop();
+            } else if n >= 3 && same(out[n - 1], out[n - 3]) {
+                out.truncate(n - 2);
+            } else {
+                break;
+            }
+        }
+    }
+    // spikes through the ring's start: A ... X, S, X with S the first point
+    while out.len() >= 3 && same(out[1], out[out.len() - 1]) {
+        out.remove(0);
+        out.pop();
+    }
+    while out.len() >= 2 && same(out[0], out[out.len() - 1]) {
+        out.pop();
+    }
+    if let Some(&first) = out.first() {
+        out.push(first);
+    }
+    LineString::new(out)
 }
 
 #[cfg(test)]
@@ -100,6 +145,46 @@ mod tests {
         let union = dissolve(&[square(0.0, 0.0), square(5.0, 0.0), square(1.0, 0.0)]);
         assert_eq!(union.0.len(), 2);
         assert!((union.unsigned_area() - 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn spikes_are_cut_from_rings() {
+        let c = |x: f64, y: f64| Coord { x, y };
+        // a square with a spike out to (3, 0.5) and back, and one through the start point
+        let ring = LineString::new(vec![
+            c(0.0, 0.0),
+            c(1.0, 0.0),
+            c(1.0, 0.5),
+            c(3.0, 0.5),
+            c(1.0, 0.5),
+            c(1.0, 1.0),
+            c(0.0, 1.0),
+            c(-2.0, 1.0),
+            c(0.0, 1.0),
+            c(0.0, 0.0),
+        ]);
+        let clean = without_spikes(ring);
+        assert_eq!(
+            clean.0,
+            vec![
+                c(0.0, 0.0),
+                c(1.0, 0.0),
+                c(1.0, 0.5),
+                c(1.0, 1.0),
+                c(0.0, 1.0),
+                c(0.0, 0.0)
+            ]
+        );
+        let at_start = LineString::new(vec![
+            c(0.0, 0.0),
+            c(1.0, 0.0),
+            c(1.0, 1.0),
+            c(0.0, 1.0),
+            c(-1.0, -1.0),
+            c(0.0, 1.0),
+            c(0.0, 0.0),
+        ]);
+        assert_eq!(without_spikes(at_start).0.len(), 5);
     }
 
     #[test]
