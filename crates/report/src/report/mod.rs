@@ -13,6 +13,7 @@ pub mod districts;
 pub mod html;
 pub mod markdown;
 pub mod simulation;
+pub mod simulation_text;
 
 use serde::{Deserialize, Serialize};
 
