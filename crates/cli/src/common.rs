@@ -136,8 +136,14 @@ pub use ambit_report::table::Format;
 /// Writes `text` to `path` whole (temporary file and rename), or to stdout when `path` is None.
 pub fn emit(text: &str, path: Option<&Path>) -> Result<()> {
     match path {
-        Some(p) => ambit_report::write_atomic(p, text.as_bytes())
-            .with_context(|| format!("{}: cannot write", p.display())),
+        Some(p) => {
+            // Ctrl-C while the temporary file exists must not leave it behind: the handler
+            // waits for this write to finish (whole), then the command ends
+            let _guard = crate::interrupt::Guard::new();
+            ambit_report::write_atomic(p, text.as_bytes())
+                .with_context(|| format!("{}: cannot write", p.display()))?;
+            Ok(crate::interrupt::check()?)
+        }
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`ambit audit | head`) is not an error worth a message.

@@ -52,7 +52,7 @@ impl Drop for Guard {
 
 /// The error a command returns when it stopped on Ctrl-C.
 #[derive(Debug, thiserror::Error)]
-#[error("interrupted: nothing was written")]
+#[error("interrupted (Ctrl-C); no output was left half-written")]
 pub struct Interrupted;
 
 /// `Err(Interrupted)` once Ctrl-C has been pressed.

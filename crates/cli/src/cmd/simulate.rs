@@ -71,8 +71,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     print!("{}", ambit_report::report::simulation_text::render(&result));
     if let Some(out) = &args.out {
         let json = serde_json::to_string_pretty(&result)?;
+        let _guard = crate::interrupt::Guard::new();
         ambit_report::write_atomic(out, json.as_bytes())
             .with_context(|| format!("cannot write {}", out.display()))?;
+        crate::interrupt::check()?;
         eprintln!("wrote {}", out.display());
     }
     Ok(())
