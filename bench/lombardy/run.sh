@@ -31,7 +31,8 @@ for mode in none hard soft; do
     flags=()
     [ "$mode" = none ] || flags=(--nest-by province_abbr --nesting "$mode")
     t0=$(date +%s.%N)
-    "$AMBIT" plan --data data/lombardy "${flags[@]}" --seed "$s" --out "$d" --quiet > "$d.txt"
+    # nesting may leave San Colombano al Lambro infeasible: that is a result here, not an error
+    "$AMBIT" plan --data data/lombardy "${flags[@]}" --seed "$s" --out "$d" --quiet --allow-infeasible > "$d.txt"
     t1=$(date +%s.%N)
     p=$(python3 -c "import json;print(json.load(open('$d/plan.json'))['compliant'])")
     cls=$(python3 - "$d/districts.csv" <<'PY'

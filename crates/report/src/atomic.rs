@@ -152,17 +152,25 @@ pub struct StagedDir {
     target: PathBuf,
     staging: tempfile::TempDir,
     written: BTreeSet<String>,
+    ours: BTreeSet<String>,
 }
 
 impl StagedDir {
     /// Starts a staged output for the folder `target` (created, with missing parents, at the
     /// commit; nothing is created before).
     pub fn new(target: &Path) -> Result<Self, WriteError> {
+        Self::replacing(target, &[])
+    }
+
+    /// As [`StagedDir::new`], also accepting in the target the files named `ours` though no
+    /// manifest records them (folders written before outputs kept a manifest).
+    pub fn replacing(target: &Path, ours: &[&str]) -> Result<Self, WriteError> {
         let error = |source| WriteError {
             path: target.to_path_buf(),
             source,
         };
-        foreign_entries(target, &BTreeSet::new()).map_err(error)?;
+        let ours: BTreeSet<String> = ours.iter().map(|n| n.to_string()).collect();
+        foreign_entries(target, &ours).map_err(error)?;
         // the nearest existing ancestor, so that the final rename stays on one file system
         let mut base = folder_of(target).to_path_buf();
         while !base.is_dir() {
@@ -187,6 +195,7 @@ impl StagedDir {
             target: target.to_path_buf(),
             staging,
             written: BTreeSet::new(),
+            ours,
         })
     }
 
@@ -229,7 +238,8 @@ impl StagedDir {
         set_folder_permissions(self.staging.path()).map_err(error)?;
         sync_folder(self.staging.path());
         if target.exists() {
-            foreign_entries(&target, &self.written).map_err(error)?;
+            let replacing: BTreeSet<String> = self.written.union(&self.ours).cloned().collect();
+            foreign_entries(&target, &replacing).map_err(error)?;
             exchange(self.staging.path(), &target).map_err(error)?;
             // the staging path now holds the old folder: dropping the TempDir removes it
             drop(self.staging);
@@ -467,6 +477,20 @@ mod tests {
         assert!(err.contains("thesis.docx") && err.contains("mine"), "{err}");
         assert_eq!(listing(dir.path()), ["mine"]);
         assert_eq!(listing(&target), ["thesis.docx"]);
+    }
+
+    #[test]
+    fn a_folder_of_our_files_without_a_manifest_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("old-plan");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("plan.json"), b"{}").unwrap();
+        std::fs::write(target.join("diff.csv"), b"old").unwrap();
+        assert!(StagedDir::new(&target).is_err());
+        let mut staged = StagedDir::replacing(&target, &["plan.json", "diff.csv"]).unwrap();
+        staged.write("plan.json", b"{\"new\": 1}").unwrap();
+        staged.commit().unwrap();
+        assert_eq!(listing(&target), [MANIFEST, "plan.json"]);
     }
 
     #[test]

@@ -13,6 +13,17 @@ use std::path::{Path, PathBuf};
 
 use std::time::Duration;
 
+/// Every file a plan folder may hold: a folder of only these (written before folders kept a
+/// manifest) is replaced by a new plan.
+pub const FILE_NAMES: [&str; 6] = [
+    "assignment.csv",
+    "districts.csv",
+    "diff.csv",
+    "plan.geojson",
+    "plan.svg",
+    "plan.json",
+];
+
 /// Why the plan's outputs could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanOutputError {

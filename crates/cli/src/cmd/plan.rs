@@ -192,7 +192,7 @@ fn request(args: &Args, input: &Input) -> Result<Request> {
 pub fn plan(input: &Input, r: Request) -> Result<()> {
     let guard = interrupt::Guard::new();
     // a folder that cannot be replaced is refused before the search, not after it
-    let staged = StagedDir::new(&r.out)?;
+    let staged = StagedDir::replacing(&r.out, &ambit_report::plan::FILE_NAMES)?;
     let baseline = match &r.baseline {
         Some(b) => Some(input::load_map(input, b)?),
         None => None,
