@@ -1,7 +1,7 @@
 //! A policy's rules in plain words, for people who do not read expressions: each class's
 //! condition and threshold ("mountain: more than half of the population lives in comuni where
 //! mountain_code is 'T'; needs more than 25,000 inhabitants"), and why a district has its class,
-//! with the district's own figures ("... here 3.8%").
+//! with the district's own figures ("... — here 3.8%").
 //!
 //! ```
 //! use ambit_rules::describe::condition;
@@ -161,7 +161,7 @@ pub fn condition(e: &Expr, facts: &Facts) -> String {
             let words = aggregate(compare(*op).unwrap_or_default(), a, b)
                 .unwrap_or_else(|| e.to_string());
             match here(a, facts) {
-                Some(h) => format!("{words} (here {h})"),
+                Some(h) => format!("{words} — here {h}"),
                 None => words,
             }
         }
@@ -207,9 +207,9 @@ pub fn rules(policy: &CompiledPolicy) -> Vec<String> {
 }
 
 /// Why a district with these `totals` has its class, in words with its own figures: "mountain:
-/// more than half of the population lives in comuni where mountain_code is 'T' (here 62.0%)",
+/// more than half of the population lives in comuni where mountain_code is 'T' — here 62%",
 /// or for the catch-all class the conditions it does not meet: "standard: not mountain (more
-/// than half ... (here 3.8%)), not high-density (...)".
+/// than half ... — here 3.8%); not high-density (...)".
 pub fn district_reason(policy: &CompiledPolicy, totals: &[f64]) -> String {
     let class = policy.requirement(totals).class;
     let name = |i: usize| policy.file.policy.classes[i].name.as_str();
@@ -240,11 +240,11 @@ mod tests {
     fn shares_counts_and_names_read_as_words() {
         assert_eq!(
             words("pop_share(mountain_code == 'T') > 0.5", &[("pop_share(mountain_code == 'T')", 0.038)]),
-            "more than half of the population lives in comuni where mountain_code is 'T' (here 3.8%)"
+            "more than half of the population lives in comuni where mountain_code is 'T' — here 3.8%"
         );
         assert_eq!(
             words("density > 1500", &[("density", 652.4)]),
-            "the density is more than 1,500 inhabitants per km² (here 652 inhabitants per km²)"
+            "the density is more than 1,500 inhabitants per km² — here 652 inhabitants per km²"
         );
         assert_eq!(
             words("member_share(zone in ['P', 'T']) >= 0.25 and members <= 40", &[]),

@@ -159,19 +159,38 @@ function drawBorders(svg, assignment) {
   }
 }
 
-// Where each district's label goes: the centroid of its largest comune polygon (inside the
-// district), and the district's bounding box (to hide labels that do not fit).
+// Where each district's label goes: the district's area-weighted centre when one of its own
+// comuni holds it (so the label sits inside the district), else the centre of its comune
+// nearest to that point; and the district's bounding box (to hide labels that do not fit).
 function placeDistrictLabels(assignment) {
-  const best = new Map(), box = new Map();
+  const acc = new Map();
   L.ids.forEach((_, i) => {
     const d = polyDistrict(i, assignment);
     if (d == null) return;
-    const b = best.get(d);
-    if (b == null || L.area[i] > L.area[b]) best.set(d, i);
-    const bb = box.get(d), p = L.bbox[i];
-    box.set(d, bb ? [Math.min(bb[0], p[0]), Math.min(bb[1], p[1]), Math.max(bb[2], p[2]), Math.max(bb[3], p[3])] : p.slice());
+    let a = acc.get(d);
+    if (!a) acc.set(d, (a = { w: 0, x: 0, y: 0, polys: [], bbox: L.bbox[i].slice() }));
+    const w = L.area[i] || 1e-9;
+    a.w += w; a.x += w * L.centre[i][0]; a.y += w * L.centre[i][1];
+    a.polys.push(i);
+    const b = a.bbox, p = L.bbox[i];
+    b[0] = Math.min(b[0], p[0]); b[1] = Math.min(b[1], p[1]); b[2] = Math.max(b[2], p[2]); b[3] = Math.max(b[3], p[3]);
   });
-  L.labels = new Map([...best].map(([d, i]) => [d, { x: L.centre[i][0], y: L.centre[i][1], bbox: box.get(d) }]));
+  L.labels = new Map();
+  for (const [d, a] of acc) {
+    const cx = a.x / a.w, cy = a.y / a.w;
+    const inside = a.polys.some((i) => {
+      const [x0, y0, x1, y1] = L.bbox[i];
+      if (cx < x0 || cx > x1 || cy < y0 || cy > y1) return false;
+      const p = S.paths.get(L.ids[i]);
+      return p && p.isPointInFill && p.isPointInFill(new DOMPoint(cx, cy));
+    });
+    let at = [cx, cy];
+    if (!inside) {
+      const near = a.polys.reduce((b, i) => ((L.centre[i][0] - cx) ** 2 + (L.centre[i][1] - cy) ** 2 < (L.centre[b][0] - cx) ** 2 + (L.centre[b][1] - cy) ** 2 ? i : b), a.polys[0]);
+      at = L.centre[near];
+    }
+    L.labels.set(d, { x: at[0], y: at[1], bbox: a.bbox });
+  }
 }
 
 // Map units per screen pixel of `svg` at the current view (preserveAspectRatio meet).
@@ -182,6 +201,17 @@ function unitsPerPixel(svg) {
 }
 
 const LABEL_PX = 12;
+
+// A name cut at spaces into lines of about `width` characters (a long name needs less width).
+function wrapWords(name, width) {
+  const lines = [];
+  for (const w of name.split(" ")) {
+    const last = lines[lines.length - 1];
+    if (last != null && last.length + 1 + w.length <= width) lines[lines.length - 1] = last + " " + w;
+    else lines.push(w);
+  }
+  return lines;
+}
 
 // District labels: name, population and compliance in words (never colour alone); shown when
 // the district's box on screen is wide and tall enough for them.
@@ -196,18 +226,22 @@ function drawDistrictLabels(svg, byDistrict) {
   for (const [d, at] of L.labels) {
     const a = byDistrict.get(d);
     const line2 = a ? `${fmt(a.population)}${a.compliant ? (a.contiguous_parts > 1 ? " · not contiguous" : " ✓") : " ✗ short by " + fmt(a.shortfall)}` : "";
-    const wPx = Math.max(d.length, line2.length) * LABEL_PX * 0.55;
+    const lines = wrapWords(d, 18);
+    const wPx = Math.max(...lines.map((l) => l.length), line2.length) * LABEL_PX * 0.55;
     const [x0, y0, x1, y1] = at.bbox;
-    if ((x1 - x0) / s < wPx || (y1 - y0) / s < 2.6 * LABEL_PX) continue;
+    if ((x1 - x0) / s < wPx || (y1 - y0) / s < (lines.length + 1.4) * 1.2 * LABEL_PX) continue;
     const t = document.createElementNS(NS, "text");
     t.setAttribute("class", "district-label" + (a && (!a.compliant || a.contiguous_parts > 1) ? " bad" : ""));
     t.setAttribute("x", at.x.toFixed(2));
     t.setAttribute("y", at.y.toFixed(2));
     t.dataset.district = d;
-    const n = document.createElementNS(NS, "tspan");
-    n.textContent = d;
-    n.setAttribute("x", at.x.toFixed(2));
-    t.appendChild(n);
+    lines.forEach((l, k) => {
+      const n = document.createElementNS(NS, "tspan");
+      n.textContent = l;
+      n.setAttribute("x", at.x.toFixed(2));
+      if (k) n.setAttribute("dy", "1.2em");
+      t.appendChild(n);
+    });
     if (line2) {
       const p = document.createElementNS(NS, "tspan");
       p.textContent = line2;
@@ -270,10 +304,11 @@ function searchIndex() {
   $("search-list").innerHTML = opts.join("");
 }
 
-// Animates the view to the box [x0, y0, x1, y1] (with a margin) in a few frames.
-function flyTo(box) {
+// Animates the view to the box [x0, y0, x1, y1] (with a margin, a share of its larger side) in
+// a few frames.
+function flyTo(box, margin = 0.6) {
   const [x0, y0, x1, y1] = box;
-  const pad = Math.max(x1 - x0, y1 - y0) * 0.6 + 2;
+  const pad = Math.max(x1 - x0, y1 - y0) * margin + 2;
   const to = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];
   const from = S.view.slice();
   const t0 = performance.now(), ms = 350;

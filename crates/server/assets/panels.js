@@ -21,6 +21,13 @@ function showStart() {
   $("start-current").focus();
 }
 
+// Flies to the extent of every district (a map that covers part of the region opens on it).
+function flyToDistricts() {
+  const boxes = [...L.labels.values()].map((l) => l.bbox);
+  if (!boxes.length) return;
+  flyTo([Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))], 0.05);
+}
+
 function closeStart() {
   $("start").classList.add("hidden");
 }
@@ -114,10 +121,11 @@ function renderDistrictTable() {
     return `<tr tabindex="0" data-district="${esc(d.name)}" class="${S.focusDistrict === d.name ? "focus" : ""}">` +
       `<td>${esc(d.name)}${S.locked.has(d.name) ? " 🔒" : ""}</td>` +
       `<td class="n"><div>${fmt(d.population)}</div><div class="bar" title="${fmt(d.population)} of ${esc(d.threshold_text)}"><span class="fill ${ok ? "ok" : "short"}" style="width:${width.toFixed(1)}%"></span><span class="tick" style="left:${(100 / 1.5).toFixed(1)}%"></span></div></td>` +
-      `<td>${esc(d.class)}<div class="reason">${esc(reasonWords(d))}; needs ${esc(d.threshold_text)}</div></td>` +
+      `<td>${esc(d.class)}</td>` +
       `<td class="${ok ? "ok" : "bad"}">${verdict}</td>` +
       `<td class="n">${d.shortfall ? fmt(d.shortfall) : "–"}</td>` +
-      `<td class="n">${fmt(d.municipalities)}</td></tr>`;
+      `<td class="n">${fmt(d.municipalities)}</td></tr>` +
+      `<tr class="why" data-for="${esc(d.name)}"><td colspan="${COLUMNS.length}">${esc(d.class)}, needs ${esc(d.threshold_text)}: ${esc(reasonWords(d))}</td></tr>`;
   });
   $("district-table").querySelector("tbody").innerHTML = rows.join("") ||
     `<tr><td colspan="${COLUMNS.length}">No districts yet: start from a map, or select comuni and make a new district.</td></tr>`;
@@ -265,6 +273,7 @@ function initPanels() {
     closeStart();
     $("base-map").value = maps[maps.length - 1].name;
     await startFrom();
+    flyToDistricts();
   };
   $("start-plan").onclick = () => {
     closeStart();
