@@ -157,7 +157,7 @@ function drawMap(svg, features, P, withEvents) {
 const CLASS_COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7"];
 
 function colourFor(codes, assignment, auditByDistrict) {
-  const mode = $("colour-mode").value;
+  const mode = S.mode || $("colour-mode").value;
   const d = assignment[codes[0]];
   if (mode === "population") {
     const pop = codes.reduce((s, c) => s + (S.byCode.get(c)?.population || 0), 0);
@@ -189,7 +189,8 @@ function recolour() {
     L.colourOf = colourDistricts(S.assignment, L.colourOf);
     drawBorders($("map"), S.assignment);
     placeDistrictLabels(S.assignment);
-    searchIndex();
+    const names = [...L.labels.keys()].sort().join("\n");
+    if (names !== S.searchNames) { S.searchNames = names; searchIndex(); }
   }
   if (S.compare && S.pathsB && S.drawnCompare !== S.compare) {
     S.drawnCompare = S.compare;
@@ -197,10 +198,14 @@ function recolour() {
     drawBorders($("map-b"), S.compare.content.assignment);
   }
   drawLabels();
+  // only the paths whose fill or selection changed are touched: each change restyles the path
+  S.mode = $("colour-mode").value;
   for (const [poly, p] of S.paths) {
     const codes = S.byPoly.get(poly) || [];
-    p.style.fill = codes.length ? colourFor(codes, S.assignment, S.auditByDistrict) : "#eee";
-    p.classList.toggle("sel", codes.some((c) => S.selection.has(c)));
+    const fill = codes.length ? colourFor(codes, S.assignment, S.auditByDistrict) : "#eee";
+    if (p.fill !== fill) { p.style.fill = fill; p.fill = fill; }
+    const sel = codes.some((c) => S.selection.has(c));
+    if (p.sel !== sel) { p.classList.toggle("sel", sel); p.sel = sel; }
   }
   if (S.compare && S.pathsB) {
     const moved = movedCodes();

@@ -237,7 +237,7 @@ function brushMove(svg, ev) {
       st.painted.add(c);
     }
     const p = S.paths.get(poly);
-    if (p) p.style.fill = colourFor(S.byPoly.get(poly) || [], S.assignment, S.auditByDistrict);
+    if (p) { p.fill = colourFor(S.byPoly.get(poly) || [], S.assignment, S.auditByDistrict); p.style.fill = p.fill; }
   }
 }
 
