@@ -77,7 +77,11 @@ fn a_merger_and_a_move_are_named() {
     // The comune from outside every ambito is newly assigned, not moved.
     assert_eq!(c.assigned.len(), 1);
     assert_eq!(
-        (c.assigned[0].code.as_str(), c.assigned[0].from.as_str(), c.assigned[0].to.as_str()),
+        (
+            c.assigned[0].code.as_str(),
+            c.assigned[0].from.as_str(),
+            c.assigned[0].to.as_str()
+        ),
         (outside.code.as_str(), "(unassigned)", "Treviglio")
     );
     assert!(c.unassigned.is_empty());
@@ -122,7 +126,10 @@ fn unassigned_comuni_are_never_a_district_merged_or_paid() {
     assert!(c.merged.is_empty(), "{:?}", c.merged);
     assert!(c.moved.is_empty());
     assert_eq!(c.unassigned.len(), seriate.len());
-    assert!(c.unassigned.iter().all(|m| m.from == "Seriate" && m.to == "(unassigned)"));
+    assert!(c
+        .unassigned
+        .iter()
+        .all(|m| m.from == "Seriate" && m.to == "(unassigned)"));
     // The other four ambiti keep their members.
     assert_eq!(c.unchanged, 4);
     let costs = incentive_costs(&p.file.policy.incentives, "2018-06-30", &c);

@@ -319,9 +319,14 @@ impl CompiledPolicy {
     /// The values of class `class`'s condition atoms for a district with `totals`, keyed by
     /// the atom's text (for `describe`); empty for a class without condition.
     pub(crate) fn class_facts(&self, class: usize, totals: &[f64]) -> Vec<(String, f64)> {
-        self.classes[class].when.as_ref().map_or_else(Vec::new, |w| {
-            w.2.iter().map(|(t, e)| (t.clone(), e.eval(totals))).collect()
-        })
+        self.classes[class]
+            .when
+            .as_ref()
+            .map_or_else(Vec::new, |w| {
+                w.2.iter()
+                    .map(|(t, e)| (t.clone(), e.eval(totals)))
+                    .collect()
+            })
     }
 
     /// The class rules in words, for the head of every report: `name: when -> threshold`.

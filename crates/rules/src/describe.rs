@@ -98,8 +98,12 @@ fn here(atom: &Expr, facts: &Facts) -> Option<String> {
     let v = facts.iter().find(|(t, _)| *t == text)?.1;
     Some(match &atom.kind {
         ExprKind::Call(f, _) if f == "pop_share" || f == "member_share" => percent(v),
-        ExprKind::Name(n) if n == "density" => format!("{} inhabitants per km²", format_value(v.round())),
-        ExprKind::Name(n) if n == "area" => format!("{} km²", format_value((v * 10.0).round() / 10.0)),
+        ExprKind::Name(n) if n == "density" => {
+            format!("{} inhabitants per km²", format_value(v.round()))
+        }
+        ExprKind::Name(n) if n == "area" => {
+            format!("{} km²", format_value((v * 10.0).round() / 10.0))
+        }
         _ => format_value(v),
     })
 }
@@ -125,18 +129,12 @@ fn aggregate(op: &str, atom: &Expr, rhs: &Expr) -> Option<String> {
                 "count" => format!("{op} {} comuni have {what}", value()),
                 "sum" => format!("the sum of {what} is {op} {}", value()),
                 "mean" => format!("the mean {what} of the comuni is {op} {}", value()),
-                "pop_mean" => format!(
-                    "the population-weighted mean {what} is {op} {}",
-                    value()
-                ),
+                "pop_mean" => format!("the population-weighted mean {what} is {op} {}", value()),
                 _ => return None,
             }
         }
         ExprKind::Name(n) => match n.as_str() {
-            "density" => format!(
-                "the density is {op} {} inhabitants per km²",
-                value()
-            ),
+            "density" => format!("the density is {op} {} inhabitants per km²", value()),
             "population" => format!("the population is {op} {}", value()),
             "area" => format!("the area is {op} {} km²", value()),
             "members" => format!("the district has {op} {} comuni", value()),
@@ -158,8 +156,8 @@ pub fn condition(e: &Expr, facts: &Facts) -> String {
         }
         ExprKind::Not(a) => format!("it is not the case that {}", condition(a, facts)),
         ExprKind::Binary(op, a, b) if compare(*op).is_some() => {
-            let words = aggregate(compare(*op).unwrap_or_default(), a, b)
-                .unwrap_or_else(|| e.to_string());
+            let words =
+                aggregate(compare(*op).unwrap_or_default(), a, b).unwrap_or_else(|| e.to_string());
             match here(a, facts) {
                 Some(h) => format!("{words} — here {h}"),
                 None => words,
@@ -194,10 +192,16 @@ pub fn rules(policy: &CompiledPolicy) -> Vec<String> {
     (0..policy.file.policy.classes.len())
         .map(|i| {
             let name = &policy.file.policy.classes[i].name;
-            let when = class_condition(policy, i, &[])
-                .map_or_else(|| "in every other case".to_string(), |c| format!("when {c}"));
+            let when = class_condition(policy, i, &[]).map_or_else(
+                || "in every other case".to_string(),
+                |c| format!("when {c}"),
+            );
             // "an ambito", "a district"
-            let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
             format!(
                 "{name}: {when}, {article} {word} needs {}",
                 threshold(policy, i)
@@ -218,7 +222,13 @@ pub fn district_reason(policy: &CompiledPolicy, totals: &[f64]) -> String {
         return format!("{}: {c}", name(class));
     }
     let others: Vec<String> = (0..class)
-        .filter_map(|i| Some(format!("not {} ({})", name(i), class_condition(policy, i, &facts(i))?)))
+        .filter_map(|i| {
+            Some(format!(
+                "not {} ({})",
+                name(i),
+                class_condition(policy, i, &facts(i))?
+            ))
+        })
         .collect();
     if others.is_empty() {
         format!("{}: the only class", name(class))
@@ -254,6 +264,9 @@ mod tests {
             words("count(altitude > 600) >= 3", &[]),
             "at least 3 comuni have altitude is more than 600"
         );
-        assert_eq!(words("pop_share(x != 'U') > 0.62", &[]), "more than 62% of the population lives in comuni where x is not 'U'");
+        assert_eq!(
+            words("pop_share(x != 'U') > 0.62", &[]),
+            "more than 62% of the population lives in comuni where x is not 'U'"
+        );
     }
 }

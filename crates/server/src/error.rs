@@ -142,7 +142,11 @@ pub(crate) async fn json_errors(req: Request, next: Next) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE => format!(
             "request body too large for {method} {}: {}",
             excerpt(&path),
-            if text.is_empty() { "over the size limit" } else { &text }
+            if text.is_empty() {
+                "over the size limit"
+            } else {
+                &text
+            }
         ),
         _ if text.is_empty() => status
             .canonical_reason()

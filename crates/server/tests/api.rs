@@ -645,7 +645,10 @@ async fn unassigned_comuni_are_never_merged_or_paid() {
     assert_eq!(d["unchanged"], 4);
     let (st, html) = report_page(&format!("/api/scenarios/{b}/report?baseline={a}")).await;
     assert_eq!(st, StatusCode::OK);
-    assert!(!html.contains("(unassigned) +"), "a merger names the unassigned");
+    assert!(
+        !html.contains("(unassigned) +"),
+        "a merger names the unassigned"
+    );
     assert!(html.contains("0 districts formed by merger"), "{html}");
 }
 
@@ -695,7 +698,14 @@ async fn one_definition_of_moved_for_maps_and_scenarios() {
         .as_i64()
         .unwrap();
     let saved = get(&format!("/api/diff?a={a}&b={b}")).await;
-    for key in ["moved", "assigned", "unassigned", "changed", "merged", "unchanged"] {
+    for key in [
+        "moved",
+        "assigned",
+        "unassigned",
+        "changed",
+        "merged",
+        "unchanged",
+    ] {
         assert_eq!(saved[key], posted[key], "{key}");
     }
 }
@@ -706,8 +716,16 @@ async fn one_definition_of_moved_for_maps_and_scenarios() {
 async fn duplicate_codes_in_json_maps_are_refused() {
     let map = r#"{"016115":"A","016115":"B"}"#;
     let bodies = [
-        ("POST", "/api/audit".to_string(), format!(r#"{{"assignment":{map}}}"#)),
-        ("POST", "/api/check".to_string(), format!(r#"{{"assignment":{map}}}"#)),
+        (
+            "POST",
+            "/api/audit".to_string(),
+            format!(r#"{{"assignment":{map}}}"#),
+        ),
+        (
+            "POST",
+            "/api/check".to_string(),
+            format!(r#"{{"assignment":{map}}}"#),
+        ),
         (
             "POST",
             "/api/scenarios".to_string(),
@@ -740,9 +758,16 @@ async fn duplicate_codes_in_json_maps_are_refused() {
             .await
             .unwrap();
         let (st, err) = common::status_and_json(r).await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{method} {path}: {err}");
+        assert_eq!(
+            st,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{method} {path}: {err}"
+        );
         let msg = err["error"].as_str().unwrap_or_default();
-        assert!(msg.contains("016115 is given twice"), "{method} {path}: {msg}");
+        assert!(
+            msg.contains("016115 is given twice"),
+            "{method} {path}: {msg}"
+        );
     }
     let list = get("/api/scenarios").await;
     assert!(!list.to_string().contains("\"api duplicate\""));
@@ -755,7 +780,9 @@ async fn duplicate_codes_in_json_maps_are_refused() {
 async fn every_api_error_is_json() {
     let check = |what: &str, st: StatusCode, want: StatusCode, v: &Value| {
         assert_eq!(st, want, "{what}: {v}");
-        let msg = v["error"].as_str().unwrap_or_else(|| panic!("{what}: not JSON: {v}"));
+        let msg = v["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: not JSON: {v}"));
         assert!(!msg.is_empty(), "{what}");
     };
     let (st, v) = common::request(server(), reqwest::Method::GET, "/api/scenarios/abc", None).await;
@@ -770,7 +797,12 @@ async fn every_api_error_is_json() {
     let id = created["scenario_id"].as_i64().unwrap();
     let big = format!("code,district\n{}", "012001,A\n".repeat(120_000)).into_bytes();
     let (st, v) = import(id, 1, big).await;
-    check("import over the limit", st, StatusCode::PAYLOAD_TOO_LARGE, &v);
+    check(
+        "import over the limit",
+        st,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &v,
+    );
     let huge = json!({ "assignment": {}, "notes": "x".repeat(5 * 1024 * 1024) });
     let (st, v) = send(reqwest::Method::POST, "/api/audit", &huge).await;
     check("body over the limit", st, StatusCode::PAYLOAD_TOO_LARGE, &v);
@@ -783,7 +815,11 @@ async fn every_api_error_is_json() {
     .await;
     check("over-long name", st, StatusCode::BAD_REQUEST, &v);
     let msg = v["error"].as_str().unwrap();
-    assert!(msg.len() < 300, "the name is echoed back: {} bytes", msg.len());
+    assert!(
+        msg.len() < 300,
+        "the name is echoed back: {} bytes",
+        msg.len()
+    );
     assert!(msg.contains("5000"), "{msg}");
     // Pages outside /api keep their own answers (the studio page itself is HTML).
     let page = get_text("/").await;

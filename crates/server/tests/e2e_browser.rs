@@ -238,7 +238,10 @@ async fn console_errors(page: &Page) -> Vec<String> {
 /// Ends a journey: no error in the browser console, then the session closes.
 async fn finish(page: Page) {
     let errors = console_errors(&page).await;
-    assert!(errors.is_empty(), "errors in the browser console: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "errors in the browser console: {errors:#?}"
+    );
     page.c.close().await.expect("close session");
 }
 
@@ -577,9 +580,19 @@ async fn optimiser_from_the_page() {
         "the preview",
     )
     .await;
-    assert!(preview[0].as_str().unwrap_or_default().starts_with("proposed plan, run"), "{preview}");
+    assert!(
+        preview[0]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("proposed plan, run"),
+        "{preview}"
+    );
     assert_eq!(preview[1], json!("1"), "{preview}");
-    assert_eq!(preview[2], json!(5), "one outline per proposed district: {preview}");
+    assert_eq!(
+        preview[2],
+        json!(5),
+        "one outline per proposed district: {preview}"
+    );
     screenshot(c, "studio-preview.png").await;
     click(c, "#opt-apply").await;
     wait_for(
@@ -626,7 +639,10 @@ async fn optimiser_from_the_page() {
         .expect("progress bar");
     assert_eq!(bar[0], bar[2], "bar value = starts done: {bar}");
     assert_eq!(bar[1].as_f64(), Some(64.0), "{bar}");
-    assert!(bar[2].as_f64().unwrap_or(64.0) < 64.0, "the run stopped early: {bar}");
+    assert!(
+        bar[2].as_f64().unwrap_or(64.0) < 64.0,
+        "the run stopped early: {bar}"
+    );
     screenshot(c, "studio-optimiser.png").await;
     finish(page).await;
 }
@@ -1098,9 +1114,16 @@ async fn start_screen_borders_labels_and_district_table() {
     )
     .await;
     let start = start.as_str().unwrap_or_default();
-    assert!(start.contains("Plan the districts of Lombardy (Italy)"), "{start}");
+    assert!(
+        start.contains("Plan the districts of Lombardy (Italy)"),
+        "{start}"
+    );
     assert!(start.contains("Lombardy DGR X/7631 (2017)"), "{start}");
-    for way in ["Open the current map", "Start from a proposed plan", "Import a CSV"] {
+    for way in [
+        "Open the current map",
+        "Start from a proposed plan",
+        "Import a CSV",
+    ] {
         assert!(start.contains(way), "{way}: {start}");
     }
     screenshot(c, "studio-start.png").await;
@@ -1161,9 +1184,12 @@ async fn start_screen_borders_labels_and_district_table() {
     assert_eq!(clash, json!([]));
     // Zoomed on a district whose label was hidden, its label shows.
     if let Some(d) = hidden.first() {
-        c.execute("window.studio.flown = null; search(arguments[0]);", vec![json!(d)])
-            .await
-            .expect("search");
+        c.execute(
+            "window.studio.flown = null; search(arguments[0]);",
+            vec![json!(d)],
+        )
+        .await
+        .expect("search");
         wait_for(c, "window.studio.flown", "the flight to the district").await;
         let shown = c
             .execute(
@@ -1174,11 +1200,18 @@ async fn start_screen_borders_labels_and_district_table() {
             .expect("label");
         assert_eq!(shown, json!(true), "label of {d} at its zoom");
         screenshot(c, "studio-district-zoom.png").await;
-        c.execute("flyToDistricts(); window.studio.flown = null;", vec![]).await.expect("back");
+        c.execute("flyToDistricts(); window.studio.flown = null;", vec![])
+            .await
+            .expect("back");
         wait_for(c, "window.studio.flown", "the flight back").await;
     }
     select(c, "#colour-mode", "compliance").await;
-    wait_for(c, "document.querySelectorAll('#map path.district-border').length === 7", "outlines in compliance colours").await;
+    wait_for(
+        c,
+        "document.querySelectorAll('#map path.district-border').length === 7",
+        "outlines in compliance colours",
+    )
+    .await;
     screenshot(c, "studio-borders-compliance.png").await;
 
     // The table sorted by shortfall, largest first: click the column title twice.
@@ -1229,7 +1262,12 @@ async fn search_brush_names_url_and_unsaved_warning() {
     let c = &page.c;
     set_value(c, "#base-map", "ambiti-2017").await;
     click(c, "#load-base").await;
-    wait_for(c, "document.getElementById('validation').dataset.districts === '5'", "the 2017 ambiti").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.districts === '5'",
+        "the 2017 ambiti",
+    )
+    .await;
 
     // Search "seriate" (lower case): the comune Seriate, selected, and the view around it.
     type_into(c, "#search", "seriate\n").await;
@@ -1248,21 +1286,32 @@ async fn search_brush_names_url_and_unsaved_warning() {
     assert_eq!(v[2], json!(true), "Seriate selected: {v}");
     assert_eq!(v[3], json!("Seriate (016198)"));
     let names = c
-        .execute("return Number(document.querySelector('#map g.comune-labels').dataset.shown)", vec![])
+        .execute(
+            "return Number(document.querySelector('#map g.comune-labels').dataset.shown)",
+            vec![],
+        )
         .await
         .expect("comune names");
-    assert!(names.as_i64().unwrap_or(0) > 0, "comune names at high zoom: {names}");
+    assert!(
+        names.as_i64().unwrap_or(0) > 0,
+        "comune names at high zoom: {names}"
+    );
     screenshot(c, "studio-search.png").await;
 
     // "seriate" as a new district: the existing Seriate is offered instead.
     type_into(c, "#new-district", "seriate").await;
     click(c, "#create-district").await;
     let msg = c
-        .execute("return document.getElementById('edit-message').textContent", vec![])
+        .execute(
+            "return document.getElementById('edit-message').textContent",
+            vec![],
+        )
         .await
         .expect("message");
     assert!(
-        msg.as_str().unwrap_or_default().starts_with("A district named Seriate exists already"),
+        msg.as_str()
+            .unwrap_or_default()
+            .starts_with("A district named Seriate exists already"),
         "{msg}"
     );
     assert_eq!(validation(c, "districts").await, 5);
@@ -1270,12 +1319,18 @@ async fn search_brush_names_url_and_unsaved_warning() {
     // The brush (radius 30 px) over the comuni east of Seriate, painting into Seriate.
     set_value(c, "#tool", "brush").await;
     set_value(c, "#brush-size", "30").await;
-    c.execute("document.getElementById('assign-district').value = 'Seriate'", vec![])
-        .await
-        .expect("district");
+    c.execute(
+        "document.getElementById('assign-district').value = 'Seriate'",
+        vec![],
+    )
+    .await
+    .expect("district");
     let seq0 = validation(c, "seq").await;
     let before = c
-        .execute("return Object.keys(window.studio.assignment).length", vec![])
+        .execute(
+            "return Object.keys(window.studio.assignment).length",
+            vec![],
+        )
         .await
         .expect("assigned")
         .as_i64()
@@ -1292,7 +1347,12 @@ async fn search_brush_names_url_and_unsaved_warning() {
     let (sx, sy) = screen_of(c, x, y).await;
     // north-west, towards Gorle and Bergamo (in no ambito of 2017)
     let stroke: Vec<(f64, f64)> = (0..8)
-        .map(|k| ((sx - 27.0 * k as f64).round(), (sy - 13.0 * k as f64).round()))
+        .map(|k| {
+            (
+                (sx - 27.0 * k as f64).round(),
+                (sy - 13.0 * k as f64).round(),
+            )
+        })
         .collect();
     draw_lasso(c, &stroke, false).await;
     wait_for(
@@ -1311,25 +1371,55 @@ async fn search_brush_names_url_and_unsaved_warning() {
         .await
         .expect("after the stroke");
     let members: Vec<String> = serde_json::from_value(after[2].clone()).expect("codes");
-    assert!(after[0].as_i64().unwrap_or(0) > before, "the brush painted comuni in no ambito: {after}");
-    assert!(after[1].as_str().unwrap_or_default().starts_with("paint "), "{after}");
+    assert!(
+        after[0].as_i64().unwrap_or(0) > before,
+        "the brush painted comuni in no ambito: {after}"
+    );
+    assert!(
+        after[1].as_str().unwrap_or_default().starts_with("paint "),
+        "{after}"
+    );
     assert_eq!(after[3].as_u64(), Some(common::population_of(&members)));
     screenshot(c, "studio-brush.png").await;
 
     // Unsaved: leaving warns; saved: it does not; the URL keeps the scenario and the view.
     let warns = "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented;";
-    assert_eq!(c.execute(warns, vec![]).await.expect("warning"), json!(true));
+    assert_eq!(
+        c.execute(warns, vec![]).await.expect("warning"),
+        json!(true)
+    );
     let name = format!("e2e brush {}", std::process::id());
     type_into(c, "#scenario-name", &name).await;
     click(c, "#save").await;
-    wait_for(c, "document.getElementById('status').textContent.startsWith('saved')", "saved").await;
-    assert_eq!(c.execute(warns, vec![]).await.expect("no warning"), json!(false));
+    wait_for(
+        c,
+        "document.getElementById('status').textContent.startsWith('saved')",
+        "saved",
+    )
+    .await;
+    assert_eq!(
+        c.execute(warns, vec![]).await.expect("no warning"),
+        json!(false)
+    );
     set_value(c, "#colour-mode", "compliance").await;
-    wait_for(c, "location.search.includes('scenario=') && location.search.includes('colour=compliance')", "the URL").await;
+    wait_for(
+        c,
+        "location.search.includes('scenario=') && location.search.includes('colour=compliance')",
+        "the URL",
+    )
+    .await;
     let url = c.current_url().await.expect("url");
-    let view = c.execute("return window.studio.view", vec![]).await.expect("view");
+    let view = c
+        .execute("return window.studio.view", vec![])
+        .await
+        .expect("view");
     c.goto(url.as_str()).await.expect("reload");
-    wait_for(c, "document.body.dataset.ready === '1' && document.getElementById('scenario-loaded')", "the reload").await;
+    wait_for(
+        c,
+        "document.body.dataset.ready === '1' && document.getElementById('scenario-loaded')",
+        "the reload",
+    )
+    .await;
     let v = c
         .execute(
             "return [document.getElementById('scenario-loaded').textContent, document.getElementById('colour-mode').value, window.studio.view, document.getElementById('start').classList.contains('hidden')]",
@@ -1340,7 +1430,10 @@ async fn search_brush_names_url_and_unsaved_warning() {
     assert_eq!(v[0], json!(name));
     assert_eq!(v[1], json!("compliance"));
     for k in 0..4 {
-        let (a, b) = (v[2][k].as_f64().unwrap_or(0.0), view[k].as_f64().unwrap_or(1.0));
+        let (a, b) = (
+            v[2][k].as_f64().unwrap_or(0.0),
+            view[k].as_f64().unwrap_or(1.0),
+        );
         assert!((a - b).abs() < 0.1, "view kept: {v} vs {view}");
     }
     assert_eq!(v[3], json!(true), "no start screen over a linked scenario");
@@ -1395,9 +1488,17 @@ async fn bench_studio_drawing() {
     let base = common::server();
     let page = open_page_at(base, "/").await;
     let c = &page.c;
-    let ready = c.execute("return window.studio.readyMs", vec![]).await.expect("ready");
+    let ready = c
+        .execute("return window.studio.readyMs", vec![])
+        .await
+        .expect("ready");
     click(c, "#start-current").await;
-    wait_for(c, "document.getElementById('validation').dataset.districts === '7' && window.studio.flown", "the 2021 ambiti").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.districts === '7' && window.studio.flown",
+        "the 2021 ambiti",
+    )
+    .await;
     println!("first paint (page start -> polygons drawn, validated; empty map): {ready} ms");
     let t = c
         .execute(

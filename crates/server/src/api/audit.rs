@@ -6,12 +6,12 @@ use crate::region::MunicipalityRow;
 use crate::{ApiError, Region, Studio};
 use ambit_rules::audit::MergerSearch;
 use ambit_rules::{Audit, CompiledPolicy};
+use ambit_store::ScenarioContent;
 use ambit_territory::{DistrictMap, MunicipalityCode};
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use ambit_store::ScenarioContent;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -233,7 +233,9 @@ pub async fn audit(
         let map = to_map(&s.region, &req.assignment)?;
         let policy = s.region.policy_for(&req.policy)?;
         let audit = run_audit_with(&s.region, &policy, &map, req.closing_mergers);
-        Ok(Json(with_reasons_in_words(&s.region, &policy, &map, &audit)))
+        Ok(Json(with_reasons_in_words(
+            &s.region, &policy, &map, &audit,
+        )))
     })
     .await
 }
@@ -255,13 +257,10 @@ pub(crate) fn with_reasons_in_words(
     let mut v = serde_json::to_value(audit).unwrap_or(Value::Null);
     if let Some(ds) = v["districts"].as_array_mut() {
         for d in ds {
-            let words = d["name"]
-                .as_str()
-                .and_then(|n| members.get(n))
-                .map(|m| {
-                    let totals = policy.totals_of(m.iter().copied());
-                    ambit_rules::describe::district_reason(policy, &totals)
-                });
+            let words = d["name"].as_str().and_then(|n| members.get(n)).map(|m| {
+                let totals = policy.totals_of(m.iter().copied());
+                ambit_rules::describe::district_reason(policy, &totals)
+            });
             if let Some(w) = words {
                 d["class_in_words"] = Value::String(w);
             }
