@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Speed of the planning studio (issue 5), measured, never asserted in tests:
+# Speed of the planning studio (issues 5 and 12), measured, never asserted in tests:
 #  1. server-side validation of one edit: criterion bench of the audit `POST /api/audit` runs
 #     (live validation without merger options, with one district's, and the full audit);
 #  2. 200 concurrent audit requests against a loopback server (bounded: 120 s per burst): the

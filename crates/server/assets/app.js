@@ -283,7 +283,7 @@ function attachMapEvents(svg) {
     setView([mx - (mx - x) * f, my - (my - y) * f, w * f, h * f]);
   }, { passive: false });
   svg.addEventListener("mousedown", (ev) => {
-    if ($("tool").value === "brush" && svg.id === "map") { ev.preventDefault(); brushStart(svg, ev); return; }
+    if (["brush", "eraser"].includes($("tool").value) && svg.id === "map") { ev.preventDefault(); brushStart(svg, ev); return; }
     const [mx, my] = toMap(svg, ev);
     const box = $("tool").value === "box" || ev.shiftKey && ev.altKey;
     const lasso = !box && $("tool").value === "lasso" ? [[mx, my]] : null;

@@ -210,6 +210,12 @@ function renameDistrict() {
 const BRUSH = { stroke: null };
 
 function brushStart(svg, ev) {
+  if ($("tool").value === "eraser") {
+    // the eraser is a brush that paints "no district"
+    BRUSH.stroke = { district: null, before: snapshot(), painted: new Set() };
+    brushMove(svg, ev);
+    return true;
+  }
   const d = $("assign-district").value.trim();
   if (!d) { editMessage("Name the district to paint into (Editing panel), then paint.", true); return false; }
   const target = existingDistrict(d) ?? d;
@@ -232,8 +238,8 @@ function brushMove(svg, ev) {
   }
   for (const poly of polys) {
     for (const c of S.byPoly.get(poly) || []) {
-      if (S.assignment[c] === st.district || S.locked.has(S.assignment[c])) continue;
-      S.assignment[c] = st.district;
+      if ((S.assignment[c] ?? null) === st.district || S.locked.has(S.assignment[c])) continue;
+      if (st.district == null) delete S.assignment[c]; else S.assignment[c] = st.district;
       st.painted.add(c);
     }
     const p = S.paths.get(poly);
@@ -245,9 +251,9 @@ function brushEnd() {
   const st = BRUSH.stroke;
   BRUSH.stroke = null;
   if (!st || !st.painted.size) return;
-  S.undo.push({ label: `paint ${plural(st.painted.size, "comune", "comuni")} into ${st.district}`, state: st.before });
+  S.undo.push({ label: st.district == null ? `erase ${plural(st.painted.size, "comune", "comuni")}` : `paint ${plural(st.painted.size, "comune", "comuni")} into ${st.district}`, state: st.before });
   S.redo = [];
-  S.focusDistrict = st.district;
+  if (st.district != null) S.focusDistrict = st.district;
   S.lastStroke = { comuni: st.painted.size, t0: performance.now() };
   afterEdit(S.undo[S.undo.length - 1].label);
 }
@@ -310,7 +316,16 @@ function initPanels() {
   $("unassign").onclick = unassignSelection;
   $("create-district").onclick = createDistrict;
   $("rename").onclick = renameDistrict;
-  $("tool").addEventListener("change", () => $("brush-size-label").classList.toggle("hidden", $("tool").value !== "brush"));
+  $("tool").addEventListener("change", () => $("brush-size-label").classList.toggle("hidden", !["brush", "eraser"].includes($("tool").value)));
+  // the brush's reach follows the pointer (what a stroke would paint)
+  $("map").addEventListener("mousemove", (ev) => {
+    let ring = $("map").querySelector("circle.brush");
+    const r = Number($("brush-size").value);
+    if (!["brush", "eraser"].includes($("tool").value) || r === 0) { if (ring) ring.remove(); return; }
+    const [x, y, s] = toMap($("map"), ev);
+    if (!ring) { ring = document.createElementNS(NS, "circle"); ring.setAttribute("class", "brush"); $("map").appendChild(ring); }
+    ring.setAttribute("cx", x); ring.setAttribute("cy", y); ring.setAttribute("r", r * s);
+  });
   $("map").addEventListener("keydown", mapKeys);
   $("colour-mode").addEventListener("change", viewToUrl);
 }

@@ -825,3 +825,77 @@ async fn every_api_error_is_json() {
     let page = get_text("/").await;
     assert!(page.contains("<html"));
 }
+
+/// Scenarios are listed newest change first; archiving keeps every version and is undone;
+/// renaming to a taken name is refused.
+#[tokio::test]
+async fn scenarios_archive_rename_and_order() {
+    let a = create("api archive a", json!({"012001": "A"})).await;
+    let b = create("api archive b", json!({"012002": "B"})).await;
+    let (ida, idb) = (
+        a["scenario_id"].as_i64().unwrap(),
+        b["scenario_id"].as_i64().unwrap(),
+    );
+    // an edit of a makes it the newest change
+    let (st, v) = send(
+        reqwest::Method::PUT,
+        &format!("/api/scenarios/{ida}"),
+        &json!({ "expected_version": 1, "content": { "assignment": {"012001": "A2"} } }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let list = get("/api/scenarios").await;
+    let order: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .filter(|id| *id == ida || *id == idb)
+        .collect();
+    assert_eq!(order, vec![ida, idb]);
+    let (st, list) = send(
+        reqwest::Method::POST,
+        &format!("/api/scenarios/{ida}/archive"),
+        &json!({ "archived": true }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{list}");
+    let row = |list: &Value, id: i64| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert!(row(&list, ida)["archived_at"].is_string());
+    assert_eq!(
+        get(&format!("/api/scenarios/{ida}/history"))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let (_, list) = send(
+        reqwest::Method::POST,
+        &format!("/api/scenarios/{ida}/archive"),
+        &json!({ "archived": false }),
+    )
+    .await;
+    assert!(row(&list, ida)["archived_at"].is_null());
+    let (st, v) = send(
+        reqwest::Method::POST,
+        &format!("/api/scenarios/{ida}/rename"),
+        &json!({ "name": "api archive b" }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    let (st, v) = send(
+        reqwest::Method::POST,
+        "/api/scenarios/999999/archive",
+        &json!({ "archived": true }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+}

@@ -1269,6 +1269,25 @@ async fn search_brush_names_url_and_unsaved_warning() {
     )
     .await;
 
+    // The district table sorted by shortfall, largest first: Seriate, short by 80,001 - 77,716.
+    click(c, "#district-table button.sort[data-key='shortfall']").await;
+    click(c, "#district-table button.sort[data-key='shortfall']").await;
+    let first = c
+        .execute(
+            "const r = document.querySelector('#district-table tbody tr[data-district]'); return [r.dataset.district, r.children[4].textContent, r.children[3].textContent]",
+            vec![],
+        )
+        .await
+        .expect("first row");
+    assert_eq!(first, json!(["Seriate", "2,285", "no"]));
+    c.execute(
+        "document.getElementById('district-table').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .expect("scroll");
+    screenshot(c, "studio-table-shortfall.png").await;
+
     // Search "seriate" (lower case): the comune Seriate, selected, and the view around it.
     type_into(c, "#search", "seriate\n").await;
     wait_for(c, "window.studio.flown", "the flight to Seriate").await;
@@ -1568,4 +1587,165 @@ async fn bench_studio_drawing() {
     println!("panning, 35,000 polygons, zoomed x8: frame median {med:.1} ms, max {max:.1} ms; redraw after release {settle:.1} ms");
     screenshot(c, "bench-35000.png").await;
     page.c.close().await.expect("close session");
+}
+
+/// The scenario list (search, archive with every version kept, delete after a confirmation),
+/// the Rules panel in words with the TOML behind a toggle, and the eraser.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenario_list_rules_in_words_and_eraser() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let tag = std::process::id();
+    for name in [format!("e2e list A {tag}"), format!("e2e list B {tag}")] {
+        let (st, v) = common::request(
+            base,
+            reqwest::Method::POST,
+            "/api/scenarios",
+            Some(&json!({ "name": name, "content": { "assignment": {"012001": "X"} } })),
+        )
+        .await;
+        assert_eq!(st, reqwest::StatusCode::CREATED, "{v}");
+    }
+    let page = open_page(base).await;
+    let c = &page.c;
+    c.execute(
+        "document.getElementById('scenario-manage').open = true",
+        vec![],
+    )
+    .await
+    .expect("open the list");
+    type_into(c, "#scenario-search", &format!("list A {tag}")).await;
+    let items = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.execute(
+                "return [...document.querySelectorAll('#scenario-list li[data-id]')].map((l) => l.querySelector('b').textContent)",
+                vec![],
+            )
+            .await
+            .expect("items")
+        }
+    };
+    assert_eq!(items(c).await, json!([format!("e2e list A {tag}")]));
+    click(c, "#scenario-list li[data-id] button[data-act=archive]").await;
+    wait_for(
+        c,
+        "document.querySelectorAll('#scenario-list li[data-id]').length === 0",
+        "archived out of the list",
+    )
+    .await;
+    click(c, "#show-archived").await;
+    let meta = wait_for(c, "document.querySelector('#scenario-list li[data-id] .meta') && document.querySelector('#scenario-list li[data-id] .meta').textContent", "the archived one").await;
+    assert!(
+        meta.as_str().unwrap_or_default().ends_with("archived"),
+        "{meta}"
+    );
+    click(c, "#scenario-list li[data-id] button[data-act=delete]").await;
+    let question = c
+        .execute(
+            "return document.querySelector('#scenario-list .confirm').textContent",
+            vec![],
+        )
+        .await
+        .expect("question");
+    assert_eq!(
+        question,
+        json!(format!(
+            "Delete e2e list A {tag} and its 1 version for good? Archive keeps them."
+        ))
+    );
+    screenshot(c, "studio-scenarios.png").await;
+    click(c, "#scenario-list button[data-act=yes]").await;
+    wait_for(
+        c,
+        "document.getElementById('status').textContent.startsWith('deleted')",
+        "the deletion",
+    )
+    .await;
+    let list = common::get_json(base, "/api/scenarios").await;
+    assert!(!list.to_string().contains(&format!("e2e list A {tag}")));
+    assert!(list.to_string().contains(&format!("e2e list B {tag}")));
+
+    // The Rules panel: the rules in words, the TOML behind a toggle.
+    c.execute("const d = document.getElementById('rules-info').closest('details'); d.open = true; d.scrollIntoView();", vec![])
+        .await
+        .expect("open the rules");
+    let words = c
+        .execute(
+            "return [...document.querySelectorAll('#rules-words li')].map((l) => l.textContent)",
+            vec![],
+        )
+        .await
+        .expect("rules");
+    assert_eq!(
+        words[0],
+        json!("mountain: when more than half of the population lives in comuni where mountain_code is 'T', an ambito needs more than 25,000 inhabitants")
+    );
+    assert_eq!(
+        words[2],
+        json!("standard: in every other case, an ambito needs more than 80,000 inhabitants")
+    );
+    let toml_shown = c
+        .execute("return document.getElementById('rules-toml').open", vec![])
+        .await
+        .expect("toggle");
+    assert_eq!(toml_shown, json!(false));
+    screenshot(c, "studio-rules.png").await;
+
+    // The eraser over Seriate's largest comune: one fewer member, undone by Undo.
+    set_value(c, "#base-map", "ambiti-2017").await;
+    click(c, "#load-base").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.districts === '5'",
+        "the 2017 ambiti",
+    )
+    .await;
+    let at = c
+        .execute(
+            "const S = window.studio; const m = S.territory.municipalities.find((x) => x.name === 'Seriate'); return S.centres.get(m.polygon);",
+            vec![],
+        )
+        .await
+        .expect("centre");
+    let (sx, sy) = screen_of(
+        c,
+        at[0].as_f64().unwrap_or(0.0),
+        at[1].as_f64().unwrap_or(0.0),
+    )
+    .await;
+    set_value(c, "#tool", "eraser").await;
+    set_value(c, "#brush-size", "0").await;
+    let seq0 = validation(c, "seq").await;
+    draw_lasso(
+        c,
+        &[(sx.round(), sy.round()), (sx.round() + 1.0, sy.round())],
+        false,
+    )
+    .await;
+    wait_for(
+        c,
+        &format!("Number(document.getElementById('validation').dataset.seq) > {seq0}"),
+        "the erased comune validated",
+    )
+    .await;
+    let v = c
+        .execute(
+            "const S = window.studio; return [S.assignment['016198'] === undefined, S.audit.districts.find((d) => d.name === 'Seriate').population, S.undo[S.undo.length - 1].label]",
+            vec![],
+        )
+        .await
+        .expect("erased");
+    // Seriate's ambito without the comune Seriate: 77,716 - 25,358 = 52,358.
+    assert_eq!(v, json!([true, 52358, "erase 1 comune"]));
+    click(c, "#undo").await;
+    wait_for(
+        c,
+        "window.studio.assignment['016198'] === 'Seriate'",
+        "undo of the eraser",
+    )
+    .await;
+    finish(page).await;
 }
