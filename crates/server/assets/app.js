@@ -431,7 +431,9 @@ function redo() {
 }
 
 function assignSelection() {
-  const d = $("assign-district").value.trim();
+  // names are unique whatever their case: "seriate" is the district Seriate
+  const typed = $("assign-district").value.trim();
+  const d = existingDistrict(typed) ?? typed;
   const codes = [...S.selection];
   if (!codes.length) return status("select comuni first", true);
   if (!d) return status("type a district name", true);

@@ -118,14 +118,15 @@ function renderDistrictTable() {
     const share = d.threshold > 0 ? d.population / d.threshold : 1;
     const width = Math.min(share / 1.5, 1) * 100;
     const verdict = ok ? "yes" : !d.compliant ? "no" : `no: ${d.contiguous_parts} parts`;
-    return `<tr tabindex="0" data-district="${esc(d.name)}" class="${S.focusDistrict === d.name ? "focus" : ""}">` +
+    return `<tr tabindex="0" data-district="${esc(d.name)}" class="${S.focusDistrict === d.name ? "focus" : ""}" title="${esc(d.class)}, needs ${esc(d.threshold_text)}: ${esc(reasonWords(d))}">` +
       `<td>${esc(d.name)}${S.locked.has(d.name) ? " 🔒" : ""}</td>` +
       `<td class="n"><div>${fmt(d.population)}</div><div class="bar" title="${fmt(d.population)} of ${esc(d.threshold_text)}"><span class="fill ${ok ? "ok" : "short"}" style="width:${width.toFixed(1)}%"></span><span class="tick" style="left:${(100 / 1.5).toFixed(1)}%"></span></div></td>` +
       `<td>${esc(d.class)}</td>` +
       `<td class="${ok ? "ok" : "bad"}">${verdict}</td>` +
       `<td class="n">${d.shortfall ? fmt(d.shortfall) : "–"}</td>` +
       `<td class="n">${fmt(d.municipalities)}</td></tr>` +
-      `<tr class="why" data-for="${esc(d.name)}"><td colspan="${COLUMNS.length}">${esc(d.class)}, needs ${esc(d.threshold_text)}: ${esc(reasonWords(d))}</td></tr>`;
+      // why in words under the districts that fail and the one looked at (the others: on hover)
+      (!ok || S.focusDistrict === d.name ? `<tr class="why" data-for="${esc(d.name)}"><td colspan="${COLUMNS.length}">${esc(d.class)}, needs ${esc(d.threshold_text)}: ${esc(reasonWords(d))}</td></tr>` : "");
   });
   $("district-table").querySelector("tbody").innerHTML = rows.join("") ||
     `<tr><td colspan="${COLUMNS.length}">No districts yet: start from a map, or select comuni and make a new district.</td></tr>`;
