@@ -71,7 +71,12 @@ async fn page_and_assets_are_served_from_the_binary() {
         ("/", "text/html"),
         ("/cases", "text/html"),
         ("/assets/app.js", "text/javascript"),
+        ("/assets/layers.js", "text/javascript"),
+        ("/assets/panels.js", "text/javascript"),
+        ("/assets/optimiser.js", "text/javascript"),
         ("/assets/style.css", "text/css"),
+        ("/assets/favicon.svg", "image/svg+xml"),
+        ("/favicon.ico", "image/svg+xml"),
     ] {
         let r = client()
             .get(format!("{}{path}", server()))
