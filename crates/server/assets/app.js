@@ -735,7 +735,10 @@ async function showDiff() {
   if (!S.compare) return;
   const d = await api("POST", "/api/diff", { baseline: S.assignment, scenario: S.compare.content.assignment, baseline_name: "current edit" });
   S.compare.changes = d;
-  S.compare.changedCodes = new Set([...d.moved, ...d.assigned, ...d.unassigned].map((m) => m.code));
+  // outlined on both maps: the moved and unassigned comuni, and the newly assigned ones unless
+  // they are most of the map (a plan for an empty map would outline every comune)
+  const outlined = [...d.moved, ...d.unassigned, ...(d.assigned.length <= 300 ? d.assigned : [])];
+  S.compare.changedCodes = new Set(outlined.map((m) => m.code));
   const all = [...d.moved, ...d.assigned, ...d.unassigned];
   const lines = all.slice(0, 200).map((m) => `<li>${esc(m.name)}: ${esc(m.from)} → ${esc(m.to)}</li>`);
   $("diff").innerHTML =

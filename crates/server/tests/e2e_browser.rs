@@ -1749,3 +1749,38 @@ async fn scenario_list_rules_in_words_and_eraser() {
     .await;
     finish(page).await;
 }
+
+/// The start screen's second way in: the optimiser proposes a plan for the empty map, shown
+/// beside it with the comparison (every comune newly in a district) before anything is applied;
+/// Apply makes it the map, Undo empties it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_from_a_proposed_plan() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let page = open_page_at(base, "/").await;
+    let c = &page.c;
+    wait_for(c, "!document.getElementById('start').classList.contains('hidden')", "the start screen").await;
+    set_value(c, "#opt-starts", "1").await;
+    click(c, "#start-plan").await;
+    let v = wait_for(
+        c,
+        "document.getElementById('opt-state').dataset.state === 'done' && document.getElementById('diff-moved') && [document.getElementById('diff-moved').dataset.changed, window.studio.compare.proposal, Object.keys(window.studio.assignment).length]",
+        "the proposed plan",
+    )
+    .await;
+    // Nothing applied yet: the current map is still empty, all 1,516 comuni would be assigned.
+    assert_eq!(v, json!(["1516", true, 0]));
+    screenshot(c, "studio-start-plan.png").await;
+    click(c, "#opt-apply").await;
+    wait_for(c, "document.getElementById('validation').dataset.unassigned === '0'", "the plan applied").await;
+    let hidden = c
+        .execute("return document.getElementById('wrap-b').classList.contains('hidden')", vec![])
+        .await
+        .expect("preview closed");
+    assert_eq!(hidden, json!(true));
+    click(c, "#undo").await;
+    wait_for(c, "document.getElementById('validation').dataset.unassigned === '1516'", "undo").await;
+    finish(page).await;
+}
