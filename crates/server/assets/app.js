@@ -374,7 +374,7 @@ function selectionChanged() {
   } else {
     const pop = codes.reduce((s, c) => s + S.byCode.get(c).population, 0);
     const names = codes.slice(0, 6).map((c) => S.byCode.get(c).name).join(", ");
-    $("selection-info").textContent = `${codes.length} comuni selected, ${fmt(pop)} inhabitants: ${names}${codes.length > 6 ? ", …" : ""}`;
+    $("selection-info").textContent = `${plural(codes.length, "comune", "comuni")} selected, ${plural(pop, "inhabitant", "inhabitants")}: ${names}${codes.length > 6 ? ", …" : ""}`;
   }
   recolour();
 }
@@ -437,7 +437,7 @@ function assignSelection() {
   const codes = [...S.selection];
   if (!codes.length) return status("select comuni first", true);
   if (!d) return status("type a district name", true);
-  edit(`assign ${codes.length} comuni to ${d}`, () => {
+  edit(`assign ${plural(codes.length, "comune", "comuni")} to ${d}`, () => {
     if (S.locked.has(d)) return `district ${d} is locked`;
     const fromLocked = codes.find((c) => S.locked.has(S.assignment[c]));
     if (fromLocked) return `${S.byCode.get(fromLocked).name} is in locked district ${S.assignment[fromLocked]}`;
@@ -519,6 +519,7 @@ async function runValidate() {
     recolour();
     showDistrict();
     renderDistrictTable();
+    if (S.policyText) showRules();
     // a brush stroke's latency: release -> validated, recoloured and outlined (bench/studio)
     if (S.lastStroke && S.lastStroke.ms == null) S.lastStroke.ms = performance.now() - S.lastStroke.t0;
     v.dataset.seq = seq;
@@ -768,8 +769,10 @@ function showRules() {
   $("rules-info").innerHTML = own
     ? `This scenario's own rules (saved with it; see the policy text below); the region's are <i>${esc(S.regionPolicy.name)}</i>.`
     : `The region's rules: <i>${esc(S.regionPolicy.name)}</i> (${esc(S.regionPolicy.file || "")}).`;
-  $("rules-words").innerHTML = own ? "" : (S.regionPolicy.rules_in_words || []).map((r) => `<li>${esc(r)}</li>`).join("") +
-    (S.territory.policy.assumptions || []).map((r) => `<li class="assumption">Assumption: ${esc(r)}</li>`).join("");
+  // the scenario's own rules in words come with its audit (the server describes the policy it used)
+  const words = own ? (S.audit && S.audit.rules_in_words) || [] : S.regionPolicy.rules_in_words || [];
+  $("rules-words").innerHTML = words.map((r) => `<li>${esc(r)}</li>`).join("") +
+    (own ? "" : (S.territory.policy.assumptions || []).map((r) => `<li class="assumption">Assumption: ${esc(r)}</li>`).join(""));
   $("rules-info").dataset.own = own ? "1" : "0";
 }
 
@@ -848,7 +851,7 @@ async function main() {
   S.readyMs = Math.round(performance.now());
   S.ready = true;
   document.body.dataset.ready = "1";
-  status(`${territory.municipalities.length} comuni on ${S.paths.size} polygons loaded`);
+  status(`${fmt(territory.municipalities.length)} comuni on ${fmt(S.paths.size)} polygons loaded`);
 }
 
 main().catch((e) => status("failed to load: " + e.message, true));

@@ -232,6 +232,12 @@ function brushMove(svg, ev) {
   const polys = new Set();
   if (ev.target.dataset && ev.target.dataset.poly) polys.add(ev.target.dataset.poly);
   const r = Number($("brush-size").value);
+  // the province brush (Districtr's county brush): every comune of the province under the pointer
+  if ($("brush-province").checked && ev.target.dataset && ev.target.dataset.poly) {
+    const codes = S.byPoly.get(ev.target.dataset.poly) || [];
+    const prov = codes.length ? S.byCode.get(codes[0]).province : null;
+    if (prov != null) for (const m of S.territory.municipalities) if (m.province === prov) polys.add(m.polygon);
+  }
   if (r > 0) {
     const [mx, my, s] = toMap(svg, ev);
     const rr = (r * s) ** 2;

@@ -1033,6 +1033,17 @@ async fn scenario_with_its_own_rules() {
     );
     assert_eq!(validation(c, "noncompliant").await, 0);
     assert_eq!(validation(c, "districts").await, 5);
+    // the Rules panel states the scenario's own rules in words
+    let words = wait_for(
+        c,
+        "document.querySelector('#rules-words li') && document.querySelector('#rules-words li').textContent",
+        "the scenario's rules in words",
+    )
+    .await;
+    assert_eq!(
+        words,
+        json!("standard: in every other case, a district needs at least 70,000 inhabitants")
+    );
     click(c, "#save").await;
     wait_for(
         c,
@@ -1761,7 +1772,12 @@ async fn start_from_a_proposed_plan() {
     let base = common::server();
     let page = open_page_at(base, "/").await;
     let c = &page.c;
-    wait_for(c, "!document.getElementById('start').classList.contains('hidden')", "the start screen").await;
+    wait_for(
+        c,
+        "!document.getElementById('start').classList.contains('hidden')",
+        "the start screen",
+    )
+    .await;
     set_value(c, "#opt-starts", "1").await;
     click(c, "#start-plan").await;
     let v = wait_for(
@@ -1774,13 +1790,26 @@ async fn start_from_a_proposed_plan() {
     assert_eq!(v, json!(["1516", true, 0]));
     screenshot(c, "studio-start-plan.png").await;
     click(c, "#opt-apply").await;
-    wait_for(c, "document.getElementById('validation').dataset.unassigned === '0'", "the plan applied").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.unassigned === '0'",
+        "the plan applied",
+    )
+    .await;
     let hidden = c
-        .execute("return document.getElementById('wrap-b').classList.contains('hidden')", vec![])
+        .execute(
+            "return document.getElementById('wrap-b').classList.contains('hidden')",
+            vec![],
+        )
         .await
         .expect("preview closed");
     assert_eq!(hidden, json!(true));
     click(c, "#undo").await;
-    wait_for(c, "document.getElementById('validation').dataset.unassigned === '1516'", "undo").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.unassigned === '1516'",
+        "undo",
+    )
+    .await;
     finish(page).await;
 }

@@ -241,7 +241,8 @@ pub async fn audit(
 }
 
 /// The audit as JSON, each district with `class_in_words`: why it has its class, in plain
-/// words with its own figures (`ambit_rules::describe::district_reason`).
+/// words with its own figures (`ambit_rules::describe::district_reason`); `rules_in_words`: the
+/// rules it was audited under, in words (`ambit_rules::describe::rules`).
 pub(crate) fn with_reasons_in_words(
     region: &Region,
     policy: &CompiledPolicy,
@@ -255,6 +256,7 @@ pub(crate) fn with_reasons_in_words(
         }
     }
     let mut v = serde_json::to_value(audit).unwrap_or(Value::Null);
+    v["rules_in_words"] = serde_json::json!(ambit_rules::describe::rules(policy));
     if let Some(ds) = v["districts"].as_array_mut() {
         for d in ds {
             let words = d["name"].as_str().and_then(|n| members.get(n)).map(|m| {
