@@ -196,6 +196,8 @@ function recolour() {
     S.drawnCompare = S.compare;
     L.colourOfB = colourDistricts(S.compare.content.assignment, L.colourOf);
     drawBorders($("map-b"), S.compare.content.assignment);
+    L.labelsB = labelPlaces(S.compare.content.assignment);
+    L.byDistrictB = new Map((S.compare.audit?.districts || []).map((d) => [d.name, d]));
   }
   drawLabels();
   // only the paths whose fill or selection changed are touched: each change restyles the path
@@ -345,7 +347,9 @@ function attachMapEvents(svg) {
     const assignment = svg.id === "map-b" && S.compare ? S.compare.content.assignment : S.assignment;
     tip.innerHTML = codes.map((c) => {
       const m = S.byCode.get(c);
-      return `<b>${esc(m.name)}</b> ${esc(c)}${m.province ? " (" + esc(m.province) + ")" : ""}<br>pop. ${fmt(m.population)} · ${esc(assignment[c] ?? "unassigned")}`;
+      const d = assignment[c], a = d != null && assignment === S.assignment ? S.auditByDistrict.get(d) : null;
+      return `<b>${esc(m.name)}</b> ${esc(c)}${m.province ? " (" + esc(m.province) + ")" : ""}<br>pop. ${fmt(m.population)} · ${esc(d ?? "unassigned")}` +
+        (a ? `<br>${esc(d)}: ${fmt(a.population)}${verdictWords(a)}` : "");
     }).join("<hr>") || esc(poly);
     const r = $("maps").getBoundingClientRect();
     tip.style.left = ev.clientX - r.left + 14 + "px";

@@ -163,6 +163,11 @@ function drawBorders(svg, assignment) {
 // comuni holds it (so the label sits inside the district), else the centre of its comune
 // nearest to that point; and the district's bounding box (to hide labels that do not fit).
 function placeDistrictLabels(assignment) {
+  L.labels = labelPlaces(assignment);
+}
+
+// The label places of `assignment`'s districts (see placeDistrictLabels).
+function labelPlaces(assignment) {
   const acc = new Map();
   L.ids.forEach((_, i) => {
     const d = polyDistrict(i, assignment);
@@ -175,7 +180,7 @@ function placeDistrictLabels(assignment) {
     const b = a.bbox, p = L.bbox[i];
     b[0] = Math.min(b[0], p[0]); b[1] = Math.min(b[1], p[1]); b[2] = Math.max(b[2], p[2]); b[3] = Math.max(b[3], p[3]);
   });
-  L.labels = new Map();
+  const places = new Map();
   for (const [d, a] of acc) {
     const cx = a.x / a.w, cy = a.y / a.w;
     const inside = a.polys.some((i) => {
@@ -189,8 +194,9 @@ function placeDistrictLabels(assignment) {
       const near = a.polys.reduce((b, i) => ((L.centre[i][0] - cx) ** 2 + (L.centre[i][1] - cy) ** 2 < (L.centre[b][0] - cx) ** 2 + (L.centre[b][1] - cy) ** 2 ? i : b), a.polys[0]);
       at = L.centre[near];
     }
-    L.labels.set(d, { x: at[0], y: at[1], bbox: a.bbox });
+    places.set(d, { x: at[0], y: at[1], bbox: a.bbox });
   }
+  return places;
 }
 
 // Map units per screen pixel of `svg` at the current view (preserveAspectRatio meet).
@@ -201,6 +207,13 @@ function unitsPerPixel(svg) {
 }
 
 const LABEL_PX = 12;
+
+// A district's compliance in words and signs for labels and tooltips (never colour alone).
+function verdictWords(a) {
+  if (a.contiguous_parts > 1) return " · not contiguous";
+  if (a.compliant) return " ✓";
+  return a.shortfall != null ? " ✗ short by " + fmt(a.shortfall) : " ✗ below threshold";
+}
 
 // A name cut at spaces into lines of about `width` characters (a long name needs less width).
 function wrapWords(name, width) {
@@ -215,7 +228,7 @@ function wrapWords(name, width) {
 
 // District labels: name, population and compliance in words (never colour alone); shown when
 // the district's box on screen is wide and tall enough for them.
-function drawDistrictLabels(svg, byDistrict) {
+function drawDistrictLabels(svg, byDistrict, places) {
   const layer = svg.querySelector("g.district-labels");
   if (!layer) return;
   const s = unitsPerPixel(svg);
@@ -223,13 +236,20 @@ function drawDistrictLabels(svg, byDistrict) {
   const fs = LABEL_PX * s;
   layer.setAttribute("font-size", fs.toFixed(3));
   let shown = 0;
-  for (const [d, at] of L.labels) {
+  // larger districts first; a label that would overlap one already placed waits for a closer zoom
+  const placed = [];
+  const area = (b) => (b[2] - b[0]) * (b[3] - b[1]);
+  for (const [d, at] of [...places].sort((p, q) => area(q[1].bbox) - area(p[1].bbox))) {
     const a = byDistrict.get(d);
-    const line2 = a ? `${fmt(a.population)}${a.compliant ? (a.contiguous_parts > 1 ? " · not contiguous" : " ✓") : " ✗ short by " + fmt(a.shortfall)}` : "";
+    const line2 = a ? `${fmt(a.population)}${verdictWords(a)}` : "";
     const lines = wrapWords(d, 18);
     const wPx = Math.max(...lines.map((l) => l.length), line2.length) * LABEL_PX * 0.55;
     const [x0, y0, x1, y1] = at.bbox;
+    const hPx = (lines.length + (line2 ? 1 : 0)) * 1.2 * LABEL_PX;
     if ((x1 - x0) / s < wPx || (y1 - y0) / s < (lines.length + 1.4) * 1.2 * LABEL_PX) continue;
+    const box = [at.x - (wPx / 2) * s, at.y - LABEL_PX * s, at.x + (wPx / 2) * s, at.y - LABEL_PX * s + hPx * s];
+    if (placed.some((b) => b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3])) continue;
+    placed.push(box);
     const t = document.createElementNS(NS, "text");
     t.setAttribute("class", "district-label" + (a && (!a.compliant || a.contiguous_parts > 1) ? " bad" : ""));
     t.setAttribute("x", at.x.toFixed(2));
@@ -288,8 +308,10 @@ let labelTimer = null;
 function drawLabels() {
   clearTimeout(labelTimer);
   labelTimer = null;
-  drawDistrictLabels($("map"), S.auditByDistrict);
+  drawDistrictLabels($("map"), S.auditByDistrict, L.labels);
   drawComuneLabels($("map"));
+  // the compared scenario or proposed plan is labelled as well, from its own figures
+  if (S.compare && S.pathsB && L.labelsB) drawDistrictLabels($("map-b"), L.byDistrictB, L.labelsB);
 }
 function labelsSoon() {
   if (labelTimer == null) labelTimer = setTimeout(drawLabels, 120);
