@@ -227,9 +227,9 @@ function recolour() {
 function legend() {
   const mode = $("colour-mode").value;
   // a pattern swatch is a small SVG filled with the map's own pattern
-  const sw = (c, t, pat) => (pat ? `<svg class="sw" width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="${c}"/></svg>` : `<span class="sw" style="background:${c}"></span>`) + esc(t);
+  const sw = (c, t) => `<span class="sw" style="background:${c}"></span>${esc(t)}`;
   let h = "";
-  if (mode === "compliance") h = sw("#a6dba0", "compliant ✓") + sw("url(#pat-short)", "below threshold ✗ (hatched)", true) + sw("url(#pat-parts)", "not contiguous (crossed)", true) + sw("#d4d4d4", "unassigned");
+  if (mode === "compliance") h = sw("#a6dba0", "compliant ✓") + sw("repeating-linear-gradient(45deg, #a50f15 0 2px, #f6b3b3 2px 5px)", "below threshold ✗ (hatched)") + sw("repeating-linear-gradient(45deg, #8c4a00 0 1px, #fdd49e 1px 4px), #fdd49e", "not contiguous (crossed)") + sw("#d4d4d4", "unassigned");
   else if (mode === "class") h = S.territory.policy.classes.map((c, i) => sw(CLASS_COLOURS[i % CLASS_COLOURS.length], c)).join("") + " (pale: comune alone)";
   else if (mode === "population") h = sw("hsl(210,60%,85%)", "100") + sw("hsl(210,60%,60%)", "10,000") + sw("hsl(210,60%,30%)", "1,000,000");
   else h = "colour tells neighbouring districts apart; thick line: district border; dashed: province; grey: unassigned";
@@ -699,8 +699,8 @@ async function importCsv() {
   const text = await f.text();
   try {
     const r = await api("POST", `/api/scenarios/${S.scenario.scenario_id}/import?expected_version=${S.scenario.version}`, text, true);
-    rep.innerHTML = `<div class="ok">Imported ${r.assigned} comuni in ${r.districts} districts (version ${r.scenario.version}).</div>` +
-      (r.missing ? `<div>${r.missing} comuni not in the file (left unassigned):</div><ul>${r.missing_examples.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "") +
+    rep.innerHTML = `<div class="ok">Imported ${plural(r.assigned, "comune", "comuni")} in ${plural(r.districts, "district", "districts")} (version ${r.scenario.version}).</div>` +
+      (r.missing ? `<div>${plural(r.missing, "comune", "comuni")} not in the file (left unassigned):</div><ul>${r.missing_examples.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "") +
       (r.notices.length ? `<div>Notices:</div><ul>${r.notices.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "");
     loadVersion(r.scenario);
   } catch (e) {

@@ -273,10 +273,11 @@ function drawDistrictLabels(svg, byDistrict, places) {
     shown++;
   }
   layer.dataset.shown = shown;
+  return placed;
 }
 
 // Comune names when zoomed in: every comune in view whose polygon is wide enough on screen.
-function drawComuneLabels(svg) {
+function drawComuneLabels(svg, avoid) {
   const layer = svg.querySelector("g.comune-labels");
   if (!layer) return;
   layer.textContent = "";
@@ -292,6 +293,9 @@ function drawComuneLabels(svg) {
     if (!codes || !codes.length) continue;
     const name = S.byCode.get(codes[0]).name;
     if ((x1 - x0) / s < name.length * 6 + 8 || (y1 - y0) / s < 28) continue;
+    // never over a district's label
+    const cx = L.centre[i][0], cy = L.centre[i][1] + 2.2 * fs, hw = name.length * 3 * s;
+    if (avoid.some((b) => b[0] < cx + hw && cx - hw < b[2] && b[1] < cy && cy - fs < b[3])) continue;
     const t = document.createElementNS(NS, "text");
     t.setAttribute("class", "comune-label");
     t.setAttribute("x", L.centre[i][0].toFixed(2));
@@ -308,8 +312,12 @@ let labelTimer = null;
 function drawLabels() {
   clearTimeout(labelTimer);
   labelTimer = null;
-  drawDistrictLabels($("map"), S.auditByDistrict, L.labels);
-  drawComuneLabels($("map"));
+  const placed = drawDistrictLabels($("map"), S.auditByDistrict, L.labels) || [];
+  drawComuneLabels($("map"), placed);
+  // hatches keep their screen size at every zoom (the pattern lives in map units)
+  const s = unitsPerPixel($("map"));
+  $("pat-short").setAttribute("patternTransform", `scale(${s.toFixed(4)}) rotate(45)`);
+  $("pat-parts").setAttribute("patternTransform", `scale(${s.toFixed(4)})`);
   // the compared scenario or proposed plan is labelled as well, from its own figures
   if (S.compare && S.pathsB && L.labelsB) drawDistrictLabels($("map-b"), L.byDistrictB, L.labelsB);
 }

@@ -48,7 +48,7 @@ function showRun(run) {
     return;
   }
   const r = OPT.result;
-  let html = `<p id="opt-summary"><b>${r.compliant}</b> compliant of <b>${r.districts}</b> districts over ${fmt(r.units)} comuni` +
+  let html = `<p id="opt-summary"><b>${r.compliant}</b> compliant of <b>${r.districts}</b> ${r.districts === 1 ? "district" : "districts"} over ${plural(r.units, "comune", "comuni")}` +
     (r.interrupted ? " (stopped early: best plan so far)" : "") + `; stored as plan ${r.plan_id ?? "–"}.</p>`;
   const c = r.changes;
   if (c) {
@@ -72,7 +72,7 @@ function previewPlan(id, r) {
   const figures = (r.district_figures || []).map((d) => ({ ...d, contiguous_parts: 1 }));
   S.compare = { name: `proposed plan (run ${id})`, version: "", scenario_id: null, content: { assignment }, audit: { districts: figures }, proposal: true };
   $("wrap-b").classList.remove("hidden");
-  $("title-b").textContent = `proposed plan, run ${id}: ${r.compliant} compliant of ${r.districts} districts`;
+  $("title-b").textContent = `proposed plan, run ${id}: ${r.compliant} compliant of ${plural(r.districts, "district", "districts")}`;
   S.pathsB = drawMap($("map-b"), S.features, S.proj, false);
   attachMapEvents($("map-b"));
   setView(S.view);

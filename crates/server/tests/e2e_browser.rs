@@ -1327,6 +1327,21 @@ async fn search_brush_names_url_and_unsaved_warning() {
         "comune names at high zoom: {names}"
     );
     screenshot(c, "studio-search.png").await;
+    // Compliance colours keep the outlines; Seriate (below its threshold) is hatched and says so.
+    set_value(c, "#colour-mode", "compliance").await;
+    let fill = c
+        .execute(
+            "const S = window.studio, m = S.territory.municipalities.find((x) => x.name === 'Seriate'); return S.paths.get(m.polygon).style.fill",
+            vec![],
+        )
+        .await
+        .expect("fill");
+    assert!(
+        fill.as_str().unwrap_or_default().contains("pat-short"),
+        "{fill}"
+    );
+    screenshot(c, "studio-compliance-hatched.png").await;
+    set_value(c, "#colour-mode", "district").await;
 
     // "seriate" as a new district: the existing Seriate is offered instead.
     type_into(c, "#new-district", "seriate").await;
