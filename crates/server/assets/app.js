@@ -656,6 +656,12 @@ async function save(asNew) {
 async function loadSelected() {
   const id = $("scenario-select").value;
   if (!id) return;
+  // unsaved edits: the first press warns, a second one (for the same scenario) discards them
+  if (S.dirty && S.confirmLoad !== id) {
+    S.confirmLoad = id;
+    return status("Unsaved edits would be lost: save them, or press Load again to discard them", true);
+  }
+  S.confirmLoad = null;
   try { loadVersion(await api("GET", `/api/scenarios/${id}`)); } catch (e) { status(e.message, true); }
 }
 
