@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Speed of the planning studio (issue 5), measured, never asserted in tests:
+# Speed of the planning studio (issues 5 and 12), measured, never asserted in tests:
 #  1. server-side validation of one edit: criterion bench of the audit `POST /api/audit` runs
 #     (live validation without merger options, with one district's, and the full audit);
 #  2. 200 concurrent audit requests against a loopback server (bounded: 120 s per burst): the
@@ -19,3 +19,6 @@ echo "== 3. first paint and validation round trip in headless chromium"
 for i in 1 2 3; do
   cargo test -p ambit-server --release --test e2e_browser map_merge -- --nocapture 2>&1 | grep -E "first paint|round trip|SKIPPED" || true
 done
+echo "== 4. drawing (issue 12): borders and labels, a 20-comune brush stroke, panning at 1,506 and 35,000 polygons"
+cargo test -p ambit-server --release --test e2e_browser bench_studio_drawing -- --ignored --nocapture 2>&1 \
+  | grep -E "first paint|redraw|brush stroke|panning|35,000|SKIPPED|test result" || true

@@ -38,8 +38,9 @@ fn a_merger_and_a_move_are_named() {
         c.merged[0].baseline,
         vec!["Romano di Lombardia".to_string(), "Seriate".to_string()]
     );
-    // Dalmine, Isola Bergamasca, Treviglio and the comuni in no ambito keep their members.
-    assert_eq!(c.unchanged, 4);
+    // Dalmine, Isola Bergamasca and Treviglio keep their members (the comuni in no ambito are
+    // no district).
+    assert_eq!(c.unchanged, 3);
 
     // One comune of Seriate given to Dalmine; one unassigned comune added to Treviglio.
     let seriate = base
@@ -71,16 +72,20 @@ fn a_merger_and_a_move_are_named() {
         .map(|m| (m.code.to_string(), m.from.clone(), m.to.clone()))
         .collect();
     got.sort();
-    let mut want = vec![
-        (seriate.to_string(), "Seriate".into(), "Dalmine".into()),
-        (
-            outside.code.to_string(),
-            "(unassigned)".into(),
-            "Treviglio".into(),
-        ),
-    ];
-    want.sort();
+    let want = vec![(seriate.to_string(), "Seriate".into(), "Dalmine".into())];
     assert_eq!(got, want);
+    // The comune from outside every ambito is newly assigned, not moved.
+    assert_eq!(c.assigned.len(), 1);
+    assert_eq!(
+        (
+            c.assigned[0].code.as_str(),
+            c.assigned[0].from.as_str(),
+            c.assigned[0].to.as_str()
+        ),
+        (outside.code.as_str(), "(unassigned)", "Treviglio")
+    );
+    assert!(c.unassigned.is_empty());
+    assert_eq!(c.changed(), 2);
     assert!(c.merged.is_empty());
     // No merger, nothing to pay; a later date pays the schedule's second step.
     let (_, p) = lombardy();
@@ -96,6 +101,43 @@ fn a_merger_and_a_move_are_named() {
     assert_eq!((later[0].new_districts, later[0].total), (1, 10_000.0));
     // Only Isola Bergamasca and Romano di Lombardia keep their members.
     assert_eq!(c.unchanged, 2);
+}
+
+/// Regression (issue 12): the comuni in no district were one baseline "district", so unassigning
+/// Seriate's members read as the merger "(unassigned) from (unassigned) + Seriate" and was paid
+/// 30,000 EUR. They are never a district, never merged, never paid.
+#[test]
+fn unassigned_comuni_are_never_a_district_merged_or_paid() {
+    let (d, p) = lombardy();
+    let base = d.district_map("ambiti-2017").unwrap();
+    let seriate: Vec<_> = base
+        .pairs()
+        .into_iter()
+        .filter(|(_, x)| *x == "Seriate")
+        .map(|(c, _)| c.clone())
+        .collect();
+    let without = DistrictMap::from_pairs(
+        base.pairs()
+            .into_iter()
+            .filter(|(_, x)| *x != "Seriate")
+            .map(|(c, x)| (c.clone(), x.to_string())),
+    );
+    let c = MapChanges::between(&d.territory, "ambiti-2017", &base, &without);
+    assert!(c.merged.is_empty(), "{:?}", c.merged);
+    assert!(c.moved.is_empty());
+    assert_eq!(c.unassigned.len(), seriate.len());
+    assert!(c
+        .unassigned
+        .iter()
+        .all(|m| m.from == "Seriate" && m.to == "(unassigned)"));
+    // The other four ambiti keep their members.
+    assert_eq!(c.unchanged, 4);
+    let costs = incentive_costs(&p.file.policy.incentives, "2018-06-30", &c);
+    assert!(costs.iter().all(|i| i.new_districts == 0 && i.total == 0.0));
+    // And back: assigning them again is no merger either.
+    let back = MapChanges::between(&d.territory, "without", &without, &base);
+    assert!(back.merged.is_empty());
+    assert_eq!(back.assigned.len(), seriate.len());
 }
 
 #[test]
@@ -136,7 +178,7 @@ fn report_of_the_2017_ambiti_holds_the_audit_map_and_changes() {
     // Seriate: 77,716 inhabitants, short of 80,001 by 2,285.
     assert!(h.contains("<td>Seriate</td><td class=\"num\">11</td><td class=\"num\">77,716</td>"));
     assert!(h.contains("<td class=\"num\">2,285</td>"));
-    assert!(h.contains("0 municipalities moved to another district, 1 districts formed by merger, 4 baseline districts unchanged"));
+    assert!(h.contains("0 municipalities moved to another district, 0 newly in a district, 0 left without one, 1 district formed by merger, 3 baseline districts unchanged"));
     assert!(h.contains("<li>Romano di Lombardia from Romano di Lombardia + Seriate</li>"));
     assert_eq!(h.matches("<figure").count(), 2);
     // policies/lombardy-2017.toml: EUR 30,000 per new merged ambito until 30 June 2018.
@@ -169,17 +211,17 @@ mod properties {
         #![proptest_config(ProptestConfig::with_cases(24))]
 
         /// A map against itself, or against a renaming of its districts: nothing moved or
-        /// merged, every district (and the unassigned group) unchanged.
+        /// merged, every district unchanged.
         #[test]
         fn renaming_changes_nothing(labels in prop::collection::vec(prop::option::of(0u8..12), 1..64)) {
             let t = &data().territory;
             let a = map_of(&labels);
             let renamed: Vec<Option<u8>> = labels.iter().map(|l| l.map(|l| 50 + l)).collect();
             let b = map_of(&renamed);
-            let groups: BTreeSet<Option<&str>> = t
+            let groups: BTreeSet<&str> = t
                 .municipalities()
                 .iter()
-                .map(|m| a.district_of(&m.code))
+                .filter_map(|m| a.district_of(&m.code))
                 .collect();
             for other in [&a, &b] {
                 let c = MapChanges::between(t, "a", &a, other);
@@ -201,8 +243,21 @@ mod properties {
             let (ma, mb) = (map_of(&a), map_of(&b));
             let c = MapChanges::between(t, "a", &ma, &mb);
             for m in &c.moved {
-                prop_assert_eq!(m.from.as_str(), ma.district_of(&m.code).unwrap_or("(unassigned)"));
-                prop_assert_eq!(m.to.as_str(), mb.district_of(&m.code).unwrap_or("(unassigned)"));
+                prop_assert_eq!(Some(m.from.as_str()), ma.district_of(&m.code));
+                prop_assert_eq!(Some(m.to.as_str()), mb.district_of(&m.code));
+            }
+            for m in &c.assigned {
+                prop_assert!(ma.district_of(&m.code).is_none());
+                prop_assert_eq!(Some(m.to.as_str()), mb.district_of(&m.code));
+            }
+            for m in &c.unassigned {
+                prop_assert_eq!(Some(m.from.as_str()), ma.district_of(&m.code));
+                prop_assert!(mb.district_of(&m.code).is_none());
+            }
+            // Unassigned comuni are never a district: no merger names them.
+            for g in &c.merged {
+                prop_assert!(g.district != "(unassigned)");
+                prop_assert!(g.baseline.iter().all(|b| b != "(unassigned)"));
             }
             let p = policy();
             for cost in incentive_costs(&p.file.policy.incentives, "2018-06-30", &c) {

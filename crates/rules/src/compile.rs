@@ -316,6 +316,19 @@ impl CompiledPolicy {
         }
     }
 
+    /// The values of class `class`'s condition atoms for a district with `totals`, keyed by
+    /// the atom's text (for `describe`); empty for a class without condition.
+    pub(crate) fn class_facts(&self, class: usize, totals: &[f64]) -> Vec<(String, f64)> {
+        self.classes[class]
+            .when
+            .as_ref()
+            .map_or_else(Vec::new, |w| {
+                w.2.iter()
+                    .map(|(t, e)| (t.clone(), e.eval(totals)))
+                    .collect()
+            })
+    }
+
     /// The class rules in words, for the head of every report: `name: when -> threshold`.
     pub fn rules_in_words(&self) -> Vec<String> {
         self.file
@@ -337,7 +350,7 @@ impl CompiledPolicy {
     }
 }
 
-fn format_value(v: f64) -> String {
+pub(crate) fn format_value(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         crate::format_count(v)
     } else {

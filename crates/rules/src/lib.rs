@@ -38,6 +38,7 @@
 
 pub mod audit;
 pub mod compile;
+pub mod describe;
 pub mod expr;
 pub mod policy;
 

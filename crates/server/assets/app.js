@@ -154,15 +154,10 @@ function drawMap(svg, features, P, withEvents) {
 
 // ---------- colours ----------
 
-function hue(name) {
-  let h = 0;
-  for (const c of name) h = (h * 31 + c.codePointAt(0)) >>> 0;
-  return (h * 137.508) % 360;
-}
 const CLASS_COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7"];
 
 function colourFor(codes, assignment, auditByDistrict) {
-  const mode = $("colour-mode").value;
+  const mode = S.mode || $("colour-mode").value;
   const d = assignment[codes[0]];
   if (mode === "population") {
     const pop = codes.reduce((s, c) => s + (S.byCode.get(c)?.population || 0), 0);
@@ -178,20 +173,41 @@ function colourFor(codes, assignment, auditByDistrict) {
   }
   if (d == null) return "#d4d4d4";
   if (mode === "compliance") {
+    // patterns as well as colours: no information by colour alone (see the legend)
     const a = auditByDistrict.get(d);
     if (!a) return "#aaa";
-    if (a.contiguous_parts > 1) return "#f0a030";
-    return a.compliant ? "#4caf50" : "#e04848";
+    if (a.contiguous_parts > 1) return "url(#pat-parts)";
+    return a.compliant ? "#a6dba0" : "url(#pat-short)";
   }
-  const l = S.locked.has(d) ? 38 : 58;
-  return `hsl(${hue(d).toFixed(0)}, 62%, ${l}%)`;
+  return districtFill(d, assignment === S.assignment ? L.colourOf : L.colourOfB);
 }
 
 function recolour() {
+  // outlines and colours follow the assignment; labels follow the audit and the zoom
+  if (S.drawnEdit !== S.editCount) {
+    S.drawnEdit = S.editCount;
+    L.colourOf = colourDistricts(S.assignment, L.colourOf);
+    drawBorders($("map"), S.assignment);
+    placeDistrictLabels(S.assignment);
+    const names = [...L.labels.keys()].sort().join("\n");
+    if (names !== S.searchNames) { S.searchNames = names; searchIndex(); }
+  }
+  if (S.compare && S.pathsB && S.drawnCompare !== S.compare) {
+    S.drawnCompare = S.compare;
+    L.colourOfB = colourDistricts(S.compare.content.assignment, L.colourOf);
+    drawBorders($("map-b"), S.compare.content.assignment);
+    L.labelsB = labelPlaces(S.compare.content.assignment);
+    L.byDistrictB = new Map((S.compare.audit?.districts || []).map((d) => [d.name, d]));
+  }
+  drawLabels();
+  // only the paths whose fill or selection changed are touched: each change restyles the path
+  S.mode = $("colour-mode").value;
   for (const [poly, p] of S.paths) {
     const codes = S.byPoly.get(poly) || [];
-    p.style.fill = codes.length ? colourFor(codes, S.assignment, S.auditByDistrict) : "#eee";
-    p.classList.toggle("sel", codes.some((c) => S.selection.has(c)));
+    const fill = codes.length ? colourFor(codes, S.assignment, S.auditByDistrict) : "#eee";
+    if (p.fill !== fill) { p.style.fill = fill; p.fill = fill; }
+    const sel = codes.some((c) => S.selection.has(c));
+    if (p.sel !== sel) { p.classList.toggle("sel", sel); p.sel = sel; }
   }
   if (S.compare && S.pathsB) {
     const moved = movedCodes();
@@ -210,21 +226,44 @@ function recolour() {
 
 function legend() {
   const mode = $("colour-mode").value;
+  // a pattern swatch is a small SVG filled with the map's own pattern
   const sw = (c, t) => `<span class="sw" style="background:${c}"></span>${esc(t)}`;
   let h = "";
-  if (mode === "compliance") h = sw("#4caf50", "compliant") + sw("#e04848", "below threshold") + sw("#f0a030", "not contiguous") + sw("#d4d4d4", "unassigned");
+  if (mode === "compliance") h = sw("#a6dba0", "compliant ✓") + sw("repeating-linear-gradient(45deg, #a50f15 0 2px, #f6b3b3 2px 5px)", "below threshold ✗ (hatched)") + sw("repeating-linear-gradient(45deg, #8c4a00 0 1px, #fdd49e 1px 4px), #fdd49e", "not contiguous (crossed)") + sw("#d4d4d4", "unassigned");
   else if (mode === "class") h = S.territory.policy.classes.map((c, i) => sw(CLASS_COLOURS[i % CLASS_COLOURS.length], c)).join("") + " (pale: comune alone)";
   else if (mode === "population") h = sw("hsl(210,60%,85%)", "100") + sw("hsl(210,60%,60%)", "10,000") + sw("hsl(210,60%,30%)", "1,000,000");
-  else h = "colour = district (darker: locked); grey = unassigned";
+  else h = "colour tells neighbouring districts apart; thick line: district border; dashed: province; grey: unassigned";
   $("legend").innerHTML = h;
 }
 
 // ---------- pan, zoom, selection ----------
 
+// While dragging, the map moves as one picture (a CSS translation the compositor applies without
+// redrawing a polygon: frames stay cheap whatever the number of polygons); the view is redrawn
+// once, when the button is released (commitPan).
+function previewPan(v) {
+  S.viewTarget = v;
+  for (const id of S.compare ? ["map", "map-b"] : ["map"]) {
+    const svg = $(id);
+    const s = Math.max(S.view[2] / svg.clientWidth, S.view[3] / svg.clientHeight);
+    svg.style.transform = `translate(${((S.view[0] - v[0]) / s).toFixed(1)}px, ${((S.view[1] - v[1]) / s).toFixed(1)}px)`;
+  }
+}
+
+function commitPan() {
+  const v = S.viewTarget;
+  if (v) setView(v);
+}
+
 function setView(v) {
+  S.viewTarget = null;
+  $("map").style.transform = "";
+  $("map-b").style.transform = "";
   S.view = v;
   $("map").setAttribute("viewBox", v.join(" "));
   if (S.compare) $("map-b").setAttribute("viewBox", v.join(" "));
+  labelsSoon();
+  viewToUrl();
 }
 
 function toMap(svg, ev) {
@@ -246,12 +285,14 @@ function attachMapEvents(svg) {
     setView([mx - (mx - x) * f, my - (my - y) * f, w * f, h * f]);
   }, { passive: false });
   svg.addEventListener("mousedown", (ev) => {
+    if (["brush", "eraser"].includes($("tool").value) && svg.id === "map") { ev.preventDefault(); brushStart(svg, ev); return; }
     const [mx, my] = toMap(svg, ev);
     const box = $("tool").value === "box" || ev.shiftKey && ev.altKey;
     const lasso = !box && $("tool").value === "lasso" ? [[mx, my]] : null;
     drag = { x0: ev.clientX, y0: ev.clientY, mx, my, view: S.view.slice(), box, lasso, moved: false, rect: null };
   });
   window.addEventListener("mousemove", (ev) => {
+    if (BRUSH.stroke && svg.id === "map") { brushMove(svg, ev); return; }
     if (!drag) return;
     if (drag.lasso) {
       // Every pointer position is a vertex of the lasso, in map units (pan/zoom safe).
@@ -276,15 +317,16 @@ function attachMapEvents(svg) {
       drag.rect.setAttribute("width", Math.abs(mx - drag.mx)); drag.rect.setAttribute("height", Math.abs(my - drag.my));
       drag.end = [mx, my];
     } else {
-      const r = svg.getBoundingClientRect();
       const [, , w, h] = drag.view;
-      const s = Math.max(w / r.width, h / r.height);
-      setView([drag.view[0] - (ev.clientX - drag.x0) * s, drag.view[1] - (ev.clientY - drag.y0) * s, w, h]);
+      const s = Math.max(w / svg.clientWidth, h / svg.clientHeight);
+      previewPan([drag.view[0] - (ev.clientX - drag.x0) * s, drag.view[1] - (ev.clientY - drag.y0) * s, w, h]);
     }
   });
   window.addEventListener("mouseup", (ev) => {
+    if (BRUSH.stroke && svg.id === "map") { brushEnd(); return; }
     if (!drag) return;
     const d = drag; drag = null;
+    commitPan();
     if (d.rect) d.rect.remove();
     if (d.box && d.moved && d.end) {
       const [x1, x2] = [Math.min(d.mx, d.end[0]), Math.max(d.mx, d.end[0])];
@@ -305,7 +347,9 @@ function attachMapEvents(svg) {
     const assignment = svg.id === "map-b" && S.compare ? S.compare.content.assignment : S.assignment;
     tip.innerHTML = codes.map((c) => {
       const m = S.byCode.get(c);
-      return `<b>${esc(m.name)}</b> ${esc(c)}${m.province ? " (" + esc(m.province) + ")" : ""}<br>pop. ${fmt(m.population)} · ${esc(assignment[c] ?? "unassigned")}`;
+      const d = assignment[c], a = d != null && assignment === S.assignment ? S.auditByDistrict.get(d) : null;
+      return `<b>${esc(m.name)}</b> ${esc(c)}${m.province ? " (" + esc(m.province) + ")" : ""}<br>pop. ${fmt(m.population)} · ${esc(d ?? "unassigned")}` +
+        (a ? `<br>${esc(d)}: ${fmt(a.population)}${verdictWords(a)}` : "");
     }).join("<hr>") || esc(poly);
     const r = $("maps").getBoundingClientRect();
     tip.style.left = ev.clientX - r.left + 14 + "px";
@@ -334,7 +378,7 @@ function selectionChanged() {
   } else {
     const pop = codes.reduce((s, c) => s + S.byCode.get(c).population, 0);
     const names = codes.slice(0, 6).map((c) => S.byCode.get(c).name).join(", ");
-    $("selection-info").textContent = `${codes.length} comuni selected, ${fmt(pop)} inhabitants: ${names}${codes.length > 6 ? ", …" : ""}`;
+    $("selection-info").textContent = `${plural(codes.length, "comune", "comuni")} selected, ${plural(pop, "inhabitant", "inhabitants")}: ${names}${codes.length > 6 ? ", …" : ""}`;
   }
   recolour();
 }
@@ -356,6 +400,8 @@ function edit(label, fn) {
 }
 
 function afterEdit(label) {
+  S.editCount = (S.editCount || 0) + 1;
+  markDirty(label !== "");
   showRules();
   $("undo").disabled = !S.undo.length;
   $("redo").disabled = !S.redo.length;
@@ -363,6 +409,7 @@ function afterEdit(label) {
   refreshDistrictLists();
   recolour();
   validate();
+  if (S.compare) showDiff().then(recolour).catch((e) => status("compare failed: " + e.message, true));
 }
 
 function restoreState(st) {
@@ -388,11 +435,13 @@ function redo() {
 }
 
 function assignSelection() {
-  const d = $("assign-district").value.trim();
+  // names are unique whatever their case: "seriate" is the district Seriate
+  const typed = $("assign-district").value.trim();
+  const d = existingDistrict(typed) ?? typed;
   const codes = [...S.selection];
   if (!codes.length) return status("select comuni first", true);
   if (!d) return status("type a district name", true);
-  edit(`assign ${codes.length} comuni to ${d}`, () => {
+  edit(`assign ${plural(codes.length, "comune", "comuni")} to ${d}`, () => {
     if (S.locked.has(d)) return `district ${d} is locked`;
     const fromLocked = codes.find((c) => S.locked.has(S.assignment[c]));
     if (fromLocked) return `${S.byCode.get(fromLocked).name} is in locked district ${S.assignment[fromLocked]}`;
@@ -426,7 +475,7 @@ function districts() {
 function refreshDistrictLists() {
   const ds = districts();
   const opts = ds.map((d) => `<option value="${esc(d)}">${esc(d)}${S.locked.has(d) ? " 🔒" : ""}</option>`).join("");
-  for (const id of ["merge-a", "merge-b", "lock-district"]) {
+  for (const id of ["merge-a", "merge-b", "lock-district", "rename-from"]) {
     const el = $(id), v = el.value;
     el.innerHTML = `<option value="">(district)</option>` + opts;
     if (ds.includes(v)) el.value = v;
@@ -439,7 +488,8 @@ function refreshDistrictLists() {
 let validateTimer = null;
 function validate() {
   clearTimeout(validateTimer);
-  validateTimer = setTimeout(runValidate, 60);
+  // 0 ms: edits of one task are validated once; a newer audit supersedes an older (auditSeq)
+  validateTimer = setTimeout(runValidate, 0);
 }
 
 async function runValidate() {
@@ -470,9 +520,13 @@ async function runValidate() {
         `<div class="bad">${esc(d.name)}: ${fmt(d.population)} vs ${esc(d.threshold_text)}${d.contiguous_parts > 1 ? `, ${d.contiguous_parts} parts` : ""}</div>`).join("") +
       (S.policyText ? `<div id="own-rules">Rules: the scenario's own, <i>${esc(audit.policy.name)}</i></div>` : "");
     $("validation-time").textContent = `validated in ${Math.round(performance.now() - t0)} ms (round trip)`;
-    v.dataset.seq = seq;
     recolour();
     showDistrict();
+    renderDistrictTable();
+    if (S.policyText) showRules();
+    // a brush stroke's latency: release -> validated, recoloured and outlined (bench/studio)
+    if (S.lastStroke && S.lastStroke.ms == null) S.lastStroke.ms = performance.now() - S.lastStroke.t0;
+    v.dataset.seq = seq;
   } catch (e) {
     if (seq === S.auditSeq) status("validation failed: " + e.message, true);
   }
@@ -502,7 +556,7 @@ function showDistrict() {
     <tr><td>Contiguous parts</td><td class="n ${a.contiguous_parts > 1 ? "bad" : ""}">${a.contiguous_parts}</td></tr>
     <tr><td>Area</td><td class="n">${a.area_km2.toFixed(1)} km²</td></tr>
     <tr><td>Density</td><td class="n">${a.density.toFixed(0)} /km²</td></tr></table>
-    <div>Why: ${esc(a.class_reason)}</div>` +
+    <div id="district-why">Why ${esc(a.class)}: ${esc(reasonWords(a))}.</div>` +
     (a.closing_mergers.length ? `<div>Mergers that would comply: ${a.closing_mergers.map((m) => esc(m.with) + " (" + fmt(m.population) + ")").join(", ")}</div>` : "");
 }
 
@@ -513,7 +567,10 @@ function content() {
 }
 
 async function refreshScenarioList() {
-  const list = await api("GET", "/api/scenarios");
+  const all = await api("GET", "/api/scenarios");
+  S.scenarioList = all;
+  renderScenarioList();
+  const list = all.filter((x) => !x.archived_at);
   const opts = list.map((s) => `<option value="${s.id}">${esc(s.name)} (v${s.version})</option>`).join("");
   $("scenario-select").innerHTML = `<option value="">(saved scenarios)</option>` + opts;
   $("compare-select").innerHTML = `<option value="">(scenario to compare)</option>` + opts;
@@ -531,6 +588,7 @@ function setScenario(v) {
   reportLink();
   for (const id of ["export-csv", "export-geojson", "export-report"]) $(id).classList.remove("disabled");
   refreshHistory();
+  viewToUrl();
 }
 
 // The report page of the loaded version (the document `ambit report` writes), with the changes
@@ -560,6 +618,7 @@ async function refreshHistory() {
 }
 
 function loadVersion(v) {
+  closeStart();
   S.assignment = { ...v.content.assignment };
   // a scenario may carry its own rules (policy TOML, set over the API): validate and save with them
   S.policyText = v.content.policy || "";
@@ -584,6 +643,7 @@ async function save(asNew) {
       v = await api("PUT", `/api/scenarios/${S.scenario.scenario_id}`, { expected_version: S.scenario.version, content: content(), message: label });
     }
     setScenario(v);
+    markDirty(false);
     await refreshScenarioList();
     status(`saved ${v.name} version ${v.version}`);
   } catch (e) {
@@ -596,6 +656,12 @@ async function save(asNew) {
 async function loadSelected() {
   const id = $("scenario-select").value;
   if (!id) return;
+  // unsaved edits: the first press warns, a second one (for the same scenario) discards them
+  if (S.dirty && S.confirmLoad !== id) {
+    S.confirmLoad = id;
+    return status("Unsaved edits would be lost: save them, or press Load again to discard them", true);
+  }
+  S.confirmLoad = null;
   try { loadVersion(await api("GET", `/api/scenarios/${id}`)); } catch (e) { status(e.message, true); }
 }
 
@@ -612,6 +678,7 @@ async function restoreVersion() {
 async function startFrom() {
   const base = $("base-map").value;
   if (!base) return;
+  closeStart();
   const before = snapshot();
   if (base === "__empty") S.assignment = {};
   else if (base === "__singletons") S.assignment = Object.fromEntries(S.territory.municipalities.map((m) => [m.code, m.name + " " + m.code]));
@@ -628,13 +695,18 @@ async function importCsv() {
   const f = $("import-file").files[0];
   const rep = $("import-report");
   if (!f) return status("choose a CSV file", true);
-  if (!S.scenario) return status("save the scenario first; the import becomes a new version of it", true);
+  if (!S.scenario) {
+    // a first import makes a scenario of its own, named after the file
+    try {
+      setScenario(await api("POST", "/api/scenarios", { name: `${f.name} (imported ${new Date().toISOString().slice(0, 16).replace("T", " ")})`, content: { assignment: {} }, message: "created for an import" }));
+    } catch (e) { rep.innerHTML = `<div class="bad">${esc(e.message)}</div>`; return; }
+  }
   if (f.size > 1024 * 1024) { rep.innerHTML = `<div class="bad">File too large (${fmt(f.size)} bytes, limit 1 MiB); nothing changed.</div>`; return; }
   const text = await f.text();
   try {
     const r = await api("POST", `/api/scenarios/${S.scenario.scenario_id}/import?expected_version=${S.scenario.version}`, text, true);
-    rep.innerHTML = `<div class="ok">Imported ${r.assigned} comuni in ${r.districts} districts (version ${r.scenario.version}).</div>` +
-      (r.missing ? `<div>${r.missing} comuni not in the file (left unassigned):</div><ul>${r.missing_examples.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "") +
+    rep.innerHTML = `<div class="ok">Imported ${plural(r.assigned, "comune", "comuni")} in ${plural(r.districts, "district", "districts")} (version ${r.scenario.version}).</div>` +
+      (r.missing ? `<div>${plural(r.missing, "comune", "comuni")} not in the file (left unassigned):</div><ul>${r.missing_examples.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "") +
       (r.notices.length ? `<div>Notices:</div><ul>${r.notices.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "");
     loadVersion(r.scenario);
   } catch (e) {
@@ -645,12 +717,10 @@ async function importCsv() {
 
 // ---------- compare ----------
 
+// The comuni the server's comparison lists as changed (moved, newly assigned, unassigned):
+// the one definition of "moved" (MapChanges), never recomputed here.
 function movedCodes() {
-  const moved = new Set();
-  if (!S.compare) return moved;
-  const b = S.compare.content.assignment;
-  for (const m of S.territory.municipalities) if ((S.assignment[m.code] ?? null) !== (b[m.code] ?? null)) moved.add(m.code);
-  return moved;
+  return (S.compare && S.compare.changedCodes) || new Set();
 }
 
 async function compare() {
@@ -668,19 +738,27 @@ async function compare() {
   recolour();
 }
 
+const plural = (n, one, many) => `${fmt(n)} ${n === 1 ? one : many}`;
+
+// The current edit against the compared scenario, as the server compares maps (POST /api/diff,
+// the same MapChanges as GET /api/diff, the report and the optimiser preview).
 async function showDiff() {
-  const moved = [...movedCodes()];
-  const b = S.compare.content.assignment;
-  const lines = moved.slice(0, 200).map((c) => `<li>${esc(S.byCode.get(c).name)}: ${esc(S.assignment[c] ?? "–")} → ${esc(b[c] ?? "–")}</li>`);
-  let h = `<div id="diff-moved" data-moved="${moved.length}">${moved.length} comuni in a different district (left: current edit, right: ${esc(S.compare.name)})</div><ul>${lines.join("")}</ul>`;
-  if (S.scenario) {
-    // The saved version of the loaded scenario against the other one, as `ambit plan` reports it.
-    const d = await api("GET", `/api/diff?a=${S.scenario.scenario_id}&b=${S.compare.scenario_id}`);
-    h += `<div>From saved <b>${esc(d.a.name)}</b> v${d.a.version} to <b>${esc(d.b.name)}</b> v${d.b.version}: ${d.moved.length} comuni moved, ${d.merged.length} districts formed by merger, ${d.unchanged} unchanged.</div>` +
-      `<ul>${d.merged.map((m) => `<li>${esc(m.district)} ⟵ ${m.baseline.map(esc).join(" + ")}</li>`).join("")}</ul>` +
-      `<div>Incentives for an agreement on ${esc(d.incentive.date)}:</div><ul id="diff-incentives">${d.incentive.incentives.map((i) => `<li>${esc(i.name)}: ${i.new_districts} × ${fmt(i.per_new_district)} = ${fmt(i.total)} ${esc(i.currency)}${i.condition ? " (if " + esc(i.condition) + ")" : ""}</li>`).join("")}</ul>`;
-  }
-  $("diff").innerHTML = h;
+  if (!S.compare) return;
+  const d = await api("POST", "/api/diff", { baseline: S.assignment, scenario: S.compare.content.assignment, baseline_name: "current edit" });
+  S.compare.changes = d;
+  // outlined on both maps: the moved and unassigned comuni, and the newly assigned ones unless
+  // they are most of the map (a plan for an empty map would outline every comune)
+  const outlined = [...d.moved, ...d.unassigned, ...(d.assigned.length <= 300 ? d.assigned : [])];
+  S.compare.changedCodes = new Set(outlined.map((m) => m.code));
+  const all = [...d.moved, ...d.assigned, ...d.unassigned];
+  const lines = all.slice(0, 200).map((m) => `<li>${esc(m.name)}: ${esc(m.from)} → ${esc(m.to)}</li>`);
+  $("diff").innerHTML =
+    `<div id="diff-moved" data-moved="${d.moved.length}" data-changed="${d.changed}">From the current edit (left) to <b>${esc(S.compare.name)}</b>${S.compare.version ? " v" + S.compare.version : ""} (right): ` +
+    `${plural(d.moved.length, "comune", "comuni")} moved to another district, ${fmt(d.assigned.length)} newly in a district, ${fmt(d.unassigned.length)} left without one; ` +
+    `${plural(d.merged.length, "district", "districts")} formed by merger, ${fmt(d.unchanged)} unchanged.</div>` +
+    `<ul>${d.merged.map((m) => `<li>${esc(m.district)} ⟵ ${m.baseline.map(esc).join(" + ")}</li>`).join("")}</ul>` +
+    `<div>Incentives for an agreement on ${esc(d.incentive.date)}:</div><ul id="diff-incentives">${d.incentive.incentives.map((i) => `<li>${esc(i.name)}: ${i.new_districts} × ${fmt(i.per_new_district)} = ${fmt(i.total)} ${esc(i.currency)}${i.condition ? " (if " + esc(i.condition) + ")" : ""}</li>`).join("")}</ul>` +
+    `<details><summary>Comuni in another district</summary><ul>${lines.join("")}</ul></details>`;
 }
 
 function closeCompare() {
@@ -699,8 +777,12 @@ function showRules() {
   const own = !!S.policyText;
   $("rules-text").value = own ? S.policyText : S.regionPolicy.text;
   $("rules-info").innerHTML = own
-    ? `This scenario's own rules (saved with it); the region's are <i>${esc(S.regionPolicy.name)}</i>.`
-    : `The region's rules: <i>${esc(S.regionPolicy.name)}</i> (${esc(S.regionPolicy.file || "")}). Edit and use them to audit this scenario under other rules.`;
+    ? `This scenario's own rules (saved with it; see the policy text below); the region's are <i>${esc(S.regionPolicy.name)}</i>.`
+    : `The region's rules: <i>${esc(S.regionPolicy.name)}</i> (${esc(S.regionPolicy.file || "")}).`;
+  // the scenario's own rules in words come with its audit (the server describes the policy it used)
+  const words = own ? (S.audit && S.audit.rules_in_words) || [] : S.regionPolicy.rules_in_words || [];
+  $("rules-words").innerHTML = words.map((r) => `<li>${esc(r)}</li>`).join("") +
+    (own ? "" : (S.territory.policy.assumptions || []).map((r) => `<li class="assumption">Assumption: ${esc(r)}</li>`).join(""));
   $("rules-info").dataset.own = own ? "1" : "0";
 }
 
@@ -736,6 +818,10 @@ async function main() {
   S.view = S.full.slice();
   S.paths = drawMap($("map"), geo.features, S.proj, true);
   for (const f of geo.features) S.centres.set(f.properties.istat_code ?? f.properties.code, centroid(f.geometry, S.proj));
+  buildTopology(geo.features, S.proj);
+  S.editCount = 1;
+  $("search").addEventListener("change", () => search($("search").value));
+  $("search").addEventListener("keydown", (ev) => { if (ev.key === "Enter") search($("search").value); });
   $("base-map").innerHTML += maps.map((m) => `<option value="${esc(m.name)}" title="${esc(m.description || "")}">${esc(m.name)}</option>`).join("");
   $("colour-mode").onchange = recolour;
   $("tool").onchange = () => $("map").classList.toggle("box", $("tool").value !== "pan");
@@ -767,12 +853,15 @@ async function main() {
   });
   await refreshScenarioList();
   refreshDistrictLists();
+  initPanels();
+  const fromLink = await fromUrl();
   recolour();
   await runValidate();
+  if (!fromLink && !Object.keys(S.assignment).length) { showStart(); startSaved().catch(() => {}); }
   S.readyMs = Math.round(performance.now());
   S.ready = true;
   document.body.dataset.ready = "1";
-  status(`${territory.municipalities.length} comuni on ${S.paths.size} polygons loaded`);
+  status(`${fmt(territory.municipalities.length)} comuni on ${fmt(S.paths.size)} polygons loaded`);
 }
 
 main().catch((e) => status("failed to load: " + e.message, true));

@@ -38,7 +38,9 @@ function showRun(run) {
   $("opt-run").disabled = running;
   $("opt-cancel").disabled = !running;
   if (running) return;
-  bar.value = bar.max;
+  // A cancelled run keeps the true count of starts that ran (not 100%).
+  if (p.total > 0) bar.value = p.done; else if (run.state === "done") { bar.max = 1; bar.value = 1; }
+  bar.dataset.done = p.done; bar.dataset.total = p.total;
   OPT.result = run.result || null;
   $("opt-apply").disabled = !OPT.result;
   if (!OPT.result) {
@@ -46,18 +48,37 @@ function showRun(run) {
     return;
   }
   const r = OPT.result;
-  let html = `<p id="opt-summary"><b>${r.compliant}</b> compliant of <b>${r.districts}</b> districts over ${fmt(r.units)} comuni` +
+  let html = `<p id="opt-summary"><b>${r.compliant}</b> compliant of <b>${r.districts}</b> ${r.districts === 1 ? "district" : "districts"} over ${plural(r.units, "comune", "comuni")}` +
     (r.interrupted ? " (stopped early: best plan so far)" : "") + `; stored as plan ${r.plan_id ?? "–"}.</p>`;
-  if (r.diff) {
-    html += `<p>Against the current map: ${fmt(r.diff.units_moved)} comuni moved, ${r.diff.merged.length} districts formed by merger, ${fmt(r.diff.unchanged_districts)} unchanged.</p>`;
-  }
-  if (r.incentive && r.incentive.incentives) {
-    html += "<ul>" + r.incentive.incentives.map((i) =>
-      `<li>${esc(i.name)}: ${fmt(i.new_districts)} × ${fmt(i.per_new_district)} ${esc(i.currency)} = <b>${fmt(i.total)} ${esc(i.currency)}</b> (agreement on ${esc(r.incentive.date)})</li>`).join("") + "</ul>";
-  }
+  const c = r.changes;
+  if (c) {
+    // the same comparison as everywhere (MapChanges), also when the current map is partial
+    html += `<p id="opt-changes" data-moved="${c.moved.length}">Against the current map: ${plural(c.moved.length, "comune", "comuni")} moved, ${fmt(c.assigned.length)} newly in a district, ${fmt(c.unassigned.length)} left without one; ${plural(c.merged.length, "district", "districts")} formed by merger, ${fmt(c.unchanged)} unchanged.</p>`;
+    html += "<ul>" + c.incentive.incentives.map((i) =>
+      `<li>${esc(i.name)}: ${fmt(i.new_districts)} × ${fmt(i.per_new_district)} ${esc(i.currency)} = <b>${fmt(i.total)} ${esc(i.currency)}</b> (agreement on ${esc(c.incentive.date)})</li>`).join("") + "</ul>";
+  } else html += `<p id="opt-changes">The current map is empty: nothing to compare with.</p>`;
   html += "<details><summary>Details</summary><ul>" + r.summary.map((l) => `<li>${esc(l)}</li>`).join("") + "</ul></details>";
   if (run.error) html += `<p class="error">${esc(run.error)}</p>`;
+  html += `<p class="hint">The proposed plan is shown beside the current map; nothing changes until you apply it.</p>`;
   $("opt-result").innerHTML = html;
+  previewPlan(run.id, r);
+}
+
+// The proposed plan as a map beside the current one (the compare view), with its comparison,
+// before "Apply": the plan's comuni take their proposed district, the others keep theirs.
+function previewPlan(id, r) {
+  const whole = r.units === S.territory.municipalities.length;
+  const assignment = whole ? { ...r.assignment } : { ...S.assignment, ...r.assignment };
+  const figures = (r.district_figures || []).map((d) => ({ ...d, contiguous_parts: 1 }));
+  S.compare = { name: `proposed plan (run ${id})`, version: "", scenario_id: null, content: { assignment }, audit: { districts: figures }, proposal: true };
+  $("wrap-b").classList.remove("hidden");
+  $("title-b").textContent = `proposed plan, run ${id}: ${r.compliant} compliant of ${plural(r.districts, "district", "districts")}`;
+  S.pathsB = drawMap($("map-b"), S.features, S.proj, false);
+  attachMapEvents($("map-b"));
+  setView(S.view);
+  const panel = $("diff").closest("details");
+  panel.open = true;
+  showDiff().then(recolour).catch((e) => status("preview failed: " + e.message, true));
 }
 
 async function pollRun() {
@@ -99,6 +120,7 @@ async function cancelRun() {
 function applyPlan() {
   const r = OPT.result;
   if (!r) return;
+  if (S.compare && S.compare.proposal) closeCompare();
   const whole = r.units === S.territory.municipalities.length;
   edit(`optimiser plan (run ${OPT.run})`, () => {
     // min-change plans only the baseline's comuni: the rest of the map stays as it is

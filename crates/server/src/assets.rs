@@ -13,6 +13,9 @@ const STYLE_CSS: &str = include_str!("../assets/style.css");
 const CASES_HTML: &str = include_str!("../assets/cases.html");
 const OPTIMISER_JS: &str = include_str!("../assets/optimiser.js");
 const CASES_JS: &str = include_str!("../assets/cases.js");
+const LAYERS_JS: &str = include_str!("../assets/layers.js");
+const PANELS_JS: &str = include_str!("../assets/panels.js");
+const FAVICON_SVG: &str = include_str!("../assets/favicon.svg");
 
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     (
@@ -42,6 +45,22 @@ pub fn routes() -> Router<Arc<Studio>> {
         .route(
             "/assets/optimiser.js",
             get(|| async { asset("text/javascript; charset=utf-8", OPTIMISER_JS) }),
+        )
+        .route(
+            "/assets/layers.js",
+            get(|| async { asset("text/javascript; charset=utf-8", LAYERS_JS) }),
+        )
+        .route(
+            "/assets/panels.js",
+            get(|| async { asset("text/javascript; charset=utf-8", PANELS_JS) }),
+        )
+        .route(
+            "/assets/favicon.svg",
+            get(|| async { asset("image/svg+xml", FAVICON_SVG) }),
+        )
+        .route(
+            "/favicon.ico",
+            get(|| async { asset("image/svg+xml", FAVICON_SVG) }),
         )
         .route(
             "/assets/cases.js",

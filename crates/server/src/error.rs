@@ -1,7 +1,9 @@
 //! API errors: a status code and a JSON body `{"error": "..."}` that says what was wrong.
 
 use ambit_store::StoreError;
-use axum::http::StatusCode;
+use axum::extract::{OriginalUri, Request};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -65,10 +67,98 @@ impl IntoResponse for ApiError {
             ApiError::Store(StoreError::Conflict { actual, .. }) => {
                 json!({ "error": self.to_string(), "current_version": actual })
             }
+            // The store's message quotes the name whole; an over-long one is not echoed back.
+            ApiError::Store(StoreError::BadName { kind, name }) => json!({
+                "error": format!(
+                    "{kind} name {} must be 1 to 200 characters (it has {})",
+                    excerpt(name),
+                    name.trim().chars().count()
+                )
+            }),
             other => json!({ "error": other.to_string() }),
         };
         (status, Json(body)).into_response()
     }
+}
+
+/// Longest part of a request's text quoted back in an error message.
+const QUOTED_CHARS: usize = 40;
+
+/// `text` quoted for an error message: whole when short, else its first [`QUOTED_CHARS`]
+/// characters and an ellipsis.
+pub(crate) fn excerpt(text: &str) -> String {
+    if text.chars().count() <= QUOTED_CHARS {
+        format!("{text:?}")
+    } else {
+        let head: String = text.chars().take(QUOTED_CHARS).collect();
+        format!("{head:?}…")
+    }
+}
+
+/// Answers an API request that matched no route: 404 as JSON, naming the method and path.
+pub(crate) async fn no_route(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::NotFound(format!(
+        "no API endpoint {method} {} (GET /api/openapi.json lists them)",
+        excerpt(uri.path())
+    ))
+}
+
+/// Gives every API error the same JSON shape `{"error": "..."}`: the errors axum answers before
+/// a handler runs (a path segment of the wrong type: 400 as plain text; a method the route does
+/// not have: 405 with an empty body; a body over the size limit: 413 as plain text) are rewritten
+/// here, with their status kept.
+pub(crate) async fn json_errors(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| req.uri().path().to_string(), |u| u.0.path().to_string());
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let allow = res.headers().get(header::ALLOW).cloned();
+    // The framework's error texts are short; anything longer is cut.
+    let text = axum::body::to_bytes(res.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let message = match status {
+        StatusCode::METHOD_NOT_ALLOWED => format!(
+            "method {method} is not allowed on {}{}",
+            excerpt(&path),
+            allow
+                .as_ref()
+                .and_then(|a| a.to_str().ok())
+                .map(|a| format!(" (allowed: {a})"))
+                .unwrap_or_default()
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => format!(
+            "request body too large for {method} {}: {}",
+            excerpt(&path),
+            if text.is_empty() {
+                "over the size limit"
+            } else {
+                &text
+            }
+        ),
+        _ if text.is_empty() => status
+            .canonical_reason()
+            .unwrap_or("request refused")
+            .to_string(),
+        _ => text,
+    };
+    let mut out = (status, Json(json!({ "error": message }))).into_response();
+    if let Some(a) = allow {
+        out.headers_mut().insert(header::ALLOW, a);
+    }
+    out
 }
 
 impl From<axum::extract::rejection::JsonRejection> for ApiError {

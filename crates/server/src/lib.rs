@@ -62,7 +62,12 @@ impl Studio {
 pub fn router(studio: Arc<Studio>) -> Router {
     Router::new()
         .merge(assets::routes())
-        .nest("/api", api::routes())
+        .nest(
+            "/api",
+            api::routes()
+                .fallback(error::no_route)
+                .layer(axum::middleware::from_fn(error::json_errors)),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(studio)
 }

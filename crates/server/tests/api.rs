@@ -71,7 +71,12 @@ async fn page_and_assets_are_served_from_the_binary() {
         ("/", "text/html"),
         ("/cases", "text/html"),
         ("/assets/app.js", "text/javascript"),
+        ("/assets/layers.js", "text/javascript"),
+        ("/assets/panels.js", "text/javascript"),
+        ("/assets/optimiser.js", "text/javascript"),
         ("/assets/style.css", "text/css"),
+        ("/assets/favicon.svg", "image/svg+xml"),
+        ("/favicon.ico", "image/svg+xml"),
     ] {
         let r = client()
             .get(format!("{}{path}", server()))
@@ -601,4 +606,301 @@ async fn live_validation_can_skip_or_limit_the_merger_search() {
     )
     .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Codes of the 2017 ambito `name`.
+fn members(map: &Value, name: &str) -> Vec<String> {
+    map.as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, d)| *d == name)
+        .map(|(c, _)| c.clone())
+        .collect()
+}
+
+/// Regression (issue 12, defect 1): comparing the partial 2017 ambiti with a full map whose
+/// Seriate took every comune in no ambito read as the merger "Seriate ⟵ (unassigned) + Seriate"
+/// and paid 30,000 EUR. Unassigned comuni are never a district, never merged, never paid: the
+/// change is 1,428 comuni newly assigned, nothing merged, nothing moved.
+#[tokio::test]
+async fn unassigned_comuni_are_never_merged_or_paid() {
+    let partial = ambiti_2017().await;
+    let territory = get("/api/territory").await;
+    let mut full = partial.clone();
+    for m in territory["municipalities"].as_array().unwrap() {
+        let code = m["code"].as_str().unwrap();
+        if full.get(code).is_none() {
+            full[code] = json!("Seriate");
+        }
+    }
+    let outside = 1516 - partial.as_object().unwrap().len();
+    let a = create("api unassigned partial", partial).await["scenario_id"]
+        .as_i64()
+        .unwrap();
+    let b = create("api unassigned full", full).await["scenario_id"]
+        .as_i64()
+        .unwrap();
+    let d = get(&format!("/api/diff?a={a}&b={b}")).await;
+    assert_eq!(d["merged"], json!([]), "{}", d["merged"]);
+    assert_eq!(d["moved"], json!([]));
+    assert_eq!(d["assigned"].as_array().unwrap().len(), outside);
+    assert_eq!(d["unassigned"], json!([]));
+    assert_eq!(d["incentive"]["incentives"][0]["total"], 0.0);
+    // The four other ambiti keep their members; Seriate grew.
+    assert_eq!(d["unchanged"], 4);
+    let (st, html) = report_page(&format!("/api/scenarios/{b}/report?baseline={a}")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        !html.contains("(unassigned) +"),
+        "a merger names the unassigned"
+    );
+    assert!(html.contains("0 districts formed by merger"), "{html}");
+}
+
+/// Regression (issue 12, defect 2): one definition of "moved" (MapChanges) for the page's
+/// comparison of two maps (`POST /api/diff`) and for two saved scenarios (`GET /api/diff`):
+/// from the 2017 ambiti, 3 comuni of Seriate to Dalmine, 2 unassigned, 5 outside comuni to
+/// Treviglio.
+#[tokio::test]
+async fn one_definition_of_moved_for_maps_and_scenarios() {
+    let before = ambiti_2017().await;
+    let mut after = before.clone();
+    let seriate = members(&before, "Seriate");
+    for c in &seriate[..3] {
+        after[c] = json!("Dalmine");
+    }
+    for c in &seriate[3..5] {
+        after.as_object_mut().unwrap().remove(c);
+    }
+    let territory = get("/api/territory").await;
+    let outside: Vec<String> = territory["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["code"].as_str().unwrap().to_string())
+        .filter(|c| before.get(c).is_none())
+        .take(5)
+        .collect();
+    for c in &outside {
+        after[c] = json!("Treviglio");
+    }
+    let (st, posted) = send(
+        reqwest::Method::POST,
+        "/api/diff",
+        &json!({ "baseline": before, "scenario": after, "baseline_name": "before" }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{posted}");
+    assert_eq!(posted["moved"].as_array().unwrap().len(), 3);
+    assert_eq!(posted["unassigned"].as_array().unwrap().len(), 2);
+    assert_eq!(posted["assigned"].as_array().unwrap().len(), 5);
+    assert_eq!(posted["changed"], 10);
+    assert_eq!(posted["merged"], json!([]));
+    let a = create("api moved before", before).await["scenario_id"]
+        .as_i64()
+        .unwrap();
+    let b = create("api moved after", after).await["scenario_id"]
+        .as_i64()
+        .unwrap();
+    let saved = get(&format!("/api/diff?a={a}&b={b}")).await;
+    for key in [
+        "moved",
+        "assigned",
+        "unassigned",
+        "changed",
+        "merged",
+        "unchanged",
+    ] {
+        assert_eq!(saved[key], posted[key], "{key}");
+    }
+}
+
+/// Regression (issue 12, defect 3): a JSON district map naming a code twice was accepted (the
+/// last won); it is refused while parsing, naming the code, and nothing is stored.
+#[tokio::test]
+async fn duplicate_codes_in_json_maps_are_refused() {
+    let map = r#"{"016115":"A","016115":"B"}"#;
+    let bodies = [
+        (
+            "POST",
+            "/api/audit".to_string(),
+            format!(r#"{{"assignment":{map}}}"#),
+        ),
+        (
+            "POST",
+            "/api/check".to_string(),
+            format!(r#"{{"assignment":{map}}}"#),
+        ),
+        (
+            "POST",
+            "/api/scenarios".to_string(),
+            format!(r#"{{"name":"api duplicate","content":{{"assignment":{map}}}}}"#),
+        ),
+        (
+            "POST",
+            "/api/diff".to_string(),
+            format!(r#"{{"baseline":{{}},"scenario":{map}}}"#),
+        ),
+        (
+            "POST",
+            "/api/optimiser/runs".to_string(),
+            format!(r#"{{"objective":"min-change","baseline":{map}}}"#),
+        ),
+    ];
+    let v = create("api duplicate put", json!({"016115": "A"})).await;
+    let id = v["scenario_id"].as_i64().unwrap();
+    let put = (
+        "PUT",
+        format!("/api/scenarios/{id}"),
+        format!(r#"{{"expected_version":1,"content":{{"assignment":{map}}}}}"#),
+    );
+    for (method, path, body) in bodies.iter().chain([&put]) {
+        let r = client()
+            .request(method.parse().unwrap(), format!("{}{path}", server()))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let (st, err) = common::status_and_json(r).await;
+        assert_eq!(
+            st,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{method} {path}: {err}"
+        );
+        let msg = err["error"].as_str().unwrap_or_default();
+        assert!(
+            msg.contains("016115 is given twice"),
+            "{method} {path}: {msg}"
+        );
+    }
+    let list = get("/api/scenarios").await;
+    assert!(!list.to_string().contains("\"api duplicate\""));
+    assert_eq!(get(&format!("/api/scenarios/{id}")).await["version"], 1);
+}
+
+/// Regression (issue 12, defect 4): every API error is `{"error": "..."}` JSON, also those
+/// answered before a handler runs; an over-long name is not echoed back whole.
+#[tokio::test]
+async fn every_api_error_is_json() {
+    let check = |what: &str, st: StatusCode, want: StatusCode, v: &Value| {
+        assert_eq!(st, want, "{what}: {v}");
+        let msg = v["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: not JSON: {v}"));
+        assert!(!msg.is_empty(), "{what}");
+    };
+    let (st, v) = common::request(server(), reqwest::Method::GET, "/api/scenarios/abc", None).await;
+    check("path of the wrong type", st, StatusCode::BAD_REQUEST, &v);
+    let (st, v) = common::request(server(), reqwest::Method::GET, "/api/no-such-thing", None).await;
+    check("unknown route", st, StatusCode::NOT_FOUND, &v);
+    assert!(v["error"].as_str().unwrap().contains("/api/no-such-thing"));
+    let (st, v) = common::request(server(), reqwest::Method::PUT, "/api/health", None).await;
+    check("wrong method", st, StatusCode::METHOD_NOT_ALLOWED, &v);
+    assert!(v["error"].as_str().unwrap().contains("PUT"), "{v}");
+    let created = create("api errors import", json!({"012001": "A"})).await;
+    let id = created["scenario_id"].as_i64().unwrap();
+    let big = format!("code,district\n{}", "012001,A\n".repeat(120_000)).into_bytes();
+    let (st, v) = import(id, 1, big).await;
+    check(
+        "import over the limit",
+        st,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &v,
+    );
+    let huge = json!({ "assignment": {}, "notes": "x".repeat(5 * 1024 * 1024) });
+    let (st, v) = send(reqwest::Method::POST, "/api/audit", &huge).await;
+    check("body over the limit", st, StatusCode::PAYLOAD_TOO_LARGE, &v);
+    let long = "N".repeat(5000);
+    let (st, v) = send(
+        reqwest::Method::POST,
+        "/api/scenarios",
+        &json!({ "name": long, "content": { "assignment": {} } }),
+    )
+    .await;
+    check("over-long name", st, StatusCode::BAD_REQUEST, &v);
+    let msg = v["error"].as_str().unwrap();
+    assert!(
+        msg.len() < 300,
+        "the name is echoed back: {} bytes",
+        msg.len()
+    );
+    assert!(msg.contains("5000"), "{msg}");
+    // Pages outside /api keep their own answers (the studio page itself is HTML).
+    let page = get_text("/").await;
+    assert!(page.contains("<html"));
+}
+
+/// Scenarios are listed newest change first; archiving keeps every version and is undone;
+/// renaming to a taken name is refused.
+#[tokio::test]
+async fn scenarios_archive_rename_and_order() {
+    let a = create("api archive a", json!({"012001": "A"})).await;
+    let b = create("api archive b", json!({"012002": "B"})).await;
+    let (ida, idb) = (
+        a["scenario_id"].as_i64().unwrap(),
+        b["scenario_id"].as_i64().unwrap(),
+    );
+    // an edit of a makes it the newest change
+    let (st, v) = send(
+        reqwest::Method::PUT,
+        &format!("/api/scenarios/{ida}"),
+        &json!({ "expected_version": 1, "content": { "assignment": {"012001": "A2"} } }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let list = get("/api/scenarios").await;
+    let order: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .filter(|id| *id == ida || *id == idb)
+        .collect();
+    assert_eq!(order, vec![ida, idb]);
+    let (st, list) = send(
+        reqwest::Method::POST,
+        &format!("/api/scenarios/{ida}/archive"),
+        &json!({ "archived": true }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{list}");
+    let row = |list: &Value, id: i64| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert!(row(&list, ida)["archived_at"].is_string());
+    assert_eq!(
+        get(&format!("/api/scenarios/{ida}/history"))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let (_, list) = send(
+        reqwest::Method::POST,
+        &format!("/api/scenarios/{ida}/archive"),
+        &json!({ "archived": false }),
+    )
+    .await;
+    assert!(row(&list, ida)["archived_at"].is_null());
+    let (st, v) = send(
+        reqwest::Method::POST,
+        &format!("/api/scenarios/{ida}/rename"),
+        &json!({ "name": "api archive b" }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    let (st, v) = send(
+        reqwest::Method::POST,
+        "/api/scenarios/999999/archive",
+        &json!({ "archived": true }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
 }

@@ -20,7 +20,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// Kills chromedriver (and with it the browser) when the test ends, even on a failed assert.
-struct Driver(Child);
+struct Driver(Child, u16);
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -36,6 +36,12 @@ fn free_port() -> u16 {
 }
 
 async fn start_browser(profile: &Path) -> (Driver, Client) {
+    start_browser_sized(profile, (1400, 900)).await
+}
+
+/// Starts chromedriver and a headless Chromium with a window of `size` pixels, logging the
+/// browser console (read back by [`console_errors`]).
+async fn start_browser_sized(profile: &Path, size: (u32, u32)) -> (Driver, Client) {
     let port = free_port();
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
@@ -43,7 +49,7 @@ async fn start_browser(profile: &Path) -> (Driver, Client) {
         .stderr(Stdio::null())
         .spawn()
         .expect("chromedriver starts");
-    let driver = Driver(child);
+    let driver = Driver(child, port);
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "chromedriver did not listen");
@@ -57,11 +63,12 @@ async fn start_browser(profile: &Path) -> (Driver, Client) {
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,900",
+                "--disable-dev-shm-usage", format!("--window-size={},{}", size.0, size.1),
                 format!("--user-data-dir={}", profile.display()),
             ]
         }),
     );
+    caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
     let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
@@ -172,11 +179,26 @@ struct Page {
     _profile: tempfile::TempDir,
 }
 
-/// Opens the studio's page at `base` in a fresh browser and waits until it is ready.
+/// Opens the studio's page at `base` in a fresh browser, waits until it is ready and closes the
+/// start screen (the journeys that test it use [`open_page_at`]).
 async fn open_page(base: &str) -> Page {
+    let page = open_page_at(base, "/").await;
+    page.c
+        .execute(
+            "if (!document.getElementById('start').classList.contains('hidden')) document.getElementById('start-close').click();",
+            vec![],
+        )
+        .await
+        .expect("close the start screen");
+    page
+}
+
+/// Opens `path` of the studio at `base` in a fresh browser and waits until the page is ready;
+/// fails the test on any error in the browser's console.
+async fn open_page_at(base: &str, path: &str) -> Page {
     let profile = tempfile::tempdir().expect("profile dir");
     let (driver, c) = start_browser(profile.path()).await;
-    c.goto(&format!("{base}/")).await.expect("page loads");
+    c.goto(&format!("{base}{path}")).await.expect("page loads");
     wait_for(
         &c,
         "document.body.dataset.ready === '1'",
@@ -188,6 +210,39 @@ async fn open_page(base: &str) -> Page {
         _driver: driver,
         _profile: profile,
     }
+}
+
+/// The browser console's errors since the last call (chromedriver's log of the session).
+async fn console_errors(page: &Page) -> Vec<String> {
+    let id = page.c.session_id().await.ok().flatten().expect("a session");
+    let url = format!("http://127.0.0.1:{}/session/{id}/se/log", page._driver.1);
+    let log: Value = reqwest::Client::new()
+        .post(url)
+        .json(&json!({ "type": "browser" }))
+        .send()
+        .await
+        .expect("chromedriver log")
+        .json()
+        .await
+        .expect("log as JSON");
+    let entries = log["value"]
+        .as_array()
+        .unwrap_or_else(|| panic!("chromedriver gave no browser log: {log}"));
+    entries
+        .iter()
+        .filter(|e| e["level"] == "SEVERE")
+        .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Ends a journey: no error in the browser console, then the session closes.
+async fn finish(page: Page) {
+    let errors = console_errors(&page).await;
+    assert!(
+        errors.is_empty(),
+        "errors in the browser console: {errors:#?}"
+    );
+    page.c.close().await.expect("close session");
 }
 
 /// Saves a screenshot of the page as a test artefact `name` and returns the PNG.
@@ -405,7 +460,7 @@ async fn map_merge_validate_save_reload() {
     let png = screenshot(c, "studio-merge.png").await;
     assert!(png.starts_with(b"\x89PNG"));
     cases_page_runs_qca(c, base).await;
-    page.c.close().await.expect("close session");
+    finish(page).await;
 }
 
 /// The cases page: the four study cases stored, chosen by their checkboxes, Run QCA, and the
@@ -515,9 +570,30 @@ async fn optimiser_from_the_page() {
         .await
         .expect("result text");
     assert!(
-        moved.as_str().unwrap().contains("1 comuni moved"),
+        moved.as_str().unwrap().contains("1 comune moved"),
         "{moved}"
     );
+    // The preview: the proposed plan beside the current map, compared as everywhere else.
+    let preview = wait_for(
+        c,
+        "document.getElementById('diff-moved') && !document.getElementById('wrap-b').classList.contains('hidden') && [document.getElementById('title-b').textContent, document.getElementById('diff-moved').dataset.moved, document.querySelectorAll('#map-b path.district-border').length]",
+        "the preview",
+    )
+    .await;
+    assert!(
+        preview[0]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("proposed plan, run"),
+        "{preview}"
+    );
+    assert_eq!(preview[1], json!("1"), "{preview}");
+    assert_eq!(
+        preview[2],
+        json!(5),
+        "one outline per proposed district: {preview}"
+    );
+    screenshot(c, "studio-preview.png").await;
     click(c, "#opt-apply").await;
     wait_for(
         c,
@@ -550,8 +626,25 @@ async fn optimiser_from_the_page() {
         "the cancelled run",
     )
     .await;
+    // Regression (issue 12, defect 5): after Cancel the bar showed 100% although only some
+    // of the 64 starts ran; it shows the starts the server says ran.
+    let bar = c
+        .execute(
+            "const b = document.getElementById('opt-progress');
+             return fetch('/api/optimiser/runs/' + OPT.run).then((r) => r.json())
+               .then((run) => [b.value, b.max, run.progress.done, run.progress.total]);",
+            vec![],
+        )
+        .await
+        .expect("progress bar");
+    assert_eq!(bar[0], bar[2], "bar value = starts done: {bar}");
+    assert_eq!(bar[1].as_f64(), Some(64.0), "{bar}");
+    assert!(
+        bar[2].as_f64().unwrap_or(64.0) < 64.0,
+        "the run stopped early: {bar}"
+    );
     screenshot(c, "studio-optimiser.png").await;
-    page.c.close().await.expect("close session");
+    finish(page).await;
 }
 
 /// Area-weighted centroid of a GeoJSON (Multi)Polygon in lon/lat (exterior rings positive,
@@ -899,7 +992,7 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
         both.len(),
         expect(&second).len(),
     );
-    page.c.close().await.expect("close session");
+    finish(page).await;
 }
 
 /// A scenario saved with its own rules (over the API) is validated under them once loaded in
@@ -940,6 +1033,17 @@ async fn scenario_with_its_own_rules() {
     );
     assert_eq!(validation(c, "noncompliant").await, 0);
     assert_eq!(validation(c, "districts").await, 5);
+    // the Rules panel states the scenario's own rules in words
+    let words = wait_for(
+        c,
+        "document.querySelector('#rules-words li') && document.querySelector('#rules-words li').textContent",
+        "the scenario's rules in words",
+    )
+    .await;
+    assert_eq!(
+        words,
+        json!("standard: in every other case, a district needs at least 70,000 inhabitants")
+    );
     click(c, "#save").await;
     wait_for(
         c,
@@ -950,5 +1054,777 @@ async fn scenario_with_its_own_rules() {
     let saved = common::get_json(base, &format!("/api/scenarios/{id}")).await;
     assert_eq!(saved["version"], 2);
     assert_eq!(saved["content"]["policy"], rules);
+    finish(page).await;
+}
+
+/// axe-core (npm, installed by `.ci/run` into `.ci/axe`), or `None` with the reason printed.
+fn axe_source() -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../.ci/axe/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            println!(
+                "SKIPPED accessibility check: {} ({e}); `.ci/run` installs axe-core from npm",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// Runs axe-core in the page (WCAG 2 A and AA rules) and fails on any serious or critical
+/// violation, naming the rule and the elements.
+async fn assert_accessible(c: &Client, what: &str) {
+    let Some(axe) = axe_source() else { return };
+    c.execute(&axe, vec![]).await.expect("axe-core loads");
+    let v = c
+        .execute(
+            "return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } })
+               .then((r) => r.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')
+                 .map((x) => ({ id: x.id, impact: x.impact, help: x.help, nodes: x.nodes.slice(0, 5).map((n) => n.target.join(' ')) })));",
+            vec![],
+        )
+        .await
+        .expect("axe runs");
+    let n = v.as_array().map_or(0, Vec::len);
+    assert_eq!(n, 0, "{what}: serious accessibility violations: {v:#}");
+    println!("accessibility ({what}): no serious or critical axe-core violation");
+}
+
+/// Screen position (viewport pixels) of a point of the main map in map units.
+async fn screen_of(c: &Client, x: f64, y: f64) -> (f64, f64) {
+    let v = c
+        .execute(
+            "const svg = document.getElementById('map'); const p = svg.createSVGPoint();
+             p.x = arguments[0]; p.y = arguments[1]; const q = p.matrixTransform(svg.getScreenCTM());
+             return [q.x, q.y];",
+            vec![json!(x), json!(y)],
+        )
+        .await
+        .expect("screen position");
+    (v[0].as_f64().unwrap_or(0.0), v[1].as_f64().unwrap_or(0.0))
+}
+
+/// First use: the start screen names the region and the policy and offers three ways in; the
+/// current map opens with one outline per district and labels at region zoom; the district
+/// table sorts by shortfall and a row selects its district; no serious accessibility
+/// violation on either screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_screen_borders_labels_and_district_table() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let page = open_page_at(base, "/").await;
+    let c = &page.c;
+    let start = wait_for(
+        c,
+        "!document.getElementById('start').classList.contains('hidden') && document.getElementById('start').innerText",
+        "the start screen",
+    )
+    .await;
+    let start = start.as_str().unwrap_or_default();
+    assert!(
+        start.contains("Plan the districts of Lombardy (Italy)"),
+        "{start}"
+    );
+    assert!(start.contains("Lombardy DGR X/7631 (2017)"), "{start}");
+    for way in [
+        "Open the current map",
+        "Start from a proposed plan",
+        "Import a CSV",
+    ] {
+        assert!(start.contains(way), "{way}: {start}");
+    }
+    screenshot(c, "studio-start.png").await;
+    assert_accessible(c, "start screen").await;
+
+    // The current map: the last bundled one, the 7 ambiti of 2021.
+    click(c, "#start-current").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.districts === '7' && document.getElementById('validation').dataset.seq",
+        "the 2021 ambiti",
+    )
+    .await;
+    let (outlines, _, districts) = {
+        let v = c
+            .execute(
+                "return [document.querySelectorAll('#map path.district-border').length,
+                         [...document.querySelectorAll('#map g.district-labels text')].map((t) => t.dataset.district),
+                         window.studio.audit.districts.map((d) => d.name)]",
+                vec![],
+            )
+            .await
+            .expect("layers");
+        (v[0].clone(), v[1].clone(), v[2].clone())
+    };
+    assert_eq!(outlines, json!(7), "one outline per district");
+    // The page flies to the map's districts (it covers part of the region), where every
+    // district of the 2021 ambiti is large enough for its label.
+    wait_for(c, "window.studio.flown", "the flight to the districts").await;
+    let labels = c
+        .execute(
+            "return [...document.querySelectorAll('#map g.district-labels text')].map((t) => t.dataset.district)",
+            vec![],
+        )
+        .await
+        .expect("labels");
+    screenshot(c, "studio-borders.png").await;
+    let mut labels: Vec<String> = serde_json::from_value(labels).expect("labels");
+    let mut districts: Vec<String> = serde_json::from_value(districts).expect("districts");
+    labels.sort();
+    districts.sort();
+    // A label per district that fits (long names in narrow districts wait for a closer zoom).
+    assert!(labels.len() >= 4, "{labels:?}");
+    assert!(labels.iter().all(|l| districts.contains(l)), "{labels:?}");
+    let hidden: Vec<&String> = districts.iter().filter(|d| !labels.contains(d)).collect();
+    // Neighbouring districts never share a colour.
+    let clash = c
+        .execute(
+            "const S = window.studio, col = L.colourOf; let clash = [];
+             for (const e of L.edges) { if (e.j < 0) continue;
+               const a = polyDistrict(e.i, S.assignment), b = polyDistrict(e.j, S.assignment);
+               if (a != null && b != null && a !== b && col.get(a) === col.get(b)) clash.push(a + '/' + b); }
+             return clash;",
+            vec![],
+        )
+        .await
+        .expect("colours");
+    assert_eq!(clash, json!([]));
+    // Zoomed on a district whose label was hidden, its label shows.
+    if let Some(d) = hidden.first() {
+        c.execute(
+            "window.studio.flown = null; search(arguments[0]);",
+            vec![json!(d)],
+        )
+        .await
+        .expect("search");
+        wait_for(c, "window.studio.flown", "the flight to the district").await;
+        let shown = c
+            .execute(
+                "return [...document.querySelectorAll('#map g.district-labels text')].some((t) => t.dataset.district === arguments[0])",
+                vec![json!(d)],
+            )
+            .await
+            .expect("label");
+        assert_eq!(shown, json!(true), "label of {d} at its zoom");
+        screenshot(c, "studio-district-zoom.png").await;
+        c.execute("flyToDistricts(); window.studio.flown = null;", vec![])
+            .await
+            .expect("back");
+        wait_for(c, "window.studio.flown", "the flight back").await;
+    }
+    select(c, "#colour-mode", "compliance").await;
+    wait_for(
+        c,
+        "document.querySelectorAll('#map path.district-border').length === 7",
+        "outlines in compliance colours",
+    )
+    .await;
+    screenshot(c, "studio-borders-compliance.png").await;
+
+    // The table sorted by shortfall, largest first: click the column title twice.
+    click(c, "#district-table button.sort[data-key='shortfall']").await;
+    click(c, "#district-table button.sort[data-key='shortfall']").await;
+    let rows = c
+        .execute(
+            "return [...document.querySelectorAll('#district-table tbody tr[data-district]')].map((r) => r.dataset.district)",
+            vec![],
+        )
+        .await
+        .expect("rows");
+    let want = c
+        .execute(
+            "return window.studio.audit.districts.slice().sort((a, b) => b.shortfall - a.shortfall || (a.name < b.name ? -1 : 1)).map((d) => d.name)",
+            vec![],
+        )
+        .await
+        .expect("audit order");
+    assert_eq!(rows, want);
+    let first = rows[0].as_str().expect("a district").to_string();
+    screenshot(c, "studio-table.png").await;
+    click(c, "#district-table tbody tr[data-district]").await;
+    let sel = c
+        .execute(
+            "const S = window.studio; return [S.focusDistrict, S.selection.size, Object.values(S.assignment).filter((d) => d === S.focusDistrict).length]",
+            vec![],
+        )
+        .await
+        .expect("selection");
+    assert_eq!(sel[0], json!(first));
+    assert_eq!(sel[1], sel[2]);
+    assert_accessible(c, "map with the 2021 ambiti").await;
+    finish(page).await;
+}
+
+/// Editing journeys: a name search flies to Seriate; the paint brush paints comuni into Seriate
+/// as one undoable edit, validated live (its population is the sum of its members' from the
+/// CSV); "seriate" as a new district name asks instead of creating a second one; the scenario
+/// and view live in the URL (a reload keeps them); leaving with unsaved edits warns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_brush_names_url_and_unsaved_warning() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let page = open_page(base).await;
+    let c = &page.c;
+    set_value(c, "#base-map", "ambiti-2017").await;
+    click(c, "#load-base").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.districts === '5'",
+        "the 2017 ambiti",
+    )
+    .await;
+
+    // The district table sorted by shortfall, largest first: Seriate, short by 80,001 - 77,716.
+    click(c, "#district-table button.sort[data-key='shortfall']").await;
+    click(c, "#district-table button.sort[data-key='shortfall']").await;
+    let first = c
+        .execute(
+            "const r = document.querySelector('#district-table tbody tr[data-district]'); return [r.dataset.district, r.children[4].textContent, r.children[3].textContent]",
+            vec![],
+        )
+        .await
+        .expect("first row");
+    assert_eq!(first, json!(["Seriate", "2,285", "no"]));
+    c.execute(
+        "document.getElementById('district-table').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .expect("scroll");
+    screenshot(c, "studio-table-shortfall.png").await;
+
+    // Search "seriate" (lower case): the comune Seriate, selected, and the view around it.
+    type_into(c, "#search", "seriate\n").await;
+    wait_for(c, "window.studio.flown", "the flight to Seriate").await;
+    let v = c
+        .execute(
+            "const S = window.studio, m = S.territory.municipalities.find((x) => x.name === 'Seriate');
+             const [x, y] = S.centres.get(m.polygon), [vx, vy, vw, vh] = S.view;
+             return [x >= vx && x <= vx + vw && y >= vy && y <= vy + vh, vw / S.full[2], S.selection.has(m.code), document.getElementById('search-result').textContent];",
+            vec![],
+        )
+        .await
+        .expect("view");
+    assert_eq!(v[0], json!(true), "Seriate in view: {v}");
+    assert!(v[1].as_f64().unwrap_or(1.0) < 0.2, "zoomed in: {v}");
+    assert_eq!(v[2], json!(true), "Seriate selected: {v}");
+    assert_eq!(v[3], json!("Seriate (016198)"));
+    let names = c
+        .execute(
+            "return Number(document.querySelector('#map g.comune-labels').dataset.shown)",
+            vec![],
+        )
+        .await
+        .expect("comune names");
+    assert!(
+        names.as_i64().unwrap_or(0) > 0,
+        "comune names at high zoom: {names}"
+    );
+    screenshot(c, "studio-search.png").await;
+    // Compliance colours keep the outlines; Seriate (below its threshold) is hatched and says so.
+    set_value(c, "#colour-mode", "compliance").await;
+    let fill = c
+        .execute(
+            "const S = window.studio, m = S.territory.municipalities.find((x) => x.name === 'Seriate'); return S.paths.get(m.polygon).style.fill",
+            vec![],
+        )
+        .await
+        .expect("fill");
+    assert!(
+        fill.as_str().unwrap_or_default().contains("pat-short"),
+        "{fill}"
+    );
+    screenshot(c, "studio-compliance-hatched.png").await;
+    set_value(c, "#colour-mode", "district").await;
+
+    // "seriate" as a new district: the existing Seriate is offered instead.
+    type_into(c, "#new-district", "seriate").await;
+    click(c, "#create-district").await;
+    let msg = c
+        .execute(
+            "return document.getElementById('edit-message').textContent",
+            vec![],
+        )
+        .await
+        .expect("message");
+    assert!(
+        msg.as_str()
+            .unwrap_or_default()
+            .starts_with("A district named Seriate exists already"),
+        "{msg}"
+    );
+    assert_eq!(validation(c, "districts").await, 5);
+
+    // The brush (radius 30 px) over the comuni east of Seriate, painting into Seriate.
+    set_value(c, "#tool", "brush").await;
+    set_value(c, "#brush-size", "30").await;
+    c.execute(
+        "document.getElementById('assign-district').value = 'Seriate'",
+        vec![],
+    )
+    .await
+    .expect("district");
+    let seq0 = validation(c, "seq").await;
+    let before = c
+        .execute(
+            "return Object.keys(window.studio.assignment).length",
+            vec![],
+        )
+        .await
+        .expect("assigned")
+        .as_i64()
+        .unwrap_or(0);
+    let at = c
+        .execute(
+            "const S = window.studio, m = S.territory.municipalities.find((x) => x.name === 'Seriate');
+             return S.centres.get(m.polygon);",
+            vec![],
+        )
+        .await
+        .expect("Seriate's centre");
+    let (x, y) = (at[0].as_f64().unwrap_or(0.0), at[1].as_f64().unwrap_or(0.0));
+    let (sx, sy) = screen_of(c, x, y).await;
+    // north-west, towards Gorle and Bergamo (in no ambito of 2017)
+    let stroke: Vec<(f64, f64)> = (0..8)
+        .map(|k| {
+            (
+                (sx - 27.0 * k as f64).round(),
+                (sy - 13.0 * k as f64).round(),
+            )
+        })
+        .collect();
+    draw_lasso(c, &stroke, false).await;
+    wait_for(
+        c,
+        &format!("Number(document.getElementById('validation').dataset.seq) > {seq0} && window.studio.audit.districts.some((d) => d.name === 'Seriate')"),
+        "the stroke validated",
+    )
+    .await;
+    let after = c
+        .execute(
+            "const S = window.studio; return [Object.keys(S.assignment).length, S.undo[S.undo.length - 1].label,
+               Object.keys(S.assignment).filter((c) => S.assignment[c] === 'Seriate'),
+               S.audit.districts.find((d) => d.name === 'Seriate').population]",
+            vec![],
+        )
+        .await
+        .expect("after the stroke");
+    let members: Vec<String> = serde_json::from_value(after[2].clone()).expect("codes");
+    assert!(
+        after[0].as_i64().unwrap_or(0) > before,
+        "the brush painted comuni in no ambito: {after}"
+    );
+    assert!(
+        after[1].as_str().unwrap_or_default().starts_with("paint "),
+        "{after}"
+    );
+    assert_eq!(after[3].as_u64(), Some(common::population_of(&members)));
+    screenshot(c, "studio-brush.png").await;
+
+    // Unsaved: leaving warns; saved: it does not; the URL keeps the scenario and the view.
+    let warns = "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented;";
+    assert_eq!(
+        c.execute(warns, vec![]).await.expect("warning"),
+        json!(true)
+    );
+    let name = format!("e2e brush {}", std::process::id());
+    type_into(c, "#scenario-name", &name).await;
+    click(c, "#save").await;
+    wait_for(
+        c,
+        "document.getElementById('status').textContent.startsWith('saved')",
+        "saved",
+    )
+    .await;
+    assert_eq!(
+        c.execute(warns, vec![]).await.expect("no warning"),
+        json!(false)
+    );
+    set_value(c, "#colour-mode", "compliance").await;
+    wait_for(
+        c,
+        "location.search.includes('scenario=') && location.search.includes('colour=compliance')",
+        "the URL",
+    )
+    .await;
+    let url = c.current_url().await.expect("url");
+    let view = c
+        .execute("return window.studio.view", vec![])
+        .await
+        .expect("view");
+    c.goto(url.as_str()).await.expect("reload");
+    wait_for(
+        c,
+        "document.body.dataset.ready === '1' && document.getElementById('scenario-loaded')",
+        "the reload",
+    )
+    .await;
+    let v = c
+        .execute(
+            "return [document.getElementById('scenario-loaded').textContent, document.getElementById('colour-mode').value, window.studio.view, document.getElementById('start').classList.contains('hidden')]",
+            vec![],
+        )
+        .await
+        .expect("state");
+    assert_eq!(v[0], json!(name));
+    assert_eq!(v[1], json!("compliance"));
+    for k in 0..4 {
+        let (a, b) = (
+            v[2][k].as_f64().unwrap_or(0.0),
+            view[k].as_f64().unwrap_or(1.0),
+        );
+        assert!((a - b).abs() < 0.1, "view kept: {v} vs {view}");
+    }
+    assert_eq!(v[3], json!(true), "no start screen over a linked scenario");
+    screenshot(c, "studio-reload.png").await;
+    finish(page).await;
+}
+
+/// The page's frame times while panning as a drag does (`previewPan` each frame, `commitPan`
+/// on release): `steps` moves, one per animation frame; returns (median, maximum) milliseconds
+/// between frames while dragging, and the frame that redraws the view after the release.
+async fn pan_frames(c: &Client, steps: usize) -> (f64, f64, f64) {
+    let v = c
+        .execute(
+            "const S = window.studio, n = arguments[0], v0 = S.view.slice(), times = [];
+             return new Promise((done) => {
+               let k = 0, last = performance.now();
+               const step = (now) => {
+                 if (k > 0) times.push(now - last);
+                 last = now;
+                 if (k === n) {
+                   commitPan();
+                   requestAnimationFrame((t) => { const settle = t - last; setView(v0); times.sort((a, b) => a - b);
+                     done([times[times.length >> 1], times[times.length - 1], settle]); });
+                   return;
+                 }
+                 const a = (k / n) * 2 * Math.PI;
+                 previewPan([v0[0] + Math.sin(a) * v0[2] * 0.2, v0[1] + (1 - Math.cos(a)) * v0[3] * 0.2, v0[2], v0[3]]);
+                 k++;
+                 requestAnimationFrame(step);
+               };
+               // two frames first: the view drawn before the pan starts is not counted
+               requestAnimationFrame(() => requestAnimationFrame((t) => { last = t; requestAnimationFrame(step); }));
+             });",
+            vec![json!(steps)],
+        )
+        .await
+        .expect("pan frames");
+    let f = |k: usize| v[k].as_f64().unwrap_or(f64::NAN);
+    (f(0), f(1), f(2))
+}
+
+/// bench/studio (not a test: `--ignored`, numbers printed, never asserted): first paint with
+/// borders and labels on the 2021 ambiti, a 20-comune brush stroke validated and redrawn, frame
+/// times while panning at 1,506 polygons and on a generated region of 35,000 hexagons with 350
+/// districts drawn by the same code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run by bench/studio/run.sh"]
+async fn bench_studio_drawing() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let page = open_page_at(base, "/").await;
+    let c = &page.c;
+    let ready = c
+        .execute("return window.studio.readyMs", vec![])
+        .await
+        .expect("ready");
+    click(c, "#start-current").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.districts === '7' && window.studio.flown",
+        "the 2021 ambiti",
+    )
+    .await;
+    println!("first paint (page start -> polygons drawn, validated; empty map): {ready} ms");
+    let t = c
+        .execute(
+            "const S = window.studio, t0 = performance.now(); recolour(); S.drawnEdit = -1; recolour(); return performance.now() - t0;",
+            vec![],
+        )
+        .await
+        .expect("redraw");
+    println!("redraw of fills, 7 district outlines, province borders and labels (1,506 polygons): {t:.1} ms");
+    // 20 comuni in no ambito painted into one district in one stroke, as brushMove does.
+    for run in 0..3 {
+        let ms = c
+            .execute(
+                "const S = window.studio, d = S.audit.districts[0].name;
+                 const free = S.territory.municipalities.filter((m) => S.assignment[m.code] == null).slice(arguments[0] * 20, arguments[0] * 20 + 20);
+                 BRUSH.stroke = { district: d, before: snapshot(), painted: new Set() };
+                 for (const m of free) { S.assignment[m.code] = d; BRUSH.stroke.painted.add(m.code);
+                   const p = S.paths.get(m.polygon); if (p) p.style.fill = colourFor(S.byPoly.get(m.polygon), S.assignment, S.auditByDistrict); }
+                 brushEnd();
+                 return new Promise((done) => { const poll = () => S.lastStroke.ms != null ? requestAnimationFrame(() => done([S.lastStroke.comuni, S.lastStroke.ms, performance.now() - S.lastStroke.t0])) : setTimeout(poll, 1); poll(); });",
+                vec![json!(run)],
+            )
+            .await
+            .expect("stroke");
+        println!("brush stroke of {} comuni: validated and redrawn in {:.1} ms (to the next frame: {:.1} ms)", ms[0], ms[1].as_f64().unwrap_or(f64::NAN), ms[2].as_f64().unwrap_or(f64::NAN));
+    }
+    let (med, max, settle) = pan_frames(c, 60).await;
+    println!("panning, 1,506 polygons, region zoom: frame median {med:.1} ms, max {max:.1} ms; redraw after release {settle:.1} ms");
+    // A generated national-size region: 35,000 hexagons (175 x 200), districts of 10 x 10.
+    let setup = c
+        .execute(
+            "const S = window.studio, cols = 175, rows = 200, r = 0.01, feats = [], ms = [];
+             const t0 = performance.now();
+             for (let q = 0; q < cols; q++) for (let k = 0; k < rows; k++) {
+               const cx = 6 + q * r * 1.5, cy = 42 + k * r * Math.sqrt(3) + (q % 2 ? r * Math.sqrt(3) / 2 : 0);
+               const ring = [0, 1, 2, 3, 4, 5, 0].map((i) => [+(cx + r * Math.cos(i * Math.PI / 3)).toFixed(6), +(cy + r * Math.sin(i * Math.PI / 3)).toFixed(6)]);
+               const code = 'H' + q + '_' + k;
+               feats.push({ type: 'Feature', properties: { code }, geometry: { type: 'Polygon', coordinates: [ring] } });
+               ms.push({ code, name: code, population: 1000, polygon: code, province: 'P' + Math.floor(q / 35) + '_' + Math.floor(k / 40) });
+             }
+             S.byCode = new Map(ms.map((m) => [m.code, m])); S.byPoly = new Map(ms.map((m) => [m.code, [m.code]]));
+             S.territory.municipalities = ms; S.features = feats; S.proj = project(feats);
+             S.full = [-5, -5, S.proj.w + 10, S.proj.h + 10]; S.view = S.full.slice();
+             S.assignment = Object.fromEntries(ms.map((m) => { const [q, k] = m.code.slice(1).split('_').map(Number); return [m.code, 'D' + Math.floor(q / 10) + '_' + Math.floor(k / 10)]; }));
+             S.audit = { districts: [] }; S.auditByDistrict = new Map(); S.selection = new Set();
+             S.centres = new Map(); for (const f of feats) S.centres.set(f.properties.code, centroid(f.geometry, S.proj));
+             S.paths = drawMap(document.getElementById('map'), feats, S.proj, false);
+             L.index = new Map(); L.area = []; L.bbox = []; L.centre = []; L.colourOf = new Map();
+             const t1 = performance.now(); buildTopology(feats, S.proj); const t2 = performance.now();
+             S.editCount++; recolour();
+             return new Promise((done) => requestAnimationFrame(() => done([t1 - t0, t2 - t1, performance.now() - t0, document.querySelectorAll('#map path.district-border').length])));",
+            vec![],
+        )
+        .await
+        .expect("35,000 polygons");
+    println!(
+        "35,000 hexagons: build + SVG paths {:.0} ms, shared-edge topology {:.0} ms, first frame with {} district outlines and labels after {:.0} ms",
+        setup[0].as_f64().unwrap_or(f64::NAN),
+        setup[1].as_f64().unwrap_or(f64::NAN),
+        setup[3],
+        setup[2].as_f64().unwrap_or(f64::NAN)
+    );
+    let (med, max, settle) = pan_frames(c, 30).await;
+    println!("panning, 35,000 polygons, whole region: frame median {med:.1} ms, max {max:.1} ms; redraw after release {settle:.1} ms");
+    c.execute("const S = window.studio; setView([S.full[0] + S.full[2] * 0.4, S.full[1] + S.full[3] * 0.4, S.full[2] / 8, S.full[3] / 8]);", vec![]).await.expect("zoom");
+    let (med, max, settle) = pan_frames(c, 30).await;
+    println!("panning, 35,000 polygons, zoomed x8: frame median {med:.1} ms, max {max:.1} ms; redraw after release {settle:.1} ms");
+    screenshot(c, "bench-35000.png").await;
     page.c.close().await.expect("close session");
+}
+
+/// The scenario list (search, archive with every version kept, delete after a confirmation),
+/// the Rules panel in words with the TOML behind a toggle, and the eraser.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenario_list_rules_in_words_and_eraser() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let tag = std::process::id();
+    for name in [format!("e2e list A {tag}"), format!("e2e list B {tag}")] {
+        let (st, v) = common::request(
+            base,
+            reqwest::Method::POST,
+            "/api/scenarios",
+            Some(&json!({ "name": name, "content": { "assignment": {"012001": "X"} } })),
+        )
+        .await;
+        assert_eq!(st, reqwest::StatusCode::CREATED, "{v}");
+    }
+    let page = open_page(base).await;
+    let c = &page.c;
+    c.execute(
+        "document.getElementById('scenario-manage').open = true",
+        vec![],
+    )
+    .await
+    .expect("open the list");
+    type_into(c, "#scenario-search", &format!("list A {tag}")).await;
+    let items = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.execute(
+                "return [...document.querySelectorAll('#scenario-list li[data-id]')].map((l) => l.querySelector('b').textContent)",
+                vec![],
+            )
+            .await
+            .expect("items")
+        }
+    };
+    assert_eq!(items(c).await, json!([format!("e2e list A {tag}")]));
+    click(c, "#scenario-list li[data-id] button[data-act=archive]").await;
+    wait_for(
+        c,
+        "document.querySelectorAll('#scenario-list li[data-id]').length === 0",
+        "archived out of the list",
+    )
+    .await;
+    click(c, "#show-archived").await;
+    let meta = wait_for(c, "document.querySelector('#scenario-list li[data-id] .meta') && document.querySelector('#scenario-list li[data-id] .meta').textContent", "the archived one").await;
+    assert!(
+        meta.as_str().unwrap_or_default().ends_with("archived"),
+        "{meta}"
+    );
+    click(c, "#scenario-list li[data-id] button[data-act=delete]").await;
+    let question = c
+        .execute(
+            "return document.querySelector('#scenario-list .confirm').textContent",
+            vec![],
+        )
+        .await
+        .expect("question");
+    assert_eq!(
+        question,
+        json!(format!(
+            "Delete e2e list A {tag} and its 1 version for good? Archive keeps them."
+        ))
+    );
+    screenshot(c, "studio-scenarios.png").await;
+    click(c, "#scenario-list button[data-act=yes]").await;
+    wait_for(
+        c,
+        "document.getElementById('status').textContent.startsWith('deleted')",
+        "the deletion",
+    )
+    .await;
+    let list = common::get_json(base, "/api/scenarios").await;
+    assert!(!list.to_string().contains(&format!("e2e list A {tag}")));
+    assert!(list.to_string().contains(&format!("e2e list B {tag}")));
+
+    // The Rules panel: the rules in words, the TOML behind a toggle.
+    c.execute("const d = document.getElementById('rules-info').closest('details'); d.open = true; d.scrollIntoView();", vec![])
+        .await
+        .expect("open the rules");
+    let words = c
+        .execute(
+            "return [...document.querySelectorAll('#rules-words li')].map((l) => l.textContent)",
+            vec![],
+        )
+        .await
+        .expect("rules");
+    assert_eq!(
+        words[0],
+        json!("mountain: when more than half of the population lives in comuni where mountain_code is 'T', an ambito needs more than 25,000 inhabitants")
+    );
+    assert_eq!(
+        words[2],
+        json!("standard: in every other case, an ambito needs more than 80,000 inhabitants")
+    );
+    let toml_shown = c
+        .execute("return document.getElementById('rules-toml').open", vec![])
+        .await
+        .expect("toggle");
+    assert_eq!(toml_shown, json!(false));
+    screenshot(c, "studio-rules.png").await;
+
+    // The eraser over Seriate's largest comune: one fewer member, undone by Undo.
+    set_value(c, "#base-map", "ambiti-2017").await;
+    click(c, "#load-base").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.districts === '5'",
+        "the 2017 ambiti",
+    )
+    .await;
+    let at = c
+        .execute(
+            "const S = window.studio; const m = S.territory.municipalities.find((x) => x.name === 'Seriate'); return S.centres.get(m.polygon);",
+            vec![],
+        )
+        .await
+        .expect("centre");
+    let (sx, sy) = screen_of(
+        c,
+        at[0].as_f64().unwrap_or(0.0),
+        at[1].as_f64().unwrap_or(0.0),
+    )
+    .await;
+    set_value(c, "#tool", "eraser").await;
+    set_value(c, "#brush-size", "0").await;
+    let seq0 = validation(c, "seq").await;
+    draw_lasso(
+        c,
+        &[(sx.round(), sy.round()), (sx.round() + 1.0, sy.round())],
+        false,
+    )
+    .await;
+    wait_for(
+        c,
+        &format!("Number(document.getElementById('validation').dataset.seq) > {seq0}"),
+        "the erased comune validated",
+    )
+    .await;
+    let v = c
+        .execute(
+            "const S = window.studio; return [S.assignment['016198'] === undefined, S.audit.districts.find((d) => d.name === 'Seriate').population, S.undo[S.undo.length - 1].label]",
+            vec![],
+        )
+        .await
+        .expect("erased");
+    // Seriate's ambito without the comune Seriate: 77,716 - 25,358 = 52,358.
+    assert_eq!(v, json!([true, 52358, "erase 1 comune"]));
+    click(c, "#undo").await;
+    wait_for(
+        c,
+        "window.studio.assignment['016198'] === 'Seriate'",
+        "undo of the eraser",
+    )
+    .await;
+    finish(page).await;
+}
+
+/// The start screen's second way in: the optimiser proposes a plan for the empty map, shown
+/// beside it with the comparison (every comune newly in a district) before anything is applied;
+/// Apply makes it the map, Undo empties it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_from_a_proposed_plan() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let page = open_page_at(base, "/").await;
+    let c = &page.c;
+    wait_for(
+        c,
+        "!document.getElementById('start').classList.contains('hidden')",
+        "the start screen",
+    )
+    .await;
+    set_value(c, "#opt-starts", "1").await;
+    click(c, "#start-plan").await;
+    let v = wait_for(
+        c,
+        "document.getElementById('opt-state').dataset.state === 'done' && document.getElementById('diff-moved') && [document.getElementById('diff-moved').dataset.changed, window.studio.compare.proposal, Object.keys(window.studio.assignment).length]",
+        "the proposed plan",
+    )
+    .await;
+    // Nothing applied yet: the current map is still empty, all 1,516 comuni would be assigned.
+    assert_eq!(v, json!(["1516", true, 0]));
+    screenshot(c, "studio-start-plan.png").await;
+    click(c, "#opt-apply").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.unassigned === '0'",
+        "the plan applied",
+    )
+    .await;
+    let hidden = c
+        .execute(
+            "return document.getElementById('wrap-b').classList.contains('hidden')",
+            vec![],
+        )
+        .await
+        .expect("preview closed");
+    assert_eq!(hidden, json!(true));
+    click(c, "#undo").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.unassigned === '1516'",
+        "undo",
+    )
+    .await;
+    finish(page).await;
 }

@@ -49,6 +49,10 @@ const MIGRATIONS: &[&str] = &[
         result        TEXT NOT NULL
     );
     "#,
+    // 2: scenarios can be archived (hidden from the default list, every version kept).
+    r#"
+    ALTER TABLE scenario ADD COLUMN archived_at TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -37,6 +37,9 @@ pub struct ScenarioSummary {
     pub created_at: String,
     /// When the newest version was written (UTC, RFC 3339).
     pub updated_at: String,
+    /// When the scenario was archived (UTC, RFC 3339), if it is.
+    #[serde(default)]
+    pub archived_at: Option<String>,
 }
 
 /// One stored version of a scenario, with its content.
@@ -104,7 +107,7 @@ impl Store {
     /// Every scenario, newest edit first.
     pub fn list_scenarios(&self) -> Result<Vec<ScenarioSummary>, StoreError> {
         self.query_all(
-            "SELECT id, name, head_version, created_at, updated_at FROM scenario \
+            "SELECT id, name, head_version, created_at, updated_at, archived_at FROM scenario \
              ORDER BY updated_at DESC, id DESC",
             [],
             |r| {
@@ -114,6 +117,7 @@ impl Store {
                     version: r.get(2)?,
                     created_at: r.get(3)?,
                     updated_at: r.get(4)?,
+                    archived_at: r.get(5)?,
                 })
             },
         )
@@ -225,6 +229,29 @@ impl Store {
                 params![name, id],
             )?;
             if n == 0 {
+                return Err(not_found(id).into());
+            }
+            Ok(())
+        })
+    }
+
+    /// Archives a scenario: listed as archived, every version kept (undone by
+    /// [`Store::unarchive_scenario`]); archiving an archived scenario keeps its first date.
+    pub fn archive_scenario(&mut self, id: i64) -> Result<(), StoreError> {
+        self.set_archived(
+            id,
+            "UPDATE scenario SET archived_at = COALESCE(archived_at, strftime('%Y-%m-%dT%H:%M:%fZ','now')) WHERE id = ?1",
+        )
+    }
+
+    /// Takes a scenario out of the archive.
+    pub fn unarchive_scenario(&mut self, id: i64) -> Result<(), StoreError> {
+        self.set_archived(id, "UPDATE scenario SET archived_at = NULL WHERE id = ?1")
+    }
+
+    fn set_archived(&mut self, id: i64, sql: &'static str) -> Result<(), StoreError> {
+        self.write(|tx| {
+            if tx.execute(sql, [id])? == 0 {
                 return Err(not_found(id).into());
             }
             Ok(())

@@ -330,3 +330,31 @@ fn concurrent_saves_from_two_connections_lose_nothing() {
     assert_eq!(store.scenario(id).unwrap().version, 1 + landed);
     assert_eq!(store.history(id).unwrap().len() as i64, 1 + landed);
 }
+
+#[test]
+fn archiving_keeps_every_version_and_is_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("studio.db")).unwrap();
+    let v = store
+        .create_scenario("kept", &content(&[("012001", "d1")], "n"), "created")
+        .unwrap();
+    let id = v.scenario_id;
+    store
+        .save_scenario(id, 1, &content(&[("012001", "d2")], "n"), "edit")
+        .unwrap();
+    store.archive_scenario(id).unwrap();
+    let listed = store.list_scenarios().unwrap();
+    let first = listed[0].archived_at.clone();
+    assert!(first.is_some());
+    // archiving again keeps the first date; the history is whole
+    store.archive_scenario(id).unwrap();
+    assert_eq!(store.list_scenarios().unwrap()[0].archived_at, first);
+    assert_eq!(store.history(id).unwrap().len(), 2);
+    assert_eq!(store.scenario(id).unwrap().version, 2);
+    store.unarchive_scenario(id).unwrap();
+    assert_eq!(store.list_scenarios().unwrap()[0].archived_at, None);
+    assert!(matches!(
+        store.archive_scenario(id + 99),
+        Err(StoreError::NotFound { .. })
+    ));
+}

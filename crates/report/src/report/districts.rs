@@ -32,11 +32,11 @@ pub fn compliance_map(
         .to_svg()
 }
 
-/// Name under which municipalities in no district take part in a diff: they form one baseline
-/// "district", so that assigning them shows as moves or mergers.
+/// How a municipality in no district is named in the lists of changes (a label only: the
+/// municipalities in no district never form a district, are never merged and never paid for).
 pub const UNASSIGNED: &str = "(unassigned)";
 
-/// A municipality in another district than in the baseline.
+/// A municipality whose district changed from the baseline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MovedMunicipality {
     /// Code.
@@ -58,20 +58,31 @@ pub struct MergedDistrict {
     pub baseline: Vec<String>,
 }
 
-/// What changed from a baseline district map to a scenario's (`ambit_plan::diff`, as `ambit
-/// plan` and the studio's comparison report it), in names.
+/// What changed from a baseline district map to a scenario's, in names: the one definition of
+/// "moved", "merged" and "unchanged" that the studio's page, `/api/diff`, the optimiser preview
+/// and the report all show.
+///
+/// Only municipalities in a district in *both* maps are compared by `ambit_plan::diff` (as
+/// `ambit plan` reports a plan against a complete baseline); a municipality in a district in only
+/// one of the maps is listed apart (`assigned`, `unassigned`), so that the municipalities in no
+/// district never form a district, never count as a merger and are never paid an incentive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MapChanges {
     /// Name of the baseline (a scenario or a bundled map).
     pub baseline: String,
-    /// Municipalities outside the scenario district that took most of their baseline
-    /// district, in territory order (`from` and `to` may be the same name: a comune left
-    /// behind when most of its district went to another one).
+    /// Municipalities in a district in both maps, outside the scenario district that took most
+    /// of their baseline district, in territory order (`from` and `to` may be the same name: a
+    /// comune left behind when most of its district went to another one).
     pub moved: Vec<MovedMunicipality>,
-    /// Districts formed by merger.
+    /// Municipalities in no district of the baseline and in one of the scenario (`from` is
+    /// [`UNASSIGNED`]), in territory order.
+    pub assigned: Vec<MovedMunicipality>,
+    /// Municipalities in a district of the baseline and in none of the scenario (`to` is
+    /// [`UNASSIGNED`]), in territory order.
+    pub unassigned: Vec<MovedMunicipality>,
+    /// Districts formed by merger (of baseline districts, never of unassigned municipalities).
     pub merged: Vec<MergedDistrict>,
-    /// Baseline districts with the same members in the scenario (the municipalities in no
-    /// district count as one).
+    /// Baseline districts with exactly the same members in a scenario district.
     pub unchanged: usize,
 }
 
@@ -84,40 +95,60 @@ impl MapChanges {
         scenario: &DistrictMap,
     ) -> Self {
         let ms = territory.municipalities();
+        let change = |i: usize, from: Option<&str>, to: Option<&str>| MovedMunicipality {
+            code: ms[i].code.clone(),
+            name: ms[i].name.clone(),
+            from: from.unwrap_or(UNASSIGNED).to_string(),
+            to: to.unwrap_or(UNASSIGNED).to_string(),
+        };
         let mut names: Vec<String> = Vec::new();
         let mut ids: BTreeMap<String, u32> = BTreeMap::new();
-        let mut id = |d: Option<&str>| -> u32 {
-            let d = d.unwrap_or(UNASSIGNED);
+        let mut id = |d: &str| -> u32 {
             *ids.entry(d.to_string()).or_insert_with(|| {
                 names.push(d.to_string());
                 (names.len() - 1) as u32
             })
         };
-        let base: Vec<u32> = ms
-            .iter()
-            .map(|m| id(baseline.district_of(&m.code)))
-            .collect();
-        let plan: Vec<u32> = ms
-            .iter()
-            .map(|m| id(scenario.district_of(&m.code)))
-            .collect();
+        // Units in a district in both maps, as (territory index, baseline id, scenario id).
+        let (mut both, mut base, mut plan) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut assigned, mut unassigned) = (Vec::new(), Vec::new());
+        // Members of each district in each map (territory indices, ascending), for `unchanged`.
+        let mut base_members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut plan_members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, m) in ms.iter().enumerate() {
+            let (b, p) = (baseline.district_of(&m.code), scenario.district_of(&m.code));
+            if let Some(b) = b {
+                base_members.entry(b).or_default().push(i);
+            }
+            if let Some(p) = p {
+                plan_members.entry(p).or_default().push(i);
+            }
+            match (b, p) {
+                (Some(b), Some(p)) => {
+                    both.push(i);
+                    base.push(id(b));
+                    plan.push(id(p));
+                }
+                (None, Some(_)) => assigned.push(change(i, b, p)),
+                (Some(_), None) => unassigned.push(change(i, b, p)),
+                (None, None) => {}
+            }
+        }
         let d = ambit_plan::diff(&base, &plan);
         let name = |l: u32| names[l as usize].clone();
+        let same: std::collections::HashSet<&Vec<usize>> = plan_members.values().collect();
         Self {
             baseline: baseline_name.to_string(),
             moved: d
                 .moved
                 .iter()
                 .map(|mv| {
-                    let m = &ms[mv.unit as usize];
-                    MovedMunicipality {
-                        code: m.code.clone(),
-                        name: m.name.clone(),
-                        from: name(mv.from),
-                        to: name(mv.to),
-                    }
+                    let i = both[mv.unit as usize];
+                    change(i, Some(&name(mv.from)), Some(&name(mv.to)))
                 })
                 .collect(),
+            assigned,
+            unassigned,
             merged: d
                 .merged
                 .iter()
@@ -130,8 +161,13 @@ impl MapChanges {
                     }
                 })
                 .collect(),
-            unchanged: d.unchanged,
+            unchanged: base_members.values().filter(|m| same.contains(m)).count(),
         }
+    }
+
+    /// Municipalities whose district changed in any way: moved, assigned or unassigned.
+    pub fn changed(&self) -> usize {
+        self.moved.len() + self.assigned.len() + self.unassigned.len()
     }
 }
 
@@ -176,6 +212,11 @@ pub fn incentive_costs(
         .collect()
 }
 
+/// `n` followed by the singular or plural noun ("1 district", "2 districts", "1,516 comuni").
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", label(n as f64), if n == 1 { one } else { many })
+}
+
 /// Most moved municipalities listed one by one in the diff section.
 const MOVED_ROWS: usize = 200;
 
@@ -184,11 +225,13 @@ const MOVED_ROWS: usize = 200;
 /// municipalities.
 pub fn diff_section(c: &MapChanges, date: &str, costs: &[IncentiveCost]) -> Section {
     let mut blocks = vec![Block::Paragraph(format!(
-        "From {}: {} municipalities moved to another district, {} districts formed by merger, {} baseline districts unchanged (the municipalities in no district count as one).",
+        "From {}: {} moved to another district, {} newly in a district, {} left without one, {} formed by merger, {} unchanged.",
         c.baseline,
-        label(c.moved.len() as f64),
-        c.merged.len(),
-        label(c.unchanged as f64)
+        plural(c.moved.len(), "municipality", "municipalities"),
+        label(c.assigned.len() as f64),
+        label(c.unassigned.len() as f64),
+        plural(c.merged.len(), "district", "districts"),
+        plural(c.unchanged, "baseline district", "baseline districts"),
     ))];
     if !c.merged.is_empty() {
         blocks.push(Block::List(
@@ -223,19 +266,25 @@ pub fn diff_section(c: &MapChanges, date: &str, costs: &[IncentiveCost]) -> Sect
             numeric: vec![false, true, true, true, false],
         }));
     }
-    if !c.moved.is_empty() {
-        let shown = c.moved.len().min(MOVED_ROWS);
+    let listed: Vec<&MovedMunicipality> = c
+        .moved
+        .iter()
+        .chain(&c.assigned)
+        .chain(&c.unassigned)
+        .collect();
+    if !listed.is_empty() {
+        let shown = listed.len().min(MOVED_ROWS);
         blocks.push(Block::Table(Table {
-            caption: if shown < c.moved.len() {
+            caption: if shown < listed.len() {
                 format!(
-                    "The first {shown} of {} moved municipalities",
-                    c.moved.len()
+                    "The first {shown} of {} municipalities in another district",
+                    listed.len()
                 )
             } else {
-                "Moved municipalities".into()
+                "Municipalities in another district".into()
             },
             header: vec!["code".into(), "name".into(), "from".into(), "to".into()],
-            rows: c.moved[..shown]
+            rows: listed[..shown]
                 .iter()
                 .map(|m| {
                     vec![

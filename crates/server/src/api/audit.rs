@@ -6,17 +6,80 @@ use crate::region::MunicipalityRow;
 use crate::{ApiError, Region, Studio};
 use ambit_rules::audit::MergerSearch;
 use ambit_rules::{Audit, CompiledPolicy};
+use ambit_store::ScenarioContent;
 use ambit_territory::{DistrictMap, MunicipalityCode};
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A district map as the API exchanges it: municipality code -> district name.
 pub type Assignment = BTreeMap<MunicipalityCode, String>;
+
+/// Reads an [`Assignment`] from a JSON object, refusing a code given twice while parsing
+/// (serde's map would silently keep the last, as `{"016115":"A","016115":"B"}` did; the CSV
+/// import refuses duplicates too). For `#[serde(deserialize_with = "unique_codes")]`.
+pub(crate) fn unique_codes<'de, D: Deserializer<'de>>(d: D) -> Result<Assignment, D::Error> {
+    struct Codes;
+    impl<'de> Visitor<'de> for Codes {
+        type Value = Assignment;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of municipality code -> district name")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Assignment, A::Error> {
+            let mut out = Assignment::new();
+            while let Some((code, district)) = m.next_entry::<MunicipalityCode, String>()? {
+                if out.contains_key(&code) {
+                    return Err(serde::de::Error::custom(format!(
+                        "municipality code {code} is given twice"
+                    )));
+                }
+                out.insert(code, district);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Codes)
+}
+
+/// [`unique_codes`] for an optional assignment.
+pub(crate) fn unique_codes_opt<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Assignment>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrapped(#[serde(deserialize_with = "unique_codes")] Assignment);
+    Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
+}
+
+/// A scenario's content as a request carries it: [`ScenarioContent`] with duplicate codes
+/// refused while parsing.
+#[derive(Deserialize, Default)]
+pub struct ContentBody {
+    #[serde(deserialize_with = "unique_codes")]
+    assignment: Assignment,
+    #[serde(default)]
+    locked: std::collections::BTreeSet<String>,
+    #[serde(default)]
+    policy: String,
+    #[serde(default)]
+    notes: String,
+}
+
+impl From<ContentBody> for ScenarioContent {
+    fn from(c: ContentBody) -> Self {
+        ScenarioContent {
+            assignment: c.assignment,
+            locked: c.locked,
+            policy: c.policy,
+            notes: c.notes,
+        }
+    }
+}
 
 /// What `GET /api/territory` answers.
 #[derive(Serialize)]
@@ -35,6 +98,8 @@ pub struct PolicyView {
     district_word: String,
     classes: Vec<String>,
     rules: Vec<String>,
+    /// The rules in plain words (`ambit_rules::describe::rules`).
+    rules_in_words: Vec<String>,
     assumptions: Vec<String>,
 }
 
@@ -56,6 +121,7 @@ pub async fn territory(State(studio): State<Arc<Studio>>) -> Json<serde_json::Va
                 .map(|s| s.to_string())
                 .collect(),
             rules: r.policy.rules_in_words(),
+            rules_in_words: ambit_rules::describe::rules(&r.policy),
             assumptions: p.assumptions.clone(),
         },
         municipalities: r.municipality_rows(),
@@ -138,6 +204,7 @@ pub async fn policy(State(studio): State<Arc<Studio>>) -> Json<serde_json::Value
         "file": f.path.file_name().map(|n| n.to_string_lossy().into_owned()),
         "text": f.text,
         "rules": studio.region.policy.rules_in_words(),
+        "rules_in_words": ambit_rules::describe::rules(&studio.region.policy),
     }))
 }
 
@@ -145,6 +212,7 @@ pub async fn policy(State(studio): State<Arc<Studio>>) -> Json<serde_json::Value
 #[derive(Deserialize)]
 pub struct AuditRequest {
     /// The assignment to audit.
+    #[serde(deserialize_with = "unique_codes")]
     pub assignment: Assignment,
     /// Which non-compliant districts to search for closing mergers: `"all"` (the default, as
     /// `ambit audit`), `"skip"` (live validation of an edit), or `{"district": NAME}`.
@@ -160,18 +228,47 @@ pub struct AuditRequest {
 pub async fn audit(
     State(studio): State<Arc<Studio>>,
     Body(req): Body<AuditRequest>,
-) -> Result<Json<Audit>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     blocking(&studio, move |s| {
         let map = to_map(&s.region, &req.assignment)?;
         let policy = s.region.policy_for(&req.policy)?;
-        Ok(Json(run_audit_with(
-            &s.region,
-            &policy,
-            &map,
-            req.closing_mergers,
+        let audit = run_audit_with(&s.region, &policy, &map, req.closing_mergers);
+        Ok(Json(with_reasons_in_words(
+            &s.region, &policy, &map, &audit,
         )))
     })
     .await
+}
+
+/// The audit as JSON, each district with `class_in_words`: why it has its class, in plain
+/// words with its own figures (`ambit_rules::describe::district_reason`); `rules_in_words`: the
+/// rules it was audited under, in words (`ambit_rules::describe::rules`).
+pub(crate) fn with_reasons_in_words(
+    region: &Region,
+    policy: &CompiledPolicy,
+    map: &DistrictMap,
+    audit: &Audit,
+) -> Value {
+    let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (code, d) in map.pairs() {
+        if let Some(i) = region.index_of(code) {
+            members.entry(d).or_default().push(i);
+        }
+    }
+    let mut v = serde_json::to_value(audit).unwrap_or(Value::Null);
+    v["rules_in_words"] = serde_json::json!(ambit_rules::describe::rules(policy));
+    if let Some(ds) = v["districts"].as_array_mut() {
+        for d in ds {
+            let words = d["name"].as_str().and_then(|n| members.get(n)).map(|m| {
+                let totals = policy.totals_of(m.iter().copied());
+                ambit_rules::describe::district_reason(policy, &totals)
+            });
+            if let Some(w) = words {
+                d["class_in_words"] = Value::String(w);
+            }
+        }
+    }
+    v
 }
 
 /// Audits a district map against `policy` (the region's or a scenario's, see

@@ -18,6 +18,7 @@ use std::sync::Arc;
 #[serde(deny_unknown_fields)]
 pub struct CheckRequest {
     /// The plan: code -> district.
+    #[serde(deserialize_with = "super::audit::unique_codes")]
     assignment: Assignment,
     /// Check only the comuni the plan lists (default: every comune must have a district).
     #[serde(default)]

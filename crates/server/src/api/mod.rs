@@ -33,6 +33,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/scenarios/{id}"),
     ("delete", "/api/scenarios/{id}"),
     ("post", "/api/scenarios/{id}/rename"),
+    ("post", "/api/scenarios/{id}/archive"),
     ("get", "/api/scenarios/{id}/history"),
     ("get", "/api/scenarios/{id}/versions/{version}"),
     ("post", "/api/scenarios/{id}/restore"),
@@ -42,6 +43,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/scenarios/{id}/export.geojson"),
     ("get", "/api/scenarios/{id}/report"),
     ("get", "/api/diff"),
+    ("post", "/api/diff"),
     ("post", "/api/optimiser/runs"),
     ("get", "/api/optimiser/runs"),
     ("get", "/api/optimiser/runs/{id}"),
@@ -80,6 +82,7 @@ pub fn routes() -> Router<Arc<Studio>> {
                 .delete(scenarios::delete),
         )
         .route("/scenarios/:id/rename", post(scenarios::rename))
+        .route("/scenarios/:id/archive", post(scenarios::archive))
         .route("/scenarios/:id/history", get(scenarios::history))
         .route("/scenarios/:id/versions/:version", get(scenarios::version))
         .route("/scenarios/:id/restore", post(scenarios::restore))
@@ -96,7 +99,7 @@ pub fn routes() -> Router<Arc<Studio>> {
             get(transfer::export_geojson),
         )
         .route("/scenarios/:id/report", get(transfer::report))
-        .route("/diff", get(compare::diff))
+        .route("/diff", get(compare::diff).post(compare::diff_maps))
         .route(
             "/optimiser/runs",
             get(optimiser::list).post(optimiser::start),

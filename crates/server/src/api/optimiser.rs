@@ -10,6 +10,7 @@ use ambit_plan::input::{Baseline, Input, InputError, JobSpec, Objective, Outcome
 use ambit_plan::{ChangeOptions, Control, MergeCost, Nesting, PlanError, Progress, SearchOptions};
 use ambit_rules::CompiledPolicy;
 use ambit_store::{PlanRecord, RecordSummary};
+use ambit_territory::MunicipalityCode;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -28,7 +29,7 @@ pub struct RunRequest {
     objective: Objective,
     /// The baseline map (code -> district): required by min-change; with max-districts it gives
     /// the diff (when complete) and the districts to lock.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::audit::unique_codes_opt")]
     baseline: Option<Assignment>,
     /// Baseline districts kept as they are.
     #[serde(default)]
@@ -254,6 +255,9 @@ fn execute(
                 .or_else(|| input.policy.as_ref().map(super::compare::reference_date))
                 .unwrap_or_default();
             let mut result = result_json(&input, &out, &date);
+            if let Some(changes) = preview_changes(studio, req.baseline.as_ref(), &result) {
+                result["changes"] = super::compare::changes_json(studio, &changes, &date);
+            }
             let name = req.name.clone().unwrap_or_else(|| {
                 format!(
                     "{} run {}",
@@ -297,6 +301,29 @@ fn execute(
         ),
         Err(e) => run.finish(RunState::Failed, None, Some(e.to_string())),
     }
+}
+
+/// The proposed plan against the map it started from (the page's current map, complete or
+/// partial), as `MapChanges` defines moves and mergers everywhere: the plan's comuni take their
+/// proposed district, the others keep theirs (as "Apply" does). `None` without a baseline.
+fn preview_changes(
+    studio: &Studio,
+    baseline: Option<&Assignment>,
+    result: &Value,
+) -> Option<ambit_report::report::districts::MapChanges> {
+    let region = &studio.region;
+    let before = to_map(region, baseline?).ok()?;
+    let mut after = baseline?.clone();
+    for (code, d) in result["assignment"].as_object()? {
+        after.insert(MunicipalityCode::parse(code).ok()?, d.as_str()?.to_string());
+    }
+    let after = to_map(region, &after).ok()?;
+    Some(ambit_report::report::districts::MapChanges::between(
+        &region.dataset.territory,
+        "current map",
+        &before,
+        &after,
+    ))
 }
 
 /// The finished plan as the page reads it.

@@ -1,10 +1,9 @@
 //! Scenarios: create, list, load, save (version-checked), history, restore, delete.
 
-use super::audit::{run_audit, to_map};
+use super::audit::{run_audit, to_map, ContentBody};
 use super::{blocking, with_store};
 use crate::error::{Body, Params};
 use crate::{ApiError, Studio};
-use ambit_rules::Audit;
 use ambit_store::{ScenarioContent, ScenarioSummary, ScenarioVersion, VersionInfo};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -24,7 +23,7 @@ pub async fn list(
 pub struct CreateRequest {
     name: String,
     #[serde(default)]
-    content: ScenarioContent,
+    content: ContentBody,
     #[serde(default)]
     message: Option<String>,
 }
@@ -34,11 +33,12 @@ pub async fn create(
     State(studio): State<Arc<Studio>>,
     Body(req): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<ScenarioVersion>), ApiError> {
-    to_map(&studio.region, &req.content.assignment)?;
-    studio.region.policy_for(&req.content.policy)?;
+    let content = ScenarioContent::from(req.content);
+    to_map(&studio.region, &content.assignment)?;
+    studio.region.policy_for(&content.policy)?;
     let message = req.message.unwrap_or_else(|| "created".into());
     let v = with_store(&studio, move |s| {
-        Ok(s.create_scenario(&req.name, &req.content, &message)?)
+        Ok(s.create_scenario(&req.name, &content, &message)?)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(v)))
@@ -57,7 +57,7 @@ pub async fn head(
 pub struct SaveRequest {
     /// The version the edit was made on; the save is refused (409) if it is no longer the newest.
     expected_version: i64,
-    content: ScenarioContent,
+    content: ContentBody,
     #[serde(default)]
     message: Option<String>,
 }
@@ -68,14 +68,15 @@ pub async fn save(
     Path(id): Path<i64>,
     Body(req): Body<SaveRequest>,
 ) -> Result<Json<ScenarioVersion>, ApiError> {
-    to_map(&studio.region, &req.content.assignment)?;
-    studio.region.policy_for(&req.content.policy)?;
+    let content = ScenarioContent::from(req.content);
+    to_map(&studio.region, &content.assignment)?;
+    studio.region.policy_for(&content.policy)?;
     let message = req.message.unwrap_or_else(|| "edit".into());
     with_store(&studio, move |s| {
         Ok(Json(s.save_scenario(
             id,
             req.expected_version,
-            &req.content,
+            &content,
             &message,
         )?))
     })
@@ -116,6 +117,31 @@ pub async fn rename(
     with_store(&studio, move |s| {
         s.rename_scenario(id, &req.name)?;
         Ok(Json(s.scenario(id)?))
+    })
+    .await
+}
+
+/// Body of `POST /api/scenarios/{id}/archive`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveRequest {
+    /// `true` archives (every version kept), `false` takes it out of the archive.
+    archived: bool,
+}
+
+/// `POST /api/scenarios/{id}/archive`: archives the scenario or takes it out of the archive.
+pub async fn archive(
+    State(studio): State<Arc<Studio>>,
+    Path(id): Path<i64>,
+    Body(req): Body<ArchiveRequest>,
+) -> Result<Json<Vec<ScenarioSummary>>, ApiError> {
+    with_store(&studio, move |s| {
+        if req.archived {
+            s.archive_scenario(id)?;
+        } else {
+            s.unarchive_scenario(id)?;
+        }
+        Ok(Json(s.list_scenarios()?))
     })
     .await
 }
@@ -163,12 +189,15 @@ pub async fn restore(
 pub async fn audit(
     State(studio): State<Arc<Studio>>,
     Path(id): Path<i64>,
-) -> Result<Json<Audit>, ApiError> {
+) -> Result<Json<serde_json::Value>, ApiError> {
     let v = with_store(&studio, move |s| Ok(s.scenario(id)?)).await?;
     blocking(&studio, move |s| {
         let map = to_map(&s.region, &v.content.assignment)?;
         let policy = s.region.policy_for(&v.content.policy)?;
-        Ok(Json(run_audit(&s.region, &policy, &map)))
+        let audit = run_audit(&s.region, &policy, &map);
+        Ok(Json(super::audit::with_reasons_in_words(
+            &s.region, &policy, &map, &audit,
+        )))
     })
     .await
 }
