@@ -35,6 +35,9 @@ pub struct SearchOptions {
     /// on instances up to [`IMPROVE_ALL_UP_TO`] units times starts, fewer above
     /// ([`improved_starts`]).
     pub improved_starts: Option<usize>,
+    /// After the search, solve exactly from its plan ([`crate::exact_max_districts`]) with these
+    /// settings; used by the planning jobs of [`crate::input`].
+    pub exact: Option<crate::ExactOptions>,
 }
 
 impl Default for SearchOptions {
@@ -47,6 +50,7 @@ impl Default for SearchOptions {
             time_budget: None,
             tiebreak: Tiebreak::Heterogeneity,
             improved_starts: None,
+            exact: None,
         }
     }
 }

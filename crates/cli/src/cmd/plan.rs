@@ -82,6 +82,20 @@ pub struct Args {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Run N independent plans (seeds SEED..SEED+N-1, in parallel) and write how often every
+    /// pair of neighbours shares a district: stability.csv, pairs.csv, stability.svg.
+    #[arg(long, value_name = "N")]
+    ensemble: Option<usize>,
+    /// Then solve exactly (MILP, CBC) from the search's plan: "optimal", or the best plan found
+    /// and its bound; instances above --exact-max-units keep the search's plan and bound.
+    #[arg(long)]
+    exact: bool,
+    /// Time limit of the exact solver, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    exact_time_limit: f64,
+    /// Largest instance (units) handed to the exact solver.
+    #[arg(long, value_name = "N", default_value_t = 600)]
+    exact_max_units: usize,
 }
 
 /// Runs `ambit plan`.
@@ -112,6 +126,12 @@ pub fn run(args: Args) -> Result<()> {
                 .with_context(|| format!("--merge-cost `{v}`: expected `smaller` or a number"))?,
         ),
     };
+    if !(args.exact_time_limit.is_finite() && args.exact_time_limit >= 0.0) {
+        bail!(
+            "--exact-time-limit {}: expected a number of seconds, 0 or more",
+            args.exact_time_limit
+        );
+    }
     let spec = JobSpec {
         objective: match args.objective {
             Objective::MaxDistricts => ambit_plan::input::Objective::MaxDistricts,
@@ -124,6 +144,10 @@ pub fn run(args: Args) -> Result<()> {
             regrowths_per_region: args.effort,
             time_budget: args.time_limit.map(Duration::from_secs_f64),
             tiebreak,
+            exact: args.exact.then(|| ambit_plan::ExactOptions {
+                time_limit: Duration::from_secs_f64(args.exact_time_limit),
+                max_units: args.exact_max_units,
+            }),
             ..SearchOptions::default()
         },
         districts: args.districts,
@@ -161,6 +185,12 @@ pub fn run(args: Args) -> Result<()> {
         cancel: Some(cancel),
         progress: Some(&progress),
     };
+    if let Some(runs) = args.ensemble {
+        bar.set_length(runs as u64);
+        let e = input.ensemble(&spec, runs, &control)?;
+        bar.finish_and_clear();
+        return write_ensemble(&args, &input, &e, started.elapsed());
+    }
     let result = input.plan(baseline.as_ref(), &spec, &control)?;
     bar.finish_and_clear();
     write_outputs(&args, &input, &result, started.elapsed())
@@ -264,6 +294,52 @@ fn write_outputs(args: &Args, input: &Input, o: &Outcome, elapsed: Duration) -> 
         } else {
             ""
         },
+        elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The ensemble's tables and stability map (rendered by `ambit_report::stability`).
+fn write_ensemble(
+    args: &Args,
+    input: &Input,
+    e: &ambit_plan::Ensemble,
+    elapsed: Duration,
+) -> Result<()> {
+    use ambit_report::stability;
+    let dir = &args.out;
+    write_atomic(
+        &dir.join("stability.csv"),
+        &stability::stability_csv(&input.codes, &input.names, e),
+    )?;
+    write_atomic(
+        &dir.join("pairs.csv"),
+        &stability::pairs_csv(&input.codes, &input.names, e),
+    )?;
+    let mut files = "stability.csv, pairs.csv".to_string();
+    if let Some(ds) = &input.dataset {
+        if ds.manifest.polygons.is_some() {
+            let boundaries = ds.boundaries()?;
+            let codes: Vec<_> = ds
+                .territory
+                .municipalities()
+                .iter()
+                .map(|m| ds.polygon_key.latest(&m.code).clone())
+                .collect();
+            let title = format!("Stability of the groupings over {} plans", e.plans);
+            let svg = stability::stability_map(&title, &boundaries, &codes, e);
+            write_atomic(&dir.join("stability.svg"), &svg)?;
+            files.push_str(", stability.svg");
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    for line in stability::stability_summary(e) {
+        let _ = writeln!(stdout, "{line}");
+    }
+    let _ = writeln!(
+        stdout,
+        "wrote {} ({files}) in {:.2} s",
+        dir.display(),
         elapsed.as_secs_f64()
     );
     Ok(())

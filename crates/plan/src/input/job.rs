@@ -272,7 +272,15 @@ impl Input {
             pb = pb.with_district_count(k);
         }
         let opts: &SearchOptions = &spec.search;
-        let plan: Plan = max_districts(&pb, &*self.rule, opts, control)?;
+        let mut plan: Plan = max_districts(&pb, &*self.rule, opts, control)?;
+        let mut exact_line = None;
+        let mut exact_json = serde_json::Value::Null;
+        if let Some(ex) = &opts.exact {
+            let out = crate::exact_max_districts(&pb, &*self.rule, plan, ex);
+            exact_line = Some(out.describe());
+            exact_json = json!({ "result": out.status, "bound": out.bound });
+            plan = out.plan;
+        }
         let infeasible_of: HashMap<u32, usize> = plan
             .infeasible
             .iter()
@@ -300,6 +308,7 @@ impl Input {
         )];
         let bound = crate::upper_bound(&pb, &*self.rule);
         summary.push(bound.headline(plan.compliant_count()));
+        summary.extend(exact_line);
         summary.extend(bound.proof.iter().map(|l| format!("bound: {l}")));
         if self.areas.is_some() {
             summary.push(format!(
@@ -348,6 +357,7 @@ impl Input {
             "objective": "max-districts",
             "compliant_districts": plan.compliant_count(),
             "upper_bound": bound,
+            "exact": exact_json,
             "heterogeneity": plan.heterogeneity,
             "border_length": plan.border_length,
             "infeasible": plan.infeasible,
