@@ -152,9 +152,9 @@ pub fn upper_bound(pb: &Problem, rule: &dyn DistrictRule) -> UpperBound {
     }
     let mut fill = start.clone();
     let mut order = vec![0u32; start[ncomp]];
-    for u in 0..n {
+    for (u, &c) in comp.iter().enumerate() {
         if pb.locked[u].is_none() {
-            let c = comp[u] as usize;
+            let c = c as usize;
             order[fill[c]] = u as u32;
             fill[c] += 1;
         }

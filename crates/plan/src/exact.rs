@@ -116,9 +116,7 @@ impl ExactOutcome {
 /// Why the exact model cannot take this problem, if it cannot.
 fn unsupported(pb: &Problem, rule: &dyn DistrictRule) -> Option<String> {
     let floors = rule.class_floors().unwrap_or_default();
-    let one = floors
-        .windows(2)
-        .all(|w| w[0].threshold == w[1].threshold);
+    let one = floors.windows(2).all(|w| w[0].threshold == w[1].threshold);
     if floors.is_empty() || !one {
         return Some("class-dependent thresholds".into());
     }
@@ -209,7 +207,10 @@ fn solve(
 
     let mut m = Model::default();
     m.set_parameter("log", "0");
-    m.set_parameter("sec", &format!("{}", opts.time_limit.as_secs_f64().max(0.1)));
+    m.set_parameter(
+        "sec",
+        &format!("{}", opts.time_limit.as_secs_f64().max(0.1)),
+    );
     m.set_obj_sense(Sense::Maximize);
     let r: Vec<_> = (0..n).map(|_| m.add_binary()).collect();
     let q: Vec<_> = (0..n).map(|_| m.add_binary()).collect();
@@ -310,10 +311,7 @@ fn solve(
             }
             i += 1;
         }
-        let compliant = warm
-            .districts
-            .get(dl as usize)
-            .is_some_and(|s| s.compliant);
+        let compliant = warm.districts.get(dl as usize).is_some_and(|s| s.compliant);
         // subtree sums, leaves first
         let mut sub: std::collections::HashMap<usize, f64> =
             order[start..].iter().map(|&x| (x, w[x])).collect();

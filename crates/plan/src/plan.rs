@@ -238,6 +238,7 @@ pub(crate) fn finish_plan(
 /// model: districts without a compliant total join a compliant neighbour (a uniform threshold
 /// keeps the union compliant); `None` when a unit has no district or a district fails its
 /// threshold after all.
+#[cfg(feature = "exact")]
 pub(crate) fn plan_from_roots(
     pb: &Problem,
     rule: &dyn DistrictRule,

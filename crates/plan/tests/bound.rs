@@ -3,7 +3,7 @@
 
 use ambit_plan::{
     max_districts, upper_bound, Adjacency, ClassCondition, ClassShareRule, ClassSpec, Control,
-    DistrictRule, Nesting, Problem, SearchOptions, UniformThreshold,
+    Nesting, Problem, SearchOptions, UniformThreshold,
 };
 use proptest::prelude::*;
 

@@ -2,8 +2,8 @@
 //! (with the `exact` feature), and without a solver it keeps the heuristic's plan and says so.
 
 use ambit_plan::{
-    check_plan, exact_max_districts, max_districts, Adjacency, Control, ExactOptions,
-    ExactStatus, Problem, SearchOptions, UniformThreshold,
+    exact_max_districts, max_districts, Adjacency, Control, ExactOptions, ExactStatus, Problem,
+    SearchOptions, UniformThreshold,
 };
 
 /// A 3 x 4 grid where the greedy construction can go wrong: populations chosen so that only
@@ -73,7 +73,7 @@ fn grid_optimum_is_proven() {
     let out = exact_max_districts(&pb, &rule, warm, &ExactOptions::default());
     assert_eq!(out.status, ExactStatus::Optimal);
     let labels: Vec<Option<u32>> = out.plan.district_of.iter().map(|&d| Some(d)).collect();
-    assert!(check_plan(&pb, &rule, &labels).is_valid());
+    assert!(ambit_plan::check_plan(&pb, &rule, &labels).is_valid());
     assert_eq!(out.plan.compliant_count(), out.bound);
 }
 
@@ -126,7 +126,7 @@ proptest::proptest! {
         if out.plan.infeasible.is_empty() {
             let labels: Vec<Option<u32>> =
                 out.plan.district_of.iter().map(|&d| Some(d)).collect();
-            proptest::prop_assert!(check_plan(&pb, &rule, &labels).is_valid());
+            proptest::prop_assert!(ambit_plan::check_plan(&pb, &rule, &labels).is_valid());
         }
     }
 }
