@@ -207,6 +207,7 @@ fn solve(
 
     let mut m = Model::default();
     m.set_parameter("log", "0");
+    m.set_parameter("slogLevel", "0");
     m.set_parameter(
         "sec",
         &format!("{}", opts.time_limit.as_secs_f64().max(0.1)),

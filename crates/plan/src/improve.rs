@@ -60,7 +60,6 @@ pub(crate) fn regrow_neighbourhoods(
     let mut regs: Vec<u32> = Vec::new();
     let mut scope: Vec<u32> = Vec::new();
     let mut obj_buf = Vec::new();
-    let mut neigh: Vec<u32> = Vec::new();
     // stop early once a long run of regrowths changed nothing (the search has converged)
     let patience = (4 * st.live).max(400);
     let mut last_change = 0usize;
@@ -76,33 +75,23 @@ pub(crate) fn regrow_neighbourhoods(
         if !is_region(r) {
             continue;
         }
-        // a region with twice its threshold may split in two on its own (half the time it is
-        // regrown alone); otherwise it is regrown with one to three neighbours
-        let t = st.region_totals(r);
-        let oversize = ctx.rule.population(t) >= 2.0 * ctx.rule.requirement(t).threshold;
-        let want = if oversize && rng.gen_bool(0.5) {
-            1
-        } else {
-            rng.gen_range(2..=4usize)
-        };
+        let want = rng.gen_range(2..=4usize);
         regs.clear();
         regs.push(r);
-        neigh.clear();
-        if want > 1 {
-            for &x in &st.members[r as usize] {
-                for &v in ctx.g.neighbors(x as usize) {
-                    let s = st.label[v as usize];
-                    if is_region(s) && s != r && !neigh.contains(&s) {
-                        neigh.push(s);
-                    }
+        let mut neigh: Vec<u32> = Vec::new();
+        for &x in &st.members[r as usize] {
+            for &v in ctx.g.neighbors(x as usize) {
+                let s = st.label[v as usize];
+                if is_region(s) && s != r && !neigh.contains(&s) {
+                    neigh.push(s);
                 }
             }
-            if neigh.is_empty() {
-                continue;
-            }
-            neigh.shuffle(rng);
-            regs.extend(neigh.iter().take(want - 1));
         }
+        if neigh.is_empty() {
+            continue;
+        }
+        neigh.shuffle(rng);
+        regs.extend(neigh.iter().take(want - 1));
         let old_count = regs.len();
         let old_obj: f64 = regs
             .iter()
