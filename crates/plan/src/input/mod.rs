@@ -288,6 +288,8 @@ impl Input {
                     .ok_or_else(|| ut.field_error(rec, col, "not a number"))?;
             }
         }
+        // the units table is no longer needed: free it before the (larger) edges table is read
+        drop(ut);
         let et = Table::read(edges_path)?;
         let (ei, ej) = (et.column("i")?, et.column("j")?);
         let eb = et.optional_column("border");
