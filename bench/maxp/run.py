@@ -230,6 +230,14 @@ def summarize(bigs: list[tuple[str, float]]):
         pts = ", ".join(f"{n:,} units: {statistics.median(ms):.0f} MB" for n, ms in sorted(by_n.items()))
         lines += ["", f"ambit peak memory on the lattices ({pts}) grows linearly with the number of "
                   "units: the solver keeps per-unit arrays and a sparse graph, never an all-pairs table."]
+    huge = RUNS / "huge.json"
+    if huge.exists():
+        h = json.load(open(huge))
+        lines += ["", f"1,000,000-unit lattice (generated like the others, `maxp_spopt.py export "
+                  f"--lattice 1000`), ambit defaults, threshold {h['threshold']:g}: p = {h['p']}, "
+                  f"bound {h['bound']} (gap {100 * (h['bound'] - h['p']) / h['bound']:.1f}%), "
+                  f"{h['cpu_s']:g} CPU s, {h['wall_s']:.0f} s wall, {h['process_max_rss_mb']} MB "
+                  f"peak: {h['note']}."]
     lines.append("")
     (HERE / "RESULTS.md").write_text("\n".join(lines))
     print("\n".join(lines))
