@@ -23,7 +23,7 @@ enum Command {
     /// Draw an SVG choropleth of districts and their compliance.
     Map(cmd::map::Args),
     /// Propose districts that meet the class thresholds (max-p or minimum change).
-    Plan(cmd::plan::Args),
+    Plan(Box<cmd::plan::Args>),
     /// Validate a plan: completeness, contiguity, thresholds, nesting.
     Check(cmd::check::Args),
     /// Validate, list and tabulate coded cooperation cases.
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Audit(a) => cmd::audit::run(a),
         Command::Map(a) => cmd::map::run(a),
-        Command::Plan(a) => cmd::plan::run(a),
+        Command::Plan(a) => cmd::plan::run(*a),
         Command::Check(a) => cmd::check::run(a),
         Command::Cases(a) => cmd::cases::run(a),
         Command::Qca(a) => cmd::qca::run(a),

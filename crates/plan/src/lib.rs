@@ -23,9 +23,12 @@
 //! assert!(check_plan(&problem, &rule, &labels).is_valid());
 //! ```
 
+mod bound;
 mod check;
 mod construct;
 mod diff;
+mod ensemble;
+mod exact;
 mod graph;
 mod heterogeneity;
 mod improve;
@@ -38,11 +41,14 @@ mod problem;
 mod rule;
 mod state;
 
+pub use bound::{upper_bound, UpperBound};
 pub use check::{check_plan, CheckReport, Violation};
 pub use diff::{diff, Merge, PlanDiff, UnitMove};
+pub use ensemble::{ensemble, Ensemble, PairFrequency};
+pub use exact::{exact_max_districts, ExactOptions, ExactOutcome, ExactStatus};
 pub use graph::Adjacency;
 pub use heterogeneity::{district_heterogeneity, pairwise_l1_sum, plan_heterogeneity};
-pub use maxp::{max_districts, SearchOptions};
+pub use maxp::{improved_starts, max_districts, SearchOptions, IMPROVE_ALL_UP_TO};
 pub use min_change::{
     min_change, Affinity, Change, ChangeOptions, ChangeOutcome, MergeCost, Unresolved,
 };
@@ -51,7 +57,8 @@ pub use plan::{
 };
 pub use problem::{Nesting, Problem, Tiebreak};
 pub use rule::{
-    ClassCondition, ClassShareRule, ClassSpec, DistrictRule, Requirement, UniformThreshold,
+    ClassCondition, ClassFloor, ClassShareRule, ClassSpec, DistrictRule, Requirement,
+    UniformThreshold,
 };
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -31,6 +31,13 @@ pub struct SearchOptions {
     pub time_budget: Option<Duration>,
     /// What breaks ties between plans with as many districts.
     pub tiebreak: Tiebreak,
+    /// How many of the starts' constructions are improved (the best ones); `None`: all of them
+    /// on instances up to [`IMPROVE_ALL_UP_TO`] units times starts, fewer above
+    /// ([`improved_starts`]).
+    pub improved_starts: Option<usize>,
+    /// After the search, solve exactly from its plan ([`crate::exact_max_districts`]) with these
+    /// settings; used by the planning jobs of [`crate::input`].
+    pub exact: Option<crate::ExactOptions>,
 }
 
 impl Default for SearchOptions {
@@ -42,6 +49,8 @@ impl Default for SearchOptions {
             move_sweeps: 20,
             time_budget: None,
             tiebreak: Tiebreak::Heterogeneity,
+            improved_starts: None,
+            exact: None,
         }
     }
 }
@@ -61,15 +70,49 @@ pub(crate) fn initial_labels(pb: &Problem) -> Vec<u32> {
         .collect()
 }
 
-/// One start: construction, neighbourhood regrowth, unit moves. Returns the state and the
-/// units no region could take.
-fn run_start(
-    ctx: &Ctx,
-    units: &[u32],
-    opts: &SearchOptions,
+/// Units times starts above which only the best constructions are improved (see
+/// [`SearchOptions::improved_starts`]): on large instances the constructions of different starts
+/// differ little, and improving all of them costs most of the time.
+pub const IMPROVE_ALL_UP_TO: usize = 200_000;
+
+/// How many of `starts` constructions over `n` units are improved: all of them up to
+/// [`IMPROVE_ALL_UP_TO`] units times starts, else the best `max(2, IMPROVE_ALL_UP_TO / n)`.
+/// Never depends on the machine, so a seed still fixes the plan.
+pub fn improved_starts(starts: usize, n: usize) -> usize {
+    if n.saturating_mul(starts) <= IMPROVE_ALL_UP_TO {
+        starts
+    } else {
+        (IMPROVE_ALL_UP_TO / n.max(1)).max(2).min(starts)
+    }
+}
+
+/// A start after construction (and repair): its state, random stream and the units no region
+/// could take.
+struct Started {
     i: usize,
-    stop: &Stopper,
-) -> (State, Vec<u32>, usize, f64) {
+    st: State,
+    rng: ChaCha8Rng,
+    unassigned: Vec<u32>,
+    p: usize,
+    obj: f64,
+}
+
+/// Compliant regions and objective of a state.
+fn score(ctx: &Ctx, st: &State) -> (usize, f64) {
+    let p = st
+        .regions()
+        .filter(|&r| ctx.rule.is_compliant(st.region_totals(r)))
+        .count();
+    let mut buf = Vec::new();
+    let obj: f64 = st
+        .regions()
+        .map(|r| ctx.region_objective(&st.label, r, &st.members[r as usize], &mut buf))
+        .sum();
+    (p, obj)
+}
+
+/// Construction phase of start `i`.
+fn construct_start(ctx: &Ctx, units: &[u32], opts: &SearchOptions, i: usize) -> Started {
     let pb = ctx.pb;
     let mut rng =
         ChaCha8Rng::seed_from_u64(opts.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ i as u64);
@@ -81,33 +124,53 @@ fn run_start(
         st.label[u as usize] = OUT;
     }
     unassigned.extend(repair(ctx, &mut st));
+    unassigned.sort_unstable();
+    let (p, obj) = score(ctx, &st);
+    Started {
+        i,
+        st,
+        rng,
+        unassigned,
+        p,
+        obj,
+    }
+}
+
+/// Improvement phase: neighbourhood regrowth, then unit moves.
+fn improve_start(
+    ctx: &Ctx,
+    units: &[u32],
+    opts: &SearchOptions,
+    mut s: Started,
+    stop: &Stopper,
+) -> Started {
+    let st = &mut s.st;
+    let mut sc = Scratch::new(ctx.pb.len());
     let live_units: Vec<u32> = units
         .iter()
         .copied()
         .filter(|&u| is_region(st.label[u as usize]))
         .collect();
     let iters = (opts.regrowths_per_region * st.live as f64) as usize;
-    regrow_neighbourhoods(ctx, &mut st, &live_units, iters, &mut rng, &mut sc, stop);
+    regrow_neighbourhoods(ctx, st, &live_units, iters, &mut s.rng, &mut sc, stop);
     move_units(
         ctx,
-        &mut st,
+        st,
         &live_units,
         opts.move_sweeps,
-        &mut rng,
+        &mut s.rng,
         &mut sc,
         stop,
     );
-    unassigned.sort_unstable();
-    let p = st
-        .regions()
-        .filter(|&r| ctx.rule.is_compliant(st.region_totals(r)))
-        .count();
-    let mut buf = Vec::new();
-    let obj: f64 = st
-        .regions()
-        .map(|r| ctx.region_objective(&st.label, r, &st.members[r as usize], &mut buf))
-        .sum();
-    (st, unassigned, p, obj)
+    (s.p, s.obj) = score(ctx, st);
+    s
+}
+
+/// Best first: more compliant regions, then lower objective, then lower start index.
+fn better(a: &Started, b: &Started) -> std::cmp::Ordering {
+    b.p.cmp(&a.p)
+        .then(a.obj.total_cmp(&b.obj))
+        .then(a.i.cmp(&b.i))
 }
 
 /// Merges every non-compliant region into a neighbouring region (class-dependent thresholds
@@ -229,23 +292,54 @@ pub fn max_districts(
     let stop = Stopper::new(opts.time_budget, control.cancel);
     let done = AtomicUsize::new(0);
     let starts = opts.starts.max(1);
-    let results: Vec<(usize, State, Vec<u32>, usize, f64)> = (0..starts)
-        .into_par_iter()
-        .filter_map(|i| {
-            // the first start always runs so that a plan exists even when interrupted at once
-            if i > 0 && stop.should_stop() {
-                return None;
-            }
-            let (st, un, p, obj) = run_start(&ctx, &units, opts, i, &stop);
+    let improve = opts
+        .improved_starts
+        .unwrap_or_else(|| improved_starts(starts, units.len()))
+        .clamp(1, starts);
+    let finish = |s: Started| {
+        let s = improve_start(&ctx, &units, opts, s, &stop);
+        let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+        control.report(d, starts, s.p);
+        s
+    };
+    let results: Vec<Started> = if improve == starts {
+        (0..starts)
+            .into_par_iter()
+            .filter_map(|i| {
+                // the first start always runs so that a plan exists even when interrupted at once
+                if i > 0 && stop.should_stop() {
+                    return None;
+                }
+                Some(finish(construct_start(&ctx, &units, opts, i)))
+            })
+            .collect()
+    } else {
+        // every start constructs; only the best constructions are improved
+        let mut built: Vec<Started> = (0..starts)
+            .into_par_iter()
+            .filter_map(|i| {
+                if i > 0 && stop.should_stop() {
+                    return None;
+                }
+                Some(construct_start(&ctx, &units, opts, i))
+            })
+            .collect();
+        built.sort_by(better);
+        let rest = built.split_off(improve.min(built.len()));
+        for s in &rest {
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-            control.report(d, starts, p);
-            Some((i, st, un, p, obj))
-        })
-        .collect();
+            control.report(d, starts, s.p);
+        }
+        let mut out: Vec<Started> = built.into_par_iter().map(finish).collect();
+        out.extend(rest);
+        out
+    };
     let starts_done = results.len();
-    let (_, mut st, unassigned, _, _) = results
+    let Started {
+        mut st, unassigned, ..
+    } = results
         .into_iter()
-        .min_by(|a, b| b.3.cmp(&a.3).then(a.4.total_cmp(&b.4)).then(a.0.cmp(&b.0)))
+        .min_by(better)
         .ok_or(PlanError::Interrupted)?;
     let mut sc = Scratch::new(pb.len());
     let mut notes = Vec::new();

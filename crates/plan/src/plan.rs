@@ -233,3 +233,121 @@ pub(crate) fn finish_plan(
         interrupted,
     }
 }
+
+/// A plan from the root of every search unit (`usize::MAX`: none), as decoded from the exact
+/// model: districts without a compliant total join a compliant neighbour (a uniform threshold
+/// keeps the union compliant); `None` when a unit has no district or a district fails its
+/// threshold after all.
+#[cfg(feature = "exact")]
+pub(crate) fn plan_from_roots(
+    pb: &Problem,
+    rule: &dyn DistrictRule,
+    root_of: &[usize],
+    live: &[bool],
+    warm: &Plan,
+) -> Option<Plan> {
+    let n = pb.len();
+    // region per root
+    let mut region_of_root = vec![u32::MAX; n];
+    let mut label = vec![u32::MAX; n];
+    let mut count = 0u32;
+    for u in 0..n {
+        if !live[u] {
+            continue;
+        }
+        let r = root_of[u];
+        if r == usize::MAX {
+            return None;
+        }
+        if region_of_root[r] == u32::MAX {
+            region_of_root[r] = count;
+            count += 1;
+        }
+        label[u] = region_of_root[r];
+    }
+    let k = pb.k;
+    let mut totals = vec![0.0; count as usize * k];
+    for u in (0..n).filter(|&u| live[u]) {
+        let d = label[u] as usize;
+        for (a, b) in totals[d * k..(d + 1) * k].iter_mut().zip(pb.unit_totals(u)) {
+            *a += b;
+        }
+    }
+    let compliant = |t: &[f64]| rule.is_compliant(t);
+    let mut ok: Vec<bool> = (0..count as usize)
+        .map(|d| compliant(&totals[d * k..(d + 1) * k]))
+        .collect();
+    // merge non-compliant districts into a compliant neighbour until none is left
+    loop {
+        let mut changed = false;
+        let mut pending = false;
+        for u in 0..n {
+            if !live[u] || ok[label[u] as usize] {
+                continue;
+            }
+            pending = true;
+            let bad = label[u];
+            let Some(good) = pb
+                .graph
+                .neighbors(u)
+                .iter()
+                .map(|&v| v as usize)
+                .find(|&v| {
+                    live[v]
+                        && ok[label[v] as usize]
+                        && (pb.nesting != crate::problem::Nesting::Hard || pb.same_area(u, v))
+                })
+                .map(|v| label[v])
+            else {
+                continue;
+            };
+            for x in 0..n {
+                if live[x] && label[x] == bad {
+                    label[x] = good;
+                    for (a, b) in totals[good as usize * k..(good as usize + 1) * k]
+                        .iter_mut()
+                        .zip(pb.unit_totals(x))
+                    {
+                        *a += b;
+                    }
+                }
+            }
+            ok[good as usize] = compliant(&totals[good as usize * k..(good as usize + 1) * k]);
+            changed = true;
+        }
+        if !pending {
+            break;
+        }
+        if !changed {
+            return None;
+        }
+    }
+    let mut st = State::new(crate::maxp::initial_labels(pb), pb.k);
+    let mut region = vec![u32::MAX; count as usize];
+    for u in 0..n {
+        if !live[u] {
+            if pb.locked[u].is_none() {
+                st.label[u] = crate::state::OUT;
+            }
+            continue;
+        }
+        let d = label[u] as usize;
+        if region[d] == u32::MAX {
+            region[d] = st.new_region();
+        }
+        st.add(pb, u, region[d]);
+    }
+    let plan = finish_plan(
+        pb,
+        rule,
+        &st,
+        warm.infeasible.clone(),
+        warm.notes.clone(),
+        warm.starts_done,
+        warm.interrupted,
+    );
+    // no more non-compliant districts than the heuristic's plan (its infeasible groups and
+    // non-compliant locked districts)
+    let bad = |p: &Plan| p.districts.iter().filter(|d| !d.compliant).count();
+    (bad(&plan) <= bad(warm)).then_some(plan)
+}

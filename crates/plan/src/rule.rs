@@ -43,6 +43,23 @@ pub trait DistrictRule: Sync {
     fn is_compliant(&self, totals: &[f64]) -> bool {
         self.requirement(totals).is_met_by(self.population(totals))
     }
+    /// What every class provably demands of a district, for [`crate::upper_bound`]; `None` when
+    /// the rule cannot say (thresholds given by formulas), which leaves only a trivial bound.
+    fn class_floors(&self) -> Option<Vec<ClassFloor>> {
+        None
+    }
+}
+
+/// What a district of one class provably needs, as used by the upper bound.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassFloor {
+    /// Class name.
+    pub name: String,
+    /// Least population a district of the class must reach (strict or not).
+    pub threshold: f64,
+    /// `Some((component, share))` when a district of the class has more than `share` of its
+    /// population in totals component `component` (the qualifying units' population).
+    pub share_of: Option<(usize, f64)>,
 }
 
 /// One threshold for every district; totals are `[population]`.
@@ -68,6 +85,13 @@ impl DistrictRule for UniformThreshold {
     }
     fn class_name(&self, _class: usize) -> String {
         "standard".to_string()
+    }
+    fn class_floors(&self) -> Option<Vec<ClassFloor>> {
+        Some(vec![ClassFloor {
+            name: "standard".to_string(),
+            threshold: self.threshold,
+            share_of: None,
+        }])
     }
 }
 
@@ -156,6 +180,28 @@ impl DistrictRule for ClassShareRule {
             .get(class)
             .map(|c| c.name.clone())
             .unwrap_or_else(|| self.default_name.clone())
+    }
+    fn class_floors(&self) -> Option<Vec<ClassFloor>> {
+        let mut out: Vec<ClassFloor> = self
+            .classes
+            .iter()
+            .map(|c| ClassFloor {
+                name: c.name.clone(),
+                threshold: c.threshold,
+                share_of: match c.condition {
+                    ClassCondition::PopulationShareAbove { component, share } => {
+                        Some((component, share))
+                    }
+                    ClassCondition::DensityAbove { .. } => None,
+                },
+            })
+            .collect();
+        out.push(ClassFloor {
+            name: self.default_name.clone(),
+            threshold: self.default_threshold,
+            share_of: None,
+        });
+        Some(out)
     }
 }
 

@@ -31,6 +31,7 @@ pub mod geojson;
 pub mod map;
 pub mod plan;
 pub mod report;
+pub mod stability;
 pub mod table;
 
 pub use atomic::{write_atomic, write_files_atomic, AtomicFile, StagedDir, WriteError};

@@ -329,6 +329,27 @@ impl CompiledPolicy {
             })
     }
 
+    /// What class `idx` provably demands, for a planner's upper bound: its threshold when fixed,
+    /// and `Some((total, share))` when its rule is (or is a conjunction including)
+    /// `pop_share(...) > share` over totals component `total`. `None` for a threshold formula.
+    pub fn class_floor(&self, idx: usize) -> Option<(f64, Option<(usize, f64)>)> {
+        fn share(e: &CExpr) -> Option<(usize, f64)> {
+            match e {
+                CExpr::Bin(BinOp::Gt | BinOp::Ge, x, y) => match (&**x, &**y) {
+                    (CExpr::Ratio(a, POPULATION), CExpr::Num(s)) => Some((*a, *s)),
+                    _ => None,
+                },
+                CExpr::Bin(BinOp::And, x, y) => share(x).or_else(|| share(y)),
+                _ => None,
+            }
+        }
+        let c = self.classes.get(idx)?;
+        let CExpr::Num(t) = c.threshold else {
+            return None;
+        };
+        Some((t, c.when.as_ref().and_then(|w| share(&w.0))))
+    }
+
     /// The class rules in words, for the head of every report: `name: when -> threshold`.
     pub fn rules_in_words(&self) -> Vec<String> {
         self.file

@@ -87,7 +87,24 @@ pub struct Args {
     /// written and the exit status is 3, as `ambit check` fails on such a plan).
     #[arg(long)]
     allow_infeasible: bool,
+    /// Run N independent plans (seeds SEED..SEED+N-1, in parallel) and write how often every
+    /// pair of neighbours shares a district: stability.csv, pairs.csv, stability.svg.
+    #[arg(long, value_name = "N")]
+    ensemble: Option<usize>,
+    /// Then solve exactly (MILP, CBC) from the search's plan: "optimal", or the best plan found
+    /// and its bound; instances above --exact-max-units keep the search's plan and bound.
+    #[arg(long)]
+    exact: bool,
+    /// Time limit of the exact solver, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    exact_time_limit: f64,
+    /// Largest instance (units) handed to the exact solver.
+    #[arg(long, value_name = "N", default_value_t = 600)]
+    exact_max_units: usize,
 }
+
+/// The files of an ensemble's folder.
+const ENSEMBLE_FILES: [&str; 3] = ["stability.csv", "pairs.csv", "stability.svg"];
 
 /// Exit status of a plan written with districts that cannot meet their threshold.
 pub const EXIT_INFEASIBLE: u8 = 3;
@@ -116,6 +133,8 @@ pub struct Request {
     pub progress: bool,
     /// Exit 0 with non-compliant districts.
     pub allow_infeasible: bool,
+    /// Run an ensemble of this many plans instead of one plan.
+    pub ensemble: Option<usize>,
 }
 
 /// Runs `ambit plan`.
@@ -155,6 +174,12 @@ fn request(args: &Args, input: &Input) -> Result<Request> {
                 })?,
         ),
     };
+    if !(args.exact_time_limit.is_finite() && args.exact_time_limit >= 0.0) {
+        bail!(
+            "--exact-time-limit {}: expected a number of seconds, 0 or more",
+            args.exact_time_limit
+        );
+    }
     let spec = JobSpec {
         objective: match args.objective {
             Objective::MaxDistricts => ambit_plan::input::Objective::MaxDistricts,
@@ -167,6 +192,10 @@ fn request(args: &Args, input: &Input) -> Result<Request> {
             regrowths_per_region: args.effort,
             time_budget: args.time_limit.map(Duration::from_secs_f64),
             tiebreak,
+            exact: args.exact.then(|| ambit_plan::ExactOptions {
+                time_limit: Duration::from_secs_f64(args.exact_time_limit),
+                max_units: args.exact_max_units,
+            }),
             ..SearchOptions::default()
         },
         districts: args.districts,
@@ -183,6 +212,7 @@ fn request(args: &Args, input: &Input) -> Result<Request> {
         out: args.out.clone(),
         progress: !args.quiet && args.objective == Objective::MaxDistricts,
         allow_infeasible: args.allow_infeasible,
+        ensemble: args.ensemble,
     })
 }
 
@@ -192,7 +222,12 @@ fn request(args: &Args, input: &Input) -> Result<Request> {
 pub fn plan(input: &Input, r: Request) -> Result<()> {
     let guard = interrupt::Guard::new();
     // a folder that cannot be replaced is refused before the search, not after it
-    let staged = StagedDir::replacing(&r.out, &ambit_report::plan::FILE_NAMES)?;
+    let ours: &[&str] = if r.ensemble.is_some() {
+        &ENSEMBLE_FILES
+    } else {
+        &ambit_report::plan::FILE_NAMES
+    };
+    let staged = StagedDir::replacing(&r.out, ours)?;
     let baseline = match &r.baseline {
         Some(b) => Some(input::load_map(input, b)?),
         None => None,
@@ -222,6 +257,12 @@ pub fn plan(input: &Input, r: Request) -> Result<()> {
         cancel: Some(interrupt::flag()),
         progress: Some(&progress),
     };
+    if let Some(runs) = r.ensemble {
+        bar.set_length(runs as u64);
+        let e = input.ensemble(&r.spec, runs, &control)?;
+        bar.finish_and_clear();
+        return write_ensemble(input, &e, staged, started.elapsed());
+    }
     let outcome = input.plan(baseline.as_ref(), &r.spec, &control)?;
     bar.finish_and_clear();
     // Ctrl-C during the search means "stop and keep the best plan": the files are still
@@ -269,5 +310,59 @@ pub fn plan(input: &Input, r: Request) -> Result<()> {
         }
         .into());
     }
+    Ok(())
+}
+
+/// The ensemble's tables and stability map (made by `ambit_report::stability`), written whole.
+fn write_ensemble(
+    input: &Input,
+    e: &ambit_plan::Ensemble,
+    mut staged: StagedDir,
+    elapsed: Duration,
+) -> Result<()> {
+    use ambit_report::stability;
+    let mut files = vec![
+        (
+            "stability.csv",
+            stability::stability_csv(&input.codes, &input.names, e),
+        ),
+        (
+            "pairs.csv",
+            stability::pairs_csv(&input.codes, &input.names, e),
+        ),
+    ];
+    if let Some(ds) = &input.dataset {
+        if ds.manifest.polygons.is_some() {
+            let boundaries = ds.boundaries()?;
+            let codes: Vec<_> = ds
+                .territory
+                .municipalities()
+                .iter()
+                .map(|m| ds.polygon_key.latest(&m.code).clone())
+                .collect();
+            let title = format!("Stability of the groupings over {} plans", e.plans);
+            let svg = stability::stability_map(&title, &boundaries, &codes, e);
+            files.push(("stability.svg", svg));
+        }
+    }
+    for (name, text) in &files {
+        if interrupt::requested() {
+            bail!("interrupted: {} left as it was", staged.target().display());
+        }
+        staged.write(name, text.as_bytes())?;
+    }
+    let dir = staged.commit()?;
+    let mut stdout = std::io::stdout().lock();
+    for line in stability::stability_summary(e) {
+        let _ = writeln!(stdout, "{line}");
+    }
+    let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    let _ = writeln!(
+        stdout,
+        "wrote {} ({}) in {:.2} s",
+        dir.display(),
+        names.join(", "),
+        elapsed.as_secs_f64()
+    );
     Ok(())
 }

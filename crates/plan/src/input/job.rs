@@ -4,8 +4,8 @@
 
 use super::{Input, InputError, Subset};
 use crate::{
-    diff, max_districts, min_change, Affinity, ChangeOptions, Control, DistrictSummary, Plan,
-    PlanDiff, SearchOptions,
+    diff, max_districts, min_change, Affinity, ChangeOptions, Control, DistrictSummary, Ensemble,
+    Plan, PlanDiff, SearchOptions,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -198,6 +198,38 @@ impl Outcome {
 }
 
 impl Input {
+    /// `runs` independent max-districts plans over all units (run `i` with seed
+    /// `spec.search.seed + i`, in parallel) and what they agree on. Locked districts need a
+    /// baseline and are refused here.
+    pub fn ensemble(
+        &self,
+        spec: &JobSpec,
+        runs: usize,
+        control: &Control,
+    ) -> Result<Ensemble, InputError> {
+        if !spec.locked.is_empty() {
+            return Err(InputError::Invalid(
+                "an ensemble plans every unit afresh: it does not take locked districts".into(),
+            ));
+        }
+        if runs == 0 {
+            return Err(InputError::Invalid(
+                "an ensemble needs at least one plan".into(),
+            ));
+        }
+        let mut pb = self.problem(&Subset::all(self.len()))?;
+        if let Some(k) = spec.districts {
+            pb = pb.with_district_count(k);
+        }
+        Ok(crate::ensemble(
+            &pb,
+            &*self.rule,
+            &spec.search,
+            runs,
+            control,
+        )?)
+    }
+
     /// Runs a planning job. Max-districts needs no baseline (a complete one gives the diff and
     /// locks); min-change needs one and plans only its units. `control` cancels max-districts
     /// (the best plan so far is returned) and receives its progress.
@@ -240,7 +272,15 @@ impl Input {
             pb = pb.with_district_count(k);
         }
         let opts: &SearchOptions = &spec.search;
-        let plan: Plan = max_districts(&pb, &*self.rule, opts, control)?;
+        let mut plan: Plan = max_districts(&pb, &*self.rule, opts, control)?;
+        let mut exact_line = None;
+        let mut exact_json = serde_json::Value::Null;
+        if let Some(ex) = &opts.exact {
+            let out = crate::exact_max_districts(&pb, &*self.rule, plan, ex);
+            exact_line = Some(out.describe());
+            exact_json = json!({ "result": out.status, "bound": out.bound });
+            plan = out.plan;
+        }
         let infeasible_of: HashMap<u32, usize> = plan
             .infeasible
             .iter()
@@ -266,6 +306,10 @@ impl Input {
             self.len(),
             plan.border_length
         )];
+        let bound = crate::upper_bound(&pb, &*self.rule);
+        summary.push(bound.headline(plan.compliant_count()));
+        summary.extend(exact_line);
+        summary.extend(bound.proof.iter().map(|l| format!("bound: {l}")));
         if self.areas.is_some() {
             summary.push(format!(
                 "{} districts span more than one nesting area",
@@ -312,6 +356,8 @@ impl Input {
         let extra = json!({
             "objective": "max-districts",
             "compliant_districts": plan.compliant_count(),
+            "upper_bound": bound,
+            "exact": exact_json,
             "heterogeneity": plan.heterogeneity,
             "border_length": plan.border_length,
             "infeasible": plan.infeasible,

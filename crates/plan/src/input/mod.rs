@@ -13,8 +13,8 @@ pub use check::Checked;
 pub use job::{Baseline, JobSpec, Objective, Outcome};
 
 use crate::{
-    Adjacency, ClassCondition, ClassShareRule, ClassSpec, DistrictRule, Nesting, PlanError,
-    Problem, Requirement, UniformThreshold,
+    Adjacency, ClassCondition, ClassFloor, ClassShareRule, ClassSpec, DistrictRule, Nesting,
+    PlanError, Problem, Requirement, UniformThreshold,
 };
 use ambit_rules::CompiledPolicy;
 use ambit_territory::table::Table;
@@ -60,6 +60,22 @@ impl DistrictRule for PolicyRule {
             .get(class)
             .map(|s| s.to_string())
             .unwrap_or_else(|| format!("class {class}"))
+    }
+    fn class_floors(&self) -> Option<Vec<ClassFloor>> {
+        let names = self.0.class_names();
+        (0..names.len())
+            .map(|i| {
+                // the last class applies whenever no other does, even if its own rule fails
+                let last = i + 1 == names.len();
+                self.0
+                    .class_floor(i)
+                    .map(|(threshold, share_of)| ClassFloor {
+                        name: names[i].to_string(),
+                        threshold,
+                        share_of: share_of.filter(|_| !last),
+                    })
+            })
+            .collect()
     }
 }
 
@@ -272,6 +288,8 @@ impl Input {
                     .ok_or_else(|| ut.field_error(rec, col, "not a number"))?;
             }
         }
+        // the units table is no longer needed: free it before the (larger) edges table is read
+        drop(ut);
         let et = Table::read(edges_path)?;
         let (ei, ej) = (et.column("i")?, et.column("j")?);
         let eb = et.optional_column("border");

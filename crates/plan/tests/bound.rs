@@ -1,0 +1,164 @@
+//! The upper bound is never below the optimum, computed by brute force over every partition of
+//! tiny instances into contiguous districts; and the heuristic never exceeds it.
+
+use ambit_plan::{
+    max_districts, upper_bound, Adjacency, ClassCondition, ClassShareRule, ClassSpec, Control,
+    Nesting, Problem, SearchOptions, UniformThreshold,
+};
+use proptest::prelude::*;
+
+mod common;
+use common::brute_force;
+
+fn graph(n: usize, extra: &[(usize, usize)], keep: &[bool]) -> Adjacency {
+    // a random spanning path plus random extra edges, some path edges dropped (components)
+    let mut edges: Vec<(usize, usize, f64)> = (1..n)
+        .filter(|&i| keep[i % keep.len()])
+        .map(|i| (i - 1, i, 1.0))
+        .collect();
+    for &(a, b) in extra {
+        let (a, b) = (a % n, b % n);
+        if a != b {
+            edges.push((a.min(b), a.max(b), 1.0));
+        }
+    }
+    Adjacency::from_edges(n, &edges).unwrap()
+}
+
+fn mountain_rule(strict: bool) -> ClassShareRule {
+    ClassShareRule {
+        totals_len: 2,
+        classes: vec![ClassSpec {
+            name: "mountain".into(),
+            condition: ClassCondition::PopulationShareAbove {
+                component: 1,
+                share: 0.5,
+            },
+            threshold: 12.0,
+        }],
+        default_name: "standard".into(),
+        default_threshold: 30.0,
+        strict,
+    }
+}
+
+fn opts() -> SearchOptions {
+    SearchOptions {
+        starts: 2,
+        regrowths_per_region: 5.0,
+        move_sweeps: 2,
+        ..SearchOptions::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn uniform_bound_is_at_least_the_optimum(
+        n in 2usize..=8,
+        pops in prop::collection::vec(1u32..40, 8),
+        extra in prop::collection::vec((0usize..8, 0usize..8), 0..6),
+        keep in prop::collection::vec(prop::bool::weighted(0.85), 8),
+        threshold in 10u32..60,
+    ) {
+        let pops: Vec<f64> = pops[..n].iter().map(|&p| p as f64).collect();
+        let pb = Problem::new(graph(n, &extra, &keep), pops, 1).unwrap();
+        let rule = UniformThreshold { threshold: threshold as f64 };
+        let best = brute_force(&pb, &rule, None);
+        let b = upper_bound(&pb, &rule);
+        prop_assert!(b.value >= best, "bound {} < optimum {best}", b.value);
+        let plan = max_districts(&pb, &rule, &opts(), &Control::default()).unwrap();
+        prop_assert!(plan.compliant_count() <= best);
+    }
+
+    #[test]
+    fn class_bound_is_at_least_the_optimum(
+        n in 2usize..=8,
+        pops in prop::collection::vec(1u32..25, 8),
+        mountain in prop::collection::vec(prop::bool::ANY, 8),
+        extra in prop::collection::vec((0usize..8, 0usize..8), 0..6),
+        keep in prop::collection::vec(prop::bool::weighted(0.85), 8),
+        strict in prop::bool::ANY,
+    ) {
+        let mut totals = Vec::new();
+        for u in 0..n {
+            let p = pops[u] as f64;
+            totals.extend([p, if mountain[u] { p } else { 0.0 }]);
+        }
+        let pb = Problem::new(graph(n, &extra, &keep), totals, 2).unwrap();
+        let rule = mountain_rule(strict);
+        let best = brute_force(&pb, &rule, None);
+        let b = upper_bound(&pb, &rule);
+        prop_assert!(b.value >= best, "bound {} < optimum {best}", b.value);
+    }
+
+    #[test]
+    fn nested_bound_is_at_least_the_optimum(
+        n in 2usize..=8,
+        pops in prop::collection::vec(1u32..40, 8),
+        areas in prop::collection::vec(0u32..3, 8),
+        extra in prop::collection::vec((0usize..8, 0usize..8), 0..6),
+        threshold in 10u32..60,
+    ) {
+        let pops: Vec<f64> = pops[..n].iter().map(|&p| p as f64).collect();
+        let areas = areas[..n].to_vec();
+        let pb = Problem::new(graph(n, &extra, &[true]), pops, 1)
+            .unwrap()
+            .with_nesting(areas.clone(), Nesting::Hard)
+            .unwrap();
+        let rule = UniformThreshold { threshold: threshold as f64 };
+        let best = brute_force(&pb, &rule, Some(&areas));
+        let b = upper_bound(&pb, &rule);
+        prop_assert!(b.value >= best, "bound {} < optimum {best}", b.value);
+    }
+}
+
+/// A hand-checked instance where the bound is tight only thanks to the anchors: a 2 x 4 grid,
+/// two units of 100 and six of 10, threshold 30. Population says 260 / 30 = 8; anchors say
+/// 2 + the groups between them.
+#[test]
+fn grid_with_large_units() {
+    // 0 1 2 3
+    // 4 5 6 7     units 0 and 7 hold 100, the rest 10
+    let mut edges = Vec::new();
+    for r in 0..2 {
+        for c in 0..4 {
+            let u = r * 4 + c;
+            if c < 3 {
+                edges.push((u, u + 1, 1.0));
+            }
+            if r == 0 {
+                edges.push((u, u + 4, 1.0));
+            }
+        }
+    }
+    let mut pops = vec![10.0; 8];
+    pops[0] = 100.0;
+    pops[7] = 100.0;
+    let pb = Problem::new(Adjacency::from_edges(8, &edges).unwrap(), pops, 1).unwrap();
+    let rule = UniformThreshold { threshold: 30.0 };
+    let b = upper_bound(&pb, &rule);
+    // the six small units form one group of 60: 2 districts; plus 2 anchors = 4
+    assert_eq!(b.value, 4);
+    assert_eq!(b.anchors, 2);
+    assert_eq!(brute_force(&pb, &rule, None), 4);
+}
+
+/// The share condition caps the cheap class: four units of 12 outside the qualifying class can
+/// never form a mountain district (12 needed, more than half qualifying), so only the standard
+/// threshold of 30 applies: 48 / 30 = 1, not 48 / 12 = 4.
+#[test]
+fn share_condition_caps_the_cheap_class() {
+    let edges: Vec<(usize, usize, f64)> = (1..4).map(|i| (i - 1, i, 1.0)).collect();
+    let totals = vec![12.0, 0.0, 12.0, 0.0, 12.0, 0.0, 12.0, 0.0];
+    let pb = Problem::new(Adjacency::from_edges(4, &edges).unwrap(), totals, 2).unwrap();
+    let rule = mountain_rule(false);
+    assert_eq!(upper_bound(&pb, &rule).value, 1);
+    assert_eq!(brute_force(&pb, &rule, None), 1);
+    // all qualifying: four mountain districts of 12
+    let totals = vec![12.0; 8];
+    let pb = Problem::new(Adjacency::from_edges(4, &edges).unwrap(), totals, 2).unwrap();
+    assert_eq!(upper_bound(&pb, &rule).value, 4);
+    assert_eq!(brute_force(&pb, &rule, None), 4);
+}

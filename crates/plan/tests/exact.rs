@@ -1,0 +1,147 @@
+//! The exact solver: on instances whose optimum is known by hand it returns an optimal plan
+//! (with the `exact` feature), and without a solver it keeps the heuristic's plan and says so.
+
+use ambit_plan::{
+    exact_max_districts, max_districts, Adjacency, Control, ExactOptions, ExactStatus, Problem,
+    SearchOptions, UniformThreshold,
+};
+
+/// A 3 x 4 grid where the greedy construction can go wrong: populations chosen so that only
+/// one partition reaches 4 districts of 20.
+fn grid() -> (Problem, UniformThreshold) {
+    // row-major 3 x 4
+    let pops = [
+        10.0, 10.0, 2.0, 18.0, //
+        2.0, 8.0, 8.0, 2.0, //
+        10.0, 10.0, 2.0, 8.0,
+    ];
+    let mut edges = Vec::new();
+    for r in 0..3 {
+        for c in 0..4 {
+            let u = r * 4 + c;
+            if c < 3 {
+                edges.push((u, u + 1, 1.0));
+            }
+            if r < 2 {
+                edges.push((u, u + 4, 1.0));
+            }
+        }
+    }
+    let pb = Problem::new(Adjacency::from_edges(12, &edges).unwrap(), pops.to_vec(), 1).unwrap();
+    (pb, UniformThreshold { threshold: 20.0 })
+}
+
+fn weak() -> SearchOptions {
+    // a deliberately weak heuristic run, so that the exact solver has something to do
+    SearchOptions {
+        starts: 1,
+        regrowths_per_region: 0.0,
+        move_sweeps: 0,
+        ..SearchOptions::default()
+    }
+}
+
+#[test]
+fn too_large_keeps_the_heuristic_plan_and_the_bound() {
+    let (pb, rule) = grid();
+    let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
+    let p = warm.compliant_count();
+    let opts = ExactOptions {
+        max_units: 5,
+        ..ExactOptions::default()
+    };
+    let out = exact_max_districts(&pb, &rule, warm, &opts);
+    // the bound: 90 inhabitants / 20 = 4
+    assert_eq!(out.bound, 4);
+    if p < 4 {
+        assert_eq!(
+            out.status,
+            ExactStatus::TooLarge {
+                units: 12,
+                limit: 5
+            }
+        );
+        assert_eq!(out.plan.compliant_count(), p);
+    }
+}
+
+#[cfg(feature = "exact")]
+#[test]
+fn grid_optimum_is_proven() {
+    let (pb, rule) = grid();
+    let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
+    let out = exact_max_districts(&pb, &rule, warm, &ExactOptions::default());
+    assert_eq!(out.status, ExactStatus::Optimal);
+    let labels: Vec<Option<u32>> = out.plan.district_of.iter().map(|&d| Some(d)).collect();
+    assert!(ambit_plan::check_plan(&pb, &rule, &labels).is_valid());
+    assert_eq!(out.plan.compliant_count(), out.bound);
+}
+
+/// A strip of four units of 15 with threshold 20: the population bound says 3, but every
+/// district needs two units, so the optimum is 2, which only the solver can prove.
+#[cfg(feature = "exact")]
+#[test]
+fn solver_proves_what_the_bound_cannot() {
+    let edges: Vec<(usize, usize, f64)> = (1..4).map(|i| (i - 1, i, 1.0)).collect();
+    let pb = Problem::new(Adjacency::from_edges(4, &edges).unwrap(), vec![15.0; 4], 1).unwrap();
+    let rule = UniformThreshold { threshold: 20.0 };
+    assert_eq!(ambit_plan::upper_bound(&pb, &rule).value, 3);
+    let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
+    let out = exact_max_districts(&pb, &rule, warm, &ExactOptions::default());
+    assert_eq!(out.status, ExactStatus::Optimal);
+    assert_eq!((out.plan.compliant_count(), out.bound), (2, 2));
+}
+
+#[cfg(feature = "exact")]
+mod common;
+
+#[cfg(feature = "exact")]
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(30))]
+
+    /// On random tiny instances the solver's count is the brute-force optimum.
+    #[test]
+    fn exact_count_is_the_optimum(
+        n in 2usize..=7,
+        pops in proptest::collection::vec(1u32..30, 7),
+        extra in proptest::collection::vec((0usize..7, 0usize..7), 0..5),
+        threshold in 10u32..50,
+    ) {
+        let pops: Vec<f64> = pops[..n].iter().map(|&p| p as f64).collect();
+        let mut edges: Vec<(usize, usize, f64)> = (1..n).map(|i| (i - 1, i, 1.0)).collect();
+        for &(a, b) in &extra {
+            let (a, b) = (a % n, b % n);
+            if a != b {
+                edges.push((a.min(b), a.max(b), 1.0));
+            }
+        }
+        let pb = Problem::new(Adjacency::from_edges(n, &edges).unwrap(), pops, 1).unwrap();
+        let rule = UniformThreshold { threshold: threshold as f64 };
+        let best = common::brute_force(&pb, &rule, None);
+        let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
+        let out = exact_max_districts(&pb, &rule, warm, &ExactOptions::default());
+        proptest::prop_assert_eq!(&out.status, &ExactStatus::Optimal);
+        proptest::prop_assert_eq!(out.plan.compliant_count(), best);
+        // districts outside the reported infeasible groups are contiguous and compliant
+        if out.plan.infeasible.is_empty() {
+            let labels: Vec<Option<u32>> =
+                out.plan.district_of.iter().map(|&d| Some(d)).collect();
+            proptest::prop_assert!(ambit_plan::check_plan(&pb, &rule, &labels).is_valid());
+        }
+    }
+}
+
+#[cfg(not(feature = "exact"))]
+#[test]
+fn without_the_solver_the_heuristic_answers() {
+    let (pb, rule) = grid();
+    let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
+    let p = warm.compliant_count();
+    let out = exact_max_districts(&pb, &rule, warm, &ExactOptions::default());
+    if p < out.bound {
+        assert_eq!(out.status, ExactStatus::Unavailable);
+        assert!(out.describe().contains("no MILP solver"));
+    } else {
+        assert_eq!(out.status, ExactStatus::Optimal);
+    }
+}

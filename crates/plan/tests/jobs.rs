@@ -1,0 +1,60 @@
+//! The planning job prints the bound with every max-districts plan, and runs ensembles, on the
+//! sids100 fixture (North Carolina counties, see fixtures/PROVENANCE.md).
+#![cfg(feature = "dataset")]
+
+use ambit_plan::input::{BenchRule, Input, JobSpec};
+use ambit_plan::{Control, SearchOptions};
+use std::path::PathBuf;
+
+fn sids() -> Input {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sids100");
+    let rule = BenchRule {
+        threshold: 5000.0,
+        ..BenchRule::default()
+    };
+    Input::from_bench(&dir.join("units.csv"), &dir.join("edges.csv"), &rule).unwrap()
+}
+
+fn quick() -> JobSpec {
+    JobSpec {
+        search: SearchOptions {
+            starts: 2,
+            regrowths_per_region: 5.0,
+            ..SearchOptions::default()
+        },
+        ..JobSpec::default()
+    }
+}
+
+/// 329,962 births over threshold 5,000: 65 by population; 16 counties reach 5,000 alone and the
+/// other counties form groups that hold 33 more (computed independently in Python from
+/// units.csv and edges.csv): at most 49.
+#[test]
+fn every_plan_states_its_bound() {
+    let out = sids().plan(None, &quick(), &Control::default()).unwrap();
+    let p = out.compliant();
+    let line = out
+        .summary
+        .iter()
+        .find(|l| l.starts_with("p = "))
+        .expect("a bound line");
+    assert!(
+        line.starts_with(&format!("p = {p}, at most 49 possible (gap ")),
+        "{line}"
+    );
+    assert_eq!(out.extra["upper_bound"]["value"], 49);
+    assert_eq!(out.extra["upper_bound"]["anchors"], 16);
+    assert!(out
+        .summary
+        .iter()
+        .any(|l| l == "bound: hence at most 49 compliant districts"));
+}
+
+#[test]
+fn ensemble_of_the_job() {
+    let e = sids().ensemble(&quick(), 3, &Control::default()).unwrap();
+    assert_eq!((e.plans, e.assignments.len()), (3, 3));
+    assert_eq!(e.stability.len(), 100);
+    assert!(e.compliant.iter().all(|&p| p <= 49));
+    assert!(sids().ensemble(&quick(), 0, &Control::default()).is_err());
+}
