@@ -45,6 +45,7 @@
 //! ```
 
 pub mod calibrate;
+pub mod certified;
 pub mod cover;
 pub mod data;
 pub mod error;
@@ -59,11 +60,12 @@ pub use data::DataMatrix;
 pub use error::{QcaError, Result};
 pub use expr::{Conjunction, Expression, Literal, LiteralValue};
 pub use fit::{
-    pof, super_subset, NecessityFit, PofRow, Relation, SetFit, SuperSubsetParams, SuperSubsetRow,
+    pof, super_subset, super_subset_report, NecessityFit, PofRow, Relation, SetFit, SuperSubsetParams, SuperSubsetReport, SuperSubsetRow,
 };
 pub use implicant::Implicant;
+pub use certified::{Budget, Certificate, Progress, StopReason};
 pub use minimize::{
-    contradictory_simplifying_assumptions, minimize, IntermediateSolution, MinParams, ModelSearch,
+    contradictory_simplifying_assumptions, minimize, minimize_with, ChartScope, IntermediateSolution, MinParams, ModelSearch,
     PiChartEntry, RowRef, Solution, SolutionFit, TermFit,
 };
-pub use truth_table::{InclCut, Out, TruthTable, TtParams, TtRow};
+pub use truth_table::{InclCut, Out, SortKey, SortOrder, TruthTable, TtParams, TtRow};
