@@ -45,11 +45,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     // Optional time limit (seconds) as the 5th argument: the run then reports its certificate.
-    let budget = Budget {
-        deadline: args
-            .get(4)
-            .and_then(|t| t.parse::<f64>().ok())
-            .map(|t| Instant::now() + std::time::Duration::from_secs_f64(t)),
+    let limit = args.get(4).and_then(|t| t.parse::<f64>().ok());
+    let budget = || Budget {
+        deadline: limit.map(|t| Instant::now() + std::time::Duration::from_secs_f64(t)),
         ..Budget::default()
     };
     let first = MinParams {
@@ -58,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..MinParams::default()
     };
     let t1 = Instant::now();
-    let sol = minimize_with(&tt, &first, ChartScope::Auto, &budget)?;
+    let sol = minimize_with(&tt, &first, ChartScope::Auto, &budget())?;
     let first_s = t1.elapsed().as_secs_f64();
     let mut line = format!(
         "{{\"file\":\"{path}\",\"conditions\":{},\"observed_rows\":{},\"tt_seconds\":{tt_s:.6},\"first_chart_implicants\":{},\"first_model_size\":{},\"first_model_seconds\":{first_s:.6},\"first_certificate\":{}",
@@ -74,7 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..MinParams::default()
         };
         let t2 = Instant::now();
-        let sol = minimize_with(&tt, &all, ChartScope::Auto, &budget)?;
+        let sol = minimize_with(&tt, &all, ChartScope::Auto, &budget())?;
         line.push_str(&format!(
             ",\"prime_implicants\":{},\"all_models\":{},\"all_models_seconds\":{:.6},\"certificate\":{}",
             sol.pi_chart.len(),

@@ -444,17 +444,82 @@ fn lagrangian(cols: &[Column], u: &[f64]) -> f64 {
             .sum::<f64>()
 }
 
+/// A cover guided by multipliers (Beasley 1990's Lagrangian heuristic): the implicants with the
+/// lowest reduced cost `1 - u(p)` first while they cover new rows, then greedy, then redundant
+/// implicants dropped.
+fn lagrangian_cover(cols: &[Column], npos: usize, u: &[f64]) -> Option<Vec<usize>> {
+    let mut order: Vec<(f64, usize)> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (1.0 - column_weight(c, u), i))
+        .filter(|(rc, _)| *rc <= 1e-9)
+        .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut count = vec![0u32; npos];
+    let mut chosen = Vec::new();
+    for (_, i) in order {
+        if cols[i].rows.iter().any(|&r| count[r as usize] == 0) {
+            for &r in &cols[i].rows {
+                count[r as usize] += 1;
+            }
+            chosen.push(i);
+        }
+    }
+    while count.iter().any(|&c| c == 0) {
+        let (best, gain) = cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, c.rows.iter().filter(|&&r| count[r as usize] == 0).count()))
+            .max_by_key(|&(i, g)| (g, std::cmp::Reverse(i)))?;
+        if gain == 0 {
+            return None;
+        }
+        for &r in &cols[best].rows {
+            count[r as usize] += 1;
+        }
+        chosen.push(best);
+    }
+    // Drop implicants whose rows are all covered twice or more, last chosen first.
+    let mut kept = Vec::new();
+    for &i in chosen.iter().rev() {
+        if cols[i].rows.iter().all(|&r| count[r as usize] > 1) {
+            for &r in &cols[i].rows {
+                count[r as usize] -= 1;
+            }
+        } else {
+            kept.push(i);
+        }
+    }
+    Some(kept)
+}
+
 /// Subgradient ascent on the Lagrangian dual of the restricted cover problem (Held, Wolfe &
-/// Crowder 1974; the step rule of Beasley 1990). Returns the best multipliers found.
-fn subgradient(cols: &[Column], npos: usize, start: Vec<f64>, upper: f64, guard: &Guard) -> Vec<f64> {
+/// Crowder 1974; the step rule of Beasley 1990). Returns the best multipliers found, and
+/// improves `incumbent` with covers built from the multipliers along the way.
+fn subgradient(
+    cols: &[Column],
+    npos: usize,
+    start: Vec<f64>,
+    incumbent: &mut Vec<usize>,
+    guard: &Guard,
+) -> Vec<f64> {
+    let mut upper = incumbent.len() as f64;
     let mut u = start;
     let mut best_u = u.clone();
     let mut best = lagrangian(cols, &u);
     let mut lambda = 2.0;
     let mut stale = 0;
-    for _ in 0..400 {
+    for iteration in 0..400 {
         if guard.should_stop() || best >= upper - 1e-6 {
             break;
+        }
+        if iteration % 5 == 0 {
+            if let Some(c) = lagrangian_cover(cols, npos, &u) {
+                if c.len() < incumbent.len() {
+                    upper = c.len() as f64;
+                    *incumbent = c;
+                }
+            }
         }
         let mut g = vec![1.0f64; npos];
         let mut value = u.iter().sum::<f64>();
@@ -509,6 +574,8 @@ pub struct Restricted {
     pub lower_bound: usize,
     /// Terms of the best cover found while bounding.
     pub upper: usize,
+    /// That cover (its implicants are all in `implicants`).
+    pub best_cover: Vec<Implicant>,
     /// Why the search stopped early, if it did.
     pub stopped: Option<StopReason>,
 }
@@ -519,7 +586,15 @@ pub fn restrict(on: &[Vec<u8>], off: &[Vec<u8>], levels: &[u8], budget: &Budget)
     let space = Space::new(on, off, levels);
     let guard = Guard::new(budget);
     let npos = on.len();
+    let debug = std::env::var_os("AMBIT_QCA_DEBUG").is_some();
+    let t0 = Instant::now();
     let progress = |stage, implicants, lower: f64, best| {
+        if debug {
+            eprintln!(
+                "[{:.2}s] {stage}: {implicants} implicants, L = {lower:.3}, U = {best:?}",
+                t0.elapsed().as_secs_f64()
+            );
+        }
         budget.report(Progress {
             stage,
             implicants,
@@ -529,9 +604,42 @@ pub fn restrict(on: &[Vec<u8>], off: &[Vec<u8>], levels: &[u8], budget: &Budget)
     };
     // 1. One expanded implicant per positive row; a greedy cover.
     progress("expanding rows to implicants", 0, 0.0, None);
-    let mut cols: Vec<Column> = on.par_iter().map(|r| space.expand(r)).collect();
+    // Short prime implicants first (few literals cover many rows: the likely model terms), up to
+    // a few thousand, then one expanded implicant for each row they leave uncovered.
+    let sets = crate::prime::DistinguishingSets::new(on, off, space.k);
+    let mut cols: Vec<Column> = Vec::new();
     let mut seen: HashSet<Vec<u8>> = HashSet::new();
-    cols.retain(|c| seen.insert(c.codes.clone()));
+    let mut covered = vec![false; npos];
+    for depth in 1..=space.k {
+        if guard.should_stop() {
+            break;
+        }
+        let found = sets.primes_parallel_limited(depth, INITIAL_PER_ROW);
+        for p in found {
+            if seen.insert(p.codes().to_vec()) {
+                let rows = space.positives(p.codes()).iter().map(|i| i as u32).collect();
+                cols.push(Column {
+                    codes: p.codes().to_vec(),
+                    rows,
+                });
+            }
+        }
+        for c in &cols {
+            for &r in &c.rows {
+                covered[r as usize] = true;
+            }
+        }
+        if cols.len() > INITIAL_COLUMNS || (depth >= 2 && covered.iter().all(|&c| c)) {
+            break;
+        }
+    }
+    let open: Vec<usize> = (0..npos).filter(|&r| !covered[r]).collect();
+    let expanded: Vec<Column> = open.par_iter().map(|&r| space.expand(&on[r])).collect();
+    for c in expanded {
+        if seen.insert(c.codes.clone()) {
+            cols.push(c);
+        }
+    }
     let first = greedy(&cols, npos).unwrap_or_default();
     let mut upper = first.len();
     let mut best_cover: Vec<Vec<u8>> = first.iter().map(|&i| cols[i].codes.clone()).collect();
@@ -549,7 +657,15 @@ pub fn restrict(on: &[Vec<u8>], off: &[Vec<u8>], levels: &[u8], budget: &Budget)
     // bound holds for all of them; repeat while pricing finds implicants not yet listed.
     for _round in 0..6 {
         progress("bounding", cols.len(), lower, Some(upper));
-        u = subgradient(&cols, npos, u, upper as f64, &guard);
+        let mut incumbent: Vec<usize> = best_cover
+            .iter()
+            .filter_map(|codes| cols.iter().position(|c| &c.codes == codes))
+            .collect();
+        u = subgradient(&cols, npos, u, &mut incumbent, &guard);
+        if incumbent.len() < upper {
+            upper = incumbent.len();
+            best_cover = incumbent.iter().map(|&i| cols[i].codes.clone()).collect();
+        }
         let priced = space.primes_above(&u, 1.0 + 1e-9, true, &guard);
         if guard.reason().is_some() {
             break;
@@ -604,9 +720,15 @@ pub fn restrict(on: &[Vec<u8>], off: &[Vec<u8>], levels: &[u8], budget: &Budget)
         implicants,
         lower_bound: lower_ceil(lower),
         upper,
+        best_cover: best_cover.into_iter().map(Implicant::from_codes).collect(),
         stopped,
     }
 }
+
+/// Short prime implicants listed before bounding (more would slow the subgradient steps).
+const INITIAL_COLUMNS: usize = 20_000;
+/// Short prime implicants kept per positive row while listing them.
+const INITIAL_PER_ROW: usize = 64;
 
 /// The integer bound implied by a fractional one (with a tolerance for rounding).
 fn lower_ceil(x: f64) -> usize {

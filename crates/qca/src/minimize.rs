@@ -186,6 +186,8 @@ struct Bound {
     lower: usize,
     stopped: Option<StopReason>,
     method: &'static str,
+    /// The best cover found while bounding (kept when a stopped cover search did worse).
+    incumbent: Vec<Implicant>,
 }
 
 /// Which prime implicants the chart of a parsimonious solution holds.
@@ -273,6 +275,7 @@ pub fn minimize_with(
         lower: 0,
         stopped: None,
         method: "every prime implicant, exact cover search",
+        incumbent: Vec::new(),
     };
     let chart = if params.include_remainders && negative.is_empty() {
         return Err(QcaError::NothingToDo(
@@ -284,6 +287,7 @@ pub fn minimize_with(
             .lower_bound
             .max(crate::prime::incompatible_rows_bound(&on_values, &negative, k));
         bound.stopped = r.stopped;
+        bound.incumbent = r.best_cover;
         bound.method = "usable prime implicants only (Lagrangian bound, pricing, reduced-cost fixing), exact cover search";
         if r.stopped.is_none() {
             warnings.push(format!(
@@ -328,6 +332,18 @@ pub fn minimize_with(
     };
     let stop = || bound.stopped.is_some() || budget.stop_reason().is_some();
     let (mut model_indices, exhausted) = chart.solve_until(params.search, &stop)?;
+    if !exhausted && !bound.incumbent.is_empty() {
+        let found = model_indices.iter().map(Vec::len).min().unwrap_or(usize::MAX);
+        let incumbent: Option<Vec<usize>> = bound
+            .incumbent
+            .iter()
+            .map(|p| chart.pis.iter().position(|q| q == p))
+            .collect();
+        if let Some(mut m) = incumbent.filter(|m| m.len() < found) {
+            m.sort_unstable();
+            model_indices = vec![m];
+        }
+    }
     if params.sol_cons > 0.0 || params.sol_cov > 0.0 {
         model_indices.retain(|m| {
             let mem: Vec<Vec<f64>> = m.iter().map(|&p| memberships(tt, &chart.pis[p])).collect();
