@@ -9,6 +9,7 @@ use crate::expr::Expression;
 use crate::error::check_cutoff;
 use crate::truth_table::{condition_values, outcome_values, resolve_conditions, R_TOLERANCE};
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// Sufficiency fit of a set.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -336,14 +337,20 @@ pub fn super_subset_report(
     let n = y.len();
     let so: f64 = y.iter().sum();
     // Found expressions: (codes, is_conjunction, fit row).
+    // Expressions found at earlier sizes, for the containment checks (a hash lookup of each
+    // proper sub-expression instead of a scan of everything found).
     let mut conj: Vec<Vec<u8>> = Vec::new();
     let mut disj: Vec<Vec<u8>> = Vec::new();
+    let mut conj_set: HashSet<Vec<u8>> = HashSet::new();
+    let mut disj_set: HashSet<Vec<u8>> = HashSet::new();
     let mut rows_conj = Vec::new();
     let mut rows_disj = Vec::new();
     let mut k = 1;
     let mut keep_going = true;
     while k <= depth && keep_going {
         let (prev_conj, prev_disj) = (conj.len(), disj.len());
+        conj_set.extend(conj.iter().cloned());
+        disj_set.extend(disj.iter().cloned());
         let mut found_now = false;
         for combo in combinations(k_all, k) {
             let nvals: Vec<u8> = combo.iter().map(|&j| levels[j]).collect();
@@ -400,7 +407,7 @@ pub fn super_subset_report(
                     )
                 };
                 if incl_c >= incl_cut && cov_c >= cov_cut {
-                    let redundant = !nec && conj[..prev_conj].iter().any(|c| contained(c, &codes));
+                    let redundant = !nec && has_sub_expression(&conj_set, &codes);
                     if !redundant {
                         rows_conj.push(SuperSubsetRow {
                             expression: name(&codes, &conditions, mv, "*"),
@@ -415,8 +422,8 @@ pub fn super_subset_report(
                     let incl_d = ratio(s_y_max, so);
                     let cov_d = ratio(s_y_max, s_max);
                     if incl_d >= incl_cut && cov_d >= cov_cut {
-                        let redundant = conj[..prev_conj].iter().any(|c| contained(c, &codes))
-                            || disj[..prev_disj].iter().any(|d| contained(d, &codes));
+                        let redundant = has_sub_expression(&conj_set, &codes)
+                            || has_sub_expression(&disj_set, &codes);
                         if !redundant {
                             let _ = pri_max;
                             rows_disj.push(SuperSubsetRow {
@@ -450,9 +457,23 @@ pub fn super_subset_report(
     })
 }
 
-/// Whether every literal of `small` is in `big`.
-fn contained(small: &[u8], big: &[u8]) -> bool {
-    small.iter().zip(big).all(|(&s, &b)| s == 0 || s == b)
+/// Whether `found` holds an expression made of some (not all) of the literals of `codes`.
+fn has_sub_expression(found: &HashSet<Vec<u8>>, codes: &[u8]) -> bool {
+    if found.is_empty() {
+        return false;
+    }
+    let lits: Vec<usize> = (0..codes.len()).filter(|&j| codes[j] != 0).collect();
+    let full = (1u32 << lits.len()) - 1;
+    let mut sub = vec![0u8; codes.len()];
+    (1..full).any(|mask| {
+        sub.iter_mut().for_each(|c| *c = 0);
+        for (b, &j) in lits.iter().enumerate() {
+            if mask >> b & 1 == 1 {
+                sub[j] = codes[j];
+            }
+        }
+        found.contains(&sub)
+    })
 }
 
 fn name(codes: &[u8], conditions: &[String], mv: bool, sep: &str) -> String {
