@@ -54,6 +54,7 @@ pub mod fit;
 pub mod implicant;
 pub mod minimize;
 pub mod prime;
+pub mod robust;
 pub mod truth_table;
 
 pub use data::DataMatrix;
