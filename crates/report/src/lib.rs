@@ -28,6 +28,7 @@ pub mod atomic;
 pub mod audit;
 pub mod map;
 pub mod report;
+pub mod robust;
 
 pub use atomic::{write_atomic, WriteError};
 pub use map::{

@@ -31,6 +31,9 @@ enum QcaCommand {
     Fit(FitArgs),
     /// Calibrate a raw column into set memberships and write the data with the new column.
     Calibrate(CalibrateArgs),
+    /// Robustness: rerun over ranges of cutoffs and calibration crossovers (stable ranges,
+    /// surviving terms, cases that flip; optional SVG chart).
+    Robust(super::qca_robust::Args),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -224,6 +227,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         QcaCommand::Necessity(a) => run_necessity(a),
         QcaCommand::Fit(a) => run_fit(a),
         QcaCommand::Calibrate(a) => run_calibrate(a),
+        QcaCommand::Robust(a) => super::qca_robust::run(a),
     }
 }
 
