@@ -40,9 +40,20 @@ fn cutoffs_outside_the_unit_interval_are_refused() {
         }
         let (ok, out, err) = ambit(&args);
         assert!(!ok && out.is_empty(), "{flag} {value}: {out}");
-        assert!(err.contains(field) && err.contains("outside [0, 1]"), "{err}");
+        assert!(
+            err.contains(field) && err.contains("outside [0, 1]"),
+            "{err}"
+        );
     }
-    let (ok, _, err) = ambit(&["qca", "necessity", f, "--outcome", "SURV", "--incl-cut", "1.5"]);
+    let (ok, _, err) = ambit(&[
+        "qca",
+        "necessity",
+        f,
+        "--outcome",
+        "SURV",
+        "--incl-cut",
+        "1.5",
+    ]);
     assert!(!ok && err.contains("incl.cut = 1.5"), "{err}");
 }
 
@@ -57,7 +68,9 @@ fn fit_refuses_values_tt_refuses() {
         let (ok, _, err) = ambit(&["qca", "fit", p, "--outcome", "Y", "--expression", "A"]);
         assert!(!ok, "{cell} accepted");
         assert!(
-            err.contains(&format!("fit{value}.csv, line 3, column `A`: value {value}")),
+            err.contains(&format!(
+                "fit{value}.csv, line 3, column `A`: value {value}"
+            )),
             "{err}"
         );
     }
@@ -80,7 +93,10 @@ fn necessity_on_seventy_conditions_answers_with_a_stated_depth() {
     let path = temp_csv("wide.csv", &csv);
     let (ok, _, err) = ambit(&["qca", "necessity", path.to_str().unwrap(), "--outcome", "Y"]);
     assert!(ok, "{err}");
-    assert!(err.contains("expressions of at most 3 conditions were searched"), "{err}");
+    assert!(
+        err.contains("expressions of at most 3 conditions were searched"),
+        "{err}"
+    );
     let (ok, _, err) = ambit(&[
         "qca",
         "necessity",
@@ -129,5 +145,41 @@ fn a_finished_minimisation_says_its_models_are_proven_and_complete() {
         "?",
     ]);
     assert!(ok, "{err}");
-    assert!(err.contains("proven minimal, every model of that size listed"), "{err}");
+    assert!(
+        err.contains("proven minimal, every model of that size listed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn robust_reports_stable_ranges_and_writes_its_chart() {
+    // The hand-worked table of crates/qca/tests/robust.rs.
+    let path = temp_csv(
+        "robust.csv",
+        "case,A,B,Y\na1,1,1,1\na2,1,1,1\na3,1,1,1\nb1,1,0,1\nb2,1,0,0\nc1,0,1,1\nd1,0,0,0\nd2,0,0,0\n",
+    );
+    let chart = path.with_file_name("robust.svg");
+    let (ok, out, err) = ambit(&[
+        "qca",
+        "robust",
+        path.to_str().unwrap(),
+        "--outcome",
+        "Y",
+        "--remainders",
+        "--incl-range",
+        "0.4,0.5,0.8,1",
+        "--n-cut-range",
+        "1,2,3",
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Base solution: B -> Y"), "{out}");
+    assert!(out.contains("incl.cut               0.8 to 1"), "{out}");
+    assert!(
+        out.contains("b1               enters in 4 settings"),
+        "{out}"
+    );
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("75%"), "{svg}");
 }

@@ -317,7 +317,9 @@ pub fn indirect(x: &[f64], thresholds: &[f64]) -> Result<Vec<f64>> {
         ));
     }
     let (a, b) = fractional_logit(x, &target)?;
-    Ok(x.iter().map(|&v| 1.0 / (1.0 + (-(a + b * v)).exp())).collect())
+    Ok(x.iter()
+        .map(|&v| 1.0 / (1.0 + (-(a + b * v)).exp()))
+        .collect())
 }
 
 /// Intercept and slope of `logit(E[t]) = a + b x` by IRLS (Papke & Wooldridge 1996).

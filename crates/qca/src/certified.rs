@@ -469,7 +469,12 @@ fn lagrangian_cover(cols: &[Column], npos: usize, u: &[f64]) -> Option<Vec<usize
         let (best, gain) = cols
             .iter()
             .enumerate()
-            .map(|(i, c)| (i, c.rows.iter().filter(|&&r| count[r as usize] == 0).count()))
+            .map(|(i, c)| {
+                (
+                    i,
+                    c.rows.iter().filter(|&&r| count[r as usize] == 0).count(),
+                )
+            })
             .max_by_key(|&(i, g)| (g, std::cmp::Reverse(i)))?;
         if gain == 0 {
             return None;
@@ -617,7 +622,11 @@ pub fn restrict(on: &[Vec<u8>], off: &[Vec<u8>], levels: &[u8], budget: &Budget)
         let found = sets.primes_parallel_limited(depth, INITIAL_PER_ROW);
         for p in found {
             if seen.insert(p.codes().to_vec()) {
-                let rows = space.positives(p.codes()).iter().map(|i| i as u32).collect();
+                let rows = space
+                    .positives(p.codes())
+                    .iter()
+                    .map(|i| i as u32)
+                    .collect();
                 cols.push(Column {
                     codes: p.codes().to_vec(),
                     rows,

@@ -195,13 +195,13 @@ pub fn minimum_covers_until(
     let target = best.len() - essential.len();
     let (found, all_done) = solve_sub(covers, &col_pis, &all_pis, &open, Some(target), false, stop);
     let mut models: Vec<Vec<usize>> = found
-            .into_iter()
-            .map(|mut c| {
-                c.extend(&essential);
-                c.sort_unstable();
-                c
-            })
-            .collect();
+        .into_iter()
+        .map(|mut c| {
+            c.extend(&essential);
+            c.sort_unstable();
+            c
+        })
+        .collect();
     models.sort();
     models.dedup();
     if models.is_empty() {

@@ -4,9 +4,9 @@
 //! search of necessary conjunctions and disjunctions (R QCA `superSubset()`).
 
 use crate::data::DataMatrix;
+use crate::error::check_cutoff;
 use crate::error::{QcaError, Result};
 use crate::expr::Expression;
-use crate::error::check_cutoff;
 use crate::truth_table::{condition_values, outcome_values, resolve_conditions, R_TOLERANCE};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -321,7 +321,9 @@ pub fn super_subset_report(
         }
         None => {
             let mut d = 1;
-            while d < k_all && super_subset_work(&levels, y.len(), d + 1) <= SUPER_SUBSET_DEFAULT_WORK {
+            while d < k_all
+                && super_subset_work(&levels, y.len(), d + 1) <= SUPER_SUBSET_DEFAULT_WORK
+            {
                 d += 1;
             }
             if d < k_all {

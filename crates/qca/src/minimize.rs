@@ -265,11 +265,13 @@ pub fn minimize_with(
     }
     let mut warnings = Vec::new();
     // A pi.cons filter removes implicants after the fact, so the usable ones must all be listed.
-    let restricted_scope = params.pi_cons == 0.0 && match scope {
-        ChartScope::Auto => k > RESTRICT_ABOVE,
-        ChartScope::Every => false,
-        ChartScope::Usable => true,
-    } && params.include_remainders
+    let restricted_scope = params.pi_cons == 0.0
+        && match scope {
+            ChartScope::Auto => k > RESTRICT_ABOVE,
+            ChartScope::Every => false,
+            ChartScope::Usable => true,
+        }
+        && params.include_remainders
         && params.search != ModelSearch::AllIrredundant;
     let mut bound = Bound {
         lower: 0,
@@ -283,9 +285,9 @@ pub fn minimize_with(
         ));
     } else if restricted_scope {
         let r = restrict(&on_values, &negative, &tt.noflevels, budget);
-        bound.lower = r
-            .lower_bound
-            .max(crate::prime::incompatible_rows_bound(&on_values, &negative, k));
+        bound.lower = r.lower_bound.max(crate::prime::incompatible_rows_bound(
+            &on_values, &negative, k,
+        ));
         bound.stopped = r.stopped;
         bound.incumbent = r.best_cover;
         bound.method = "usable prime implicants only (Lagrangian bound, pricing, reduced-cost fixing), exact cover search";
@@ -333,7 +335,11 @@ pub fn minimize_with(
     let stop = || bound.stopped.is_some() || budget.stop_reason().is_some();
     let (mut model_indices, exhausted) = chart.solve_until(params.search, &stop)?;
     if !exhausted && !bound.incumbent.is_empty() {
-        let found = model_indices.iter().map(Vec::len).min().unwrap_or(usize::MAX);
+        let found = model_indices
+            .iter()
+            .map(Vec::len)
+            .min()
+            .unwrap_or(usize::MAX);
         let incumbent: Option<Vec<usize>> = bound
             .incumbent
             .iter()
@@ -358,7 +364,9 @@ pub fn minimize_with(
             )));
         }
     }
-    let stopped = bound.stopped.or_else(|| (!exhausted).then(|| budget.stop_reason()).flatten());
+    let stopped = bound
+        .stopped
+        .or_else(|| (!exhausted).then(|| budget.stop_reason()).flatten());
     let size = model_indices.iter().map(Vec::len).min().unwrap_or(0);
     let certificate = Certificate {
         proven_minimal: (exhausted && bound.stopped.is_none()) || bound.lower >= size,
@@ -372,7 +380,9 @@ pub fn minimize_with(
         stopped,
         method: bound.method.to_string(),
     };
-    if !certificate.proven_minimal || (!certificate.complete && params.search == ModelSearch::AllMinimal) {
+    if !certificate.proven_minimal
+        || (!certificate.complete && params.search == ModelSearch::AllMinimal)
+    {
         warnings.push(certificate.describe());
     }
     let mv = tt.noflevels.iter().any(|&l| l > 2);
@@ -556,7 +566,8 @@ impl Chart {
     ) -> Result<(Vec<Vec<usize>>, bool)> {
         let (models, exhausted) = match search {
             ModelSearch::AllMinimal => {
-                let o = minimum_covers_until(&self.covers, self.ncols, CoverSearch::AllMinimum, stop);
+                let o =
+                    minimum_covers_until(&self.covers, self.ncols, CoverSearch::AllMinimum, stop);
                 (o.covers, o.exhausted)
             }
             ModelSearch::FirstMinimal => {

@@ -179,8 +179,9 @@ pub fn robustness(data: &DataMatrix, params: &RobustParams) -> Result<Robustness
         n_cut: params.tt.n_cut,
         crossovers: &base_cross,
     };
-    let (base_models, base_membership) = solve_at(data, params, base_point)?
-        .map_err(|why| QcaError::NothingToDo(format!("the base analysis has no solution: {why}")))?;
+    let (base_models, base_membership) = solve_at(data, params, base_point)?.map_err(|why| {
+        QcaError::NothingToDo(format!("the base analysis has no solution: {why}"))
+    })?;
     let base_solution = describe(&base_models);
     // One parameter at a time.
     let mut ranges = Vec::new();
@@ -213,7 +214,16 @@ pub fn robustness(data: &DataMatrix, params: &RobustParams) -> Result<Robustness
         "incl.cut".into(),
         base_point.incl,
         params.incl_cuts.clone(),
-        &|v| solve_at(data, params, Point { incl: v, ..base_point }),
+        &|v| {
+            solve_at(
+                data,
+                params,
+                Point {
+                    incl: v,
+                    ..base_point
+                },
+            )
+        },
     )?;
     sweep(
         "n.cut".into(),
@@ -302,7 +312,10 @@ pub fn robustness(data: &DataMatrix, params: &RobustParams) -> Result<Robustness
                 for t in terms {
                     *counts.entry(t.clone()).or_default() += 1;
                 }
-                for (f, (m, b)) in flips.iter_mut().zip(membership.iter().zip(&base_membership)) {
+                for (f, (m, b)) in flips
+                    .iter_mut()
+                    .zip(membership.iter().zip(&base_membership))
+                {
                     if (*m > 0.5) != (*b > 0.5) {
                         *f += 1;
                     }

@@ -634,7 +634,9 @@ pub fn binomial_upper_tail(n: usize, k: usize, p: f64) -> f64 {
     if p >= 1.0 {
         return 1.0;
     }
-    let ln_choose: f64 = (0..k).map(|i| ((n - i) as f64).ln() - ((i + 1) as f64).ln()).sum();
+    let ln_choose: f64 = (0..k)
+        .map(|i| ((n - i) as f64).ln() - ((i + 1) as f64).ln())
+        .sum();
     let mut term = (ln_choose + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp();
     let mut sum = term;
     for i in k..n {

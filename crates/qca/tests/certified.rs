@@ -35,7 +35,9 @@ fn brute_primes(k: usize, on: &[Vec<u8>], off: &[Vec<u8>]) -> Vec<Vec<u8>> {
     let consistent = |c: &[u8]| !off.iter().any(|r| covers(c, r));
     let mut out = Vec::new();
     for idx in 0..3u32.pow(k as u32) {
-        let codes: Vec<u8> = (0..k).map(|j| (idx / 3u32.pow(j as u32) % 3) as u8).collect();
+        let codes: Vec<u8> = (0..k)
+            .map(|j| (idx / 3u32.pow(j as u32) % 3) as u8)
+            .collect();
         if !consistent(&codes) || !on.iter().any(|r| covers(&codes, r)) {
             continue;
         }
@@ -63,7 +65,11 @@ fn brute_minimum(primes: &[Vec<u8>], on: &[Vec<u8>]) -> BTreeSet<BTreeSet<Vec<u8
                 .fold(0u64, |a, (i, _)| a | 1 << i)
         })
         .collect();
-    let all = if on.len() == 64 { u64::MAX } else { (1u64 << on.len()) - 1 };
+    let all = if on.len() == 64 {
+        u64::MAX
+    } else {
+        (1u64 << on.len()) - 1
+    };
     for size in 1..=primes.len() {
         let mut found = BTreeSet::new();
         let mut combo: Vec<usize> = (0..size).collect();
@@ -177,10 +183,14 @@ fn usable_and_full_charts_agree_on_the_synthetic_sets() {
         let data = DataMatrix::from_csv_path(dir.join(format!("{name}.csv"))).unwrap();
         let tt = TruthTable::build(&data, &TtParams::new("Y")).unwrap();
         let every = minimize_with(&tt, &params(), ChartScope::Every, &Budget::unlimited()).unwrap();
-        let usable = minimize_with(&tt, &params(), ChartScope::Usable, &Budget::unlimited()).unwrap();
+        let usable =
+            minimize_with(&tt, &params(), ChartScope::Usable, &Budget::unlimited()).unwrap();
         assert_eq!(usable.models, every.models, "{name}");
         assert!(usable.pi_chart.len() <= every.pi_chart.len());
-        assert!(usable.certificate.proven_minimal && usable.certificate.complete, "{name}");
+        assert!(
+            usable.certificate.proven_minimal && usable.certificate.complete,
+            "{name}"
+        );
         assert_eq!(usable.certificate.lower_bound, every.models[0].len());
     }
 }

@@ -29,7 +29,9 @@ fn inclusion_and_pri_cutoffs_outside_the_unit_interval_are_refused() {
             Err(QcaError::CutoffOutOfRange { field: f, value: v }) => {
                 assert_eq!((f.as_str(), v), (field, value));
             }
-            other => panic!("incl.cut {one}/{zero}, pri.cut {pri}: expected a refusal, got {other:?}"),
+            other => {
+                panic!("incl.cut {one}/{zero}, pri.cut {pri}: expected a refusal, got {other:?}")
+            }
         }
     }
     let mut p = TtParams::new("Y");
@@ -47,7 +49,12 @@ fn fit_refuses_the_condition_values_a_truth_table_refuses() {
         let csv = format!("case,A,B,Y\na,0.2,0,1\nb,{cell},1,0\nc,1,1,1\n");
         let d = data(&csv);
         let tt = TruthTable::build(&d, &TtParams::new("Y"));
-        let fit = pof(&d, &Expression::parse("A*B").unwrap(), "Y", Relation::Sufficiency);
+        let fit = pof(
+            &d,
+            &Expression::parse("A*B").unwrap(),
+            "Y",
+            Relation::Sufficiency,
+        );
         for result in [tt.err(), fit.err()] {
             match result {
                 Some(QcaError::InvalidMembership {
@@ -56,14 +63,23 @@ fn fit_refuses_the_condition_values_a_truth_table_refuses() {
                     column,
                     value: v,
                     ..
-                }) => assert_eq!((file.as_str(), l, column.as_str(), v), ("input.csv", line, "A", value)),
+                }) => assert_eq!(
+                    (file.as_str(), l, column.as_str(), v),
+                    ("input.csv", line, "A", value)
+                ),
                 other => panic!("value {cell}: expected a refusal, got {other:?}"),
             }
         }
     }
     // 2 in a column of fuzzy scores is refused by both (a category only in an integer column).
     let d = data("case,A,B,Y\na,0.2,0,1\nb,2,1,0\nc,1,1,1\n");
-    let e = pof(&d, &Expression::parse("A").unwrap(), "Y", Relation::Necessity).unwrap_err();
+    let e = pof(
+        &d,
+        &Expression::parse("A").unwrap(),
+        "Y",
+        Relation::Necessity,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("line 3, column `A`: value 2"), "{e}");
 }
 
@@ -79,7 +95,9 @@ fn wide(k: usize, n: usize) -> DataMatrix {
     for i in 0..n {
         csv.push_str(&format!("c{i}"));
         for _ in 0..=k {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             csv.push_str(&format!(",{}", s >> 63));
         }
         csv.push('\n');
@@ -107,7 +125,11 @@ fn necessity_on_seventy_conditions_without_depth_is_bounded_and_says_so() {
         ambit_qca::fit::super_subset_work(&[2; 70], 40, 3),
         (140.0 + 9660.0 + 437_920.0) * 40.0
     );
-    assert!(report.warnings[0].contains("at most 3 conditions"), "{:?}", report.warnings);
+    assert!(
+        report.warnings[0].contains("at most 3 conditions"),
+        "{:?}",
+        report.warnings
+    );
     // An explicit depth of 70 is refused before any work, with the estimate.
     p.depth = Some(70);
     match super_subset_report(&d, &p) {

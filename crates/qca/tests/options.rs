@@ -25,18 +25,33 @@ fn exclude_keeps_a_remainder_out_of_the_simplifying_assumptions() {
     };
     // Both remainders free: A (uses row 3, A*~B) and B (uses row 2, ~A*B) each explain row 4.
     let both = minimize(&tt, &p).unwrap();
-    assert_eq!(both.models, vec![vec!["A".to_string()], vec!["B".to_string()]]);
+    assert_eq!(
+        both.models,
+        vec![vec!["A".to_string()], vec!["B".to_string()]]
+    );
     // Row 3 (A = 1, B = 0) excluded: A would cover it, so only B is left.
     p.exclude = vec![3];
-    assert_eq!(minimize(&tt, &p).unwrap().models, vec![vec!["B".to_string()]]);
+    assert_eq!(
+        minimize(&tt, &p).unwrap().models,
+        vec![vec!["B".to_string()]]
+    );
     // Both excluded: nothing can be dropped from A*B.
     p.exclude = vec![2, 3];
-    assert_eq!(minimize(&tt, &p).unwrap().models, vec![vec!["A*B".to_string()]]);
+    assert_eq!(
+        minimize(&tt, &p).unwrap().models,
+        vec![vec!["A*B".to_string()]]
+    );
     // A positive row or a row outside the table is refused, by number.
     p.exclude = vec![4];
-    assert!(minimize(&tt, &p).unwrap_err().to_string().contains("row 4 is a positive row"));
+    assert!(minimize(&tt, &p)
+        .unwrap_err()
+        .to_string()
+        .contains("row 4 is a positive row"));
     p.exclude = vec![5];
-    assert!(minimize(&tt, &p).unwrap_err().to_string().contains("row 5 is not a row"));
+    assert!(minimize(&tt, &p)
+        .unwrap_err()
+        .to_string()
+        .contains("row 5 is not a row"));
 }
 
 /// Fuzzy data for the fit filters: memberships chosen so inclusions are simple fractions.
@@ -71,21 +86,45 @@ fn pi_cons_sol_cons_and_sol_cov_filter_by_inclusion_and_coverage() {
     assert!((f.incl_s - 2.2 / 2.8).abs() < 1e-12 && (f.cov_s - 1.0).abs() < 1e-12);
     // pi.cons 0.8 drops A (0.75), the only prime implicant covering row 3 (~B would cover the
     // negative row 1), so the chart has no cover.
-    let p = MinParams { pi_cons: 0.8, ..base.clone() };
+    let p = MinParams {
+        pi_cons: 0.8,
+        ..base.clone()
+    };
     assert!(matches!(minimize(&tt, &p), Err(QcaError::NothingToDo(_))));
     // pi.cons 0.75 keeps both (0.75 is reached exactly).
-    let p = MinParams { pi_cons: 0.75, ..base.clone() };
+    let p = MinParams {
+        pi_cons: 0.75,
+        ..base.clone()
+    };
     assert_eq!(minimize(&tt, &p).unwrap().models, sol.models);
     // sol.cons 0.786 keeps the model (2.2 / 2.8 = 0.7857...), 0.79 refuses it.
-    let p = MinParams { sol_cons: 0.785, ..base.clone() };
+    let p = MinParams {
+        sol_cons: 0.785,
+        ..base.clone()
+    };
     assert!(minimize(&tt, &p).is_ok());
-    let p = MinParams { sol_cons: 0.79, ..base.clone() };
-    assert!(minimize(&tt, &p).unwrap_err().to_string().contains("sol.cons = 0.79"));
+    let p = MinParams {
+        sol_cons: 0.79,
+        ..base.clone()
+    };
+    assert!(minimize(&tt, &p)
+        .unwrap_err()
+        .to_string()
+        .contains("sol.cons = 0.79"));
     // sol.cov 1 is reached (coverage 1); a cutoff above 1 is refused as out of range.
-    let p = MinParams { sol_cov: 1.0, ..base.clone() };
+    let p = MinParams {
+        sol_cov: 1.0,
+        ..base.clone()
+    };
     assert!(minimize(&tt, &p).is_ok());
-    let p = MinParams { sol_cov: 1.2, ..base };
-    assert!(matches!(minimize(&tt, &p), Err(QcaError::CutoffOutOfRange { .. })));
+    let p = MinParams {
+        sol_cov: 1.2,
+        ..base
+    };
+    assert!(matches!(
+        minimize(&tt, &p),
+        Err(QcaError::CutoffOutOfRange { .. })
+    ));
 }
 
 #[test]
@@ -110,12 +149,21 @@ fn sort_by_orders_rows_by_keys_in_turn() {
         tt.sorted_rows(keys).iter().map(|r| r.row).collect()
     };
     // incl: row 2 0.917, row 3 0.778, row 1 0.417.
-    assert_eq!(order(&[(SortKey::Incl, SortOrder::Decreasing)]), vec![2, 3, 1]);
-    assert_eq!(order(&[(SortKey::Incl, SortOrder::Increasing)]), vec![1, 3, 2]);
+    assert_eq!(
+        order(&[(SortKey::Incl, SortOrder::Decreasing)]),
+        vec![2, 3, 1]
+    );
+    assert_eq!(
+        order(&[(SortKey::Incl, SortOrder::Increasing)]),
+        vec![1, 3, 2]
+    );
     // n: row 3 has 2 cases, rows 1 and 2 one each (ties keep row order), then by OUT.
     assert_eq!(order(&[(SortKey::N, SortOrder::Decreasing)]), vec![3, 1, 2]);
     assert_eq!(
-        order(&[(SortKey::N, SortOrder::Decreasing), (SortKey::Out, SortOrder::Decreasing)]),
+        order(&[
+            (SortKey::N, SortOrder::Decreasing),
+            (SortKey::Out, SortOrder::Decreasing)
+        ]),
         vec![3, 2, 1]
     );
 }
@@ -149,7 +197,10 @@ fn binomial_test_decides_rows_by_significance() {
     let mut tp = TtParams::new("Y");
     tp.inf_test = Some(0.05);
     let e = TruthTable::build(&data("case,A,Y\nx,1,0.6\n"), &tp).unwrap_err();
-    assert!(e.to_string().contains("line 2, column `Y`: value 0.6"), "{e}");
+    assert!(
+        e.to_string().contains("line 2, column `Y`: value 0.6"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -172,7 +223,9 @@ fn reversed_crisp_calibration_mirrors_the_groups() {
 #[test]
 fn find_thresholds_splits_at_the_gaps_complete_linkage_finds() {
     // R QCA's findTh() example: GDPs 460 ... 20000.
-    let gdp = [460.0, 500.0, 900.0, 2000.0, 2100.0, 2400.0, 15000.0, 16000.0, 20000.0];
+    let gdp = [
+        460.0, 500.0, 900.0, 2000.0, 2100.0, 2400.0, 15000.0, 16000.0, 20000.0,
+    ];
     // Two groups {460..2400} and {15000..20000}: (2400 + 15000) / 2.
     assert_eq!(find_thresholds(&gdp, 1).unwrap(), vec![8700.0]);
     // Complete linkage merges 460-500 (40), 2000-2100 (100), +2400 (span 400), +900 (span 440),
@@ -187,7 +240,10 @@ fn indirect_calibration_fits_the_group_memberships() {
     // Two values, groups 0.25 / 0.75 (thresholds -2, 0, 0.5, 2 put -1 in group 1 and 1 in group
     // 3 of 4): the logit line through (-1, logit 0.25) and (1, logit 0.75) fits exactly.
     let m = indirect(&[-1.0, 1.0], &[-2.0, 0.0, 0.5, 2.0]).unwrap();
-    assert!((m[0] - 0.25).abs() < 1e-9 && (m[1] - 0.75).abs() < 1e-9, "{m:?}");
+    assert!(
+        (m[0] - 0.25).abs() < 1e-9 && (m[1] - 0.75).abs() < 1e-9,
+        "{m:?}"
+    );
     // Symmetric groups around 0 give symmetric memberships, increasing with x.
     let x = [-3.0, -1.0, 0.5, 1.0, 3.0, -0.5];
     let m = indirect(&x, &[-2.0, 0.0, 2.0]).unwrap();

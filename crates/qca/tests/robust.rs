@@ -48,15 +48,38 @@ fn sweeps_report_stable_ranges_surviving_terms_and_flipping_cases() {
     // four; n.cut 2: incl 0.8 and 1) and A in 4 (incl 0.4 and 0.5 at n.cut 1 (A + B) and 2 (A)).
     assert_eq!((r.grid_points, r.no_solution), (12, 4));
     assert_eq!(r.terms.len(), 2);
-    assert_eq!((r.terms[0].term.as_str(), r.terms[0].in_base, r.terms[0].points), ("B", true, 6));
+    assert_eq!(
+        (
+            r.terms[0].term.as_str(),
+            r.terms[0].in_base,
+            r.terms[0].points
+        ),
+        ("B", true, 6)
+    );
     assert!((r.terms[0].share - 0.75).abs() < 1e-12);
-    assert_eq!((r.terms[1].term.as_str(), r.terms[1].in_base, r.terms[1].points), ("A", false, 4));
+    assert_eq!(
+        (
+            r.terms[1].term.as_str(),
+            r.terms[1].in_base,
+            r.terms[1].points
+        ),
+        ("A", false, 4)
+    );
     // b1 and b2 (row 10) enter the solution wherever A is in it (4 points); c1 (row 01) leaves it
     // where the solution is A alone (2 points).
-    let flips: Vec<(&str, bool, usize)> =
-        r.flips.iter().map(|f| (f.case.as_str(), f.in_base, f.flipped)).collect();
-    assert_eq!(flips, vec![("b1", false, 4), ("b2", false, 4), ("c1", true, 2)]);
+    let flips: Vec<(&str, bool, usize)> = r
+        .flips
+        .iter()
+        .map(|f| (f.case.as_str(), f.in_base, f.flipped))
+        .collect();
+    assert_eq!(
+        flips,
+        vec![("b1", false, 4), ("b2", false, 4), ("c1", true, 2)]
+    );
     // A grid larger than allowed is refused up front.
-    let small = RobustParams { max_grid: 10, ..params };
+    let small = RobustParams {
+        max_grid: 10,
+        ..params
+    };
     assert!(robustness(&data, &small).is_err());
 }

@@ -45,7 +45,7 @@ pub fn chart_svg(title: &str, terms: &[TermBar], strips: &[ParameterStrip]) -> S
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="sans-serif" font-size="13"><rect width="100%" height="100%" fill="white"/><text x="12" y="24" font-size="16" font-weight="bold">{}</text><text x="12" y="48" fill="#444">Share of parameter settings whose solution contains the term (dark: in the base solution)</text>"#,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="sans-serif" font-size="13"><rect width="100%" height="100%" fill="white"/><text x="12" y="24" font-size="16" font-weight="bold">{}</text><text x="12" y="48" fill="#444">Share of parameter settings whose solution contains the term (dark: in the base solution)</text>"##,
         escape(title)
     );
     let mut y = 62.0;
@@ -54,7 +54,7 @@ pub fn chart_svg(title: &str, terms: &[TermBar], strips: &[ParameterStrip]) -> S
         let fill = if t.in_base { "#1f5f8b" } else { "#9cc3dd" };
         let _ = write!(
             s,
-            r#"<text x="{:.0}" y="{:.1}" text-anchor="end">{}</text><rect x="{LABEL}" y="{:.1}" width="{plot:.1}" height="16" fill="#eee"/><rect x="{LABEL}" y="{:.1}" width="{w:.1}" height="16" fill="{fill}"/><text x="{:.1}" y="{:.1}">{:.0}%</text>"#,
+            r##"<text x="{:.0}" y="{:.1}" text-anchor="end">{}</text><rect x="{LABEL}" y="{:.1}" width="{plot:.1}" height="16" fill="#eee"/><rect x="{LABEL}" y="{:.1}" width="{w:.1}" height="16" fill="{fill}"/><text x="{:.1}" y="{:.1}">{:.0}%</text>"##,
             LABEL - 8.0,
             y + 13.0,
             escape(&t.term),
@@ -155,6 +155,11 @@ mod tests {
         assert_eq!(widths.len(), 2);
         assert!((widths[0] - 0.75 * plot).abs() < 0.1 && (widths[1] - 0.5 * plot).abs() < 0.1);
         assert!(svg.contains("Y &lt;robust&gt;"));
-        assert_eq!(doc.descendants().filter(|n| n.has_tag_name("circle")).count(), 3);
+        assert_eq!(
+            doc.descendants()
+                .filter(|n| n.has_tag_name("circle"))
+                .count(),
+            3
+        );
     }
 }

@@ -2,8 +2,9 @@
 
 use ambit_qca::calibrate::{self, LogOdds, Thresholds};
 use ambit_qca::{
-    minimize_with, pof, Budget, ChartScope, Progress, super_subset_report, DataMatrix, Expression, InclCut, MinParams, ModelSearch, PofRow,
-    Relation, Solution, SuperSubsetParams, TruthTable, TtParams,
+    minimize_with, pof, super_subset_report, Budget, ChartScope, DataMatrix, Expression, InclCut,
+    MinParams, ModelSearch, PofRow, Progress, Relation, Solution, SuperSubsetParams, TruthTable,
+    TtParams,
 };
 use anyhow::{bail, Context};
 use std::fmt::Write as _;
@@ -402,7 +403,8 @@ fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
                     p.stage,
                     p.implicants,
                     p.lower_bound,
-                    p.best.map_or(String::new(), |b| format!(", best so far {b}"))
+                    p.best
+                        .map_or(String::new(), |b| format!(", best so far {b}"))
                 ));
             }
         })),
