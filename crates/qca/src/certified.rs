@@ -212,7 +212,11 @@ impl<'a> Guard<'a> {
         if self.stopped.load(Ordering::Relaxed) {
             return true;
         }
-        if self.polls.fetch_add(1, Ordering::Relaxed) % 256 == 0 {
+        if self
+            .polls
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(256)
+        {
             if let Some(r) = self.budget.stop_reason() {
                 self.halt(r);
                 return true;
@@ -465,7 +469,7 @@ fn lagrangian_cover(cols: &[Column], npos: usize, u: &[f64]) -> Option<Vec<usize
             chosen.push(i);
         }
     }
-    while count.iter().any(|&c| c == 0) {
+    while count.contains(&0) {
         let (best, gain) = cols
             .iter()
             .enumerate()

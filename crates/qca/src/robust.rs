@@ -121,12 +121,11 @@ struct Point<'a> {
     crossovers: &'a [f64],
 }
 
+/// The models at a point and each case's membership in the first, or why there is no solution.
+type Outcome = std::result::Result<(Vec<Vec<String>>, Vec<f64>), String>;
+
 /// Runs the analysis at one point: the models, or the reason there is none.
-fn solve_at(
-    data: &DataMatrix,
-    params: &RobustParams,
-    point: Point,
-) -> Result<std::result::Result<(Vec<Vec<String>>, Vec<f64>), String>> {
+fn solve_at(data: &DataMatrix, params: &RobustParams, point: Point) -> Result<Outcome> {
     let mut d = data.clone();
     for (c, &x) in params.calibrations.iter().zip(point.crossovers) {
         let raw = d.complete_column(&c.column)?;
@@ -188,7 +187,7 @@ pub fn robustness(data: &DataMatrix, params: &RobustParams) -> Result<Robustness
     let mut sweep = |name: String, base: f64, values: Vec<f64>, at: &dyn Fn(f64) -> Result<_>| {
         let mut points = Vec::new();
         for v in values {
-            let r: std::result::Result<(Vec<Vec<String>>, Vec<f64>), String> = at(v)?;
+            let r: Outcome = at(v)?;
             let (solution, same) = match r {
                 Ok((m, _)) => (describe(&m), m == base_models),
                 Err(why) => (format!("no solution ({why})"), false),
