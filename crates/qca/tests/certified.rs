@@ -194,3 +194,27 @@ fn usable_and_full_charts_agree_on_the_synthetic_sets() {
         assert_eq!(usable.certificate.lower_bound, every.models[0].len());
     }
 }
+
+/// A memory limit too small for any priced implicant stops the search with a cover and a bound.
+#[test]
+fn a_memory_limit_stops_with_a_cover_and_a_true_bound() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data");
+    let data = DataMatrix::from_csv_path(dir.join("synth_cs_c12.csv")).unwrap();
+    let tt = TruthTable::build(&data, &TtParams::new("Y")).unwrap();
+    let budget = Budget {
+        max_memory: Some(1),
+        ..Budget::default()
+    };
+    let sol = minimize_with(&tt, &params(), ChartScope::Usable, &budget).unwrap();
+    let c = &sol.certificate;
+    assert_eq!(c.stopped, Some(StopReason::MemoryLimit));
+    assert!(!c.complete);
+    // The full chart's minimum is 3 terms (bench/qca/RESULTS.md, R-order chart of 2582).
+    assert!(c.lower_bound <= 3 && 3 <= c.model_size, "{c:?}");
+    let on: Vec<Vec<u8>> = tt.rows_with(Out::One).map(|r| r.values.clone()).collect();
+    for r in &on {
+        assert!(sol.model_indices[0]
+            .iter()
+            .any(|&p| sol.implicants[p].covers(r)));
+    }
+}
