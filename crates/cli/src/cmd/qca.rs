@@ -423,7 +423,10 @@ fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
     for w in &sol.warnings {
         eprintln!("warning: {w}");
     }
-    eprintln!("{}", sol.certificate.describe());
+    let certificate = sol.certificate.describe();
+    if !sol.warnings.contains(&certificate) {
+        eprintln!("{certificate}");
+    }
     match a.tt.format {
         Format::Json => {
             let doc = MinimizeOutput {
