@@ -1,9 +1,12 @@
 //! Times the stages of a parsimonious analysis on one CSV file (used by `bench/qca/run.sh`).
 //!
-//! Usage: `cargo run --release -p ambit-qca --example qca_timing -- DATA.csv OUTCOME [all]`
+//! Usage: `cargo run --release -p ambit-qca --example qca_timing -- DATA.csv OUTCOME [all|first|primes] [SECONDS]`
+//! (`all`: every minimal model only; otherwise the first minimal model only).
 //! Prints one JSON line: conditions, rows, prime implicants, models and seconds per stage.
 
-use ambit_qca::{minimize, DataMatrix, MinParams, ModelSearch, TruthTable, TtParams};
+use ambit_qca::{
+    minimize_with, Budget, ChartScope, DataMatrix, MinParams, ModelSearch, TruthTable, TtParams,
+};
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -42,33 +45,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         return Ok(());
     }
-    let first = MinParams {
-        include_remainders: true,
-        search: ModelSearch::FirstMinimal,
-        ..MinParams::default()
+    // Optional time limit (seconds) as the 5th argument: the run then reports its certificate.
+    let limit = args.get(4).and_then(|t| t.parse::<f64>().ok());
+    let budget = || Budget {
+        deadline: limit.map(|t| Instant::now() + std::time::Duration::from_secs_f64(t)),
+        ..Budget::default()
     };
-    let t1 = Instant::now();
-    let sol = minimize(&tt, &first)?;
-    let first_s = t1.elapsed().as_secs_f64();
     let mut line = format!(
-        "{{\"file\":\"{path}\",\"conditions\":{},\"observed_rows\":{},\"tt_seconds\":{tt_s:.6},\"first_chart_implicants\":{},\"first_model_size\":{},\"first_model_seconds\":{first_s:.6}",
+        "{{\"file\":\"{path}\",\"conditions\":{},\"observed_rows\":{},\"tt_seconds\":{tt_s:.6}",
         tt.conditions.len(),
         tt.observed_rows.len(),
-        sol.pi_chart.len(),
-        sol.models[0].len()
     );
+    // `all` runs only the all-models search, so that each process's peak memory is its own.
+    if !want_all {
+        let first = MinParams {
+            include_remainders: true,
+            search: ModelSearch::FirstMinimal,
+            ..MinParams::default()
+        };
+        let t1 = Instant::now();
+        let sol = minimize_with(&tt, &first, ChartScope::Auto, &budget())?;
+        line.push_str(&format!(
+            ",\"first_chart_implicants\":{},\"first_model_size\":{},\"first_model_seconds\":{:.6},\"first_certificate\":{}",
+            sol.pi_chart.len(),
+            sol.models[0].len(),
+            t1.elapsed().as_secs_f64(),
+            serde_json::to_string(&sol.certificate)?
+        ));
+    }
     if want_all {
         let all = MinParams {
             include_remainders: true,
             ..MinParams::default()
         };
         let t2 = Instant::now();
-        let sol = minimize(&tt, &all)?;
+        let sol = minimize_with(&tt, &all, ChartScope::Auto, &budget())?;
         line.push_str(&format!(
-            ",\"prime_implicants\":{},\"all_models\":{},\"all_models_seconds\":{:.6}",
+            ",\"prime_implicants\":{},\"all_models\":{},\"all_models_seconds\":{:.6},\"certificate\":{}",
             sol.pi_chart.len(),
             sol.models.len(),
-            t2.elapsed().as_secs_f64()
+            t2.elapsed().as_secs_f64(),
+            serde_json::to_string(&sol.certificate)?
         ));
     }
     line.push('}');

@@ -236,3 +236,134 @@ fn check_exponents(above: f64, below: f64) -> Result<()> {
     }
     Ok(())
 }
+
+/// Direction of a crisp calibration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Higher raw values, higher categories (0 below the first threshold).
+    Increasing,
+    /// Reversed: higher raw values, lower categories (the highest category below the first
+    /// threshold, 0 at or above the last), for conditions such as "poor" from income.
+    Decreasing,
+}
+
+/// Crisp calibration in either direction: [`crisp`], or its mirror (`groups - 1 - category`).
+pub fn crisp_directed(x: &[f64], thresholds: &[f64], direction: Direction) -> Result<Vec<f64>> {
+    let up = crisp(x, thresholds)?;
+    Ok(match direction {
+        Direction::Increasing => up,
+        Direction::Decreasing => {
+            let top = thresholds.len() as f64;
+            up.into_iter().map(|c| top - c).collect()
+        }
+    })
+}
+
+/// Thresholds splitting `x` into `n + 1` groups by complete-linkage hierarchical clustering on
+/// Euclidean distances, as R QCA's `findTh()` (defaults `hclustm = "complete"`, `distm =
+/// "euclidean"`): each threshold is the mean of the largest value of one group and the smallest
+/// of the next. In one dimension complete-linkage clusters are intervals of the sorted values, so
+/// agglomeration merges the adjacent pair whose union spans least.
+pub fn find_thresholds(x: &[f64], n: usize) -> Result<Vec<f64>> {
+    if n == 0 {
+        return Err(QcaError::InvalidParameter(
+            "findTh: ask for at least one threshold".into(),
+        ));
+    }
+    if let Some(bad) = x.iter().find(|v| !v.is_finite()) {
+        return Err(QcaError::InvalidParameter(format!(
+            "findTh: value {bad} is not a finite number"
+        )));
+    }
+    let mut v = x.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.len() < n + 1 {
+        return Err(QcaError::InvalidParameter(format!(
+            "findTh: {} values cannot form {} groups",
+            v.len(),
+            n + 1
+        )));
+    }
+    // Clusters as (first index, last index) of the sorted values.
+    let mut clusters: Vec<(usize, usize)> = (0..v.len()).map(|i| (i, i)).collect();
+    while clusters.len() > n + 1 {
+        let best = (0..clusters.len() - 1)
+            .min_by(|&a, &b| {
+                let span = |i: usize| v[clusters[i + 1].1] - v[clusters[i].0];
+                span(a).total_cmp(&span(b))
+            })
+            .unwrap_or(0);
+        clusters[best].1 = clusters[best + 1].1;
+        clusters.remove(best + 1);
+    }
+    Ok(clusters
+        .windows(2)
+        .map(|w| (v[w[0].1] + v[w[1].0]) / 2.0)
+        .collect())
+}
+
+/// Indirect calibration (Ragin 2008, ch. 5): cases are first sorted into groups by the
+/// thresholds, each group given the membership `group / number of thresholds` (0, ..., 1), and
+/// the memberships are then the fitted values of a fractional logit regression of the group
+/// memberships on the raw values (binomial quasi-likelihood, iteratively reweighted least
+/// squares), as R QCA's `calibrate(method = "indirect")`.
+pub fn indirect(x: &[f64], thresholds: &[f64]) -> Result<Vec<f64>> {
+    let groups = crisp(x, thresholds)?;
+    let top = thresholds.len() as f64;
+    let target: Vec<f64> = groups.iter().map(|g| g / top).collect();
+    if x.iter().any(|v| !v.is_finite()) {
+        return Err(QcaError::InvalidParameter(
+            "indirect calibration: every raw value must be a finite number".into(),
+        ));
+    }
+    let (a, b) = fractional_logit(x, &target)?;
+    Ok(x.iter()
+        .map(|&v| 1.0 / (1.0 + (-(a + b * v)).exp()))
+        .collect())
+}
+
+/// Intercept and slope of `logit(E[t]) = a + b x` by IRLS (Papke & Wooldridge 1996).
+fn fractional_logit(x: &[f64], t: &[f64]) -> Result<(f64, f64)> {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    let sd = (x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
+    if n < 2.0 || sd == 0.0 {
+        return Err(QcaError::InvalidParameter(
+            "indirect calibration needs at least two different raw values".into(),
+        ));
+    }
+    // Work on standardised x for a well-conditioned fit, then map back.
+    let z: Vec<f64> = x.iter().map(|v| (v - mean) / sd).collect();
+    let (mut a, mut b) = (0.0f64, 0.0f64);
+    for _ in 0..100 {
+        let (mut s00, mut s01, mut s11, mut r0, mut r1) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for (&zi, &ti) in z.iter().zip(t) {
+            let mu = 1.0 / (1.0 + (-(a + b * zi)).exp());
+            let w = (mu * (1.0 - mu)).max(1e-12);
+            let resid = ti - mu;
+            s00 += w;
+            s01 += w * zi;
+            s11 += w * zi * zi;
+            r0 += resid;
+            r1 += resid * zi;
+        }
+        let det = s00 * s11 - s01 * s01;
+        if det.abs() < 1e-300 {
+            break;
+        }
+        let da = (s11 * r0 - s01 * r1) / det;
+        let db = (s00 * r1 - s01 * r0) / det;
+        a += da;
+        b += db;
+        if da.abs() + db.abs() < 1e-12 {
+            break;
+        }
+    }
+    if !(a.is_finite() && b.is_finite()) {
+        return Err(QcaError::InvalidParameter(
+            "indirect calibration: the regression did not converge (groups perfectly separated?)"
+                .into(),
+        ));
+    }
+    Ok((a - b * mean / sd, b / sd))
+}

@@ -106,8 +106,33 @@ pub enum CoverSearch {
 /// size is found there by branch and bound. For [`CoverSearch::AllMinimum`] every cover of that
 /// size is then enumerated on the unreduced chart (row dominance may hide alternative models).
 pub fn minimum_covers(covers: &[BitSet], ncols: usize, search: CoverSearch) -> Vec<Vec<usize>> {
+    minimum_covers_until(covers, ncols, search, &|| false).covers
+}
+
+/// Covers found by [`minimum_covers_until`], and whether the search ran to its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverOutcome {
+    /// Covers, as sorted implicant indices: every minimum cover when `exhausted`, else the
+    /// smallest covers found before the stop (not proven minimum).
+    pub covers: Vec<Vec<usize>>,
+    /// Whether the search finished (the covers are then exactly the minimum ones asked for).
+    pub exhausted: bool,
+}
+
+/// [`minimum_covers`] that polls `stop` during the search (time limit, Ctrl-C) and then returns
+/// the best covers found so far, marked as not exhausted.
+pub fn minimum_covers_until(
+    covers: &[BitSet],
+    ncols: usize,
+    search: CoverSearch,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> CoverOutcome {
+    let done = |covers| CoverOutcome {
+        covers,
+        exhausted: true,
+    };
     if ncols == 0 {
-        return vec![Vec::new()];
+        return done(vec![Vec::new()]);
     }
     let mut col_pis: Vec<Vec<usize>> = vec![Vec::new(); ncols];
     for (p, c) in covers.iter().enumerate() {
@@ -116,7 +141,7 @@ pub fn minimum_covers(covers: &[BitSet], ncols: usize, search: CoverSearch) -> V
         }
     }
     if col_pis.iter().any(|v| v.is_empty()) {
-        return Vec::new();
+        return done(Vec::new());
     }
     let core = cyclic_core(covers, &col_pis);
     // diagnostics for a subscriber (RUST_LOG=ambit_qca=debug in a binary that installs one);
@@ -129,18 +154,25 @@ pub fn minimum_covers(covers: &[BitSet], ncols: usize, search: CoverSearch) -> V
         core_cols = core.cols.len(),
         "cyclic core of the prime implicant chart"
     );
-    let core_cover = solve_sub(covers, &col_pis, &core.pis, &core.cols, None, true);
+    let (core_cover, core_done) =
+        solve_sub(covers, &col_pis, &core.pis, &core.cols, None, true, stop);
     tracing::debug!(
         size = ?core_cover.first().map(Vec::len),
         "cyclic core solved"
     );
     let Some(first) = core_cover.into_iter().next() else {
-        return Vec::new();
+        return CoverOutcome {
+            covers: Vec::new(),
+            exhausted: core_done,
+        };
     };
     let mut best: Vec<usize> = core.essential.iter().copied().chain(first).collect();
     best.sort_unstable();
-    if search == CoverSearch::FirstMinimum {
-        return vec![best];
+    if search == CoverSearch::FirstMinimum || !core_done {
+        return CoverOutcome {
+            covers: vec![best],
+            exhausted: core_done,
+        };
     }
     // All covers of the minimum size on the full chart (after the plain essentials only).
     let essential: Vec<usize> = {
@@ -162,18 +194,25 @@ pub fn minimum_covers(covers: &[BitSet], ncols: usize, search: CoverSearch) -> V
         .filter(|p| !essential.contains(p))
         .collect();
     let target = best.len() - essential.len();
-    let mut models: Vec<Vec<usize>> =
-        solve_sub(covers, &col_pis, &all_pis, &open, Some(target), false)
-            .into_iter()
-            .map(|mut c| {
-                c.extend(&essential);
-                c.sort_unstable();
-                c
-            })
-            .collect();
+    let (found, all_done) = solve_sub(covers, &col_pis, &all_pis, &open, Some(target), false, stop);
+    let mut models: Vec<Vec<usize>> = found
+        .into_iter()
+        .map(|mut c| {
+            c.extend(&essential);
+            c.sort_unstable();
+            c
+        })
+        .collect();
     models.sort();
     models.dedup();
-    models
+    if models.is_empty() {
+        // Stopped before the enumeration met the first cover again: keep the proven one.
+        models.push(best);
+    }
+    CoverOutcome {
+        covers: models,
+        exhausted: all_done,
+    }
 }
 
 struct Core {
@@ -289,10 +328,11 @@ fn solve_sub(
     cols: &[usize],
     target: Option<usize>,
     first_only: bool,
-) -> Vec<Vec<usize>> {
+    stop: &(dyn Fn() -> bool + Sync),
+) -> (Vec<Vec<usize>>, bool) {
     let m = cols.len();
     if m == 0 {
-        return vec![Vec::new()];
+        return (vec![Vec::new()], true);
     }
     let npis = covers.len();
     let mut active = vec![false; npis];
@@ -309,7 +349,7 @@ fn solve_sub(
         lists.push(list);
     }
     if lists.iter().any(Vec::is_empty) {
-        return Vec::new();
+        return (Vec::new(), true);
     }
     let sizes: Vec<usize> = red.iter().map(BitSet::len).collect();
     let mut by_size: Vec<usize> = (0..npis).filter(|&p| sizes[p] > 0).collect();
@@ -323,6 +363,9 @@ fn solve_sub(
         best: 0,
         found: Vec::new(),
         first_only,
+        stop,
+        nodes: 0,
+        stopped: false,
     };
     match target {
         Some(t) => state.best = t,
@@ -334,7 +377,7 @@ fn solve_sub(
     }
     let mut chosen = Vec::new();
     state.dfs(&mut chosen, &BitSet::new(m), &BitSet::new(npis));
-    state.found
+    (state.found, !state.stopped)
 }
 
 /// Whether sorted list `a` is a subset of sorted list `b`.
@@ -364,6 +407,9 @@ struct Search<'a> {
     best: usize,
     found: Vec<Vec<usize>>,
     first_only: bool,
+    stop: &'a (dyn Fn() -> bool + Sync),
+    nodes: u64,
+    stopped: bool,
 }
 
 impl Search<'_> {
@@ -392,6 +438,11 @@ impl Search<'_> {
     }
 
     fn dfs(&mut self, chosen: &mut Vec<usize>, covered: &BitSet, forbidden: &BitSet) {
+        self.nodes += 1;
+        if self.stopped || (self.nodes % 1024 == 1 && (self.stop)()) {
+            self.stopped = true;
+            return;
+        }
         let uncovered = self.m - covered.len();
         if uncovered == 0 {
             if chosen.len() < self.best {

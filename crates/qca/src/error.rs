@@ -88,9 +88,43 @@ pub enum QcaError {
     /// Parameters that cannot work together (e.g. calibration thresholds in the wrong order).
     #[error("{0}")]
     InvalidParameter(String),
+    /// A cutoff (inclusion, PRI, coverage...) outside the interval it must lie in.
+    #[error("{field} = {value} is outside [0, 1]: {field} is a proportion")]
+    CutoffOutOfRange {
+        /// The parameter (R's name, e.g. `incl.cut`).
+        field: String,
+        /// The value given.
+        value: f64,
+    },
+    /// The work an analysis would need exceeds what can finish in reasonable time.
+    #[error("{what}: about {estimate:.3e} {unit}, more than the limit of {limit:.1e}; {advice}")]
+    TooMuchWork {
+        /// The analysis.
+        what: String,
+        /// Estimated work.
+        estimate: f64,
+        /// Unit of the estimate.
+        unit: String,
+        /// The limit.
+        limit: f64,
+        /// What to do instead.
+        advice: String,
+    },
     /// The analysis has nothing to work on (e.g. no positive row to explain).
     #[error("{0}")]
     NothingToDo(String),
+}
+
+/// Checks that a cutoff is a proportion in [0, 1] (NaN refused), naming the parameter.
+pub fn check_cutoff(field: &str, value: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(QcaError::CutoffOutOfRange {
+            field: field.into(),
+            value,
+        })
+    }
 }
 
 /// Result type of this crate.

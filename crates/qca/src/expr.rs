@@ -200,9 +200,11 @@ impl Literal {
     /// Crisp and multi-value columns (integer values): `X[v]` is 1 when the value is `v`; `X` is
     /// the value itself on a binary column. Fuzzy columns: `X` is x, `~X` is 1 - x, `X[1]` is x and
     /// `X[0]` is 1 - x.
+    ///
+    /// The column is validated as a truth table validates it (fuzzy scores in [0, 1], categories
+    /// non-negative integers), so `fit` refuses what `tt` refuses, naming the file, line and value.
     pub fn evaluate(&self, data: &DataMatrix) -> Result<Vec<f64>> {
-        let x = data.complete_column(&self.condition)?;
-        let fuzzy = x.iter().any(|v| v.fract() != 0.0);
+        let (x, fuzzy, _) = crate::truth_table::condition_values(data, &self.condition)?;
         let multi = !fuzzy && x.iter().any(|&v| v > 1.0);
         let present = |v: f64| {
             if multi {

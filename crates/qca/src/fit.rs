@@ -4,10 +4,12 @@
 //! search of necessary conjunctions and disjunctions (R QCA `superSubset()`).
 
 use crate::data::DataMatrix;
+use crate::error::check_cutoff;
 use crate::error::{QcaError, Result};
 use crate::expr::Expression;
 use crate::truth_table::{condition_values, outcome_values, resolve_conditions, R_TOLERANCE};
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// Sufficiency fit of a set.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -230,6 +232,49 @@ pub struct SuperSubsetRow {
 /// listed; for sufficiency only minimal ones. Like R, the search continues past 3 conditions
 /// only while it keeps finding expressions.
 pub fn super_subset(data: &DataMatrix, params: &SuperSubsetParams) -> Result<Vec<SuperSubsetRow>> {
+    super_subset_report(data, params).map(|r| r.rows)
+}
+
+/// Work (expression x case evaluations) a search may take without a depth given: about a second.
+pub const SUPER_SUBSET_DEFAULT_WORK: f64 = 2e8;
+/// Work a search may take at all (an explicit depth beyond it is refused up front).
+pub const SUPER_SUBSET_MAX_WORK: f64 = 2e10;
+
+/// The expressions found by [`super_subset_report`], the depth searched and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SuperSubsetReport {
+    /// Expressions passing the cutoffs.
+    pub rows: Vec<SuperSubsetRow>,
+    /// Largest number of conditions combined.
+    pub depth: usize,
+    /// Notes for the reader (e.g. the depth chosen by default on many conditions).
+    pub warnings: Vec<String>,
+}
+
+/// Expression x case evaluations of a search up to `depth` conditions (each combination of
+/// `depth` conditions is tried at every combination of their values).
+pub fn super_subset_work(levels: &[u8], cases: usize, depth: usize) -> f64 {
+    // Elementary symmetric sums of the levels: e_d = sum over d-subsets of the product of levels.
+    let mut e = vec![0.0f64; depth + 1];
+    e[0] = 1.0;
+    for &l in levels {
+        for d in (1..=depth).rev() {
+            e[d] += e[d - 1] * f64::from(l);
+        }
+    }
+    e[1..].iter().sum::<f64>() * cases.max(1) as f64
+}
+
+/// As [`super_subset`], with the depth searched and notes. Without a depth, the search goes as
+/// deep as [`SUPER_SUBSET_DEFAULT_WORK`] allows (all conditions on small data, as R does) and
+/// says so; an explicit depth whose work exceeds [`SUPER_SUBSET_MAX_WORK`] is refused up front.
+pub fn super_subset_report(
+    data: &DataMatrix,
+    params: &SuperSubsetParams,
+) -> Result<SuperSubsetReport> {
+    check_cutoff("incl.cut", params.incl_cut)?;
+    check_cutoff("cov.cut", params.cov_cut)?;
+    check_cutoff("ron.cut", params.ron_cut)?;
     let conditions = resolve_conditions(data, &params.conditions, &params.outcome)?;
     let y = outcome_values(data, &params.outcome)?;
     let mut x = Vec::new();
@@ -250,23 +295,64 @@ pub fn super_subset(data: &DataMatrix, params: &SuperSubsetParams) -> Result<Vec
         params.cov_cut
     };
     let k_all = conditions.len();
-    let depth = params.depth.unwrap_or(k_all).min(k_all);
-    if depth == 0 {
-        return Err(QcaError::InvalidParameter(
-            "superSubset depth must be at least 1".into(),
-        ));
-    }
+    let mut warnings = Vec::new();
+    let depth = match params.depth {
+        Some(0) => {
+            return Err(QcaError::InvalidParameter(
+                "superSubset depth must be at least 1".into(),
+            ))
+        }
+        Some(d) => {
+            let d = d.min(k_all);
+            let work = super_subset_work(&levels, y.len(), d);
+            if work > SUPER_SUBSET_MAX_WORK {
+                return Err(QcaError::TooMuchWork {
+                    what: format!(
+                        "searching expressions of up to {d} of {k_all} conditions over {} cases",
+                        y.len()
+                    ),
+                    estimate: work,
+                    unit: "expression x case evaluations".into(),
+                    limit: SUPER_SUBSET_MAX_WORK,
+                    advice: "give a smaller depth or fewer conditions".into(),
+                });
+            }
+            d
+        }
+        None => {
+            let mut d = 1;
+            while d < k_all
+                && super_subset_work(&levels, y.len(), d + 1) <= SUPER_SUBSET_DEFAULT_WORK
+            {
+                d += 1;
+            }
+            if d < k_all {
+                warnings.push(format!(
+                    "{k_all} conditions: expressions of at most {d} conditions were searched \
+                     (about {:.1e} evaluations); give a depth to search deeper",
+                    super_subset_work(&levels, y.len(), d)
+                ));
+            }
+            d
+        }
+    };
     let n = y.len();
     let so: f64 = y.iter().sum();
     // Found expressions: (codes, is_conjunction, fit row).
+    // Expressions found at earlier sizes, for the containment checks (a hash lookup of each
+    // proper sub-expression instead of a scan of everything found).
     let mut conj: Vec<Vec<u8>> = Vec::new();
     let mut disj: Vec<Vec<u8>> = Vec::new();
+    let mut conj_set: HashSet<Vec<u8>> = HashSet::new();
+    let mut disj_set: HashSet<Vec<u8>> = HashSet::new();
     let mut rows_conj = Vec::new();
     let mut rows_disj = Vec::new();
     let mut k = 1;
     let mut keep_going = true;
     while k <= depth && keep_going {
         let (prev_conj, prev_disj) = (conj.len(), disj.len());
+        conj_set.extend(conj.iter().cloned());
+        disj_set.extend(disj.iter().cloned());
         let mut found_now = false;
         for combo in combinations(k_all, k) {
             let nvals: Vec<u8> = combo.iter().map(|&j| levels[j]).collect();
@@ -323,7 +409,7 @@ pub fn super_subset(data: &DataMatrix, params: &SuperSubsetParams) -> Result<Vec
                     )
                 };
                 if incl_c >= incl_cut && cov_c >= cov_cut {
-                    let redundant = !nec && conj[..prev_conj].iter().any(|c| contained(c, &codes));
+                    let redundant = !nec && has_sub_expression(&conj_set, &codes);
                     if !redundant {
                         rows_conj.push(SuperSubsetRow {
                             expression: name(&codes, &conditions, mv, "*"),
@@ -338,8 +424,8 @@ pub fn super_subset(data: &DataMatrix, params: &SuperSubsetParams) -> Result<Vec
                     let incl_d = ratio(s_y_max, so);
                     let cov_d = ratio(s_y_max, s_max);
                     if incl_d >= incl_cut && cov_d >= cov_cut {
-                        let redundant = conj[..prev_conj].iter().any(|c| contained(c, &codes))
-                            || disj[..prev_disj].iter().any(|d| contained(d, &codes));
+                        let redundant = has_sub_expression(&conj_set, &codes)
+                            || has_sub_expression(&disj_set, &codes);
                         if !redundant {
                             let _ = pri_max;
                             rows_disj.push(SuperSubsetRow {
@@ -366,12 +452,30 @@ pub fn super_subset(data: &DataMatrix, params: &SuperSubsetParams) -> Result<Vec
     if nec {
         out.retain(|r| r.ron_or_pri >= params.ron_cut);
     }
-    Ok(out)
+    Ok(SuperSubsetReport {
+        rows: out,
+        depth,
+        warnings,
+    })
 }
 
-/// Whether every literal of `small` is in `big`.
-fn contained(small: &[u8], big: &[u8]) -> bool {
-    small.iter().zip(big).all(|(&s, &b)| s == 0 || s == b)
+/// Whether `found` holds an expression made of some (not all) of the literals of `codes`.
+fn has_sub_expression(found: &HashSet<Vec<u8>>, codes: &[u8]) -> bool {
+    if found.is_empty() {
+        return false;
+    }
+    let lits: Vec<usize> = (0..codes.len()).filter(|&j| codes[j] != 0).collect();
+    let full = (1u32 << lits.len()) - 1;
+    let mut sub = vec![0u8; codes.len()];
+    (1..full).any(|mask| {
+        sub.iter_mut().for_each(|c| *c = 0);
+        for (b, &j) in lits.iter().enumerate() {
+            if mask >> b & 1 == 1 {
+                sub[j] = codes[j];
+            }
+        }
+        found.contains(&sub)
+    })
 }
 
 fn name(codes: &[u8], conditions: &[String], mv: bool, sep: &str) -> String {

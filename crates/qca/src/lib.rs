@@ -7,8 +7,12 @@
 //! solutions with easy and difficult counterfactuals) and assessed with [`fit`]. Expressions are
 //! read and written in R syntax (`~X`, `X[v]`, `*`, `+`) by [`Expression`].
 //!
-//! Minimisation is exact: every prime implicant is generated (no heuristic stopping rule), and
-//! every minimum cover of the chart is enumerated, so model ambiguity is always reported.
+//! Minimisation is exact: no heuristic stopping rule, and every minimum cover is enumerated, so
+//! model ambiguity is always reported. Up to 12 conditions every prime implicant is listed (R's
+//! chart); beyond, [`certified`] lists only those a minimum model can use, with a proof, and
+//! [`minimize_with`] takes a [`Budget`] (deadline, memory, cancellation, progress): each
+//! [`Solution::certificate`] says whether its models are proven minimal and complete, or gives
+//! the proven lower bound of a stopped search.
 //! Prime implicants with remainders are the minimal transversals of the conditions on which a
 //! positive row differs from the negative rows (64-bit masks, MMCS), so remainders are never
 //! listed; the chart is solved by branch and bound on its cyclic core with LP-dual bounds.
@@ -45,6 +49,7 @@
 //! ```
 
 pub mod calibrate;
+pub mod certified;
 pub mod cover;
 pub mod data;
 pub mod error;
@@ -53,17 +58,21 @@ pub mod fit;
 pub mod implicant;
 pub mod minimize;
 pub mod prime;
+pub mod robust;
 pub mod truth_table;
 
+pub use certified::{Budget, Certificate, Progress, StopReason};
 pub use data::DataMatrix;
 pub use error::{QcaError, Result};
 pub use expr::{Conjunction, Expression, Literal, LiteralValue};
 pub use fit::{
-    pof, super_subset, NecessityFit, PofRow, Relation, SetFit, SuperSubsetParams, SuperSubsetRow,
+    pof, super_subset, super_subset_report, NecessityFit, PofRow, Relation, SetFit,
+    SuperSubsetParams, SuperSubsetReport, SuperSubsetRow,
 };
 pub use implicant::Implicant;
 pub use minimize::{
-    contradictory_simplifying_assumptions, minimize, IntermediateSolution, MinParams, ModelSearch,
-    PiChartEntry, RowRef, Solution, SolutionFit, TermFit,
+    contradictory_simplifying_assumptions, minimize, minimize_with, ChartScope,
+    IntermediateSolution, MinParams, ModelSearch, PiChartEntry, RowRef, Solution, SolutionFit,
+    TermFit,
 };
-pub use truth_table::{InclCut, Out, TruthTable, TtParams, TtRow};
+pub use truth_table::{InclCut, Out, SortKey, SortOrder, TruthTable, TtParams, TtRow};

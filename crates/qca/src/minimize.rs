@@ -3,13 +3,14 @@
 //! (model ambiguity, Baumgartner & Thiem 2017), essential prime implicants, simplifying
 //! assumptions and easy / difficult counterfactuals, following R QCA 3.25.1 `minimize()`.
 
-use crate::cover::{irredundant_covers, minimum_covers, row_dominance, BitSet, CoverSearch};
-use crate::error::{QcaError, Result};
+use crate::certified::{restrict, Budget, Certificate, StopReason};
+use crate::cover::{irredundant_covers, minimum_covers_until, row_dominance, BitSet, CoverSearch};
+use crate::error::{check_cutoff, QcaError, Result};
 use crate::expr::{Expression, LiteralValue};
 use crate::fit::{self, SetFit};
 use crate::implicant::{r_order, Implicant};
 use crate::prime::{primes_qmc, primes_with_remainders};
-use crate::truth_table::{decode_row, encode_row, Out, TruthTable};
+use crate::truth_table::{agteb, decode_row, encode_row, Out, TruthTable};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -40,6 +41,15 @@ pub struct MinParams {
     pub row_dom: bool,
     /// Which models to report.
     pub search: ModelSearch,
+    /// Truth table rows (1-based numbers) kept out of the minimisation, so never used as
+    /// simplifying assumptions (R's `exclude`, e.g. contradictory simplifying assumptions).
+    pub exclude: Vec<u64>,
+    /// Minimum sufficiency inclusion of a prime implicant to enter the chart (R's `pi.cons`).
+    pub pi_cons: f64,
+    /// Minimum sufficiency inclusion of a model to be reported (R's `sol.cons`).
+    pub sol_cons: f64,
+    /// Minimum coverage of a model to be reported (R's `sol.cov`).
+    pub sol_cov: f64,
 }
 
 impl Default for MinParams {
@@ -50,6 +60,10 @@ impl Default for MinParams {
             dir_exp: Vec::new(),
             row_dom: false,
             search: ModelSearch::AllMinimal,
+            exclude: Vec::new(),
+            pi_cons: 0.0,
+            sol_cons: 0.0,
+            sol_cov: 0.0,
         }
     }
 }
@@ -163,10 +177,46 @@ pub struct Solution {
     /// Models as indices into `implicants`.
     #[serde(skip)]
     pub model_indices: Vec<Vec<usize>>,
+    /// What is proven about the models: minimal, complete, or a lower bound when stopped.
+    pub certificate: Certificate,
 }
+
+/// What the implicant stage proved before the cover search.
+struct Bound {
+    lower: usize,
+    stopped: Option<StopReason>,
+    method: &'static str,
+    /// The best cover found while bounding (kept when a stopped cover search did worse).
+    incumbent: Vec<Implicant>,
+}
+
+/// Which prime implicants the chart of a parsimonious solution holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ChartScope {
+    /// Every prime implicant up to [`RESTRICT_ABOVE`] conditions (R's chart), else `Usable`.
+    Auto,
+    /// Every prime implicant (R's chart; memory and time grow with their number).
+    Every,
+    /// Only the implicants a minimum model can use ([`crate::certified`]); same models.
+    Usable,
+}
+
+/// Above this many conditions, [`ChartScope::Auto`] lists only the usable implicants.
+pub const RESTRICT_ABOVE: usize = 12;
 
 /// Minimises a truth table.
 pub fn minimize(tt: &TruthTable, params: &MinParams) -> Result<Solution> {
+    minimize_with(tt, params, ChartScope::Auto, &Budget::unlimited())
+}
+
+/// Minimises a truth table within a budget (time, memory, cancellation, progress): a stopped
+/// run returns the best models found with [`Solution::certificate`] saying what is proven.
+pub fn minimize_with(
+    tt: &TruthTable,
+    params: &MinParams,
+    scope: ChartScope,
+    budget: &Budget,
+) -> Result<Solution> {
     let k = tt.conditions.len();
     if k > 64 {
         return Err(QcaError::InvalidParameter(format!(
@@ -191,18 +241,64 @@ pub fn minimize(tt: &TruthTable, params: &MinParams) -> Result<Solution> {
             _ => {}
         }
     }
+    check_cutoff("pi.cons", params.pi_cons)?;
+    check_cutoff("sol.cons", params.sol_cons)?;
+    check_cutoff("sol.cov", params.sol_cov)?;
+    for &row in &params.exclude {
+        if row == 0 || row > tt.n_rows_total {
+            return Err(QcaError::InvalidParameter(format!(
+                "exclude: row {row} is not a row of the truth table (1 to {})",
+                tt.n_rows_total
+            )));
+        }
+        if on.iter().any(|r| r.row == row) {
+            return Err(QcaError::InvalidParameter(format!(
+                "exclude: row {row} is a positive row (OUT = 1): only rows not explained can be excluded"
+            )));
+        }
+        negative.push(decode_row(row - 1, &tt.noflevels));
+    }
     if !params.dir_exp.is_empty() && !params.include_remainders {
         return Err(QcaError::InvalidParameter(
             "directional expectations need the remainders (include_remainders)".into(),
         ));
     }
     let mut warnings = Vec::new();
-    let chart = if params.include_remainders {
-        if negative.is_empty() {
-            return Err(QcaError::NothingToDo(
-                "all truth table configurations are positive or remainders: every condition is minimised away".into(),
+    // A pi.cons filter removes implicants after the fact, so the usable ones must all be listed.
+    let restricted_scope = params.pi_cons == 0.0
+        && match scope {
+            ChartScope::Auto => k > RESTRICT_ABOVE,
+            ChartScope::Every => false,
+            ChartScope::Usable => true,
+        }
+        && params.include_remainders
+        && params.search != ModelSearch::AllIrredundant;
+    let mut bound = Bound {
+        lower: 0,
+        stopped: None,
+        method: "every prime implicant, exact cover search",
+        incumbent: Vec::new(),
+    };
+    let chart = if params.include_remainders && negative.is_empty() {
+        return Err(QcaError::NothingToDo(
+            "all truth table configurations are positive or remainders: every condition is minimised away".into(),
+        ));
+    } else if restricted_scope {
+        let r = restrict(&on_values, &negative, &tt.noflevels, budget);
+        bound.lower = r.lower_bound.max(crate::prime::incompatible_rows_bound(
+            &on_values, &negative, k,
+        ));
+        bound.stopped = r.stopped;
+        bound.incumbent = r.best_cover;
+        bound.method = "usable prime implicants only (Lagrangian bound, pricing, reduced-cost fixing), exact cover search";
+        if r.stopped.is_none() {
+            warnings.push(format!(
+                "the chart lists the {} prime implicants a minimum model can use, not every prime implicant",
+                r.implicants.len()
             ));
         }
+        Chart::new(r.implicants, &on_values, params.row_dom)
+    } else if params.include_remainders {
         match first_minimal_by_bound(&on_values, &negative, k, params) {
             Some((chart, depth, bound)) => {
                 if depth < k {
@@ -226,7 +322,69 @@ pub fn minimize(tt: &TruthTable, params: &MinParams) -> Result<Solution> {
             params.row_dom,
         )
     };
-    let model_indices = chart.solve(params.search)?;
+    let chart = if params.pi_cons > 0.0 {
+        chart.retain(|p| {
+            agteb(
+                fit::sufficiency(&memberships(tt, p), &tt.y).incl_s,
+                params.pi_cons,
+            )
+        })
+    } else {
+        chart
+    };
+    let stop = || bound.stopped.is_some() || budget.stop_reason().is_some();
+    let (mut model_indices, exhausted) = chart.solve_until(params.search, &stop)?;
+    if !exhausted && !bound.incumbent.is_empty() {
+        let found = model_indices
+            .iter()
+            .map(Vec::len)
+            .min()
+            .unwrap_or(usize::MAX);
+        let incumbent: Option<Vec<usize>> = bound
+            .incumbent
+            .iter()
+            .map(|p| chart.pis.iter().position(|q| q == p))
+            .collect();
+        if let Some(mut m) = incumbent.filter(|m| m.len() < found) {
+            m.sort_unstable();
+            model_indices = vec![m];
+        }
+    }
+    if params.sol_cons > 0.0 || params.sol_cov > 0.0 {
+        model_indices.retain(|m| {
+            let mem: Vec<Vec<f64>> = m.iter().map(|&p| memberships(tt, &chart.pis[p])).collect();
+            let sets: Vec<&[f64]> = mem.iter().map(Vec::as_slice).collect();
+            let f = fit::sufficiency(&fit::union(&sets), &tt.y);
+            agteb(f.incl_s, params.sol_cons) && agteb(f.cov_s, params.sol_cov)
+        });
+        if model_indices.is_empty() {
+            return Err(QcaError::NothingToDo(format!(
+                "no minimal model reaches sol.cons = {} and sol.cov = {}",
+                params.sol_cons, params.sol_cov
+            )));
+        }
+    }
+    let stopped = bound
+        .stopped
+        .or_else(|| (!exhausted).then(|| budget.stop_reason()).flatten());
+    let size = model_indices.iter().map(Vec::len).min().unwrap_or(0);
+    let certificate = Certificate {
+        proven_minimal: (exhausted && bound.stopped.is_none()) || bound.lower >= size,
+        complete: exhausted && stopped.is_none() && params.search != ModelSearch::FirstMinimal,
+        lower_bound: if exhausted && bound.stopped.is_none() {
+            size
+        } else {
+            bound.lower.min(size)
+        },
+        model_size: size,
+        stopped,
+        method: bound.method.to_string(),
+    };
+    if !certificate.proven_minimal
+        || (!certificate.complete && params.search == ModelSearch::AllMinimal)
+    {
+        warnings.push(certificate.describe());
+    }
     let mv = tt.noflevels.iter().any(|&l| l > 2);
     let names = |idx: &[usize]| {
         idx.iter()
@@ -277,6 +435,7 @@ pub fn minimize(tt: &TruthTable, params: &MinParams) -> Result<Solution> {
         warnings,
         implicants: chart.pis.clone(),
         model_indices,
+        certificate,
     };
     if !params.dir_exp.is_empty() {
         solution.intermediate =
@@ -380,24 +539,51 @@ impl Chart {
         Self { pis, covers, ncols }
     }
 
+    /// The chart without the implicants failing `keep`.
+    fn retain(self, keep: impl Fn(&Implicant) -> bool) -> Self {
+        let (pis, covers) = self
+            .pis
+            .into_iter()
+            .zip(self.covers)
+            .filter(|(p, _)| keep(p))
+            .unzip();
+        Self {
+            pis,
+            covers,
+            ncols: self.ncols,
+        }
+    }
+
     fn solve(&self, search: ModelSearch) -> Result<Vec<Vec<usize>>> {
-        let models = match search {
+        self.solve_until(search, &|| false).map(|(m, _)| m)
+    }
+
+    /// Models, and whether the search finished before `stop` said to stop.
+    fn solve_until(
+        &self,
+        search: ModelSearch,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<(Vec<Vec<usize>>, bool)> {
+        let (models, exhausted) = match search {
             ModelSearch::AllMinimal => {
-                minimum_covers(&self.covers, self.ncols, CoverSearch::AllMinimum)
+                let o =
+                    minimum_covers_until(&self.covers, self.ncols, CoverSearch::AllMinimum, stop);
+                (o.covers, o.exhausted)
             }
             ModelSearch::FirstMinimal => {
-                let mut m = minimum_covers(&self.covers, self.ncols, CoverSearch::FirstMinimum);
-                m.truncate(1);
-                m
+                let mut o =
+                    minimum_covers_until(&self.covers, self.ncols, CoverSearch::FirstMinimum, stop);
+                o.covers.truncate(1);
+                (o.covers, o.exhausted)
             }
-            ModelSearch::AllIrredundant => irredundant_covers(&self.covers, self.ncols),
+            ModelSearch::AllIrredundant => (irredundant_covers(&self.covers, self.ncols), true),
         };
         if models.is_empty() {
             return Err(QcaError::NothingToDo(
                 "the prime implicant chart has no cover".into(),
             ));
         }
-        Ok(models)
+        Ok((models, exhausted))
     }
 
     fn entries(&self, conditions: &[String], mv: bool, on_rows: &[u64]) -> Vec<PiChartEntry> {

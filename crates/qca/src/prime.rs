@@ -45,12 +45,12 @@ pub struct DistinguishingSets<'a> {
 impl<'a> DistinguishingSets<'a> {
     /// Builds the families; at most 64 conditions.
     pub fn new(positive: &'a [Vec<u8>], negative: &[Vec<u8>], nconds: usize) -> Self {
+        use rayon::prelude::*;
         assert!(nconds <= 64, "at most 64 conditions");
-        let mut family: Vec<u64> = Vec::with_capacity(negative.len());
         let families = positive
-            .iter()
+            .par_iter()
             .map(|r| {
-                family.clear();
+                let mut family: Vec<u64> = Vec::with_capacity(negative.len());
                 for o in negative {
                     let mut d = 0u64;
                     for j in 0..nconds {
@@ -92,6 +92,52 @@ impl<'a> DistinguishingSets<'a> {
                 if seen.insert(codes.clone()) {
                     out.push(Implicant::from_codes(codes));
                 }
+            }
+        }
+        out
+    }
+}
+
+impl DistinguishingSets<'_> {
+    /// [`DistinguishingSets::primes`] with the positive rows shared out over rayon's threads;
+    /// the same implicants, in first-row order.
+    pub fn primes_parallel(&self, max_literals: usize) -> Vec<Implicant> {
+        self.primes_parallel_limited(max_literals, usize::MAX)
+    }
+
+    /// [`DistinguishingSets::primes_parallel`] keeping at most `per_row` implicants of each
+    /// positive row (a sample of short implicants, not all of them, when the limit bites).
+    pub fn primes_parallel_limited(&self, max_literals: usize, per_row: usize) -> Vec<Implicant> {
+        use rayon::prelude::*;
+        let cap = max_literals.min(64) as u32;
+        let nconds = self.nconds;
+        let all = if nconds == 64 {
+            u64::MAX
+        } else {
+            (1u64 << nconds) - 1
+        };
+        let per_row: Vec<Vec<Vec<u8>>> = self
+            .positive
+            .par_iter()
+            .zip(&self.families)
+            .map(|(r, edges)| {
+                let mut transversals = Vec::new();
+                mmcs_limited(edges, 0, all, cap, &mut transversals, per_row);
+                transversals
+                    .into_iter()
+                    .map(|s| {
+                        (0..nconds)
+                            .map(|j| if s >> j & 1 == 1 { r[j] + 1 } else { 0 })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut seen: HashSet<Vec<u8>> = HashSet::new();
+        let mut out = Vec::new();
+        for codes in per_row.into_iter().flatten() {
+            if seen.insert(codes.clone()) {
+                out.push(Implicant::from_codes(codes));
             }
         }
         out
@@ -194,6 +240,46 @@ fn mmcs(edges: &[u64], s: u64, cand: u64, cap: u32, out: &mut Vec<u64>) {
         let s2 = s | 1 << v;
         if every_element_private(edges, s2) {
             mmcs(edges, s2, cand2, cap, out);
+        }
+        cand2 |= 1 << v;
+    }
+}
+
+/// [`mmcs`] that stops once `out` holds `limit` transversals.
+fn mmcs_limited(edges: &[u64], s: u64, cand: u64, cap: u32, out: &mut Vec<u64>, limit: usize) {
+    if out.len() >= limit {
+        return;
+    }
+    let mut best: Option<u64> = None;
+    let mut best_count = u32::MAX;
+    for &e in edges {
+        if e & s == 0 {
+            let c = (e & cand).count_ones();
+            if c < best_count {
+                best_count = c;
+                best = Some(e);
+                if c == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    let Some(f) = best else {
+        out.push(s);
+        return;
+    };
+    if s.count_ones() >= cap {
+        return;
+    }
+    let c = f & cand;
+    let mut cand2 = cand & !c;
+    let mut bits = c;
+    while bits != 0 {
+        let v = bits.trailing_zeros();
+        bits &= bits - 1;
+        let s2 = s | 1 << v;
+        if every_element_private(edges, s2) {
+            mmcs_limited(edges, s2, cand2, cap, out, limit);
         }
         cand2 |= 1 << v;
     }

@@ -6,7 +6,7 @@
 //! case's membership in the row (minimum over conditions). `n` counts cases with `m > 0.5`.
 
 use crate::data::DataMatrix;
-use crate::error::{QcaError, Result};
+use crate::error::{check_cutoff, QcaError, Result};
 use serde::Serialize;
 
 /// Tolerance of R's `agteb()` (greater than or approximately equal): the square root of epsilon.
@@ -50,6 +50,10 @@ pub struct TtParams {
     pub n_cut: usize,
     /// PRI cutoff for OUT = 1.
     pub pri_cut: f64,
+    /// Binomial inclusion test (R's `inf.test = c("binom", alpha)`), crisp outcomes only: a row
+    /// is 1 when its inclusion is significantly above the first cutoff at this level, else C when
+    /// significantly above the second, else 0.
+    pub inf_test: Option<f64>,
 }
 
 impl TtParams {
@@ -61,6 +65,7 @@ impl TtParams {
             incl_cut: InclCut::single(1.0),
             n_cut: 1,
             pri_cut: 0.0,
+            inf_test: None,
         }
     }
 }
@@ -118,6 +123,14 @@ pub struct TtRow {
     pub pri: f64,
     /// Cases in the row (membership above 0.5; cases with a 0.5 score are in no row).
     pub cases: Vec<String>,
+    /// Deviant cases consistency in kind (R's `dcc`): cases of the row whose outcome
+    /// membership is below 0.5, i.e. in the row but not in the outcome.
+    #[serde(rename = "DCC", skip_serializing_if = "Vec::is_empty")]
+    pub dcc: Vec<String>,
+    /// With the binomial inclusion test: the one-sided p-value of the inclusion exceeding the
+    /// first cutoff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pval1: Option<f64>,
 }
 
 /// A truth table, with the calibrated data it was built from (needed for parameters of fit).
@@ -294,6 +307,9 @@ impl TruthTable {
                 "no conditions to analyse".into(),
             ));
         }
+        check_cutoff("incl.cut", params.incl_cut.one)?;
+        check_cutoff("incl.cut (second, for C)", params.incl_cut.zero)?;
+        check_cutoff("pri.cut", params.pri_cut)?;
         if params.incl_cut.zero > params.incl_cut.one {
             return Err(QcaError::InvalidParameter(format!(
                 "the second inclusion cutoff ({}) must not exceed the first ({})",
@@ -301,6 +317,22 @@ impl TruthTable {
             )));
         }
         let y = outcome_values(data, &params.outcome)?;
+        if let Some(alpha) = params.inf_test {
+            if !(alpha > 0.0 && alpha < 1.0) {
+                return Err(QcaError::InvalidParameter(format!(
+                    "inf.test: the significance level must lie in (0, 1), got {alpha}"
+                )));
+            }
+            if let Some(i) = y.iter().position(|&v| v != 0.0 && v != 1.0) {
+                return Err(QcaError::InvalidMembership {
+                    file: data.source().into(),
+                    line: data.line_of(i),
+                    column: params.outcome.clone(),
+                    value: y[i],
+                    reason: "the binomial inclusion test needs a crisp outcome (0 or 1)".into(),
+                });
+            }
+        }
         let mut x = Vec::new();
         let mut fuzzy = Vec::new();
         let mut noflevels = Vec::new();
@@ -394,14 +426,32 @@ impl TruthTable {
             if incl < params.incl_cut.one && agteb(incl, params.incl_cut.zero) {
                 computed = Out::Contradiction;
             }
+            let members: Vec<usize> = by_row[&idx].iter().copied().filter(|&i| !half[i]).collect();
+            let mut pval1 = None;
+            if let Some(alpha) = params.inf_test {
+                // R QCA truthTable(inf.test = "binom"): binom.test(successes, n, p = incl.cut,
+                // alternative = "greater") on the cases of the row.
+                let successes = members.iter().filter(|&&i| y[i] > 0.5).count();
+                let p1 = binomial_upper_tail(members.len(), successes, params.incl_cut.one);
+                let p0 = binomial_upper_tail(members.len(), successes, params.incl_cut.zero);
+                computed = if p1 < alpha {
+                    Out::One
+                } else if p0 < alpha {
+                    Out::Contradiction
+                } else {
+                    Out::Zero
+                };
+                pval1 = Some(p1);
+            }
             let (out, out_if_kept) = if n < params.n_cut {
                 (Out::Remainder, Some(computed))
             } else {
                 (computed, None)
             };
-            let cases = by_row[&idx]
+            let cases = members.iter().map(|&i| data.cases()[i].clone()).collect();
+            let dcc = members
                 .iter()
-                .filter(|&&i| !half[i])
+                .filter(|&&i| y[i] < 0.5)
                 .map(|&i| data.cases()[i].clone())
                 .collect();
             rows.push(TtRow {
@@ -413,6 +463,8 @@ impl TruthTable {
                 incl,
                 pri,
                 cases,
+                dcc,
+                pval1,
             });
         }
         if rows.iter().all(|r| r.out == Out::Remainder) {
@@ -434,6 +486,24 @@ impl TruthTable {
             x,
             y,
         })
+    }
+
+    /// Observed rows sorted as R's `sort.by` does: by each key in turn (ties keep row order).
+    pub fn sorted_rows(&self, keys: &[(SortKey, SortOrder)]) -> Vec<&TtRow> {
+        let mut rows: Vec<&TtRow> = self.observed_rows.iter().collect();
+        rows.sort_by(|a, b| {
+            keys.iter()
+                .map(|&(key, order)| {
+                    let o = key.compare(a, b);
+                    match order {
+                        SortOrder::Increasing => o,
+                        SortOrder::Decreasing => o.reverse(),
+                    }
+                })
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        rows
     }
 
     /// Rows with the given output.
@@ -506,4 +576,72 @@ fn row_membership(x: &[Vec<f64>], fuzzy: &[bool], values: &[u8], i: usize) -> f6
         }
     }
     m
+}
+
+/// A column of the truth table to sort by (R's `sort.by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SortKey {
+    /// Output value: 0 < C < 1 (remainders lowest).
+    Out,
+    /// Sufficiency inclusion.
+    Incl,
+    /// Proportional reduction in inconsistency.
+    Pri,
+    /// Number of cases.
+    N,
+}
+
+/// Direction of a sort key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SortOrder {
+    /// Smallest first.
+    Increasing,
+    /// Largest first (R's default, `decreasing = TRUE`).
+    Decreasing,
+}
+
+impl SortKey {
+    fn compare(self, a: &TtRow, b: &TtRow) -> std::cmp::Ordering {
+        let rank = |o: Out| match o {
+            Out::Remainder => 0,
+            Out::Zero => 1,
+            Out::Contradiction => 2,
+            Out::One => 3,
+        };
+        match self {
+            SortKey::Out => rank(a.out).cmp(&rank(b.out)),
+            SortKey::Incl => a.incl.total_cmp(&b.incl),
+            SortKey::Pri => a.pri.total_cmp(&b.pri),
+            SortKey::N => a.n.cmp(&b.n),
+        }
+    }
+}
+
+/// P(X >= k) for X ~ Binomial(n, p): the one-sided p-value of `binom.test(k, n, p,
+/// alternative = "greater")`.
+pub fn binomial_upper_tail(n: usize, k: usize, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n {
+        return 0.0;
+    }
+    // Sum the probability mass from k to n; each term from the previous by the ratio of
+    // consecutive binomial probabilities, starting from log C(n, k) p^k (1-p)^(n-k).
+    if p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    let ln_choose: f64 = (0..k)
+        .map(|i| ((n - i) as f64).ln() - ((i + 1) as f64).ln())
+        .sum();
+    let mut term = (ln_choose + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp();
+    let mut sum = term;
+    for i in k..n {
+        term *= (n - i) as f64 / (i + 1) as f64 * p / (1.0 - p);
+        sum += term;
+    }
+    sum.min(1.0)
 }

@@ -566,6 +566,7 @@ fn min_params(params: &Value) -> MinParams {
         } else {
             ModelSearch::AllMinimal
         },
+        ..MinParams::default()
     }
 }
 

@@ -31,6 +31,7 @@ pub mod geojson;
 pub mod map;
 pub mod plan;
 pub mod report;
+pub mod robust;
 pub mod stability;
 pub mod table;
 

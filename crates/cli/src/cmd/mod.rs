@@ -9,6 +9,7 @@ pub mod govern;
 pub mod map;
 pub mod plan;
 pub mod qca;
+pub mod qca_robust;
 pub mod report;
 pub mod serve;
 pub mod simulate;

@@ -2,13 +2,16 @@
 
 use ambit_qca::calibrate::{self, LogOdds, Thresholds};
 use ambit_qca::{
-    minimize, pof, super_subset, DataMatrix, Expression, InclCut, MinParams, ModelSearch, PofRow,
-    Relation, Solution, SuperSubsetParams, TruthTable, TtParams,
+    minimize_with, pof, super_subset_report, Budget, ChartScope, DataMatrix, Expression, InclCut,
+    MinParams, ModelSearch, PofRow, Progress, Relation, Solution, SuperSubsetParams, TruthTable,
+    TtParams,
 };
 use anyhow::{bail, Context};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Flags of `ambit qca`.
 #[derive(clap::Args)]
@@ -29,6 +32,9 @@ enum QcaCommand {
     Fit(FitArgs),
     /// Calibrate a raw column into set memberships and write the data with the new column.
     Calibrate(CalibrateArgs),
+    /// Robustness: rerun over ranges of cutoffs and calibration crossovers (stable ranges,
+    /// surviving terms, cases that flip; optional SVG chart).
+    Robust(super::qca_robust::Args),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -56,6 +62,9 @@ struct TtArgs {
     /// PRI cutoff for OUT = 1.
     #[arg(long, default_value_t = 0.0)]
     pri_cut: f64,
+    /// Binomial inclusion test at this significance level (R's inf.test = "binom"; crisp outcome).
+    #[arg(long)]
+    inf_test: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -80,6 +89,37 @@ struct MinimizeArgs {
     /// Stop at the first minimal model (fast; ambiguity not reported).
     #[arg(long, conflicts_with = "all_sol")]
     first_min: bool,
+    /// Stop after this many seconds, keeping the best models found and a proven lower bound.
+    #[arg(long)]
+    time_limit: Option<f64>,
+    /// Memory for the implicant charts, in MB: past it the search stops as with --time-limit.
+    #[arg(long)]
+    max_memory: Option<usize>,
+    /// Which prime implicants the chart lists: `auto`, `every` (R's chart) or `usable`.
+    #[arg(long, value_enum, default_value = "auto")]
+    chart: ChartArg,
+    /// Truth table rows (numbers, comma-separated) never used as simplifying assumptions.
+    #[arg(long, value_delimiter = ',')]
+    exclude: Vec<u64>,
+    /// Minimum inclusion of a prime implicant (R's pi.cons).
+    #[arg(long, default_value_t = 0.0)]
+    pi_cons: f64,
+    /// Minimum inclusion of a model (R's sol.cons).
+    #[arg(long, default_value_t = 0.0)]
+    sol_cons: f64,
+    /// Minimum coverage of a model (R's sol.cov).
+    #[arg(long, default_value_t = 0.0)]
+    sol_cov: f64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ChartArg {
+    /// Every prime implicant up to 12 conditions, the usable ones beyond.
+    Auto,
+    /// Every prime implicant, as R lists them.
+    Every,
+    /// Only the implicants a minimum model can use (same models, far fewer implicants).
+    Usable,
 }
 
 #[derive(clap::Args)]
@@ -188,6 +228,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         QcaCommand::Necessity(a) => run_necessity(a),
         QcaCommand::Fit(a) => run_fit(a),
         QcaCommand::Calibrate(a) => run_calibrate(a),
+        QcaCommand::Robust(a) => super::qca_robust::run(a),
     }
 }
 
@@ -229,6 +270,7 @@ fn tt_params(a: &TtArgs) -> anyhow::Result<TtParams> {
     };
     p.n_cut = a.n_cut;
     p.pri_cut = a.pri_cut;
+    p.inf_test = a.inf_test;
     Ok(p)
 }
 
@@ -341,23 +383,65 @@ fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
         } else {
             ModelSearch::AllMinimal
         },
+        exclude: a.exclude.clone(),
+        pi_cons: a.pi_cons,
+        sol_cons: a.sol_cons,
+        sol_cov: a.sol_cov,
     };
+    if let Some(t) = a.time_limit {
+        if !(t.is_finite() && t > 0.0) {
+            bail!("--time-limit {t}: give a positive number of seconds");
+        }
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
     let spinner = (tt.conditions.len() >= 12).then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
         pb.set_message(format!(
-            "minimising {} conditions (Ctrl-C to stop)",
+            "minimising {} conditions (Ctrl-C to stop with the best models so far)",
             tt.conditions.len()
         ));
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb
     });
-    let sol = minimize(&tt, &params).with_context(|| format!("minimising {}", a.tt.data.display()));
+    let shown = spinner.clone();
+    let budget = Budget {
+        deadline: a
+            .time_limit
+            .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t)),
+        max_memory: a.max_memory.map(|mb| mb.saturating_mul(1 << 20)),
+        cancel: Some(cancel),
+        progress: Some(Arc::new(move |p: &Progress| {
+            if let Some(pb) = &shown {
+                pb.set_message(format!(
+                    "{}: {} implicants, no model below {} terms{} (Ctrl-C to stop)",
+                    p.stage,
+                    p.implicants,
+                    p.lower_bound,
+                    p.best
+                        .map_or(String::new(), |b| format!(", best so far {b}"))
+                ));
+            }
+        })),
+    };
+    let scope = match a.chart {
+        ChartArg::Auto => ChartScope::Auto,
+        ChartArg::Every => ChartScope::Every,
+        ChartArg::Usable => ChartScope::Usable,
+    };
+    let sol = minimize_with(&tt, &params, scope, &budget)
+        .with_context(|| format!("minimising {}", a.tt.data.display()));
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }
     let sol = sol?;
     for w in &sol.warnings {
         eprintln!("warning: {w}");
+    }
+    let certificate = sol.certificate.describe();
+    if !sol.warnings.contains(&certificate) {
+        eprintln!("{certificate}");
     }
     match a.tt.format {
         Format::Json => {
@@ -502,7 +586,11 @@ fn run_necessity(a: NecessityArgs) -> anyhow::Result<()> {
         ron_cut: a.ron_cut,
         depth: a.depth,
     };
-    let rows = super_subset(&data, &p)?;
+    let report = super_subset_report(&data, &p)?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    let rows = report.rows;
     match a.format {
         Format::Json => {
             let v: Vec<serde_json::Value> = rows
