@@ -56,11 +56,7 @@ pub fn run(args: Args) -> Result<()> {
             ambit_rules::format_count(d.population as f64),
             d.class,
             d.threshold_text,
-            if d.compliant {
-                "compliant"
-            } else {
-                "non-compliant"
-            }
+            d.status
         )
     };
     let (fills, legend) = match args.colour {
@@ -76,7 +72,7 @@ pub fn run(args: Args) -> Result<()> {
         }
         Colour::Compliance => (
             ambit_report::compliance_fills(&boundaries, &district_of, &audit, label),
-            Status::legend(),
+            Status::legend_for(&audit),
         ),
     };
     Choropleth::new(title, &boundaries, &fills)
