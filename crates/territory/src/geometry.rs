@@ -1079,22 +1079,6 @@ fn shape_geometry(
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_cursor_counts_from_one() {
-        let t = "ab\ncd\nèf";
-        let mut c = LineCursor::new(t);
-        assert_eq!(c.advance_to(0), (1, 1));
-        assert_eq!(c.advance_to(4), (2, 2));
-        assert_eq!(c.advance_to(6), (3, 1));
-        assert_eq!(c.advance_to(8), (3, 2), "è is one character, two bytes");
-        assert_eq!(c.advance_to(1), (1, 2), "going back restarts the scan");
-    }
-}
-
 /// Reads a text file, through gzip when its name ends in `.gz` (France's 34,970 commune
 /// boundaries ship as 11 MB of gzip instead of 41 MB of text). A corrupt stream or invalid
 /// UTF-8 is an I/O error naming the file.
@@ -1114,5 +1098,21 @@ pub fn read_text(path: &Path) -> Result<String, GeometryError> {
         Ok(text)
     } else {
         std::fs::read_to_string(path).map_err(io)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_cursor_counts_from_one() {
+        let t = "ab\ncd\nèf";
+        let mut c = LineCursor::new(t);
+        assert_eq!(c.advance_to(0), (1, 1));
+        assert_eq!(c.advance_to(4), (2, 2));
+        assert_eq!(c.advance_to(6), (3, 1));
+        assert_eq!(c.advance_to(8), (3, 2), "è is one character, two bytes");
+        assert_eq!(c.advance_to(1), (1, 2), "going back restarts the scan");
     }
 }
