@@ -35,13 +35,14 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
-    // One edit, as the studio sends it: the whole map with one commune moved (46001 Albas
-    // joins the EPCI of 46002), audited without the search for closing mergers.
+    // One edit, as the studio sends it: the whole map with one commune moved (46138, of the
+    // CC du Causse de Labastide Murat, joins the EPCI of its neighbour 46018), audited without
+    // the search for closing mergers (bench/france/edit_body.py sends the same edit).
     let moved: ambit_territory::MunicipalityCode =
-        ambit_territory::MunicipalityCode::parse("46001").expect("code");
+        ambit_territory::MunicipalityCode::parse("46138").expect("code");
     let to = map
-        .district_of(&ambit_territory::MunicipalityCode::parse("46002").expect("code"))
-        .expect("46002 in an EPCI")
+        .district_of(&ambit_territory::MunicipalityCode::parse("46018").expect("code"))
+        .expect("46018 in an EPCI")
         .to_string();
     group.bench_function("live_validation_one_edit", |b| {
         b.iter(|| {
