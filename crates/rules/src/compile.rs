@@ -42,6 +42,27 @@ impl Requirement {
 
     /// The threshold in words: `more than 80,000` or `at least 15,000`.
     pub fn describe(&self) -> String {
+        // A computed threshold (15,000 x a density ratio) is shown as the whole number of
+        // inhabitants it takes, with the exact value: `at least 8,400 (8,399.32)`.
+        if self.threshold.is_finite() && self.threshold.fract() != 0.0 {
+            let exact = format!("{:.2}", self.threshold);
+            let (int, frac) = exact.split_once('.').unwrap_or((&exact, "00"));
+            let exact = format!(
+                "{}.{frac}",
+                crate::format_count(int.parse::<f64>().unwrap_or(0.0))
+            );
+            return if self.strict {
+                format!(
+                    "more than {} ({exact})",
+                    crate::format_count(self.threshold.floor())
+                )
+            } else {
+                format!(
+                    "at least {} ({exact})",
+                    crate::format_count(self.threshold.ceil())
+                )
+            };
+        }
         let t = crate::format_count(self.threshold);
         if self.strict {
             format!("more than {t}")
@@ -68,6 +89,10 @@ enum CExpr {
     Acc(usize),
     Ratio(usize, usize),
     Majority(Vec<(f64, usize, usize)>),
+    /// `majority` with each category's member count and population packed in one total
+    /// (`count * scale + population`, exact while below 2^53): half the columns, which matters
+    /// with a hundred departements.
+    MajorityPacked(Vec<(f64, usize)>),
     Neg(Box<CExpr>),
     Not(Box<CExpr>),
     Bin(BinOp, Box<CExpr>, Box<CExpr>),
@@ -100,6 +125,17 @@ impl CExpr {
                     }
                 }
                 best.map_or(f64::NAN, |x| x.2)
+            }
+            CExpr::MajorityPacked(cats) => {
+                // Categories come in increasing value: a strict `>` keeps the smaller on ties.
+                let mut best: Option<(f64, f64)> = None; // (packed, value)
+                for &(v, c) in cats {
+                    let packed = t[c];
+                    if packed > 0.0 && best.is_none_or(|(b, _)| packed > b) {
+                        best = Some((packed, v));
+                    }
+                }
+                best.map_or(f64::NAN, |x| x.1)
             }
             CExpr::Neg(e) => -e.eval(t),
             CExpr::Not(e) => b(e.eval(t) == 0.0),
@@ -185,6 +221,9 @@ struct Compiler<'a> {
     base: usize,
     columns: Vec<Vec<f64>>,
     keys: HashMap<String, usize>,
+    /// `majority(...)` already compiled, by argument (the rule, its facts and the threshold
+    /// share them).
+    majorities: HashMap<String, CExpr>,
     /// Columns asked for that the municipalities table lacks (for `needs_data` classes).
     missing: std::cell::RefCell<Vec<String>>,
 }
@@ -206,6 +245,7 @@ impl CompiledPolicy {
                 vec![1.0; ms.len()],
             ],
             keys: HashMap::new(),
+            majorities: HashMap::new(),
             missing: Default::default(),
         };
         let mut classes = Vec::new();
@@ -598,6 +638,10 @@ impl Compiler<'_> {
             }
             "majority" => {
                 arity(1)?;
+                let key = args[0].to_string();
+                if let Some(done) = self.majorities.get(&key) {
+                    return Ok(done.clone());
+                }
                 let (attr, values) = match &args[0].kind {
                     ExprKind::Call(g, inner) if g == "group_density" => {
                         if inner.len() != 1 {
@@ -619,6 +663,24 @@ impl Compiler<'_> {
                 let mut distinct: Vec<f64> = values.clone();
                 distinct.sort_by(f64::total_cmp);
                 distinct.dedup();
+                let ms = self.territory.municipalities();
+                let scale = self.territory.population() as f64 + 1.0;
+                if (ms.len() as f64) * scale < 9.0e15 {
+                    // One pass: each municipality adds `scale + population` to its category.
+                    let mut cols = vec![vec![0.0; ms.len()]; distinct.len()];
+                    for (i, (x, m)) in values.iter().zip(ms).enumerate() {
+                        let k = distinct.partition_point(|d| d.total_cmp(x).is_lt());
+                        cols[k][i] = scale + m.population as f64;
+                    }
+                    let cats: Vec<(f64, usize)> = distinct
+                        .iter()
+                        .zip(cols)
+                        .map(|(v, col)| (*v, self.column(format!("majority:{attr}:{v}"), col)))
+                        .collect();
+                    let ce = CExpr::MajorityPacked(cats);
+                    self.majorities.insert(key, ce.clone());
+                    return Ok(ce);
+                }
                 let mut cats = Vec::new();
                 for v in distinct {
                     let count: Vec<f64> = values.iter().map(|x| f64::from(*x == v)).collect();
@@ -631,7 +693,9 @@ impl Compiler<'_> {
                     let p = self.column(format!("majority:{attr}:{v}:pop"), pop);
                     cats.push((v, c, p));
                 }
-                CExpr::Majority(cats)
+                let ce = CExpr::Majority(cats);
+                self.majorities.insert(key, ce.clone());
+                ce
             }
             _ => {
                 return Err(self.err(

@@ -136,6 +136,15 @@ fn every_epci_under_15000_has_the_peer_verdict() {
         BTreeMap::from([("very-low-density", 8)])
     );
     assert_eq!(by_status.values().sum::<usize>(), 352);
+    // A weighted threshold in words: the whole inhabitants it takes, and the exact value.
+    let berg = f
+        .audit
+        .districts
+        .iter()
+        .find(|d| d.name == "CC Berg et Coiron")
+        .unwrap();
+    assert_eq!(berg.threshold_text, "at least 8,400 (8,399.32)");
+    assert_eq!(berg.shortfall, 8_400 - 7_587);
     let s = &f.audit.summary;
     // Every EPCI of 15,000 or more complies (standard class).
     assert_eq!(
