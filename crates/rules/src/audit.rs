@@ -252,7 +252,13 @@ pub fn audit_with(
     if let Some(map) = map {
         for (i, m) in ms.iter().enumerate() {
             if let Some(d) = map.district_of(&m.code) {
-                members.entry(d.to_string()).or_default().push(i);
+                // Look up before inserting: one allocation per district, not per member.
+                match members.get_mut(d) {
+                    Some(v) => v.push(i),
+                    None => {
+                        members.insert(d.to_string(), vec![i]);
+                    }
+                }
                 district_of[i] = Some(d);
             }
         }
@@ -434,7 +440,10 @@ fn group_figures(
     };
     for (i, m) in territory.municipalities().iter().enumerate() {
         let g = m.attribute(attr).unwrap_or("");
-        let e = out.entry(g.to_string()).or_insert_with(|| blank(g));
+        if !out.contains_key(g) {
+            out.insert(g.to_string(), blank(g));
+        }
+        let Some(e) = out.get_mut(g) else { continue };
         e.municipalities += 1;
         e.population += m.population;
         if district_of[i].is_none() {
