@@ -55,6 +55,20 @@ fn the_french_audit_in_text_and_markdown() {
         .count();
     assert_eq!(cells[1], lot_epci.to_string());
     assert_eq!(cells[3], "1");
+    // The report's audit section says how many wait on missing data, and which data.
+    let (section, _) = ambit_report::report::audit::section(&a);
+    let ambit_report::report::Block::Paragraph(summary) = &section.blocks[0] else {
+        panic!("the section opens with its summary");
+    };
+    assert!(
+        summary.contains("1212 compliant, 8 below their threshold."),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(" 39 comply only if a rule whose data is missing applies (mountain: mountain zone (loi 85-30, art. 3); merger-2012-2015: merger of 2012-2015 (EPCI history))."),
+        "{summary}"
+    );
+    assert!(summary.ends_with(" 4 of the municipalities in no district are exempt by the policy."));
     let md = to_markdown(&a);
     assert!(md.contains("\n## Districts not in one piece\n"));
     assert!(md.contains("| CC Berg et Coiron | 7,587 | low-density (at least 8,400 (8,399.32)) |"));
