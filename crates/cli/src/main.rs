@@ -40,6 +40,8 @@ enum Command {
     Report(cmd::report::Args),
     /// Start the planning studio (HTTP server and web page).
     Serve(cmd::serve::Args),
+    /// Build a data folder from a country's own files (table, boundaries, adjacency, maps).
+    Import(cmd::import::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => cmd::simulate::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Serve(a) => cmd::serve::run(a),
+        Command::Import(a) => cmd::import::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -91,7 +91,14 @@ fn district_rows(a: &Audit) -> Vec<Vec<String>> {
                 format_decimal(d.density, 1),
                 d.class.clone(),
                 d.threshold_text.clone(),
-                if d.compliant { "yes" } else { "NO" }.to_string(),
+                if d.compliant {
+                    "yes"
+                } else if !d.unknown.is_empty() {
+                    "unknown"
+                } else {
+                    "NO"
+                }
+                .to_string(),
                 format_count(d.shortfall as f64),
                 merger_text(d),
             ]
@@ -152,6 +159,14 @@ fn summary_rows(a: &Audit) -> Vec<(String, String)> {
                 "non-compliant districts".into(),
                 s.non_compliant_districts.to_string(),
             ),
+        ]);
+        if s.unknown_districts > 0 {
+            rows.push((
+                "districts undecided (data missing)".into(),
+                s.unknown_districts.to_string(),
+            ));
+        }
+        rows.extend([
             (
                 "non-contiguous districts".into(),
                 s.non_contiguous_districts.to_string(),
@@ -165,8 +180,139 @@ fn summary_rows(a: &Audit) -> Vec<(String, String)> {
                 format_count(s.unassigned_population as f64),
             ),
         ]);
+        if s.unassigned_exempt > 0 {
+            rows.push((
+                "of them exempt by the policy".into(),
+                format_count(s.unassigned_exempt as f64),
+            ));
+        }
     }
     rows
+}
+
+/// A titled table of the audit beyond the district list.
+struct Section {
+    title: String,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+/// Sections that appear only when they have something to say: districts undecided for
+/// missing data, districts not in one piece (with their parts), unassigned municipalities
+/// when the policy exempts some, figures by the policy's `group_by`.
+fn sections(a: &Audit) -> Vec<Section> {
+    let mut out = Vec::new();
+    let undecided: Vec<Vec<String>> = a
+        .districts
+        .iter()
+        .filter(|d| !d.unknown.is_empty())
+        .map(|d| {
+            vec![
+                d.name.clone(),
+                format_count(d.population as f64),
+                format!("{} ({})", d.class, d.threshold_text),
+                d.unknown.join(", "),
+            ]
+        })
+        .collect();
+    if !undecided.is_empty() {
+        out.push(Section {
+            title: "districts that comply only if a rule whose data is missing applies".into(),
+            header: [
+                "district",
+                "population",
+                "class on the data present",
+                "data missing",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: undecided,
+        });
+    }
+    let split: Vec<Vec<String>> = a
+        .districts
+        .iter()
+        .filter(|d| d.parts.len() > 1)
+        .map(|d| {
+            let parts: Vec<String> = d
+                .parts
+                .iter()
+                .map(|p| {
+                    if p.len() <= 3 {
+                        p.join(", ")
+                    } else {
+                        format!("{} municipalities", p.len())
+                    }
+                })
+                .collect();
+            vec![d.name.clone(), d.parts.len().to_string(), parts.join(" | ")]
+        })
+        .collect();
+    if !split.is_empty() {
+        out.push(Section {
+            title: "districts not in one piece".into(),
+            header: ["district", "parts", "the parts (largest first)"]
+                .map(String::from)
+                .to_vec(),
+            rows: split,
+        });
+    }
+    if a.unassigned.iter().any(|u| u.exemption.is_some()) {
+        out.push(Section {
+            title: "municipalities in no district".into(),
+            header: ["code", "municipality", "population", "exemption"]
+                .map(String::from)
+                .to_vec(),
+            rows: a
+                .unassigned
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.code.clone(),
+                        u.name.clone(),
+                        format_count(u.population as f64),
+                        u.exemption.clone().unwrap_or_else(|| "none".into()),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    if let Some(by) = a.group_by.as_ref().filter(|_| !a.groups.is_empty()) {
+        out.push(Section {
+            title: format!("by {by} (a district counts where most of its members are)"),
+            header: [
+                by.as_str(),
+                "districts",
+                "compliant",
+                "non-compliant",
+                "undecided",
+                "not in one piece",
+                "municipalities",
+                "in no district",
+                "population",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: a
+                .groups
+                .iter()
+                .map(|g| {
+                    vec![
+                        g.group.clone(),
+                        g.districts.to_string(),
+                        g.compliant.to_string(),
+                        g.non_compliant.to_string(),
+                        g.unknown.to_string(),
+                        g.non_contiguous.to_string(),
+                        format_count(g.municipalities as f64),
+                        g.unassigned.to_string(),
+                        format_count(g.population as f64),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    out
 }
 
 fn provenance(a: &Audit) -> Vec<String> {
@@ -230,6 +376,11 @@ pub fn to_text(a: &Audit) -> String {
             let _ = writeln!(out, "  {}: {} because {}", d.name, d.class, d.class_reason);
         }
     }
+    for s in sections(a) {
+        let header: Vec<&str> = s.header.iter().map(String::as_str).collect();
+        let _ = write!(out, "\n{}:\n", s.title);
+        out.push_str(&text_table(&header, &s.rows));
+    }
     out
 }
 
@@ -270,6 +421,15 @@ pub fn to_markdown(a: &Audit) -> String {
         out.push_str("\n## Districts\n\n");
         out.push_str(&md_table(&DISTRICT_HEADER, &district_rows(a)));
     }
+    for s in sections(a) {
+        let header: Vec<&str> = s.header.iter().map(String::as_str).collect();
+        let mut title = s.title;
+        if let Some(c) = title.get_mut(0..1) {
+            c.make_ascii_uppercase();
+        }
+        let _ = write!(out, "\n## {}\n\n", md_escape(&title));
+        out.push_str(&md_table(&header, &s.rows));
+    }
     out
 }
 
@@ -291,6 +451,8 @@ pub fn to_csv(a: &Audit) -> String {
         "shortfall",
         "contiguous_parts",
         "closing_mergers",
+        "status",
+        "group",
     ]);
     for d in &a.districts {
         let mergers: Vec<String> = d.closing_mergers.iter().map(|m| m.with.clone()).collect();
@@ -309,6 +471,8 @@ pub fn to_csv(a: &Audit) -> String {
             d.shortfall.to_string(),
             d.contiguous_parts.to_string(),
             mergers.join("|"),
+            d.status.clone(),
+            d.group.clone().unwrap_or_default(),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -76,6 +76,8 @@ pub enum Status {
     NonCompliant,
     /// It belongs to no district.
     NoDistrict,
+    /// Its district complies only if a rule whose data is missing applies.
+    Unknown,
 }
 
 impl Status {
@@ -85,6 +87,8 @@ impl Status {
             Self::Compliant => Rgb(0x1a, 0x98, 0x50),
             Self::NonCompliant => Rgb(0xd7, 0x30, 0x27),
             Self::NoDistrict => NO_DISTRICT,
+            // ColorBrewer RdYlGn's orange: between the two verdicts.
+            Self::Unknown => Rgb(0xfd, 0xae, 0x61),
         }
     }
 
@@ -94,6 +98,7 @@ impl Status {
             Self::Compliant => "compliant",
             Self::NonCompliant => "non-compliant",
             Self::NoDistrict => "no district",
+            Self::Unknown => "undecided (data missing)",
         }
     }
 
@@ -114,6 +119,22 @@ impl Status {
                 label: s.label().to_string(),
             })
             .collect()
+    }
+
+    /// The legend of an audit's status map: the three entries, and "undecided" when some
+    /// district's verdict waits on missing data.
+    pub fn legend_for(audit: &ambit_rules::Audit) -> Vec<LegendEntry> {
+        let mut l = Self::legend();
+        if audit.summary.unknown_districts > 0 {
+            l.insert(
+                2,
+                LegendEntry {
+                    colour: Self::Unknown.colour(),
+                    label: Self::Unknown.label().to_string(),
+                },
+            );
+        }
+        l
     }
 }
 
@@ -255,6 +276,7 @@ pub fn compliance_fills(
                 .and_then(|d| verdict.get(d.as_str()))
             {
                 Some(d) if d.compliant => Status::Compliant.fill(label(d)),
+                Some(d) if !d.unknown.is_empty() => Status::Unknown.fill(label(d)),
                 Some(d) => Status::NonCompliant.fill(label(d)),
                 None => Status::NoDistrict.fill("no district"),
             };
@@ -290,11 +312,7 @@ pub fn audit_map(
             ambit_rules::format_count(d.population as f64),
             d.class,
             d.threshold_text,
-            if d.compliant {
-                "compliant"
-            } else {
-                "non-compliant"
-            }
+            d.status
         )
     };
     let (fills, legend) = match colour {
@@ -315,7 +333,7 @@ pub fn audit_map(
         }
         MapColour::Compliance => (
             compliance_fills(boundaries, district_of, audit, label),
-            Status::legend(),
+            Status::legend_for(audit),
         ),
     };
     Choropleth::new(title, boundaries, &fills)

@@ -32,6 +32,50 @@ pub struct Audit {
     /// Which non-compliant districts were searched for closing mergers (elsewhere
     /// `closing_mergers` is empty because it was not searched, not because none exists).
     pub merger_search: MergerSearch,
+    /// Every municipality in no district, by name, with the exemption that allows it if any.
+    pub unassigned: Vec<Unassigned>,
+    /// The policy's `group_by` attribute (e.g. `departement`), if any.
+    pub group_by: Option<String>,
+    /// Figures by the policy's `group_by` attribute (e.g. by departement), by group name.
+    pub groups: Vec<GroupFigures>,
+    /// Classes whose data the municipalities table lacks, as `class: data`.
+    pub data_missing: Vec<String>,
+}
+
+/// A municipality in no district.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unassigned {
+    /// Its code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Its population.
+    pub population: u64,
+    /// The policy's exemption when it applies (`exempt_unassigned`), else `None`.
+    pub exemption: Option<String>,
+}
+
+/// Audit figures of the districts of one group (e.g. one departement).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupFigures {
+    /// The group's value of the `group_by` attribute.
+    pub group: String,
+    /// Districts whose members are mostly in this group.
+    pub districts: usize,
+    /// Of them, compliant.
+    pub compliant: usize,
+    /// Of them, known to fail.
+    pub non_compliant: usize,
+    /// Of them, undecided for missing data.
+    pub unknown: usize,
+    /// Of them, not in one piece.
+    pub non_contiguous: usize,
+    /// Municipalities of the group (whatever their district).
+    pub municipalities: usize,
+    /// Population of the group.
+    pub population: u64,
+    /// Municipalities of the group in no district.
+    pub unassigned: usize,
 }
 
 /// Which non-compliant districts an audit searches for closing mergers.
@@ -88,12 +132,16 @@ pub struct RegionSummary {
     pub districts: usize,
     /// Districts that meet their threshold.
     pub compliant_districts: usize,
-    /// Districts that do not.
+    /// Districts known not to (districts whose verdict waits on missing data excluded).
     pub non_compliant_districts: usize,
+    /// Districts that comply only if a class whose data is missing applies.
+    pub unknown_districts: usize,
     /// Districts whose members are not contiguous.
     pub non_contiguous_districts: usize,
     /// Municipalities in no district.
     pub unassigned_municipalities: usize,
+    /// Of them, exempt by the policy's `exempt_unassigned`.
+    pub unassigned_exempt: usize,
     /// Their population.
     pub unassigned_population: u64,
 }
@@ -123,12 +171,21 @@ pub struct DistrictAudit {
     pub strict: bool,
     /// The threshold in words.
     pub threshold_text: String,
-    /// Whether the district meets it.
+    /// Whether the district meets it whatever the missing data say.
     pub compliant: bool,
+    /// `compliant`, `non-compliant`, or `unknown: <missing data>` (complies only if a class
+    /// whose data is missing applies).
+    pub status: String,
+    /// The missing data that would decide the verdict (empty when it is certain).
+    pub unknown: Vec<String>,
+    /// The group of the policy's `group_by` most members are in (e.g. the departement).
+    pub group: Option<String>,
     /// Inhabitants missing to comply.
     pub shortfall: u64,
     /// Number of contiguous parts (1 for a contiguous district).
     pub contiguous_parts: usize,
+    /// When not contiguous: the members of each part, largest part first, as `code name`.
+    pub parts: Vec<Vec<String>>,
     /// Adjacent districts whose merger with this one would be compliant, smallest first.
     pub closing_mergers: Vec<MergeOption>,
 }
@@ -195,11 +252,18 @@ pub fn audit_with(
     if let Some(map) = map {
         for (i, m) in ms.iter().enumerate() {
             if let Some(d) = map.district_of(&m.code) {
-                members.entry(d.to_string()).or_default().push(i);
+                // Look up before inserting: one allocation per district, not per member.
+                match members.get_mut(d) {
+                    Some(v) => v.push(i),
+                    None => {
+                        members.insert(d.to_string(), vec![i]);
+                    }
+                }
                 district_of[i] = Some(d);
             }
         }
     }
+    let group_by = policy.file.policy.group_by.as_deref();
     let totals: BTreeMap<&str, Vec<f64>> = members
         .iter()
         .map(|(d, idx)| (d.as_str(), policy.totals_of(idx.iter().copied())))
@@ -210,7 +274,32 @@ pub fn audit_with(
             let t = &totals[name.as_str()];
             let c = policy.classify(t);
             let pop = t[POPULATION];
-            let compliant = c.requirement.is_met_by(pop);
+            let verdict = policy.verdict(t);
+            let compliant = verdict.compliant;
+            let status = if compliant {
+                "compliant".to_string()
+            } else if verdict.unknown.is_empty() {
+                "non-compliant".to_string()
+            } else {
+                format!("unknown: {}", verdict.unknown.join(", "))
+            };
+            let mut comps = graph.components_of(idx);
+            comps.sort_by_key(|p| std::cmp::Reverse(p.len()));
+            let parts = if comps.len() > 1 {
+                comps
+                    .iter()
+                    .map(|p| {
+                        let mut p: Vec<&usize> = p.iter().collect();
+                        p.sort_by(|a, b| ms[**a].code.cmp(&ms[**b].code));
+                        p.iter()
+                            .map(|&&i| format!("{} {}", ms[i].code, ms[i].name))
+                            .collect()
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let group = group_by.map(|attr| majority_group(territory, idx, attr));
             let closing_mergers = if compliant || !mergers.includes(name) {
                 Vec::new()
             } else {
@@ -232,8 +321,12 @@ pub fn audit_with(
                 strict: c.requirement.strict,
                 threshold_text: c.requirement.describe(),
                 compliant,
+                status,
+                unknown: verdict.unknown,
+                group,
                 shortfall: c.requirement.shortfall(pop) as u64,
-                contiguous_parts: graph.components_of(idx).len(),
+                contiguous_parts: comps.len(),
+                parts,
                 closing_mergers,
             }
         })
@@ -243,6 +336,23 @@ pub fn audit_with(
         .filter(|&i| district_of[i].is_none())
         .collect();
     let compliant = districts.iter().filter(|d| d.compliant).count();
+    let unknown = districts.iter().filter(|d| !d.unknown.is_empty()).count();
+    let exemption = policy.file.policy.exempt_unassigned.as_ref();
+    let unassigned_list: Vec<Unassigned> = unassigned
+        .iter()
+        .map(|&i| Unassigned {
+            code: ms[i].code.to_string(),
+            name: ms[i].name.clone(),
+            population: ms[i].population,
+            exemption: exemption
+                .filter(|_| policy.is_exempt(i))
+                .map(|x| x.description.clone()),
+        })
+        .collect();
+    let groups = match (group_by, map) {
+        (Some(attr), Some(_)) => group_figures(territory, attr, &districts, &district_of),
+        _ => Vec::new(),
+    };
     let summary = RegionSummary {
         municipalities: ms.len(),
         small_below,
@@ -250,9 +360,14 @@ pub fn audit_with(
         population: territory.population(),
         districts: districts.len(),
         compliant_districts: compliant,
-        non_compliant_districts: districts.len() - compliant,
+        non_compliant_districts: districts.len() - compliant - unknown,
+        unknown_districts: unknown,
         non_contiguous_districts: districts.iter().filter(|d| d.contiguous_parts > 1).count(),
         unassigned_municipalities: unassigned.len(),
+        unassigned_exempt: unassigned_list
+            .iter()
+            .filter(|u| u.exemption.is_some())
+            .count(),
         unassigned_population: unassigned.iter().map(|&i| ms[i].population).sum(),
     };
     Audit {
@@ -272,7 +387,85 @@ pub fn audit_with(
         districts,
         fragmentation: fragmentation(territory, policy),
         merger_search: mergers,
+        unassigned: unassigned_list,
+        group_by: group_by.map(str::to_string),
+        groups,
+        data_missing: policy
+            .unknown_classes()
+            .iter()
+            .map(|(c, d)| format!("{c}: {d}"))
+            .collect(),
     }
+}
+
+/// The value of `attr` held by most members (ties: the larger population, then the smaller
+/// value), as the NOTRe law's "departement of the majority of its communes".
+fn majority_group(territory: &Territory, idx: &[usize], attr: &str) -> String {
+    let ms = territory.municipalities();
+    let mut count: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
+    for &i in idx {
+        let e = count
+            .entry(ms[i].attribute(attr).unwrap_or(""))
+            .or_default();
+        e.0 += 1;
+        e.1 += ms[i].population;
+    }
+    // BTreeMap order gives the smaller value first among equals.
+    let mut best: Option<(&str, (usize, u64))> = None;
+    for (k, v) in count {
+        if best.is_none_or(|(_, b)| v > b) {
+            best = Some((k, v));
+        }
+    }
+    best.map_or(String::new(), |(k, _)| k.to_string())
+}
+
+fn group_figures(
+    territory: &Territory,
+    attr: &str,
+    districts: &[DistrictAudit],
+    district_of: &[Option<&str>],
+) -> Vec<GroupFigures> {
+    let mut out: BTreeMap<String, GroupFigures> = BTreeMap::new();
+    let blank = |g: &str| GroupFigures {
+        group: g.to_string(),
+        districts: 0,
+        compliant: 0,
+        non_compliant: 0,
+        unknown: 0,
+        non_contiguous: 0,
+        municipalities: 0,
+        population: 0,
+        unassigned: 0,
+    };
+    for (i, m) in territory.municipalities().iter().enumerate() {
+        let g = m.attribute(attr).unwrap_or("");
+        if !out.contains_key(g) {
+            out.insert(g.to_string(), blank(g));
+        }
+        let Some(e) = out.get_mut(g) else { continue };
+        e.municipalities += 1;
+        e.population += m.population;
+        if district_of[i].is_none() {
+            e.unassigned += 1;
+        }
+    }
+    for d in districts {
+        let g = d.group.as_deref().unwrap_or("");
+        let e = out.entry(g.to_string()).or_insert_with(|| blank(g));
+        e.districts += 1;
+        if d.compliant {
+            e.compliant += 1;
+        } else if d.unknown.is_empty() {
+            e.non_compliant += 1;
+        } else {
+            e.unknown += 1;
+        }
+        if d.contiguous_parts > 1 {
+            e.non_contiguous += 1;
+        }
+    }
+    out.into_values().collect()
 }
 
 fn closing_mergers(

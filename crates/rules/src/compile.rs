@@ -42,6 +42,27 @@ impl Requirement {
 
     /// The threshold in words: `more than 80,000` or `at least 15,000`.
     pub fn describe(&self) -> String {
+        // A computed threshold (15,000 x a density ratio) is shown as the whole number of
+        // inhabitants it takes, with the exact value: `at least 8,400 (8,399.32)`.
+        if self.threshold.is_finite() && self.threshold.fract() != 0.0 {
+            let exact = format!("{:.2}", self.threshold);
+            let (int, frac) = exact.split_once('.').unwrap_or((&exact, "00"));
+            let exact = format!(
+                "{}.{frac}",
+                crate::format_count(int.parse::<f64>().unwrap_or(0.0))
+            );
+            return if self.strict {
+                format!(
+                    "more than {} ({exact})",
+                    crate::format_count(self.threshold.floor())
+                )
+            } else {
+                format!(
+                    "at least {} ({exact})",
+                    crate::format_count(self.threshold.ceil())
+                )
+            };
+        }
         let t = crate::format_count(self.threshold);
         if self.strict {
             format!("more than {t}")
@@ -68,6 +89,10 @@ enum CExpr {
     Acc(usize),
     Ratio(usize, usize),
     Majority(Vec<(f64, usize, usize)>),
+    /// `majority` with each category's member count and population packed in one total
+    /// (`count * scale + population`, exact while below 2^53): half the columns, which matters
+    /// with a hundred departements.
+    MajorityPacked(Vec<(f64, usize)>),
     Neg(Box<CExpr>),
     Not(Box<CExpr>),
     Bin(BinOp, Box<CExpr>, Box<CExpr>),
@@ -100,6 +125,17 @@ impl CExpr {
                     }
                 }
                 best.map_or(f64::NAN, |x| x.2)
+            }
+            CExpr::MajorityPacked(cats) => {
+                // Categories come in increasing value: a strict `>` keeps the smaller on ties.
+                let mut best: Option<(f64, f64)> = None; // (packed, value)
+                for &(v, c) in cats {
+                    let packed = t[c];
+                    if packed > 0.0 && best.is_none_or(|(b, _)| packed > b) {
+                        best = Some((packed, v));
+                    }
+                }
+                best.map_or(f64::NAN, |x| x.1)
             }
             CExpr::Neg(e) => -e.eval(t),
             CExpr::Not(e) => b(e.eval(t) == 0.0),
@@ -141,6 +177,22 @@ struct CompiledClass {
     when: Option<CompiledWhen>,
     threshold: CExpr,
     strict: bool,
+    /// The data the class needs and the table lacks (`needs_data`): the class never applies,
+    /// and a district it could decide is *unknown*.
+    unknown: Option<String>,
+}
+
+/// A district's verdict under rules some of whose data may be missing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Verdict {
+    /// The requirement of the first class that applies on the data present.
+    pub requirement: Requirement,
+    /// Whether the district complies whatever the missing data say.
+    pub compliant: bool,
+    /// The missing data that would change the verdict (`mountain zone`): empty when the
+    /// verdict is certain. A district with missing data here is neither compliant nor
+    /// known to fail: it complies only if a class whose data is missing applies.
+    pub unknown: Vec<String>,
 }
 
 /// A policy compiled against one territory.
@@ -151,6 +203,7 @@ pub struct CompiledPolicy {
     k: usize,
     unit_totals: Vec<f64>,
     classes: Vec<CompiledClass>,
+    exempt: Vec<bool>,
 }
 
 /// Index of the population total in every totals vector.
@@ -168,6 +221,11 @@ struct Compiler<'a> {
     base: usize,
     columns: Vec<Vec<f64>>,
     keys: HashMap<String, usize>,
+    /// `majority(...)` already compiled, by argument (the rule, its facts and the threshold
+    /// share them).
+    majorities: HashMap<String, CExpr>,
+    /// Columns asked for that the municipalities table lacks (for `needs_data` classes).
+    missing: std::cell::RefCell<Vec<String>>,
 }
 
 impl CompiledPolicy {
@@ -187,19 +245,33 @@ impl CompiledPolicy {
                 vec![1.0; ms.len()],
             ],
             keys: HashMap::new(),
+            majorities: HashMap::new(),
+            missing: Default::default(),
         };
         let mut classes = Vec::new();
         for rule in &file.policy.classes {
             c.class = rule.name.clone();
+            let mut unknown = None;
             let when = match &rule.when {
                 Some(w) => {
                     c.field = "when";
                     c.base = w.span().start + 1; // inside the opening quote
                     let e = c.parse(w.get_ref())?;
-                    let ce = c.compile(&e, Ty::Bool)?;
-                    let mut facts = Vec::new();
-                    c.facts(&e, &mut facts)?;
-                    Some((ce, w.get_ref().clone(), facts))
+                    c.missing.borrow_mut().clear();
+                    let compiled = c.compile(&e, Ty::Bool).and_then(|ce| {
+                        let mut facts = Vec::new();
+                        c.facts(&e, &mut facts)?;
+                        Ok((ce, w.get_ref().clone(), facts))
+                    });
+                    match (compiled, &rule.needs_data) {
+                        (Ok(w), _) => Some(w),
+                        // Only absent columns make a class unknown; any other error stands.
+                        (Err(_), Some(label)) if !c.missing.borrow().is_empty() => {
+                            unknown = Some(label.clone());
+                            None
+                        }
+                        (Err(e), _) => return Err(e),
+                    }
                 }
                 None => None,
             };
@@ -217,8 +289,21 @@ impl CompiledPolicy {
                 when,
                 threshold,
                 strict: rule.strict,
+                unknown,
             });
         }
+        let exempt = match &file.policy.exempt_unassigned {
+            Some(x) => {
+                c.class = "exempt_unassigned".into();
+                c.field = "when";
+                c.base = 0;
+                let e = c.parse(&x.when)?;
+                ms.iter()
+                    .map(|m| c.predicate(&e, m))
+                    .collect::<Result<Vec<bool>, _>>()?
+            }
+            None => vec![false; ms.len()],
+        };
         let k = c.columns.len();
         let mut unit_totals = vec![0.0; ms.len() * k];
         for (j, col) in c.columns.iter().enumerate() {
@@ -231,7 +316,51 @@ impl CompiledPolicy {
             k,
             unit_totals,
             classes,
+            exempt,
         })
+    }
+
+    /// Whether municipality `i` (territory order) may belong to no district
+    /// (the policy's `exempt_unassigned`).
+    pub fn is_exempt(&self, i: usize) -> bool {
+        self.exempt.get(i).copied().unwrap_or(false)
+    }
+
+    /// The classes whose data is missing from the territory, as (class, data in words).
+    pub fn unknown_classes(&self) -> Vec<(&str, &str)> {
+        self.classes
+            .iter()
+            .filter_map(|c| Some((c.name.as_str(), c.unknown.as_deref()?)))
+            .collect()
+    }
+
+    /// The verdict for a district with these totals: its requirement on the data present,
+    /// and, when classes lack their data, whether one of them could change the verdict.
+    ///
+    /// A class whose data is missing could apply only where it comes before the class that
+    /// applies (the first class whose rule holds wins); if its threshold gives another
+    /// verdict than the class that applies, the verdict is unknown and names the data.
+    pub fn verdict(&self, totals: &[f64]) -> Verdict {
+        let requirement = self.requirement(totals);
+        let pop = totals[POPULATION];
+        let met = requirement.is_met_by(pop);
+        let unknown: Vec<String> = self.classes[..requirement.class]
+            .iter()
+            .filter_map(|c| {
+                let label = c.unknown.as_ref()?;
+                let r = Requirement {
+                    class: 0,
+                    threshold: c.threshold.eval(totals),
+                    strict: c.strict,
+                };
+                (r.is_met_by(pop) != met).then(|| label.clone())
+            })
+            .collect();
+        Verdict {
+            requirement,
+            compliant: met && unknown.is_empty(),
+            unknown,
+        }
     }
 
     /// Length of every totals vector.
@@ -267,10 +396,13 @@ impl CompiledPolicy {
 
     /// The requirement for a district with these totals (first class whose rule holds).
     pub fn requirement(&self, totals: &[f64]) -> Requirement {
+        // A class whose data is missing never applies (its `when` is absent too).
         let idx = self
             .classes
             .iter()
-            .position(|c| c.when.as_ref().is_none_or(|w| w.0.eval(totals) != 0.0))
+            .position(|c| {
+                c.unknown.is_none() && c.when.as_ref().is_none_or(|w| w.0.eval(totals) != 0.0)
+            })
             .unwrap_or(self.classes.len() - 1);
         let c = &self.classes[idx];
         Requirement {
@@ -297,9 +429,12 @@ impl CompiledPolicy {
             None => {
                 let others: Vec<String> = self.classes[..requirement.class]
                     .iter()
-                    .map(|c| {
-                        let text = c.when.as_ref().map_or("", |w| w.1.as_str());
-                        format!("not {} ({text} fails: {})", c.name, facts(c))
+                    .map(|c| match &c.unknown {
+                        Some(data) => format!("{} not known (data missing: {data})", c.name),
+                        None => {
+                            let text = c.when.as_ref().map_or("", |w| w.1.as_str());
+                            format!("not {} ({text} fails: {})", c.name, facts(c))
+                        }
                     })
                     .collect();
                 if others.is_empty() {
@@ -362,8 +497,14 @@ impl CompiledPolicy {
                     Threshold::Formula(f) => f.clone(),
                 };
                 let cmp = if c.strict { "more than" } else { "at least" };
+                let missing = self
+                    .classes
+                    .iter()
+                    .find(|k| k.name == c.name)
+                    .and_then(|k| k.unknown.as_deref())
+                    .map_or(String::new(), |d| format!(" [data missing: {d}]"));
                 match &c.when {
-                    Some(w) => format!("{}: when {} -> {cmp} {t}", c.name, w.get_ref()),
+                    Some(w) => format!("{}: when {} -> {cmp} {t}{missing}", c.name, w.get_ref()),
                     None => format!("{}: otherwise -> {cmp} {t}", c.name),
                 }
             })
@@ -465,13 +606,20 @@ impl Compiler<'_> {
             "area" => CExpr::Acc(AREA),
             "members" => CExpr::Acc(MEMBERS),
             "density" => CExpr::Ratio(POPULATION, AREA),
+            // The density of the whole territory loaded (e.g. France's national density).
+            "territory_density" => {
+                let ms = self.territory.municipalities();
+                let pop: f64 = ms.iter().map(|m| m.population as f64).sum();
+                let area: f64 = ms.iter().map(|m| m.area_km2.unwrap_or(0.0)).sum();
+                CExpr::Num(pop / area)
+            }
             _ => match self.file.policy.constants.get(n) {
                 Some(v) => CExpr::Num(*v),
                 None => {
                     return Err(self.err(
                         e,
                         format!(
-                            "unknown name `{n}`: use population, area, density, members, a member function, or a [constants] entry"
+                            "unknown name `{n}`: use population, area, density, members, territory_density, a member function, or a [constants] entry"
                         ),
                     ))
                 }
@@ -524,11 +672,49 @@ impl Compiler<'_> {
             }
             "majority" => {
                 arity(1)?;
-                let attr = self.attribute_name(&args[0])?;
-                let values = self.numeric_values(&args[0], &attr)?;
+                let key = args[0].to_string();
+                if let Some(done) = self.majorities.get(&key) {
+                    return Ok(done.clone());
+                }
+                let (attr, values) = match &args[0].kind {
+                    ExprKind::Call(g, inner) if g == "group_density" => {
+                        if inner.len() != 1 {
+                            return Err(self.err(
+                                &args[0],
+                                format!("`group_density` takes 1 argument(s), found {}", inner.len()),
+                            ));
+                        }
+                        let attr = self.attribute_name(&inner[0])?;
+                        let v = self.group_density(&inner[0], &attr)?;
+                        (format!("group_density({attr})"), v)
+                    }
+                    _ => {
+                        let attr = self.attribute_name(&args[0])?;
+                        let v = self.numeric_values(&args[0], &attr)?;
+                        (attr, v)
+                    }
+                };
                 let mut distinct: Vec<f64> = values.clone();
                 distinct.sort_by(f64::total_cmp);
                 distinct.dedup();
+                let ms = self.territory.municipalities();
+                let scale = self.territory.population() as f64 + 1.0;
+                if (ms.len() as f64) * scale < 9.0e15 {
+                    // One pass: each municipality adds `scale + population` to its category.
+                    let mut cols = vec![vec![0.0; ms.len()]; distinct.len()];
+                    for (i, (x, m)) in values.iter().zip(ms).enumerate() {
+                        let k = distinct.partition_point(|d| d.total_cmp(x).is_lt());
+                        cols[k][i] = scale + m.population as f64;
+                    }
+                    let cats: Vec<(f64, usize)> = distinct
+                        .iter()
+                        .zip(cols)
+                        .map(|(v, col)| (*v, self.column(format!("majority:{attr}:{v}"), col)))
+                        .collect();
+                    let ce = CExpr::MajorityPacked(cats);
+                    self.majorities.insert(key, ce.clone());
+                    return Ok(ce);
+                }
                 let mut cats = Vec::new();
                 for v in distinct {
                     let count: Vec<f64> = values.iter().map(|x| f64::from(*x == v)).collect();
@@ -541,7 +727,9 @@ impl Compiler<'_> {
                     let p = self.column(format!("majority:{attr}:{v}:pop"), pop);
                     cats.push((v, c, p));
                 }
-                CExpr::Majority(cats)
+                let ce = CExpr::Majority(cats);
+                self.majorities.insert(key, ce.clone());
+                ce
             }
             _ => {
                 return Err(self.err(
@@ -550,6 +738,28 @@ impl Compiler<'_> {
                 ))
             }
         })
+    }
+
+    /// Per municipality: the density (population over area) of all the territory's
+    /// municipalities sharing its value of `attr` (e.g. its departement's density).
+    fn group_density(&self, e: &Expr, attr: &str) -> Result<Vec<f64>, PolicyError> {
+        let ms = self.territory.municipalities();
+        let mut keys = Vec::with_capacity(ms.len());
+        let mut sums: HashMap<String, (f64, f64)> = HashMap::new();
+        for m in ms {
+            let k = member_value(m, attr).ok_or_else(|| self.missing_column(e, attr))?;
+            let s = sums.entry(k.clone()).or_default();
+            s.0 += m.population as f64;
+            s.1 += m.area_km2.unwrap_or(0.0);
+            keys.push(k);
+        }
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let (p, a) = sums[k];
+                p / a
+            })
+            .collect())
     }
 
     fn column(&mut self, key: String, values: Vec<f64>) -> usize {
@@ -599,6 +809,7 @@ impl Compiler<'_> {
     }
 
     fn missing_column(&self, e: &Expr, attr: &str) -> PolicyError {
+        self.missing.borrow_mut().push(attr.to_string());
         self.err(
             e,
             format!(

@@ -43,8 +43,8 @@ pub mod expr;
 pub mod policy;
 
 pub use audit::{audit, Audit, DistrictAudit, RegionSummary};
-pub use compile::{Classification, CompiledPolicy, Requirement};
-pub use policy::{is_iso_date, Incentive, Policy, PolicyError, PolicyFile, Threshold};
+pub use compile::{Classification, CompiledPolicy, Requirement, Verdict};
+pub use policy::{is_iso_date, Exemption, Incentive, Policy, PolicyError, PolicyFile, Threshold};
 
 /// A whole number with thousands separators (`80,000`); other numbers as given.
 pub fn format_count(v: f64) -> String {

@@ -33,6 +33,24 @@ pub struct Policy {
     /// Money the reform pays.
     #[serde(default)]
     pub incentives: Vec<Incentive>,
+    /// Municipalities the reform lets stay out of every district (e.g. France's islands of a
+    /// single commune), by a member condition; the audit names each unassigned one with it.
+    #[serde(default)]
+    pub exempt_unassigned: Option<Exemption>,
+    /// A municipality attribute to give audit figures by (e.g. `departement`): a district
+    /// counts in the group most of its members are in.
+    #[serde(default)]
+    pub group_by: Option<String>,
+}
+
+/// Municipalities that may belong to no district, by a member condition.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exemption {
+    /// A member condition such as `island_communes == 1` (see [`crate::expr`]).
+    pub when: String,
+    /// The rule in words, with its source.
+    pub description: String,
 }
 
 impl Policy {
@@ -71,6 +89,12 @@ pub struct ClassRule {
     /// Whether the population must exceed the threshold (`true`: more than) or reach it.
     #[serde(default)]
     pub strict: bool,
+    /// The data the `when` condition needs, in words (e.g. `mountain zone`). With it, a
+    /// municipalities table without the condition's columns is no error: the class is
+    /// *unknown* for every district, and an audit says which districts it could decide
+    /// (`unknown: mountain zone`) instead of guessing.
+    #[serde(default)]
+    pub needs_data: Option<String>,
 }
 
 /// A threshold: a fixed number or an expression of the district's aggregates.

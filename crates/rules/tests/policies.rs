@@ -22,10 +22,17 @@ fn france_notre_classes_and_thresholds_by_hand() {
         .unwrap();
     let policy = PolicyFile::load(&root().join("policies/france-notre-2015.toml")).unwrap();
     let p = CompiledPolicy::compile(policy, &t).unwrap();
+    // The table has `mountain` but no `fusion_2012_2015`: only the merger class is unknown.
+    assert_eq!(
+        p.unknown_classes(),
+        vec![("merger-2012-2015", "merger of 2012-2015 (EPCI history)")]
+    );
     let a = audit(&t, &ContiguityGraph::new(t.len()), &p, Some(&map));
     let get = |n: &str| a.districts.iter().find(|d| d.name == n).unwrap();
+    // National (territory) density: 98,849 / 650.5 = 151.958...
 
-    // 14,999 inhabitants on 100 km2 (149.99/km2 > national 103.4): standard, at least 15,000.
+    // 14,999 on 100 km2 (150/km2): standard, at least 15,000, short by 1; but the merger
+    // derogation (5,000), whose data is missing, would make it comply: unknown, not a failure.
     let plaine = get("Plaine");
     assert_eq!(
         (plaine.class.as_str(), plaine.threshold),
@@ -33,25 +40,74 @@ fn france_notre_classes_and_thresholds_by_hand() {
     );
     assert!(!plaine.compliant);
     assert_eq!(plaine.shortfall, 1);
-    // 1 of 2 communes in mountain zone: half, so the mountain exception (5,000); 6,000 meet it.
+    assert_eq!(plaine.status, "unknown: merger of 2012-2015 (EPCI history)");
+    // 1 of 2 communes in mountain zone: half, so the mountain derogation (5,000); 6,000 meet
+    // it, and the merger class comes after it, so the verdict is certain.
     let m = get("Montagne");
     assert_eq!(
-        (m.class.as_str(), m.threshold, m.compliant),
-        ("mountain", 5000.0, true)
+        (m.class.as_str(), m.threshold, m.status.as_str()),
+        ("mountain", 5000.0, "compliant")
     );
-    // 4,000 on 200 km2 = 20/km2 < 0.3 x 103.4 = 31.02: 5,000, short by 1,000.
+    // 4,000 on 200 km2 = 20/km2 < 0.3 x 151.96 = 45.59: 5,000, short by 1,000; under 5,000
+    // no derogation could help: known to fail.
     let r = get("Rural");
     assert_eq!((r.class.as_str(), r.shortfall), ("very-low-density", 1000));
-    // 8,000 on 200 km2 = 40/km2 (between 31.02 and 51.7); most communes in a departement of
-    // 60/km2 < 103.4: threshold 15,000 x 60 / 103.4 = 8,704.06, short by 705.
+    assert_eq!(r.status, "non-compliant");
+    // 8,000 on 150 km2 = 53.3/km2 (between 45.59 and 75.98); 2 of 3 communes in departement
+    // 24 of 7,000 / 125 = 56/km2 < 151.96: 15,000 x 56 / 151.958... = 5,527.83; met.
     let s = get("Sparse");
     assert_eq!(s.class, "low-density");
-    assert!((s.threshold - 15000.0 * 60.0 / 103.4).abs() < 1e-9);
-    assert_eq!((s.compliant, s.shortfall), (false, 705));
-    // A whole island: exempt.
+    let national = 98_849.0 / 650.5;
+    assert!((s.threshold - 15000.0 * 56.0 / national).abs() < 1e-9);
+    assert_eq!((s.compliant, s.group.as_deref()), (true, Some("24")));
+    // Both communes of a two-commune island: 5,000; 5,500 meet it.
     let i = get("Ile");
-    assert_eq!((i.class.as_str(), i.compliant), ("island", true));
-    assert_eq!(a.summary.non_compliant_districts, 3);
+    assert_eq!((i.class.as_str(), i.compliant), ("island-territory", true));
+    assert_eq!(get("Metro").status, "compliant");
+    assert_eq!(a.summary.compliant_districts, 4);
+    assert_eq!(a.summary.non_compliant_districts, 1);
+    assert_eq!(a.summary.unknown_districts, 1);
+    // Sein is a single-commune island (exempt); Orpheline is not.
+    assert_eq!(a.summary.unassigned_municipalities, 2);
+    assert_eq!(a.summary.unassigned_exempt, 1);
+    let sein = a.unassigned.iter().find(|u| u.name == "Sein").unwrap();
+    assert!(sein
+        .exemption
+        .as_deref()
+        .unwrap()
+        .contains("single commune"));
+    let orph = a.unassigned.iter().find(|u| u.name == "Orpheline").unwrap();
+    assert_eq!(orph.exemption, None);
+    // Figures by departement: 01 holds Plaine (unknown) and Metro; 5 communes, one unassigned.
+    let d01 = a.groups.iter().find(|g| g.group == "01").unwrap();
+    assert_eq!(
+        (
+            d01.districts,
+            d01.compliant,
+            d01.unknown,
+            d01.municipalities,
+            d01.unassigned
+        ),
+        (2, 1, 1, 5, 1)
+    );
+    assert_eq!(a.groups.len(), 7);
+}
+
+#[test]
+fn a_class_without_needs_data_still_refuses_a_missing_column() {
+    let dir = root().join("crates/rules/tests/fixtures/france");
+    let cols = MunicipalityColumns {
+        area_km2: Some("area_km2".into()),
+        ..Default::default()
+    };
+    let t = Territory::load_csv(&dir.join("communes.csv"), &cols).unwrap();
+    let text = std::fs::read_to_string(root().join("policies/france-notre-2015.toml"))
+        .unwrap()
+        .replace("needs_data = \"merger of 2012-2015 (EPCI history)\"\n", "");
+    let policy = PolicyFile::parse("p.toml".as_ref(), text).unwrap();
+    let e = CompiledPolicy::compile(policy, &t).unwrap_err().to_string();
+    assert!(e.contains("has no column `fusion_2012_2015`"), "{e}");
+    assert!(e.contains("merger-2012-2015"), "{e}");
 }
 
 #[test]

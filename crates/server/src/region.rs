@@ -194,7 +194,7 @@ fn load_boundaries(dataset: &Dataset) -> Result<(Vec<(String, Value)>, String), 
         path: path.clone(),
         message,
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| bad(format!("cannot read: {e}")))?;
+    let text = ambit_territory::geometry::read_text(&path).map_err(|e| bad(e.to_string()))?;
     let mut doc: Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
     let key = poly.code_property.as_deref().unwrap_or("code");
     let Some(Value::Array(list)) = doc.get_mut("features").map(Value::take) else {

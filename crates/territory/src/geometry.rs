@@ -331,16 +331,13 @@ impl Boundaries {
         Ok(Self { features, by_code })
     }
 
-    /// Reads a GeoJSON FeatureCollection file.
+    /// Reads a GeoJSON FeatureCollection file, gzip-compressed when its name ends in `.gz`.
     pub fn from_geojson_path(
         path: impl AsRef<Path>,
         fields: &BoundaryFields,
     ) -> Result<Self, GeometryError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| GeometryError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = read_text(path)?;
         Self::from_geojson_str(&text, path, fields)
     }
 
@@ -1084,6 +1081,28 @@ fn shape_geometry(
             .map(|(outer, hs)| Polygon::new(outer.into_inner().0, hs))
             .collect(),
     ))
+}
+
+/// Reads a text file, through gzip when its name ends in `.gz` (France's 34,970 commune
+/// boundaries ship as 11 MB of gzip instead of 41 MB of text). A corrupt stream or invalid
+/// UTF-8 is an I/O error naming the file.
+pub fn read_text(path: &Path) -> Result<String, GeometryError> {
+    let io = |source| GeometryError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    if gz {
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut text)
+            .map_err(io)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(io)
+    }
 }
 
 #[cfg(test)]

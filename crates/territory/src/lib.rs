@@ -21,6 +21,7 @@ pub mod district;
 pub mod error;
 pub mod geometry;
 pub mod graph;
+pub mod import;
 pub mod municipality;
 pub mod table;
 pub mod vintage;

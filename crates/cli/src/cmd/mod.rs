@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cases;
 pub mod check;
 pub mod govern;
+pub mod import;
 pub mod map;
 pub mod plan;
 pub mod qca;

@@ -47,12 +47,28 @@ pub fn section(a: &Audit) -> (Section, Vec<ProvenanceEntry>) {
             .collect(),
         numeric: vec![false, true, true, false, false, false, true],
     };
+    // Districts whose verdict waits on data the table lacks (France: mountain zones), and
+    // municipalities the policy lets stay out: said only when there are any.
+    let mut extra = String::new();
+    if s.unknown_districts > 0 {
+        extra.push_str(&format!(
+            " {} comply only if a rule whose data is missing applies ({}).",
+            s.unknown_districts,
+            a.data_missing.join("; ")
+        ));
+    }
+    if s.unassigned_exempt > 0 {
+        extra.push_str(&format!(
+            " {} of the municipalities in no district are exempt by the policy.",
+            s.unassigned_exempt
+        ));
+    }
     let section = Section {
         id: "audit".into(),
         title: "Districts against the thresholds".into(),
         blocks: vec![
             Block::Paragraph(format!(
-                "{} districts audited under {}: {} compliant, {} below their threshold. The region has {} municipalities ({} under {}), population {}; {} municipalities are in no district of this map.",
+                "{} districts audited under {}: {} compliant, {} below their threshold. The region has {} municipalities ({} under {}), population {}; {} municipalities are in no district of this map.{extra}",
                 s.districts,
                 a.policy.name,
                 s.compliant_districts,

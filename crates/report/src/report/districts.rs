@@ -27,7 +27,7 @@ pub fn compliance_map(
         )
     });
     Choropleth::new(title, boundaries, &fills)
-        .with_legend(Status::legend())
+        .with_legend(Status::legend_for(audit))
         .with_district_borders(polygon_districts)
         .to_svg()
 }
