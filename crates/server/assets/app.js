@@ -243,7 +243,7 @@ function legend() {
 // once, when the button is released (commitPan).
 function previewPan(v) {
   S.viewTarget = v;
-  for (const id of S.compare ? ["map", "map-b"] : ["map"]) {
+  for (const id of S.compare && !C.on ? ["map", "map-b"] : C.on ? ["map", "map-canvas"] : ["map"]) {
     const svg = $(id);
     const s = Math.max(S.view[2] / svg.clientWidth, S.view[3] / svg.clientHeight);
     svg.style.transform = `translate(${((S.view[0] - v[0]) / s).toFixed(1)}px, ${((S.view[1] - v[1]) / s).toFixed(1)}px)`;
@@ -262,6 +262,8 @@ function setView(v) {
   S.view = v;
   $("map").setAttribute("viewBox", v.join(" "));
   if (S.compare) $("map-b").setAttribute("viewBox", v.join(" "));
+  // the canvas keeps its moved picture until it is redrawn for the new view (no blank frame)
+  if (C.on) canvasRedraw();
   labelsSoon();
   viewToUrl();
 }
@@ -335,12 +337,13 @@ function attachMapEvents(svg) {
     } else if (d.lasso && d.moved && d.lasso.length >= 3) {
       S.lastLasso = d.lasso;
       selectWhere((c) => insidePolygon(c, d.lasso), ev.ctrlKey || ev.metaKey || ev.shiftKey);
-    } else if (!d.moved && ev.target.dataset && ev.target.dataset.poly) {
-      clickPolygon(ev.target.dataset.poly, ev.ctrlKey || ev.metaKey || ev.shiftKey);
+    } else if (!d.moved && polyAt(svg, ev)) {
+      clickPolygon(polyAt(svg, ev), ev.ctrlKey || ev.metaKey || ev.shiftKey);
     }
   });
   svg.addEventListener("mousemove", (ev) => {
-    const poly = ev.target.dataset && ev.target.dataset.poly;
+    if (C.on && (drag || BRUSH.stroke)) return;
+    const poly = polyAt(svg, ev);
     const tip = $("tooltip");
     if (!poly) { tip.classList.add("hidden"); return; }
     const codes = S.byPoly.get(poly) || [];
@@ -715,6 +718,33 @@ async function importCsv() {
   }
 }
 
+// The current edit's districts as GeoJSON (POST /api/export/districts.geojson: outlines
+// dissolved by the server, each with its audit figures), downloaded as a file.
+async function exportDistricts() {
+  if (!Object.keys(S.assignment).length) return status("no district to export: the map is empty", true);
+  const name = S.scenario ? `${S.scenario.name}-v${S.scenario.version}${S.dirty ? "-edited" : ""}-districts` : "districts";
+  status("exporting the districts…");
+  try {
+    const r = await fetch("/api/export/districts.geojson", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ assignment: S.assignment, policy: S.policyText, name }),
+    });
+    if (!r.ok) { const e = await r.json().catch(() => ({ error: r.statusText })); throw new Error(e.error); }
+    const blob = await r.blob();
+    const file = (/filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "") || [])[1] || "districts.geojson";
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = file;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    const n = new Set(Object.values(S.assignment)).size;
+    S.lastExport = { file, bytes: blob.size, districts: n };
+    status(`exported ${plural(n, "district", "districts")} with their audit figures to ${file} (${fmt(blob.size / 1024)} KB)`);
+  } catch (e) { status("export failed: " + e.message, true); }
+}
+
 // ---------- compare ----------
 
 // The comuni the server's comparison lists as changed (moved, newly assigned, unassigned):
@@ -729,11 +759,14 @@ async function compare() {
   const v = await api("GET", `/api/scenarios/${id}`);
   v.audit = await api("GET", `/api/scenarios/${id}/audit`);
   S.compare = v;
-  $("wrap-b").classList.remove("hidden");
-  $("title-b").textContent = `${v.name} v${v.version}`;
-  S.pathsB = drawMap($("map-b"), S.features, S.proj, false);
-  attachMapEvents($("map-b"));
-  setView(S.view);
+  // a canvas-drawn region shows the comparison as lists, not as a second map
+  if (!C.on) {
+    $("wrap-b").classList.remove("hidden");
+    $("title-b").textContent = `${v.name} v${v.version}`;
+    S.pathsB = drawMap($("map-b"), S.features, S.proj, false);
+    attachMapEvents($("map-b"));
+    setView(S.view);
+  }
   await showDiff();
   recolour();
 }
@@ -802,9 +835,7 @@ async function useRules(text) {
 
 async function main() {
   status("loading…");
-  const [territory, geo, maps] = await Promise.all([
-    api("GET", "/api/territory"), api("GET", "/api/territory/boundaries"), api("GET", "/api/district-maps"),
-  ]);
+  const [territory, maps] = await Promise.all([api("GET", "/api/territory"), api("GET", "/api/district-maps")]);
   S.territory = territory;
   $("region-name").textContent = territory.name;
   for (const m of territory.municipalities) {
@@ -812,13 +843,20 @@ async function main() {
     if (!S.byPoly.has(m.polygon)) S.byPoly.set(m.polygon, []);
     S.byPoly.get(m.polygon).push(m.code);
   }
-  S.features = geo.features;
-  S.proj = project(geo.features);
-  S.full = [-5, -5, S.proj.w + 10, S.proj.h + 10];
-  S.view = S.full.slice();
-  S.paths = drawMap($("map"), geo.features, S.proj, true);
-  for (const f of geo.features) S.centres.set(f.properties.istat_code ?? f.properties.code, centroid(f.geometry, S.proj));
-  buildTopology(geo.features, S.proj);
+  if (canvasWanted(territory)) {
+    // a large region (France): drawn on a canvas from the server's compact mesh
+    await setupCanvas();
+    homeView();
+  } else {
+    const geo = await api("GET", "/api/territory/boundaries");
+    S.features = geo.features;
+    S.proj = project(geo.features);
+    S.full = [-5, -5, S.proj.w + 10, S.proj.h + 10];
+    S.view = S.full.slice();
+    S.paths = drawMap($("map"), geo.features, S.proj, true);
+    for (const f of geo.features) S.centres.set(f.properties.istat_code ?? f.properties.code, centroid(f.geometry, S.proj));
+    buildTopology(geo.features, S.proj);
+  }
   S.editCount = 1;
   $("search").addEventListener("change", () => search($("search").value));
   $("search").addEventListener("keydown", (ev) => { if (ev.key === "Enter") search($("search").value); });
@@ -827,7 +865,7 @@ async function main() {
   $("tool").onchange = () => $("map").classList.toggle("box", $("tool").value !== "pan");
   $("undo").onclick = undo;
   $("redo").onclick = redo;
-  $("zoom-reset").onclick = () => setView(S.full.slice());
+  $("zoom-reset").onclick = () => setView((S.home || S.full).slice());
   $("assign").onclick = assignSelection;
   $("clear-selection").onclick = () => { S.selection.clear(); selectionChanged(); };
   $("merge").onclick = merge;
@@ -838,6 +876,7 @@ async function main() {
   $("restore").onclick = restoreVersion;
   $("load-base").onclick = startFrom;
   $("import").onclick = importCsv;
+  $("export-districts").onclick = exportDistricts;
   S.bundledMaps = maps;
   $("report-baseline").onchange = reportLink;
   $("compare").onclick = () => compare().catch((e) => status("compare failed: " + e.message, true));
@@ -861,6 +900,7 @@ async function main() {
   S.readyMs = Math.round(performance.now());
   S.ready = true;
   document.body.dataset.ready = "1";
+  if (C.on) loadFineMesh().catch((e) => status("fine mesh: " + e.message, true));
   status(`${fmt(territory.municipalities.length)} comuni on ${fmt(S.paths.size)} polygons loaded`);
 }
 

@@ -124,6 +124,8 @@ function districtFill(d, colours) {
 // One outline path per district (its border with every other district, the unassigned comuni
 // and the region's edge), province borders, in `svg`.
 function drawBorders(svg, assignment) {
+  // a canvas map draws its borders itself, from the mesh's arcs
+  if (C.on && svg.id === "map") { canvasRedraw(); return; }
   let g = svg.querySelector("g.overlays");
   if (!g) {
     g = document.createElementNS(NS, "g");

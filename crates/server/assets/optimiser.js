@@ -71,11 +71,14 @@ function previewPlan(id, r) {
   const assignment = whole ? { ...r.assignment } : { ...S.assignment, ...r.assignment };
   const figures = (r.district_figures || []).map((d) => ({ ...d, contiguous_parts: 1 }));
   S.compare = { name: `proposed plan (run ${id})`, version: "", scenario_id: null, content: { assignment }, audit: { districts: figures }, proposal: true };
-  $("wrap-b").classList.remove("hidden");
-  $("title-b").textContent = `proposed plan, run ${id}: ${r.compliant} compliant of ${plural(r.districts, "district", "districts")}`;
-  S.pathsB = drawMap($("map-b"), S.features, S.proj, false);
-  attachMapEvents($("map-b"));
-  setView(S.view);
+  // a canvas-drawn region (France) previews the plan as its comparison, not as a second map
+  if (!C.on) {
+    $("wrap-b").classList.remove("hidden");
+    $("title-b").textContent = `proposed plan, run ${id}: ${r.compliant} compliant of ${plural(r.districts, "district", "districts")}`;
+    S.pathsB = drawMap($("map-b"), S.features, S.proj, false);
+    attachMapEvents($("map-b"));
+    setView(S.view);
+  }
   const panel = $("diff").closest("details");
   panel.open = true;
   showDiff().then(recolour).catch((e) => status("preview failed: " + e.message, true));

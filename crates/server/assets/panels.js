@@ -23,6 +23,7 @@ function showStart() {
 
 // Flies to the extent of every district (a map that covers part of the region opens on it).
 function flyToDistricts() {
+  if (C.on && S.home) return flyTo([S.home[0], S.home[1], S.home[0] + S.home[2], S.home[1] + S.home[3]], 0);
   const boxes = [...L.labels.values()].map((l) => l.bbox);
   if (!boxes.length) return;
   flyTo([Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))], 0.05);
@@ -230,11 +231,12 @@ function brushMove(svg, ev) {
   const st = BRUSH.stroke;
   if (!st) return;
   const polys = new Set();
-  if (ev.target.dataset && ev.target.dataset.poly) polys.add(ev.target.dataset.poly);
+  const under = polyAt(svg, ev);
+  if (under) polys.add(under);
   const r = Number($("brush-size").value);
   // the province brush (Districtr's county brush): every comune of the province under the pointer
-  if ($("brush-province").checked && ev.target.dataset && ev.target.dataset.poly) {
-    const codes = S.byPoly.get(ev.target.dataset.poly) || [];
+  if ($("brush-province").checked && under) {
+    const codes = S.byPoly.get(under) || [];
     const prov = codes.length ? S.byCode.get(codes[0]).province : null;
     if (prov != null) for (const m of S.territory.municipalities) if (m.province === prov) polys.add(m.polygon);
   }

@@ -14,6 +14,7 @@ const CASES_HTML: &str = include_str!("../assets/cases.html");
 const OPTIMISER_JS: &str = include_str!("../assets/optimiser.js");
 const CASES_JS: &str = include_str!("../assets/cases.js");
 const LAYERS_JS: &str = include_str!("../assets/layers.js");
+const CANVAS_JS: &str = include_str!("../assets/canvas.js");
 const PANELS_JS: &str = include_str!("../assets/panels.js");
 const FAVICON_SVG: &str = include_str!("../assets/favicon.svg");
 
@@ -49,6 +50,10 @@ pub fn routes() -> Router<Arc<Studio>> {
         .route(
             "/assets/layers.js",
             get(|| async { asset("text/javascript; charset=utf-8", LAYERS_JS) }),
+        )
+        .route(
+            "/assets/canvas.js",
+            get(|| async { asset("text/javascript; charset=utf-8", CANVAS_JS) }),
         )
         .route(
             "/assets/panels.js",

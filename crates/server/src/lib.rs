@@ -20,13 +20,14 @@ mod api;
 mod assets;
 mod error;
 mod jobs;
+mod mesh;
 mod region;
 mod report;
 
 pub use api::ROUTES;
 pub use error::ApiError;
 pub use jobs::{RunState, RunView, Runs};
-pub use region::{Region, RegionError};
+pub use region::{MeshDetail, Region, RegionError};
 
 use ambit_store::Store;
 use axum::extract::DefaultBodyLimit;

@@ -2,12 +2,13 @@
 //! the boundary layer the page draws.
 
 use ambit_rules::{CompiledPolicy, PolicyError, PolicyFile};
-use ambit_territory::{DataError, Dataset, MunicipalityCode};
+use ambit_territory::{Boundaries, DataError, Dataset, MunicipalityCode};
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Why a region could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +61,21 @@ pub struct Region {
     /// The municipalities as the page lists them (computed once: classifying each alone
     /// takes a while).
     rows: Vec<MunicipalityRow>,
+    /// The boundary layer as the library reads it (for dissolved district outlines), read on
+    /// first use: France's takes seconds to parse.
+    library_boundaries: OnceLock<Result<Boundaries, String>>,
+    /// The meshes served to the page (`GET /api/territory/mesh`), JSON, built on first use.
+    meshes: [OnceLock<Result<String, String>>; 2],
+}
+
+/// How detailed a mesh is: coarse for the whole region at once, fine when zoomed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeshDetail {
+    /// Simplified at [`crate::mesh::COARSE`] map units.
+    Coarse,
+    /// Simplified at [`crate::mesh::TOLERANCE`] map units.
+    Fine,
 }
 
 impl Region {
@@ -101,6 +117,8 @@ impl Region {
             polygon_of,
             index,
             rows: Vec::new(),
+            library_boundaries: OnceLock::new(),
+            meshes: [OnceLock::new(), OnceLock::new()],
         };
         region.rows = region.compute_rows();
         Ok(region)
@@ -128,6 +146,53 @@ impl Region {
         Ok(Cow::Owned(compiled))
     }
 
+    /// The boundary polygons as `ambit_territory` reads them (`Dataset::boundaries`, read once
+    /// and kept); the error in words when the folder has none or they do not read.
+    pub fn library_boundaries(&self) -> Result<&Boundaries, &str> {
+        self.library_boundaries
+            .get_or_init(|| self.dataset.boundaries().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The mesh of the boundary layer at `detail` as JSON ([`crate::mesh`]), built once.
+    pub fn mesh_json(&self, detail: MeshDetail) -> Result<&str, &str> {
+        let (slot, tolerance) = match detail {
+            MeshDetail::Coarse => (&self.meshes[0], crate::mesh::COARSE),
+            MeshDetail::Fine => (&self.meshes[1], crate::mesh::TOLERANCE),
+        };
+        slot.get_or_init(|| {
+            let b = self.library_boundaries().map_err(str::to_string)?;
+            let shapes: Vec<crate::mesh::Shape<'_>> = b
+                .features()
+                .iter()
+                .map(|f| crate::mesh::Shape {
+                    code: f.code.as_str(),
+                    parts: f
+                        .geometry
+                        .0
+                        .iter()
+                        .map(|p| {
+                            std::iter::once(p.exterior())
+                                .chain(p.interiors())
+                                .map(|r| r.0.iter().map(|c| (c.x, c.y)).collect())
+                                .collect()
+                        })
+                        .collect(),
+                })
+                .collect();
+            let mesh = crate::mesh::build(&shapes, tolerance);
+            serde_json::to_string(&mesh).map_err(|e| e.to_string())
+        })
+        .as_deref()
+        .map_err(String::as_str)
+    }
+
+    /// The number of boundary polygons the page draws.
+    pub fn polygon_count(&self) -> usize {
+        self.features.len()
+    }
+
     /// The municipalities as the page lists them.
     pub fn municipality_rows(&self) -> &[MunicipalityRow] {
         &self.rows
@@ -135,6 +200,7 @@ impl Region {
 
     fn compute_rows(&self) -> Vec<MunicipalityRow> {
         let ms = self.dataset.territory.municipalities();
+        let group_by = self.policy.file.policy.group_by.as_deref();
         ms.iter()
             .enumerate()
             .map(|(i, m)| {
@@ -145,7 +211,11 @@ impl Region {
                     population: m.population,
                     area_km2: m.area_km2,
                     polygon: self.polygon_of[i].clone(),
-                    province: m.attribute("province_abbr").map(str::to_string),
+                    // the reference layer: provinces, else the policy's grouping (departements)
+                    province: m
+                        .attribute("province_abbr")
+                        .or_else(|| group_by.and_then(|g| m.attribute(g)))
+                        .map(str::to_string),
                     class_alone: alone.class,
                     neighbours: self
                         .dataset

@@ -72,6 +72,7 @@ async fn page_and_assets_are_served_from_the_binary() {
         ("/cases", "text/html"),
         ("/assets/app.js", "text/javascript"),
         ("/assets/layers.js", "text/javascript"),
+        ("/assets/canvas.js", "text/javascript"),
         ("/assets/panels.js", "text/javascript"),
         ("/assets/optimiser.js", "text/javascript"),
         ("/assets/style.css", "text/css"),
@@ -903,4 +904,135 @@ async fn scenarios_archive_rename_and_order() {
     )
     .await;
     assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+}
+
+/// Signed area of a ring (shoelace, in the file's degrees): positive when counter-clockwise.
+fn ring_area(ring: &Value) -> f64 {
+    let pts: Vec<(f64, f64)> = ring
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+        .collect();
+    pts.windows(2)
+        .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
+        .sum::<f64>()
+        / 2.0
+}
+
+/// Area of a Polygon or MultiPolygon geometry: outer rings minus holes.
+fn geometry_area(g: &Value) -> f64 {
+    let polys: Vec<&Value> = match g["type"].as_str().unwrap() {
+        "Polygon" => vec![&g["coordinates"]],
+        "MultiPolygon" => g["coordinates"].as_array().unwrap().iter().collect(),
+        other => panic!("geometry {other}"),
+    };
+    polys
+        .iter()
+        .flat_map(|rings| {
+            let rings = rings.as_array().unwrap();
+            rings
+                .iter()
+                .enumerate()
+                .map(|(k, r)| if k == 0 { 1.0 } else { -1.0 } * ring_area(r).abs())
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn district_geojson_export_dissolves_with_the_audit_figures() {
+    let map = ambiti_2017().await;
+    let r = client()
+        .post(format!("{}/api/export/districts.geojson", server()))
+        .json(&json!({ "assignment": map, "name": "ambiti 2017" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/geo+json");
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"ambiti-2017.geojson\""
+    );
+    let geo: Value = r.json().await.unwrap();
+    assert_eq!(geo["type"], "FeatureCollection");
+    let features = geo["features"].as_array().unwrap();
+    assert_eq!(features.len(), 5, "one feature per district");
+    let seriate = features
+        .iter()
+        .find(|f| f["properties"]["district"] == "Seriate")
+        .expect("Seriate");
+    let p = &seriate["properties"];
+    // ambiti_2017.csv read here: Seriate's 11 comuni, 77,716 inhabitants (comuni_2018.csv).
+    let codes: Vec<String> = map
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, d)| *d == "Seriate")
+        .map(|(c, _)| c.clone())
+        .collect();
+    assert_eq!(p["municipalities"], 11);
+    assert_eq!(p["population"], population_of(&codes));
+    assert_eq!(p["compliant"], false);
+    assert_eq!(p["shortfall"], 2_285); // more than 80,000: 80,001 - 77,716
+    assert_eq!(p["threshold"], 80_000.0);
+    // The outline is dissolved from the member polygons: same surface, one polygon per
+    // piece, outer rings counter-clockwise (RFC 7946).
+    let territory = get("/api/territory").await;
+    let polygons: BTreeSet<String> = territory["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| codes.contains(&m["code"].as_str().unwrap().to_string()))
+        .map(|m| m["polygon"].as_str().unwrap().to_string())
+        .collect();
+    let members: BTreeSet<String> = p["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(members, polygons);
+    let boundaries = get("/api/territory/boundaries").await;
+    let parts: f64 = boundaries["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| polygons.contains(f["properties"]["istat_code"].as_str().unwrap()))
+        .map(|f| geometry_area(&f["geometry"]))
+        .sum();
+    let g = &seriate["geometry"];
+    assert_eq!(g["type"], "MultiPolygon");
+    let dissolved = geometry_area(g);
+    assert!(
+        (dissolved - parts).abs() < 1e-6 * parts,
+        "dissolved {dissolved} vs parts {parts}"
+    );
+    for poly in g["coordinates"].as_array().unwrap() {
+        assert!(ring_area(&poly[0]) > 0.0, "outer ring counter-clockwise");
+    }
+    assert!(
+        g["coordinates"].as_array().unwrap().len() < members.len(),
+        "dissolved, not the member polygons side by side"
+    );
+
+    // Bad input: refused with the code, as the audit refuses it.
+    let (st, e) = send(
+        reqwest::Method::POST,
+        "/api/export/districts.geojson",
+        &json!({ "assignment": { "999999": "X" } }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["error"].as_str().unwrap().contains("999999"), "{e}");
+    let r = client()
+        .post(format!("{}/api/export/districts.geojson", server()))
+        .header("content-type", "application/json")
+        .body(r#"{"assignment":{"016115":"A","016115":"B"}}"#)
+        .send()
+        .await
+        .unwrap();
+    let (st, e) = common::status_and_json(r).await;
+    assert!(st.is_client_error(), "{st}");
+    assert!(e["error"].as_str().unwrap().contains("given twice"), "{e}");
 }

@@ -1828,3 +1828,79 @@ async fn start_from_a_proposed_plan() {
     .await;
     finish(page).await;
 }
+
+/// Export of the districts as GeoJSON from the page: the button posts the current edit (saved
+/// or not) and downloads the dissolved districts with their audit figures, which agree with
+/// the page's own validation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_districts_as_geojson() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let page = open_page(base).await;
+    let c = &page.c;
+    select(c, "#base-map", "ambiti-2017").await;
+    click(c, "#load-base").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.districts === '5'",
+        "5 districts",
+    )
+    .await;
+    // The download's content, as the browser hands it to the file (an object URL of the blob).
+    c.execute(
+        "const make = URL.createObjectURL.bind(URL);
+         URL.createObjectURL = (blob) => { blob.text().then((t) => { window.exported = t; }); return make(blob); };
+         document.getElementById('export-districts').closest('details').open = true;",
+        vec![],
+    )
+    .await
+    .expect("hook the download");
+    click(c, "#export-districts").await;
+    let text = wait_for(c, "window.exported", "the GeoJSON download").await;
+    let geo: Value = serde_json::from_str(text.as_str().expect("text")).expect("GeoJSON");
+    let features = geo["features"].as_array().expect("features");
+    assert_eq!(features.len(), 5);
+    let audit = c
+        .execute(
+            "return Object.fromEntries(window.studio.audit.districts.map((d) => [d.name, [d.population, d.compliant]]))",
+            vec![],
+        )
+        .await
+        .expect("the page's audit");
+    for f in features {
+        let p = &f["properties"];
+        let name = p["district"].as_str().expect("district");
+        assert_eq!(
+            audit[name],
+            json!([p["population"], p["compliant"]]),
+            "{name}"
+        );
+        assert_eq!(f["geometry"]["type"], "MultiPolygon", "{name}");
+    }
+    let seriate = features
+        .iter()
+        .find(|f| f["properties"]["district"] == "Seriate")
+        .expect("Seriate");
+    assert_eq!(seriate["properties"]["population"], 77_716);
+    assert_eq!(seriate["properties"]["shortfall"], 2_285);
+    let last = c
+        .execute(
+            "return [window.studio.lastExport.file, window.studio.lastExport.districts, document.getElementById('status').textContent]",
+            vec![],
+        )
+        .await
+        .expect("status");
+    assert_eq!(last[0], "districts.geojson");
+    assert_eq!(last[1], 5);
+    assert!(
+        last[2]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("exported 5 districts with their audit figures to districts.geojson"),
+        "{last}"
+    );
+    screenshot(c, "studio-export-districts.png").await;
+    finish(page).await;
+}

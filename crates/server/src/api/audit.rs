@@ -87,6 +87,9 @@ pub struct TerritoryView<'a> {
     name: String,
     population_vintage: Option<String>,
     population: u64,
+    /// Boundary polygons the page draws (above a few thousand it draws on a canvas from
+    /// `/api/territory/mesh`).
+    polygons: usize,
     policy: PolicyView,
     municipalities: &'a [MunicipalityRow],
 }
@@ -111,6 +114,7 @@ pub async fn territory(State(studio): State<Arc<Studio>>) -> Json<serde_json::Va
         name: r.dataset.manifest.name.clone(),
         population_vintage: r.dataset.territory.population_vintage.clone(),
         population: r.dataset.territory.population(),
+        polygons: r.polygon_count(),
         policy: PolicyView {
             name: p.name.clone(),
             district_word: p.district_word.clone(),
@@ -134,6 +138,32 @@ pub async fn boundaries(State(studio): State<Arc<Studio>>) -> impl IntoResponse 
         [(header::CONTENT_TYPE, "application/geo+json")],
         studio.region.boundaries_json.clone(),
     )
+}
+
+/// Query of `GET /api/territory/mesh`.
+#[derive(Deserialize)]
+pub struct MeshQuery {
+    /// `coarse` (default: the whole region at once) or `fine` (zoomed in).
+    #[serde(default)]
+    detail: Option<crate::MeshDetail>,
+}
+
+/// `GET /api/territory/mesh?detail=coarse|fine`: the boundary polygons as a compact mesh
+/// (projected, quantised, simplified along the topology, delta-coded; the borders between
+/// neighbours as arcs), built once per detail; 404 when the region has no boundary layer.
+pub async fn mesh(
+    State(studio): State<Arc<Studio>>,
+    crate::error::Params(q): crate::error::Params<MeshQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let detail = q.detail.unwrap_or(crate::MeshDetail::Coarse);
+    let json = blocking(&studio, move |s| {
+        s.region
+            .mesh_json(detail)
+            .map(str::to_string)
+            .map_err(|e| ApiError::NotFound(format!("no boundary layer to mesh: {e}")))
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json))
 }
 
 /// A district map bundled with the data folder.

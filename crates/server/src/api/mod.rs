@@ -22,6 +22,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/openapi.json"),
     ("get", "/api/territory"),
     ("get", "/api/territory/boundaries"),
+    ("get", "/api/territory/mesh"),
     ("get", "/api/district-maps"),
     ("get", "/api/district-maps/{name}"),
     ("get", "/api/policy"),
@@ -42,6 +43,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/scenarios/{id}/export.csv"),
     ("get", "/api/scenarios/{id}/export.geojson"),
     ("get", "/api/scenarios/{id}/report"),
+    ("post", "/api/export/districts.geojson"),
     ("get", "/api/diff"),
     ("post", "/api/diff"),
     ("post", "/api/optimiser/runs"),
@@ -69,6 +71,7 @@ pub fn routes() -> Router<Arc<Studio>> {
         .route("/openapi.json", get(meta::openapi))
         .route("/territory", get(audit::territory))
         .route("/territory/boundaries", get(audit::boundaries))
+        .route("/territory/mesh", get(audit::mesh))
         .route("/district-maps", get(audit::district_maps))
         .route("/district-maps/:name", get(audit::district_map))
         .route("/policy", get(audit::policy))
@@ -99,6 +102,10 @@ pub fn routes() -> Router<Arc<Studio>> {
             get(transfer::export_geojson),
         )
         .route("/scenarios/:id/report", get(transfer::report))
+        .route(
+            "/export/districts.geojson",
+            post(transfer::export_districts),
+        )
         .route("/diff", get(compare::diff).post(compare::diff_maps))
         .route(
             "/optimiser/runs",

@@ -368,3 +368,65 @@ fn bundled_map(
     ds.district_map(name)
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
+
+/// Body of `POST /api/export/districts.geojson`: the map to export (the page's current edit,
+/// saved or not) and the rules to audit it under.
+#[derive(Deserialize)]
+pub struct DistrictsExportRequest {
+    /// The assignment (code -> district); duplicate codes are refused while parsing.
+    #[serde(deserialize_with = "super::audit::unique_codes")]
+    assignment: super::audit::Assignment,
+    /// Rules (policy TOML text, as a scenario stores them); empty: the region's policy.
+    #[serde(default)]
+    policy: String,
+    /// The file name offered for the download (without extension); default `districts`.
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// `POST /api/export/districts.geojson`: one feature per district, its outline dissolved from
+/// its municipalities' boundaries, with its audit figures (population, class, threshold,
+/// compliance, shortfall...): `ambit_report::geojson::districts`, the function `ambit plan`
+/// writes `plan.geojson` with. 422 when the region has no boundary layer or the map is wrong.
+pub async fn export_districts(
+    State(studio): State<Arc<Studio>>,
+    crate::error::Body(req): crate::error::Body<DistrictsExportRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let stem: String = req
+        .name
+        .as_deref()
+        .unwrap_or("districts")
+        .chars()
+        .take(80)
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let text = blocking(&studio, move |s| {
+        let region = &s.region;
+        let boundaries = region
+            .library_boundaries()
+            .map_err(|e| ApiError::Unprocessable {
+                message: format!("no district outlines can be drawn: {e}"),
+                details: json!({ "problems": [e] }),
+            })?;
+        let map = to_map(region, &req.assignment)?;
+        let policy = region.policy_for(&req.policy)?;
+        let audit = super::audit::run_audit_with(
+            region,
+            &policy,
+            &map,
+            ambit_rules::audit::MergerSearch::Skip,
+        );
+        let district_of = region.dataset.polygon_districts(&map);
+        Ok(ambit_report::geojson::districts(
+            boundaries,
+            &district_of,
+            &audit,
+        ))
+    })
+    .await?;
+    Ok(attachment(
+        "application/geo+json",
+        format!("{stem}.geojson"),
+        text,
+    ))
+}
