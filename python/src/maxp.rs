@@ -1,0 +1,211 @@
+//! Max-p regionalisation over plain arrays: `ambit_plan::max_districts` and
+//! `ambit_plan::upper_bound`, as `ambit.MaxPHeuristic.solve` calls them.
+
+use ambit_plan::{
+    max_districts as search, upper_bound, Adjacency, ClassCondition, ClassShareRule, ClassSpec,
+    Control, DistrictRule, Nesting, Problem, SearchOptions, Tiebreak, UniformThreshold,
+};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use std::time::Duration;
+
+use crate::{interrupt, value_error};
+
+/// The district rule: one threshold, or class thresholds by the population majority of the
+/// units' classes (the benchmark format's rule, `ambit_plan::input::BenchRule`).
+fn rule_and_totals(
+    population: &[f64],
+    classes: Option<&[String]>,
+    class_thresholds: &[(String, f64)],
+    threshold: f64,
+) -> PyResult<(Box<dyn DistrictRule + Send + Sync>, Vec<f64>, usize)> {
+    if !threshold.is_finite() {
+        return Err(value_error(format!(
+            "threshold: `{threshold}` is not a finite number"
+        )));
+    }
+    if class_thresholds.is_empty() {
+        let rule = Box::new(UniformThreshold { threshold });
+        return Ok((rule, population.to_vec(), 1));
+    }
+    let Some(classes) = classes else {
+        return Err(value_error(
+            "class_thresholds: given without class_name (the column naming each unit's class)",
+        ));
+    };
+    if classes.len() != population.len() {
+        return Err(value_error(format!(
+            "class_name: {} values for {} units",
+            classes.len(),
+            population.len()
+        )));
+    }
+    let k = 1 + class_thresholds.len();
+    let mut totals = vec![0.0; population.len() * k];
+    for (u, (&pop, class)) in population.iter().zip(classes).enumerate() {
+        totals[u * k] = pop;
+        if let Some(s) = class_thresholds.iter().position(|(c, _)| c == class) {
+            totals[u * k + 1 + s] = pop;
+        }
+    }
+    let rule = ClassShareRule {
+        totals_len: k,
+        classes: class_thresholds
+            .iter()
+            .enumerate()
+            .map(|(s, (name, t))| ClassSpec {
+                name: name.clone(),
+                condition: ClassCondition::PopulationShareAbove {
+                    component: 1 + s,
+                    share: 0.5,
+                },
+                threshold: *t,
+            })
+            .collect(),
+        default_name: "standard".into(),
+        default_threshold: threshold,
+        strict: false,
+    };
+    Ok((Box::new(rule), totals, k))
+}
+
+fn parse_nesting(nesting: &str) -> PyResult<Nesting> {
+    match nesting {
+        "none" => Ok(Nesting::Ignore),
+        "soft" => Ok(Nesting::Soft),
+        "hard" => Ok(Nesting::Hard),
+        other => Err(value_error(format!(
+            "nesting: `{other}` is not one of none, soft, hard"
+        ))),
+    }
+}
+
+fn parse_tiebreak(tiebreak: &str) -> PyResult<Tiebreak> {
+    match tiebreak {
+        "heterogeneity" => Ok(Tiebreak::Heterogeneity),
+        "compactness" => Ok(Tiebreak::Compactness),
+        other => Err(value_error(format!(
+            "tiebreak: `{other}` is not one of heterogeneity, compactness"
+        ))),
+    }
+}
+
+/// As many contiguous districts meeting their threshold as possible (max-p), with the proven
+/// upper bound. `edges` are `(i, j, weight)` over units `0..n`; `attrs` is row-major with `m`
+/// values per unit (the heterogeneity objective); `areas` gives each unit's nesting area.
+/// Returns a dict: `labels` (district of every unit, `0..`), per-district `compliant`,
+/// `population`, `threshold`, `class_name`, and `heterogeneity`, `bound`, `bound_proof`,
+/// `headline`, `infeasible`, `notes`, `starts_done`, `interrupted`.
+#[pyfunction]
+#[pyo3(signature = (n, edges, population, attrs, m, threshold, classes=None,
+    class_thresholds=Vec::new(), areas=None, nesting="none", seed=1, starts=8, effort=30.0,
+    move_sweeps=20, time_limit=None, tiebreak="heterogeneity"))]
+#[allow(clippy::too_many_arguments)]
+pub fn max_districts<'py>(
+    py: Python<'py>,
+    n: usize,
+    edges: Vec<(usize, usize, f64)>,
+    population: Vec<f64>,
+    attrs: Vec<f64>,
+    m: usize,
+    threshold: f64,
+    classes: Option<Vec<String>>,
+    class_thresholds: Vec<(String, f64)>,
+    areas: Option<Vec<u32>>,
+    nesting: &str,
+    seed: u64,
+    starts: usize,
+    effort: f64,
+    move_sweeps: usize,
+    time_limit: Option<f64>,
+    tiebreak: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    if population.len() != n {
+        return Err(value_error(format!(
+            "threshold_name: {} values for {n} units",
+            population.len()
+        )));
+    }
+    if starts == 0 {
+        return Err(value_error("starts: must be at least 1"));
+    }
+    if !(effort.is_finite() && effort >= 0.0) {
+        return Err(value_error(format!(
+            "effort: `{effort}` is not a non-negative number"
+        )));
+    }
+    let time_budget = match time_limit {
+        Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t)),
+        Some(t) => {
+            return Err(value_error(format!(
+                "time_limit: `{t}` is not a positive number of seconds"
+            )))
+        }
+        None => None,
+    };
+    let (rule, totals, k) =
+        rule_and_totals(&population, classes.as_deref(), &class_thresholds, threshold)?;
+    let graph = Adjacency::from_edges(n, &edges).map_err(value_error)?;
+    let mut pb = Problem::new(graph, totals, k)
+        .and_then(|p| p.with_attributes(attrs, m))
+        .map_err(value_error)?;
+    let nesting = parse_nesting(nesting)?;
+    if let Some(a) = areas {
+        pb = pb.with_nesting(a, nesting).map_err(value_error)?;
+    } else if nesting != Nesting::Ignore {
+        return Err(value_error("nesting: given without nest_by (the area of each unit)"));
+    }
+    let opts = SearchOptions {
+        seed,
+        starts,
+        regrowths_per_region: effort,
+        move_sweeps,
+        time_budget,
+        tiebreak: parse_tiebreak(tiebreak)?,
+        ..SearchOptions::default()
+    };
+    let (plan, bound) = interrupt::run(py, |cancel| {
+        let control = Control {
+            cancel: Some(cancel),
+            progress: None,
+        };
+        let plan = search(&pb, &*rule, &opts, &control);
+        let bound = upper_bound(&pb, &*rule);
+        (plan, bound)
+    })?;
+    let plan = plan.map_err(value_error)?;
+    let out = PyDict::new(py);
+    out.set_item("labels", &plan.district_of)?;
+    let ds = &plan.districts;
+    out.set_item("compliant", ds.iter().map(|d| d.compliant).collect::<Vec<_>>())?;
+    out.set_item("population", ds.iter().map(|d| d.population).collect::<Vec<_>>())?;
+    out.set_item("threshold", ds.iter().map(|d| d.threshold).collect::<Vec<_>>())?;
+    out.set_item(
+        "class_name",
+        ds.iter().map(|d| d.class_name.clone()).collect::<Vec<_>>(),
+    )?;
+    out.set_item("p", plan.compliant_count())?;
+    out.set_item("heterogeneity", plan.heterogeneity)?;
+    out.set_item("border_length", plan.border_length)?;
+    out.set_item("bound", bound.value)?;
+    out.set_item("bound_proof", &bound.proof)?;
+    out.set_item("headline", bound.headline(plan.compliant_count()))?;
+    let infeasible: Vec<Bound<'py, PyDict>> = plan
+        .infeasible
+        .iter()
+        .map(|g| {
+            let d = PyDict::new(py);
+            d.set_item("units", &g.units)?;
+            d.set_item("population", g.population)?;
+            d.set_item("threshold", g.requirement.threshold)?;
+            d.set_item("reason", g.reason.to_string())?;
+            d.set_item("options", g.reason.options())?;
+            Ok(d)
+        })
+        .collect::<PyResult<_>>()?;
+    out.set_item("infeasible", infeasible)?;
+    out.set_item("notes", &plan.notes)?;
+    out.set_item("starts_done", plan.starts_done)?;
+    out.set_item("interrupted", plan.interrupted)?;
+    Ok(out)
+}
