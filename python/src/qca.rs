@@ -2,7 +2,7 @@
 //! `ambit_qca::TruthTable::build`, `ambit_qca::minimize_with` and `ambit_qca::calibrate`.
 //! Results travel as the library's JSON (the same fields `ambit qca ... --format json` prints).
 
-use ambit_qca::calibrate::{self, LogOdds, Thresholds};
+use ambit_qca::calibrate::{self as cal, LogOdds, Thresholds};
 use ambit_qca::{
     minimize_with, Budget, ChartScope, DataMatrix, InclCut, MinParams, ModelSearch, TruthTable,
     TtParams,
@@ -176,8 +176,8 @@ pub fn calibrate(
     below: f64,
 ) -> PyResult<Vec<f64>> {
     let out = match (r#type, method) {
-        ("crisp", _) => calibrate::crisp(&x, &thresholds),
-        ("fuzzy", "TFR") => calibrate::tfr(&x),
+        ("crisp", _) => cal::crisp(&x, &thresholds),
+        ("fuzzy", "TFR") => cal::tfr(&x),
         ("fuzzy", "direct") => match thresholds.as_slice() {
             &[e, c, i] => {
                 let th = Thresholds {
@@ -191,12 +191,12 @@ pub fn calibrate(
                     } else {
                         LogOdds::InclusionDegree(idm)
                     };
-                    calibrate::direct(&x, th, odds)
+                    cal::direct(&x, th, odds)
                 } else {
-                    calibrate::linear(&x, th, above, below)
+                    cal::linear(&x, th, above, below)
                 }
             }
-            &[a, b, c, d, e, f] => calibrate::bell(&x, [a, b, c, d, e, f], above, below),
+            &[a, b, c, d, e, f] => cal::bell(&x, [a, b, c, d, e, f], above, below),
             other => {
                 return Err(value_error(format!(
                     "thresholds: {} values given; the direct method needs 3 (e, c, i) or 6 (bell)",

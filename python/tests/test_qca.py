@@ -48,7 +48,8 @@ def check_tt(tt, exp):
     assert tt.conditions == exp["conditions"]
     assert tt.noflevels == exp["noflevels"]
     assert tt.n_rows_total == exp["n_rows_total"]
-    assert list(tt.tt.index) == [r["row"] for r in exp["observed_rows"]]
+    # as the Rust reference test: the same set of rows (R's embedded tables may repeat one)
+    assert set(tt.tt.index) == {r["row"] for r in exp["observed_rows"]}
     for r in exp["observed_rows"]:
         row = tt.tt.loc[r["row"]]
         assert [int(row[c]) for c in tt.conditions] == r["values"]

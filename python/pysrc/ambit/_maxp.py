@@ -12,6 +12,13 @@ import pandas as pd
 from . import _ambit
 
 
+def _show(value: Any) -> str:
+    """A cell value as a message shows it: text quoted, numbers plain."""
+    if hasattr(value, "item"):
+        value = value.item()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def _column(df: pd.DataFrame, name: str, role: str) -> np.ndarray:
     """The numeric column ``name`` of ``df`` as floats; a clear error names what is wrong."""
     if name not in df.columns:
@@ -24,13 +31,13 @@ def _column(df: pd.DataFrame, name: str, role: str) -> np.ndarray:
         bad = pd.to_numeric(df[name], errors="coerce").isna() & df[name].notna()
         row = df.index[np.argmax(bad.to_numpy())]
         raise ValueError(
-            f"{role}: column {name!r}, row {row!r}: value {df[name].loc[row]!r} is not a number"
+            f"{role}: column {name!r}, row {row!r}: value {_show(df[name].loc[row])} is not a number"
         ) from None
     missing = ~np.isfinite(values)
     if missing.any():
         row = df.index[np.argmax(missing)]
         raise ValueError(
-            f"{role}: column {name!r}, row {row!r}: value {df[name].loc[row]!r} is missing or not finite"
+            f"{role}: column {name!r}, row {row!r}: value {_show(df[name].loc[row])} is missing or not finite"
         )
     return values
 
@@ -149,6 +156,18 @@ class MaxPHeuristic:
     interrupted_ : bool
         Whether ``time_limit`` cut the search short.
     """
+
+    labels_: np.ndarray
+    p: int
+    upper_bound_: int
+    bound_proof_: list
+    heterogeneity_: float
+    infeasible_: list
+    summary_: str
+    notes_: list
+    interrupted_: bool
+    starts_done_: int
+    regions_: pd.DataFrame
 
     def __init__(
         self,

@@ -26,6 +26,9 @@ from . import _ambit
 __all__ = ["TruthTable", "Solution", "truth_table", "minimize", "calibrate"]
 
 
+from ._maxp import _show
+
+
 def _matrix(data: pd.DataFrame, source: str) -> tuple[str, list[str], list]:
     """Case labels and numeric columns (missing cells as None) for the library."""
     if not isinstance(data, pd.DataFrame):
@@ -38,7 +41,7 @@ def _matrix(data: pd.DataFrame, source: str) -> tuple[str, list[str], list]:
         bad = num.isna() & col.notna()
         if bad.any():
             case = data.index[np.argmax(bad.to_numpy())]
-            raise ValueError(f"{source}: column {name!r}, case {case!r}: value {col.loc[case]!r} is not a number")
+            raise ValueError(f"{source}: column {name!r}, case {case!r}: value {_show(col.loc[case])} is not a number")
         columns.append((str(name), [None if pd.isna(v) else float(v) for v in num]))
     return source, cases, columns
 
@@ -288,7 +291,7 @@ def calibrate(
     if not np.isfinite(values).all():
         i = int(np.argmax(~np.isfinite(values)))
         where = f"case {x.index[i]!r}" if isinstance(x, pd.Series) else f"position {i}"
-        raise ValueError(f"x: {where}: value {values[i]!r} is missing or not finite")
+        raise ValueError(f"x: {where}: value {values[i]} is missing or not finite")
     out = np.asarray(
         _ambit.calibrate(
             values.tolist(),
