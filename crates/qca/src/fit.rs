@@ -208,6 +208,9 @@ pub struct SuperSubsetParams {
     pub cov_cut: f64,
     /// Relevance of necessity cutoff (necessity only).
     pub ron_cut: f64,
+    /// PRI cutoff (sufficiency only): R's `superSubset()` applies `pri.cut` to sufficiency and
+    /// `ron.cut` to necessity, ignoring the other; here the other is refused when set.
+    pub pri_cut: f64,
     /// Largest number of conditions combined (None: all).
     pub depth: Option<usize>,
 }
@@ -275,6 +278,24 @@ pub fn super_subset_report(
     check_cutoff("incl.cut", params.incl_cut)?;
     check_cutoff("cov.cut", params.cov_cut)?;
     check_cutoff("ron.cut", params.ron_cut)?;
+    check_cutoff("pri.cut", params.pri_cut)?;
+    match params.relation {
+        Relation::Necessity if params.pri_cut > 0.0 => {
+            return Err(QcaError::InvalidParameter(format!(
+                "pri.cut = {}: PRI filters sufficient expressions; for necessity the \
+                 corresponding cutoff is the relevance of necessity (ron.cut)",
+                params.pri_cut
+            )))
+        }
+        Relation::Sufficiency if params.ron_cut > 0.0 => {
+            return Err(QcaError::InvalidParameter(format!(
+                "ron.cut = {}: relevance of necessity filters necessary expressions; for \
+                 sufficiency the corresponding cutoff is PRI (pri.cut)",
+                params.ron_cut
+            )))
+        }
+        _ => {}
+    }
     let conditions = resolve_conditions(data, &params.conditions, &params.outcome)?;
     let y = outcome_values(data, &params.outcome)?;
     let mut x = Vec::new();
@@ -449,9 +470,9 @@ pub fn super_subset_report(
     }
     let mut out = rows_conj;
     out.extend(rows_disj);
-    if nec {
-        out.retain(|r| r.ron_or_pri >= params.ron_cut);
-    }
+    // R: `tokeep <- result[, "RoN"] >= ron.cut` (necessity) or `PRI >= pri.cut` (sufficiency).
+    let third_cut = if nec { params.ron_cut } else { params.pri_cut };
+    out.retain(|r| r.ron_or_pri >= third_cut);
     Ok(SuperSubsetReport {
         rows: out,
         depth,

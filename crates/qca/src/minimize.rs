@@ -50,6 +50,10 @@ pub struct MinParams {
     pub sol_cons: f64,
     /// Minimum coverage of a model to be reported (R's `sol.cov`).
     pub sol_cov: f64,
+    /// Stop adding prime implicants at the complexity (number of literals) whose implicants no
+    /// longer lower the number of implicants a model needs (R's `min.pin`, Dusa 2018): the
+    /// models then use only implicants up to the complexity before it.
+    pub min_pin: bool,
 }
 
 impl Default for MinParams {
@@ -64,6 +68,7 @@ impl Default for MinParams {
             pi_cons: 0.0,
             sol_cons: 0.0,
             sol_cov: 0.0,
+            min_pin: false,
         }
     }
 }
@@ -264,8 +269,10 @@ pub fn minimize_with(
         ));
     }
     let mut warnings = Vec::new();
-    // A pi.cons filter removes implicants after the fact, so the usable ones must all be listed.
+    // A pi.cons or min.pin filter removes implicants after the fact, so every prime implicant
+    // must be listed (the usable ones of the whole chart may not be those of the filtered one).
     let restricted_scope = params.pi_cons == 0.0
+        && !params.min_pin
         && match scope {
             ChartScope::Auto => k > RESTRICT_ABOVE,
             ChartScope::Every => false,
@@ -332,6 +339,14 @@ pub fn minimize_with(
     } else {
         chart
     };
+    let mut min_pin_cut = None;
+    let chart = if params.min_pin {
+        let (chart, cut) = min_pin_chart(chart);
+        min_pin_cut = cut;
+        chart
+    } else {
+        chart
+    };
     let stop = || bound.stopped.is_some() || budget.stop_reason().is_some();
     let (mut model_indices, exhausted) = chart.solve_until(params.search, &stop)?;
     if !exhausted && !bound.incumbent.is_empty() {
@@ -368,7 +383,7 @@ pub fn minimize_with(
         .stopped
         .or_else(|| (!exhausted).then(|| budget.stop_reason()).flatten());
     let size = model_indices.iter().map(Vec::len).min().unwrap_or(0);
-    let certificate = Certificate {
+    let mut certificate = Certificate {
         proven_minimal: (exhausted && bound.stopped.is_none()) || bound.lower >= size,
         complete: exhausted && stopped.is_none() && params.search != ModelSearch::FirstMinimal,
         lower_bound: if exhausted && bound.stopped.is_none() {
@@ -380,6 +395,18 @@ pub fn minimize_with(
         stopped,
         method: bound.method.to_string(),
     };
+    if let Some(cut) = &min_pin_cut {
+        warnings.push(format!(
+            "min.pin: the chart keeps the prime implicants of at most {} literals; those of {} \
+             literals did not lower the {} implicants a model needs",
+            cut.kept, cut.next, cut.needed
+        ));
+        // Certified against the whole chart: a model with longer implicants may be smaller.
+        certificate.proven_minimal = cut.whole_chart == Some(size);
+        certificate.lower_bound = cut.whole_chart.unwrap_or(0).min(size);
+        certificate.complete = false;
+        certificate.method = format!("{} (min.pin)", certificate.method);
+    }
     if !certificate.proven_minimal
         || (!certificate.complete && params.search == ModelSearch::AllMinimal)
     {
@@ -453,7 +480,7 @@ fn first_minimal_by_bound(
     k: usize,
     params: &MinParams,
 ) -> Option<(Chart, usize, usize)> {
-    if params.search != ModelSearch::FirstMinimal || !params.dir_exp.is_empty() {
+    if params.search != ModelSearch::FirstMinimal || !params.dir_exp.is_empty() || params.min_pin {
         return None;
     }
     let bound = crate::prime::incompatible_rows_bound(on, negative, k);
@@ -470,6 +497,69 @@ fn first_minimal_by_bound(
         }
     }
     None
+}
+
+/// Where R's `min.pin` stopped adding prime implicants.
+struct MinPinCut {
+    /// Largest number of literals of the implicants kept.
+    kept: usize,
+    /// The next complexity, whose implicants did not lower the number needed.
+    next: usize,
+    /// Implicants a model needs with those kept.
+    needed: usize,
+    /// Implicants a model needs with the whole chart (None: no cover).
+    whole_chart: Option<usize>,
+}
+
+/// The chart `min.pin` keeps: complexities are added in increasing order while each lowers the
+/// number of prime implicants a model needs (no cover counts as infinitely many); the first
+/// complexity that does not lower it, once a cover exists, is left out with all above it.
+fn min_pin_chart(chart: Chart) -> (Chart, Option<MinPinCut>) {
+    let mut levels: Vec<usize> = chart.pis.iter().map(Implicant::complexity).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    let needed = |c: &Chart| {
+        let covered = (0..c.ncols).all(|col| c.covers.iter().any(|b| b.contains(col)));
+        covered
+            .then(|| c.solve(ModelSearch::FirstMinimal).ok())
+            .flatten()
+            .and_then(|m| m.first().map(Vec::len))
+    };
+    let upto = |c: &Chart, d: usize| Chart {
+        pis: c
+            .pis
+            .iter()
+            .filter(|p| p.complexity() <= d)
+            .cloned()
+            .collect(),
+        covers: c
+            .pis
+            .iter()
+            .zip(&c.covers)
+            .filter(|(p, _)| p.complexity() <= d)
+            .map(|(_, b)| b.clone())
+            .collect(),
+        ncols: c.ncols,
+    };
+    let mut previous: Option<(usize, usize)> = None;
+    for &d in &levels {
+        let now = needed(&upto(&chart, d));
+        if let (Some((kept, m)), Some(n)) = (previous, now) {
+            if n >= m {
+                let cut = MinPinCut {
+                    kept,
+                    next: d,
+                    needed: m,
+                    whole_chart: needed(&chart),
+                };
+                return (upto(&chart, kept), Some(cut));
+            }
+        }
+        if let Some(n) = now {
+            previous = Some((d, n));
+        }
+    }
+    (chart, None)
 }
 
 fn model_label(i: usize, total: usize) -> String {

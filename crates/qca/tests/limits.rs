@@ -115,6 +115,7 @@ fn necessity_on_seventy_conditions_without_depth_is_bounded_and_says_so() {
         incl_cut: 1.0,
         cov_cut: 0.0,
         ron_cut: 0.0,
+        pri_cut: 0.0,
         depth: None,
     };
     let report = super_subset_report(&d, &p).unwrap();

@@ -1,12 +1,13 @@
 //! The options researchers use from R's QCA and SetMethods, each checked against values computed
 //! by hand: exclude, deviant cases consistency (dcc), pi.cons, sol.cons, sol.cov, sort.by, the
-//! binomial inclusion test (inf.test), reversed crisp calibration, findTh and indirect calibration.
+//! binomial inclusion test (inf.test), reversed crisp calibration, findTh, indirect calibration,
+//! min.pin and pri.cut for sufficiency searched by superSubset.
 
 use ambit_qca::calibrate::{crisp_directed, find_thresholds, indirect, Direction};
 use ambit_qca::truth_table::binomial_upper_tail;
 use ambit_qca::{
-    minimize, DataMatrix, InclCut, MinParams, Out, QcaError, SortKey, SortOrder, TruthTable,
-    TtParams,
+    minimize, super_subset, DataMatrix, InclCut, MinParams, Out, QcaError, Relation, SortKey,
+    SortOrder, SuperSubsetParams, TruthTable, TtParams,
 };
 
 fn data(csv: &str) -> DataMatrix {
@@ -251,4 +252,90 @@ fn indirect_calibration_fits_the_group_memberships() {
     assert!((m[2] + m[5] - 1.0).abs() < 1e-9);
     assert!(m[0] < m[1] && m[1] < m[5] && m[2] < m[3] && m[3] < m[4]);
     assert!(indirect(&[1.0, 1.0], &[0.0]).is_err());
+}
+
+/// Positive rows A*~B*~C*D and A*~B*C*D; negative rows ~A*B*~C*D, A*B*~C*~D, ~A*B*C*D,
+/// ~A*B*C*~D, A*B*C*~D; the 9 other rows are remainders.
+const MIN_PIN: &str = "case,A,B,C,D,Y\n\
+p1,1,0,0,1,1\n\
+p2,1,0,1,1,1\n\
+n1,0,1,0,1,0\n\
+n2,1,1,0,0,0\n\
+n3,0,1,1,1,0\n\
+n4,0,1,1,0,0\n\
+n5,1,1,1,0,0\n";
+
+#[test]
+fn min_pin_stops_at_the_complexity_that_no_longer_lowers_the_implicants_needed() {
+    // Prime implicants (cubes with no negative row): every negative row has B = 1, so ~B is
+    // one; no negative row has A = 1 and D = 1 (n2 and n5 have D = 0), so A*D is another. No
+    // other single literal is free of negatives (A: n2, D: n1, C: n3, ~C: n1, ~A: n1, B: n1,
+    // ~D: n2), and every other free two-literal cube contains ~B. Both cover both positive rows.
+    let tt = TruthTable::build(&data(MIN_PIN), &TtParams::new("Y")).unwrap();
+    let mut p = MinParams {
+        include_remainders: true,
+        ..MinParams::default()
+    };
+    let all = minimize(&tt, &p).unwrap();
+    assert_eq!(
+        all.models,
+        vec![vec!["~B".to_string()], vec!["A*D".to_string()]]
+    );
+    // min.pin: with one literal, ~B alone is a model (1 implicant); the two-literal A*D does
+    // not lower that number, so the search stops before it and only ~B is left.
+    p.min_pin = true;
+    let pinned = minimize(&tt, &p).unwrap();
+    assert_eq!(pinned.models, vec![vec!["~B".to_string()]]);
+    assert_eq!(pinned.pi_chart.len(), 1);
+    assert!(pinned
+        .warnings
+        .iter()
+        .any(|w| w.contains("at most 1 literals") && w.contains("those of 2")));
+    // The whole chart needs 1 implicant too: the model is proven minimal, not complete.
+    assert!(pinned.certificate.proven_minimal);
+    assert!(!pinned.certificate.complete);
+}
+
+#[test]
+fn pri_cut_filters_sufficient_expressions_and_is_refused_for_necessity() {
+    let mut p = SuperSubsetParams {
+        outcome: "Y".into(),
+        conditions: Vec::new(),
+        relation: Relation::Sufficiency,
+        incl_cut: 0.7,
+        cov_cut: 0.0,
+        ron_cut: 0.0,
+        pri_cut: 0.0,
+        depth: None,
+    };
+    // FUZZY, y = .8 .4 .9 .1 (sum 2.2), 1 - y = .2 .6 .1 .9.
+    // A = .9 .8 .2 .1: min(A, y) = .8 .4 .2 .1 = 1.5, sum A = 2.0, inclS = 0.75;
+    //   min(A, y, 1 - y) = .2 .4 .1 .1 = 0.8, PRI = (1.5 - 0.8) / (2.0 - 0.8) = 0.7 / 1.2.
+    // B = .2 .1 .9 .2: min(B, y) = .2 .1 .9 .1 = 1.3, sum B = 1.4, inclS = 13 / 14;
+    //   min(B, y, 1 - y) = .2 .1 .1 .1 = 0.5, PRI = 0.8 / 0.9.
+    // ~A (1.2 / 2.0 = 0.6), ~B (1.4 / 2.6) and ~A*~B (0.5 / 1.2) fail 0.7; the other pairs
+    // contain A or B (not minimal).
+    let rows = super_subset(&data(FUZZY), &p).unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r.expression.as_str()).collect();
+    assert_eq!(names, vec!["A", "B"]);
+    assert!((rows[0].incl - 0.75).abs() < 1e-12);
+    assert!((rows[0].ron_or_pri - 0.7 / 1.2).abs() < 1e-12);
+    assert!((rows[0].cov - 1.5 / 2.2).abs() < 1e-12);
+    assert!((rows[1].incl - 13.0 / 14.0).abs() < 1e-12);
+    assert!((rows[1].ron_or_pri - 0.8 / 0.9).abs() < 1e-12);
+    // pri.cut 0.6 keeps B (0.889) and drops A (0.583).
+    p.pri_cut = 0.6;
+    let rows = super_subset(&data(FUZZY), &p).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].expression, "B");
+    // For necessity the PRI cutoff has no meaning: refused, pointing to ron.cut.
+    p.relation = Relation::Necessity;
+    let e = super_subset(&data(FUZZY), &p).unwrap_err().to_string();
+    assert!(e.contains("ron.cut"), "{e}");
+    // And ron.cut for sufficiency points to pri.cut.
+    p.relation = Relation::Sufficiency;
+    p.pri_cut = 0.0;
+    p.ron_cut = 0.5;
+    let e = super_subset(&data(FUZZY), &p).unwrap_err().to_string();
+    assert!(e.contains("pri.cut"), "{e}");
 }

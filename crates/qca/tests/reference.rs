@@ -450,6 +450,7 @@ fn run_analysis(c: &mut Checker, label: &str, data: &DataMatrix, case: &Value, a
                 .unwrap_or(1.0),
             cov_cut: params.get("cov_cut").and_then(Value::as_f64).unwrap_or(0.0),
             ron_cut: params.get("ron_cut").and_then(Value::as_f64).unwrap_or(0.0),
+            pri_cut: params.get("pri_cut").and_then(Value::as_f64).unwrap_or(0.0),
             depth: params
                 .get("depth")
                 .and_then(Value::as_u64)

@@ -1,10 +1,10 @@
 //! `ambit qca`: calibration, truth tables, minimisation, necessity and fit (crate `ambit-qca`).
 
-use ambit_qca::calibrate::{self, LogOdds, Thresholds};
+use ambit_qca::calibrate::{self, Direction, LogOdds, Thresholds};
 use ambit_qca::{
     minimize_with, pof, super_subset_report, Budget, ChartScope, DataMatrix, Expression, InclCut,
-    MinParams, ModelSearch, PofRow, Progress, Relation, Solution, SuperSubsetParams, TruthTable,
-    TtParams,
+    MinParams, ModelSearch, PofRow, Progress, Relation, Solution, SortKey, SortOrder,
+    SuperSubsetParams, TruthTable, TtParams,
 };
 use anyhow::{bail, Context};
 use std::fmt::Write as _;
@@ -23,10 +23,11 @@ pub struct Args {
 #[derive(clap::Subcommand)]
 enum QcaCommand {
     /// Build a truth table.
-    Tt(TtArgs),
+    Tt(TtCommandArgs),
     /// Minimise a truth table: conservative, parsimonious (--include ?) or intermediate (--dir-exp).
     Minimize(MinimizeArgs),
-    /// Search necessary conditions: conjunctions and disjunctions passing the cutoffs.
+    /// Search necessary conditions (conjunctions and disjunctions passing the cutoffs), or with
+    /// --relation sufficiency the minimal sufficient conjunctions (R's superSubset).
     Necessity(NecessityArgs),
     /// Parameters of fit of an expression (R syntax: ~X, X[v], *, +).
     Fit(FitArgs),
@@ -71,6 +72,20 @@ struct TtArgs {
 }
 
 #[derive(clap::Args)]
+struct TtCommandArgs {
+    #[command(flatten)]
+    tt: TtArgs,
+    /// Sort rows by these columns in turn (R's sort.by): OUT, incl, PRI, n; each largest first,
+    /// or smallest first with a `+` suffix (`incl+`).
+    #[arg(long, value_delimiter = ',')]
+    sort_by: Vec<String>,
+    /// Show the deviant cases consistency in kind (R's dcc): the cases of each row not in the
+    /// outcome, instead of all its cases.
+    #[arg(long)]
+    dcc: bool,
+}
+
+#[derive(clap::Args)]
 struct MinimizeArgs {
     #[command(flatten)]
     tt: TtArgs,
@@ -110,6 +125,10 @@ struct MinimizeArgs {
     /// Minimum coverage of a model (R's sol.cov).
     #[arg(long, default_value_t = 0.0)]
     sol_cov: f64,
+    /// Stop adding prime implicants at the complexity whose implicants no longer lower the
+    /// number a model needs (R's min.pin).
+    #[arg(long)]
+    min_pin: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -138,9 +157,16 @@ struct NecessityArgs {
     /// Coverage cutoff.
     #[arg(long, default_value_t = 0.0)]
     cov_cut: f64,
-    /// Relevance of necessity cutoff.
+    /// Relevance of necessity cutoff (necessity only).
     #[arg(long, default_value_t = 0.0)]
     ron_cut: f64,
+    /// PRI cutoff (sufficiency only; for necessity use --ron-cut).
+    #[arg(long, default_value_t = 0.0)]
+    pri_cut: f64,
+    /// The relation searched (R's superSubset): necessary expressions, or minimal sufficient
+    /// conjunctions.
+    #[arg(long, value_enum, default_value = "necessity")]
+    relation: RelationArg,
     /// Largest number of conditions combined.
     #[arg(long)]
     depth: Option<usize>,
@@ -181,10 +207,18 @@ enum Method {
     Linear,
     /// Bell shape (thresholds e1,c1,i1,i2,c2,e2).
     Bell,
-    /// Crisp groups (one or more thresholds).
+    /// Crisp groups (one or more thresholds; --direction decreasing reverses them).
     Crisp,
+    /// Indirect (Ragin 2008): groups by the thresholds, then a fractional logit fit.
+    Indirect,
     /// Totally fuzzy and relative.
     Tfr,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DirectionArg {
+    Increasing,
+    Decreasing,
 }
 
 #[derive(clap::Args)]
@@ -203,6 +237,13 @@ struct CalibrateArgs {
     /// Log-odds convention of the direct method: `qca` (0.95), `fsqca` (+-3) or a degree like 0.9.
     #[arg(long, default_value = "fsqca")]
     log_odds: String,
+    /// Crisp groups in increasing order of the raw values, or reversed (`decreasing`).
+    #[arg(long, value_enum, default_value = "increasing")]
+    direction: DirectionArg,
+    /// Find this many thresholds by complete-linkage clustering (R's findTh) and use them
+    /// (crisp, indirect) in place of --thresholds.
+    #[arg(long)]
+    find_th: Option<usize>,
     /// Exponent above the crossover (linear/power, bell).
     #[arg(long, default_value_t = 1.0)]
     above: f64,
@@ -283,14 +324,39 @@ fn build_tt(a: &TtArgs) -> anyhow::Result<TruthTable> {
     Ok(tt)
 }
 
-fn run_tt(a: TtArgs) -> anyhow::Result<()> {
+fn run_tt(a: TtCommandArgs) -> anyhow::Result<()> {
     let mut s = String::new();
-    let tt = build_tt(&a)?;
-    match a.format {
+    let tt = build_tt(&a.tt)?;
+    let keys = a
+        .sort_by
+        .iter()
+        .map(|k| parse_sort_key(k))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    match a.tt.format {
         Format::Json => writeln!(s, "{}", serde_json::to_string_pretty(&tt)?)?,
-        Format::Table => write!(s, "{}", tt_table(&tt))?,
+        Format::Table => write!(s, "{}", tt_table(&tt, &keys, a.dcc))?,
     }
     emit(&s)
+}
+
+/// `incl`, `incl-` (largest first, R's default) or `incl+` (smallest first).
+fn parse_sort_key(text: &str) -> anyhow::Result<(SortKey, SortOrder)> {
+    let t = text.trim();
+    let (name, order) = match (t.strip_suffix('+'), t.strip_suffix('-')) {
+        (Some(n), _) => (n, SortOrder::Increasing),
+        (_, Some(n)) => (n, SortOrder::Decreasing),
+        _ => (t, SortOrder::Decreasing),
+    };
+    let key = match name.to_ascii_lowercase().as_str() {
+        "out" => SortKey::Out,
+        "incl" => SortKey::Incl,
+        "pri" => SortKey::Pri,
+        "n" => SortKey::N,
+        _ => bail!(
+            "--sort-by `{text}`: sort by OUT, incl, PRI or n (a `+` suffix sorts smallest first)"
+        ),
+    };
+    Ok((key, order))
 }
 
 fn num(v: f64) -> String {
@@ -301,7 +367,7 @@ fn num(v: f64) -> String {
     }
 }
 
-fn tt_table(tt: &TruthTable) -> String {
+fn tt_table(tt: &TruthTable, keys: &[(SortKey, SortOrder)], dcc: bool) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "Truth table of {} ({} observed rows of {})\n\n",
@@ -316,8 +382,12 @@ fn tt_table(tt: &TruthTable) -> String {
     for (c, w) in tt.conditions.iter().zip(&width) {
         s.push_str(&format!(" {c:>w$}"));
     }
-    s.push_str("   OUT    n  incl   PRI   cases\n");
-    for r in &tt.observed_rows {
+    s.push_str(if dcc {
+        "   OUT    n  incl   PRI   DCC\n"
+    } else {
+        "   OUT    n  incl   PRI   cases\n"
+    });
+    for r in tt.sorted_rows(keys) {
         s.push_str(&format!("{:>rw$} ", r.row));
         for (v, w) in r.values.iter().zip(&width) {
             s.push_str(&format!(" {v:>w$}"));
@@ -331,7 +401,7 @@ fn tt_table(tt: &TruthTable) -> String {
             r.n,
             num(r.incl),
             num(r.pri),
-            r.cases.join(",")
+            if dcc { &r.dcc } else { &r.cases }.join(",")
         ));
     }
     s
@@ -387,6 +457,7 @@ fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
         pi_cons: a.pi_cons,
         sol_cons: a.sol_cons,
         sol_cov: a.sol_cov,
+        min_pin: a.min_pin,
     };
     if let Some(t) = a.time_limit {
         if !(t.is_finite() && t > 0.0) {
@@ -580,10 +651,14 @@ fn run_necessity(a: NecessityArgs) -> anyhow::Result<()> {
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty())
             .collect(),
-        relation: Relation::Necessity,
+        relation: match a.relation {
+            RelationArg::Sufficiency => Relation::Sufficiency,
+            RelationArg::Necessity => Relation::Necessity,
+        },
         incl_cut: a.incl_cut,
         cov_cut: a.cov_cut,
         ron_cut: a.ron_cut,
+        pri_cut: a.pri_cut,
         depth: a.depth,
     };
     let report = super_subset_report(&data, &p)?;
@@ -591,25 +666,33 @@ fn run_necessity(a: NecessityArgs) -> anyhow::Result<()> {
         eprintln!("warning: {w}");
     }
     let rows = report.rows;
+    let (relation, [incl, third, cov]) = match p.relation {
+        Relation::Necessity => ("necessity", ["inclN", "RoN", "covN"]),
+        Relation::Sufficiency => ("sufficiency", ["inclS", "PRI", "covS"]),
+    };
     match a.format {
         Format::Json => {
             let v: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|r| serde_json::json!({"expression": r.expression, "inclN": r.incl, "RoN": r.ron_or_pri, "covN": r.cov}))
+                .map(|r| serde_json::json!({"expression": r.expression, incl: r.incl, third: r.ron_or_pri, cov: r.cov}))
                 .collect();
             writeln!(
                 s,
                 "{}",
                 serde_json::to_string_pretty(
-                    &serde_json::json!({"relation": "necessity", "outcome": a.outcome, "expressions": v})
+                    &serde_json::json!({"relation": relation, "outcome": a.outcome, "expressions": v})
                 )?
             )?;
         }
         Format::Table => {
             if rows.is_empty() {
+                let adjective = match p.relation {
+                    Relation::Necessity => "necessary",
+                    Relation::Sufficiency => "sufficient",
+                };
                 writeln!(
                     s,
-                    "No necessary expression with inclN >= {} and covN >= {}.",
+                    "No {adjective} expression with {incl} >= {} and {cov} >= {}.",
                     a.incl_cut, a.cov_cut
                 )?;
             }
@@ -619,7 +702,7 @@ fn run_necessity(a: NecessityArgs) -> anyhow::Result<()> {
                 .max()
                 .unwrap_or(4)
                 .max(4);
-            writeln!(s, "   {:w$}  inclN   RoN    covN", "")?;
+            writeln!(s, "   {:w$}  {incl}   {third}    {cov}", "")?;
             writeln!(s, "{}", "-".repeat(w + 26))?;
             for (i, r) in rows.iter().enumerate() {
                 writeln!(
@@ -743,7 +826,32 @@ fn run_calibrate(a: CalibrateArgs) -> anyhow::Result<()> {
     let mut s = String::new();
     let mut data = load(&a.data)?;
     let x = data.complete_column(&a.column)?;
-    let ths = parse_thresholds(&a.thresholds)?;
+    let mut ths = parse_thresholds(&a.thresholds)?;
+    if let Some(n) = a.find_th {
+        if !ths.is_empty() {
+            bail!("--find-th finds the thresholds: give it or --thresholds, not both");
+        }
+        if !matches!(a.method, Method::Crisp | Method::Indirect) {
+            bail!("--find-th gives group thresholds: use it with --method crisp or indirect");
+        }
+        let found = calibrate::find_thresholds(&x, n)?;
+        eprintln!(
+            "findTh (complete linkage) on `{}`: thresholds {}",
+            a.column,
+            found
+                .iter()
+                .map(f64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        ths = found.into_iter().map(|v| (None, v)).collect();
+    }
+    if a.direction == DirectionArg::Decreasing && a.method != Method::Crisp {
+        bail!(
+            "--direction decreasing reverses crisp groups; for the other methods give the \
+             thresholds in decreasing order (e.g. e=900,c=550,i=400)"
+        );
+    }
     let log_odds = match a.log_odds.as_str() {
         "qca" => LogOdds::QcaDefault,
         "fsqca" => LogOdds::FsQca,
@@ -778,9 +886,23 @@ fn run_calibrate(a: CalibrateArgs) -> anyhow::Result<()> {
                 "bell".to_string(),
             )
         }
-        Method::Crisp => (
-            calibrate::crisp(&x, &ths.iter().map(|(_, v)| *v).collect::<Vec<_>>())?,
-            "crisp".to_string(),
+        Method::Crisp => {
+            let direction = match a.direction {
+                DirectionArg::Increasing => Direction::Increasing,
+                DirectionArg::Decreasing => Direction::Decreasing,
+            };
+            let values: Vec<f64> = ths.iter().map(|(_, v)| *v).collect();
+            (
+                calibrate::crisp_directed(&x, &values, direction)?,
+                match direction {
+                    Direction::Increasing => "crisp".to_string(),
+                    Direction::Decreasing => "crisp, reversed (decreasing)".to_string(),
+                },
+            )
+        }
+        Method::Indirect => (
+            calibrate::indirect(&x, &ths.iter().map(|(_, v)| *v).collect::<Vec<_>>())?,
+            "indirect (groups by the thresholds, fractional logit fit)".to_string(),
         ),
         Method::Tfr => (
             calibrate::tfr(&x)?,
