@@ -53,7 +53,7 @@ pub use min_change::{
     min_change, Affinity, Change, ChangeOptions, ChangeOutcome, MergeCost, Unresolved,
 };
 pub use plan::{
-    border_length, summarize, DistrictSummary, InfeasibleGroup, InfeasibleReason, Plan,
+    border_length, cut_edges, summarize, DistrictSummary, InfeasibleGroup, InfeasibleReason, Plan,
 };
 pub use problem::{Nesting, Problem, Tiebreak};
 pub use rule::{

@@ -31,6 +31,10 @@ pub struct SearchOptions {
     pub time_budget: Option<Duration>,
     /// What breaks ties between plans with as many districts.
     pub tiebreak: Tiebreak,
+    /// Weight of the cut edges (contiguity links between different districts) added to the
+    /// tie-break objective: each cut edge costs this much, in the tie-break's own units (for
+    /// heterogeneity: pairwise L1 distance of z-scores). 0 leaves the tie-break alone.
+    pub compactness_weight: f64,
     /// How many of the starts' constructions are improved (the best ones); `None`: all of them
     /// on instances up to [`IMPROVE_ALL_UP_TO`] units times starts, fewer above
     /// ([`improved_starts`]).
@@ -49,6 +53,7 @@ impl Default for SearchOptions {
             move_sweeps: 20,
             time_budget: None,
             tiebreak: Tiebreak::Heterogeneity,
+            compactness_weight: 0.0,
             improved_starts: None,
             exact: None,
         }
@@ -60,6 +65,15 @@ pub(crate) fn search_graph(pb: &Problem, nested: bool) -> Adjacency {
     pb.graph.filtered(|u, v| {
         pb.locked[u].is_none() && pb.locked[v].is_none() && (!nested || pb.same_area(u, v))
     })
+}
+
+/// The weight of a cut edge in the objective (a negative or non-finite weight counts as 0).
+fn cut_weight(opts: &SearchOptions) -> f64 {
+    if opts.compactness_weight.is_finite() && opts.compactness_weight > 0.0 {
+        opts.compactness_weight
+    } else {
+        0.0
+    }
 }
 
 /// Initial labels: locked units are outside the search, the others free.
@@ -285,6 +299,7 @@ pub fn max_districts(
         rule,
         g: &g,
         tiebreak: opts.tiebreak,
+        cut_weight: cut_weight(opts),
     };
     let units: Vec<u32> = (0..pb.len() as u32)
         .filter(|&u| pb.locked[u as usize].is_none())
@@ -353,6 +368,7 @@ pub fn max_districts(
             rule,
             g: &full,
             tiebreak: opts.tiebreak,
+            cut_weight: cut_weight(opts),
         };
         for &u in &unassigned {
             st.label[u as usize] = crate::state::ENCLAVE;

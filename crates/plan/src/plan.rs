@@ -101,6 +101,8 @@ pub struct Plan {
     pub heterogeneity: f64,
     /// Total weight (border length) of edges between different districts.
     pub border_length: f64,
+    /// Number of edges of the contiguity graph between different districts.
+    pub cut_edges: usize,
     /// Remarks of the solver (unmet district count, soft nesting crossings...).
     pub notes: Vec<String>,
     /// Number of starts that completed.
@@ -184,6 +186,20 @@ pub fn border_length(pb: &Problem, district_of: &[u32]) -> f64 {
     s
 }
 
+/// Number of edges of the contiguity graph whose ends lie in different districts (the "cut
+/// edges" of Districtr and GerryChain).
+pub fn cut_edges(pb: &Problem, district_of: &[u32]) -> usize {
+    (0..pb.len())
+        .map(|u| {
+            pb.graph
+                .neighbors(u)
+                .iter()
+                .filter(|&&v| (u as u32) < v && district_of[u] != district_of[v as usize])
+                .count()
+        })
+        .sum()
+}
+
 /// Turns a search state into a plan: search regions first, then locked districts, then one
 /// district per infeasible group.
 pub(crate) fn finish_plan(
@@ -222,12 +238,14 @@ pub(crate) fn finish_plan(
     let districts = summarize(pb, rule, &label, count);
     let heterogeneity = plan_heterogeneity(&pb.attrs, pb.m, &label, count);
     let border = border_length(pb, &label);
+    let cut = cut_edges(pb, &label);
     Plan {
         district_of: label,
         districts,
         infeasible,
         heterogeneity,
         border_length: border,
+        cut_edges: cut,
         notes,
         starts_done,
         interrupted,

@@ -24,6 +24,9 @@ pub(crate) struct Ctx<'a> {
     /// Search graph: edges a district may contain (nesting and locked units filtered out).
     pub g: &'a Adjacency,
     pub tiebreak: Tiebreak,
+    /// Cost of one cut edge (a link of the contiguity graph between two districts) added to
+    /// the tie-break objective; 0: none.
+    pub cut_weight: f64,
 }
 
 impl Ctx<'_> {
@@ -40,8 +43,36 @@ impl Ctx<'_> {
         }
     }
 
-    /// Objective contribution of a region (heterogeneity, or its weighted perimeter).
+    /// Objective contribution of a region (heterogeneity, or its weighted perimeter), plus half
+    /// the cut-edge cost of the links leaving it (a link between two regions is counted by
+    /// both, so the regions' sum is the plan's cut-edge cost).
     pub fn region_objective(
+        &self,
+        label: &[u32],
+        r: u32,
+        members: &[u32],
+        buf: &mut Vec<f64>,
+    ) -> f64 {
+        let cut = if self.cut_weight > 0.0 {
+            let leaving: usize = members
+                .iter()
+                .map(|&u| {
+                    self.pb
+                        .graph
+                        .neighbors(u as usize)
+                        .iter()
+                        .filter(|&&v| label[v as usize] != r)
+                        .count()
+                })
+                .sum();
+            0.5 * self.cut_weight * leaving as f64
+        } else {
+            0.0
+        };
+        cut + self.tiebreak_objective(label, r, members, buf)
+    }
+
+    fn tiebreak_objective(
         &self,
         label: &[u32],
         r: u32,
@@ -68,6 +99,25 @@ impl Ctx<'_> {
 
     /// Change of objective when unit `u` leaves region `from` for region `to`.
     pub fn move_delta(&self, st: &State, u: usize, from: u32, to: u32) -> f64 {
+        let cut = if self.cut_weight > 0.0 {
+            // links to `from` become cut, links to `to` stop being cut
+            let mut d = 0.0;
+            for &v in self.pb.graph.neighbors(u) {
+                let l = st.label[v as usize];
+                if l == from {
+                    d += 1.0;
+                } else if l == to {
+                    d -= 1.0;
+                }
+            }
+            self.cut_weight * d
+        } else {
+            0.0
+        };
+        cut + self.tiebreak_delta(st, u, from, to)
+    }
+
+    fn tiebreak_delta(&self, st: &State, u: usize, from: u32, to: u32) -> f64 {
         match self.tiebreak {
             Tiebreak::Heterogeneity => {
                 let m = self.pb.m;
@@ -242,5 +292,70 @@ impl State {
             })
             .collect();
         (label, next as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::UniformThreshold;
+
+    #[test]
+    fn move_delta_is_the_change_of_the_summed_region_objective() {
+        // 3 x 3 lattice, regions A = {0,1,3,4}, B = {2,5,8}, C = {6,7}; unit 4 moves A -> B
+        let mut edges = Vec::new();
+        for u in 0..9usize {
+            if u % 3 < 2 {
+                edges.push((u, u + 1, 1.0));
+            }
+            if u < 6 {
+                edges.push((u, u + 3, 1.0));
+            }
+        }
+        let attrs: Vec<f64> = (0..9).map(|u| ((u * 7) % 5) as f64 - 2.0).collect();
+        let pb = Problem::new(Adjacency::from_edges(9, &edges).unwrap(), vec![1.0; 9], 1)
+            .unwrap()
+            .with_attributes(attrs, 1)
+            .unwrap();
+        let rule = UniformThreshold { threshold: 1.0 };
+        for tiebreak in [Tiebreak::Heterogeneity, Tiebreak::Compactness] {
+            let ctx = Ctx {
+                pb: &pb,
+                rule: &rule,
+                g: &pb.graph,
+                tiebreak,
+                cut_weight: 1.5,
+            };
+            let mut st = State::new(vec![FREE; 9], 1);
+            let regions: Vec<u32> = (0..3).map(|_| st.new_region()).collect();
+            for (u, d) in [0, 0, 1, 0, 0, 1, 2, 2, 1].into_iter().enumerate() {
+                st.add(&pb, u, regions[d]);
+            }
+            let total = |st: &State| -> f64 {
+                let mut buf = Vec::new();
+                st.regions()
+                    .map(|r| ctx.region_objective(&st.label, r, &st.members[r as usize], &mut buf))
+                    .sum()
+            };
+            // the cut part: 5 cut edges at 1.5 each
+            let zero = Ctx {
+                cut_weight: 0.0,
+                ..ctx
+            };
+            let mut buf = Vec::new();
+            let base: f64 = st
+                .regions()
+                .map(|r| zero.region_objective(&st.label, r, &st.members[r as usize], &mut buf))
+                .sum();
+            assert!((total(&st) - base - 7.5).abs() < 1e-9);
+            let before = total(&st);
+            let delta = ctx.move_delta(&st, 4, regions[0], regions[1]);
+            st.shift(&pb, 4, regions[1]);
+            let after = total(&st);
+            assert!(
+                (after - before - delta).abs() < 1e-9,
+                "{tiebreak:?}: {after} - {before} vs {delta}"
+            );
+        }
     }
 }

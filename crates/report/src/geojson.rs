@@ -2,8 +2,8 @@
 //! municipalities' boundaries ([`ambit_territory::geometry::dissolve`]), its audit figures as
 //! properties. `ambit plan` writes it as `plan.geojson`; the studio's district export uses it.
 
+use crate::compactness::{outline_score, outlines, Compactness, Outline};
 use ambit_rules::Audit;
-use ambit_territory::geometry::dissolve;
 use ambit_territory::{Boundaries, MunicipalityCode};
 use geo::orient::Direction;
 use geo::{LineString, MultiPolygon, Orient};
@@ -14,30 +14,48 @@ use std::collections::{BTreeMap, HashMap};
 /// the boundaries `district_of` assigns to it (polygon code -> district, as
 /// `Dataset::polygon_districts` gives), with the properties `district`, `municipalities`,
 /// `population`, `area_km2`, `density`, `class`, `threshold`, `strict`, `threshold_text`,
-/// `compliant`, `shortfall` and `members` (the polygon codes). A district without any
-/// polygon has a null geometry. Rings follow the right-hand rule (outer counter-clockwise).
+/// `compliant`, `shortfall`, `polsby_popper` ([`crate::compactness`]), `cut_edges` (null here:
+/// see [`districts_from`]) and `members` (the polygon codes). A district without any polygon
+/// has a null geometry. Rings follow the right-hand rule (outer counter-clockwise).
 pub fn districts(
     boundaries: &Boundaries,
     district_of: &HashMap<MunicipalityCode, String>,
     audit: &Audit,
 ) -> String {
-    let mut members: BTreeMap<&str, Vec<&ambit_territory::Boundary>> = BTreeMap::new();
-    for b in boundaries.features() {
-        if let Some(d) = district_of.get(&b.code) {
-            members.entry(d.as_str()).or_default().push(b);
-        }
-    }
+    districts_from(
+        &outlines(boundaries, district_of),
+        boundaries.is_geographic(),
+        audit,
+        None,
+    )
+}
+
+/// [`districts`] from outlines already dissolved ([`crate::compactness::outlines`]), with the
+/// cut edges of `compactness` when given.
+pub fn districts_from(
+    outlines: &BTreeMap<String, Outline<'_>>,
+    geographic: bool,
+    audit: &Audit,
+    compactness: Option<&Compactness>,
+) -> String {
     let features: Vec<Value> = audit
         .districts
         .iter()
         .map(|d| {
-            let parts = members.get(d.name.as_str()).map_or(&[][..], Vec::as_slice);
-            let geometry = if parts.is_empty() {
-                Value::Null
-            } else {
-                multipolygon(&dissolve(parts.iter().map(|b| &b.geometry)))
+            let outline = outlines.get(&d.name);
+            let geometry = match outline {
+                Some(o) if !o.members.is_empty() => multipolygon(&o.geometry),
+                _ => Value::Null,
             };
-            let codes: Vec<&str> = parts.iter().map(|b| b.code.as_str()).collect();
+            let codes: Vec<&str> = outline.map_or_else(Vec::new, |o| {
+                o.members.iter().map(|b| b.code.as_str()).collect()
+            });
+            let pp = outline
+                .and_then(|o| outline_score(&o.geometry, geographic))
+                .map(|v| round(v, 4));
+            let cut = compactness
+                .and_then(|c| c.get(&d.name))
+                .map(|c| c.cut_edges);
             json!({
                 "type": "Feature",
                 "properties": {
@@ -52,6 +70,8 @@ pub fn districts(
                     "threshold_text": d.threshold_text,
                     "compliant": d.compliant,
                     "shortfall": d.shortfall,
+                    "polsby_popper": pp,
+                    "cut_edges": cut,
                     "members": codes,
                 },
                 "geometry": geometry,

@@ -27,6 +27,7 @@
 
 pub mod atomic;
 pub mod audit;
+pub mod compactness;
 pub mod geojson;
 pub mod map;
 pub mod plan;

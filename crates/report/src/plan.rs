@@ -3,6 +3,7 @@
 //! SVG map, all built before anything is written and written as one folder ([`StagedDir`]).
 
 use crate::atomic::{StagedDir, WriteError};
+use crate::compactness::{cut_edges, outlines, score_text, Compactness};
 use crate::map::{audit_map, MapColour};
 use crate::table::{Align, Table};
 use ambit_plan::input::{Input, Outcome};
@@ -39,6 +40,7 @@ pub enum PlanOutputError {
 #[derive(Debug, Clone)]
 pub struct PlanFiles {
     files: Vec<(&'static str, String)>,
+    summary: Vec<String>,
 }
 
 impl PlanFiles {
@@ -50,19 +52,28 @@ impl PlanFiles {
         incentive_date: &str,
         elapsed: Duration,
     ) -> Result<Self, PlanOutputError> {
+        let (per, total) = plan_cut_edges(input, o);
+        let live_names: Vec<String> = o.live().map(|d| o.names[d.id as usize].clone()).collect();
+        let live_cut: Vec<usize> = o.live().map(|d| per[d.id as usize]).collect();
+        let geography = geography(input, o, &live_names, &live_cut, total)?;
+        let compactness = match &geography {
+            Some(g) => g.compactness.clone(),
+            None => Compactness::new(&live_names, &live_cut, total, None),
+        };
         let mut files = vec![
             ("assignment.csv", assignment(input, o).to_csv()),
-            ("districts.csv", districts(input, o).to_csv()),
+            ("districts.csv", districts(input, o, &compactness).to_csv()),
         ];
         let mut incentive = serde_json::Value::Null;
         if let (Some(_), Some(_)) = (&o.diff, &o.baseline) {
             files.push(("diff.csv", diff(input, o).to_csv()));
             incentive = o.incentive(input, incentive_date);
         }
-        if let Some((geojson, svg)) = geography(input, o)? {
-            files.push(("plan.geojson", geojson));
-            files.push(("plan.svg", svg));
+        if let Some(g) = geography {
+            files.push(("plan.geojson", g.geojson));
+            files.push(("plan.svg", g.svg));
         }
+        let summary = vec![compactness.summary()];
         let json = json!({
             "units": o.subset.len(),
             "districts": o.live().count(),
@@ -72,11 +83,17 @@ impl PlanFiles {
             "district_figures": o.district_figures(),
             "diff": o.diff_json(),
             "incentive": incentive,
+            "compactness": compactness.to_json(),
         });
         // a Value of strings and finite numbers always serialises
         let json = serde_json::to_string_pretty(&json).unwrap_or_default() + "\n";
         files.push(("plan.json", json));
-        Ok(Self { files })
+        Ok(Self { files, summary })
+    }
+
+    /// Lines to print after the plan's own summary (its compactness).
+    pub fn summary(&self) -> &[String] {
+        &self.summary
     }
 
     /// The file names, in writing order.
@@ -131,8 +148,23 @@ pub fn assignment(input: &Input, o: &Outcome) -> Table {
     t
 }
 
-/// One row per non-empty district: units, population, class, threshold, verdict, areas.
-pub fn districts(input: &Input, o: &Outcome) -> Table {
+/// Cut edges of the plan per district (indexed by district id) and in all, over the input's
+/// edges; a link to a unit outside the plan's subset is cut.
+fn plan_cut_edges(input: &Input, o: &Outcome) -> (Vec<usize>, usize) {
+    let mut label = vec![None; input.codes.len()];
+    for (&g, &d) in o.subset.global.iter().zip(&o.district_of) {
+        label[g] = Some(d);
+    }
+    cut_edges(
+        &label,
+        o.districts.len(),
+        input.edges.iter().map(|&(i, j, _)| (i, j)),
+    )
+}
+
+/// One row per non-empty district: units, population, class, threshold, verdict, areas, cut
+/// edges, Polsby-Popper (blank without boundaries).
+pub fn districts(input: &Input, o: &Outcome, compactness: &Compactness) -> Table {
     let mut t = Table::new([
         ("district", Align::Left),
         ("units", Align::Right),
@@ -142,9 +174,12 @@ pub fn districts(input: &Input, o: &Outcome) -> Table {
         ("strict", Align::Left),
         ("compliant", Align::Left),
         ("areas", Align::Left),
+        ("cut_edges", Align::Right),
+        ("polsby_popper", Align::Right),
     ]);
     let area_names = input.areas.as_ref().map(|(_, n)| n);
     for d in o.live() {
+        let c = compactness.get(&o.names[d.id as usize]);
         let areas: Vec<String> = d
             .areas
             .iter()
@@ -163,6 +198,10 @@ pub fn districts(input: &Input, o: &Outcome) -> Table {
             d.strict.to_string(),
             d.compliant.to_string(),
             areas.join("|"),
+            c.map_or(String::new(), |c| c.cut_edges.to_string()),
+            c.and_then(|c| c.polsby_popper)
+                .map(score_text)
+                .unwrap_or_default(),
         ]);
     }
     t
@@ -184,9 +223,23 @@ pub fn diff(input: &Input, o: &Outcome) -> Table {
     t
 }
 
-/// The plan's districts dissolved into GeoJSON, and its SVG map coloured by district as
-/// `ambit map --colour district` draws a map; None without a data folder with boundaries.
-fn geography(input: &Input, o: &Outcome) -> Result<Option<(String, String)>, PlanOutputError> {
+/// The map outputs of a plan and its compactness.
+struct Geography {
+    geojson: String,
+    svg: String,
+    compactness: Compactness,
+}
+
+/// The plan's districts dissolved into GeoJSON (once: the outlines also give Polsby-Popper),
+/// and its SVG map coloured by district as `ambit map --colour district` draws a map; None
+/// without a data folder with boundaries.
+fn geography(
+    input: &Input,
+    o: &Outcome,
+    names: &[String],
+    cut: &[usize],
+    cut_total: usize,
+) -> Result<Option<Geography>, PlanOutputError> {
     let (Some(ds), Some(policy)) = (&input.dataset, &input.policy) else {
         return Ok(None);
     };
@@ -213,7 +266,10 @@ fn geography(input: &Input, o: &Outcome) -> Result<Option<(String, String)>, Pla
         Some(&map),
         MergerSearch::Skip,
     );
-    let geojson = crate::geojson::districts(&boundaries, &district_of, &audit);
+    let outlines = outlines(&boundaries, &district_of);
+    let geographic = boundaries.is_geographic();
+    let compactness = Compactness::new(names, cut, cut_total, Some((&outlines, geographic)));
+    let geojson = crate::geojson::districts_from(&outlines, geographic, &audit, Some(&compactness));
     let live = o.live().count();
     let title = format!(
         "{}: plan of {live} districts, {} compliant",
@@ -227,5 +283,9 @@ fn geography(input: &Input, o: &Outcome) -> Result<Option<(String, String)>, Pla
         &audit,
         MapColour::District,
     );
-    Ok(Some((geojson, svg)))
+    Ok(Some(Geography {
+        geojson,
+        svg,
+        compactness,
+    }))
 }

@@ -96,3 +96,51 @@ fn each_ambito_is_one_outline_with_its_audit_figures_and_its_comuni_area() {
     assert_eq!(seriate["properties"]["compliant"], false);
     assert_eq!(seriate["properties"]["shortfall"], 2_285);
 }
+
+#[test]
+fn polsby_popper_agrees_with_the_geodesic_measure_and_cut_edges_with_the_graph() {
+    use geo::orient::Direction;
+    use geo::{Geodesic, Length, Orient};
+    let (d, _) = lombardy();
+    let map = d.district_map("ambiti-2017").unwrap();
+    let names: Vec<String> = map.districts().keys().map(|k| k.to_string()).collect();
+    let c = ambit_report::compactness::of_map(&d, &map, &names).unwrap();
+    assert_eq!(c.districts.len(), 5);
+    let boundaries = d.boundaries().unwrap();
+    let outlines = ambit_report::compactness::outlines(&boundaries, &d.polygon_districts(&map));
+    let ms = d.territory.municipalities();
+    for dc in &c.districts {
+        // the same ratio measured on the ellipsoid (Karney's area and geodesic ring lengths,
+        // holes included) instead of on the local plane: within half a percent
+        let g = &outlines[&dc.district].geometry;
+        // oriented first: geographiclib reads a clockwise ring as the rest of the globe
+        let area = g.orient(Direction::Default).geodesic_area_unsigned();
+        let perimeter: f64 =
+            g.0.iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .map(|r| r.length::<Geodesic>())
+                .sum();
+        let geodesic = 4.0 * std::f64::consts::PI * area / (perimeter * perimeter);
+        let pp = dc.polsby_popper.unwrap();
+        assert!(pp > 0.0 && pp < 1.0, "{}: {pp}", dc.district);
+        assert!(
+            (pp - geodesic).abs() / geodesic < 5e-3,
+            "{}: {pp} vs {geodesic}",
+            dc.district
+        );
+        // cut edges: the links from a member to a comune of another district or of none
+        let inside = |i: usize| map.district_of(&ms[i].code) == Some(dc.district.as_str());
+        let links: usize = (0..ms.len())
+            .filter(|&i| inside(i))
+            .map(|i| {
+                d.graph
+                    .neighbours(i)
+                    .iter()
+                    .filter(|&&j| !inside(j))
+                    .count()
+            })
+            .sum();
+        assert_eq!(dc.cut_edges, links, "{}", dc.district);
+        assert!(links > 0);
+    }
+}

@@ -40,9 +40,23 @@ pub fn run(args: Args) -> Result<()> {
         &loaded.policy,
         map.as_ref(),
     );
+    // the compactness table follows the audit in the formats that hold several tables
+    let compactness = match (&map, args.format) {
+        (Some(m), Format::Table | Format::Markdown) => {
+            let names: Vec<String> = audit.districts.iter().map(|d| d.name.clone()).collect();
+            Some(ambit_report::compactness::of_map(&loaded.dataset, m, &names)?.table())
+        }
+        _ => None,
+    };
     let text = match args.format {
-        Format::Table => ambit_report::audit::to_text(&audit),
-        Format::Markdown => ambit_report::audit::to_markdown(&audit),
+        Format::Table => {
+            ambit_report::audit::to_text(&audit)
+                + &compactness.map_or(String::new(), |t| format!("\n{}", t.render(args.format)))
+        }
+        Format::Markdown => {
+            ambit_report::audit::to_markdown(&audit)
+                + &compactness.map_or(String::new(), |t| format!("\n{}", t.render(args.format)))
+        }
         Format::Csv => ambit_report::audit::to_csv(&audit),
         Format::Json => serde_json::to_string_pretty(&audit)? + "\n",
     };

@@ -61,6 +61,10 @@ pub struct Args {
     /// Tie-break (default: heterogeneity when attributes are given, else compactness).
     #[arg(long, value_enum)]
     tiebreak: Option<TiebreakArg>,
+    /// Cost of one cut edge (a link between two districts) added to the tie-break objective,
+    /// in its units: trades homogeneity (or border length) for fewer cut edges; 0: none.
+    #[arg(long, value_name = "W", default_value_t = 0.0)]
+    compactness_weight: f64,
     /// Random seed: equal seeds give equal plans (when no time limit cuts the search).
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -180,6 +184,12 @@ fn request(args: &Args, input: &Input) -> Result<Request> {
             args.exact_time_limit
         );
     }
+    if !(args.compactness_weight.is_finite() && args.compactness_weight >= 0.0) {
+        bail!(
+            "--compactness-weight {}: expected a number, 0 or more",
+            args.compactness_weight
+        );
+    }
     let spec = JobSpec {
         objective: match args.objective {
             Objective::MaxDistricts => ambit_plan::input::Objective::MaxDistricts,
@@ -192,6 +202,7 @@ fn request(args: &Args, input: &Input) -> Result<Request> {
             regrowths_per_region: args.effort,
             time_budget: args.time_limit.map(Duration::from_secs_f64),
             tiebreak,
+            compactness_weight: args.compactness_weight,
             exact: args.exact.then(|| ambit_plan::ExactOptions {
                 time_limit: Duration::from_secs_f64(args.exact_time_limit),
                 max_units: args.exact_max_units,
@@ -285,7 +296,7 @@ pub fn plan(input: &Input, r: Request) -> Result<()> {
     drop(guard);
     let mut stdout = std::io::stdout().lock();
     // a closed pipe (e.g. `| head`) is not an error of the plan
-    for line in &outcome.summary {
+    for line in outcome.summary.iter().chain(files.summary()) {
         let _ = writeln!(stdout, "{line}");
     }
     let names: Vec<&str> = files.names().collect();

@@ -299,12 +299,18 @@ impl Input {
         } else {
             String::new()
         };
+        let weight = if opts.compactness_weight > 0.0 {
+            format!(" (compactness weight {})", opts.compactness_weight)
+        } else {
+            String::new()
+        };
         let mut summary = vec![format!(
-            "{} compliant districts of {} ({} units){het}; border length {:.4}",
+            "{} compliant districts of {} ({} units){het}; border length {:.4}; {} cut edges{weight}",
             plan.compliant_count(),
             plan.districts.len(),
             self.len(),
-            plan.border_length
+            plan.border_length,
+            plan.cut_edges
         )];
         let bound = crate::upper_bound(&pb, &*self.rule);
         summary.push(bound.headline(plan.compliant_count()));
@@ -360,6 +366,8 @@ impl Input {
             "exact": exact_json,
             "heterogeneity": plan.heterogeneity,
             "border_length": plan.border_length,
+            "cut_edges": plan.cut_edges,
+            "compactness_weight": opts.compactness_weight,
             "infeasible": plan.infeasible,
             "notes": plan.notes,
             "starts_done": plan.starts_done,

@@ -1,0 +1,408 @@
+//! Compactness of districts, as redistricting tools (Districtr, Dave's Redistricting) show it:
+//! **cut edges**, the links of the contiguity graph that leave a district, and
+//! **Polsby-Popper**, 4πA/P² of the district's dissolved outline (Polsby & Popper 1991): 1 for
+//! a disc, π/4 ≈ 0.785 for a square, near 0 for a ragged or stringy district.
+//!
+//! Geographic coordinates (WGS84 degrees) are first projected on a local equirectangular plane
+//! centred on the district's mid-latitude (x scaled by the cosine of that latitude), because
+//! the ratio is not invariant under the unequal scaling of degrees of longitude and latitude;
+//! across one district (at most a few degrees) the projection's error on the ratio is a
+//! fraction of a percent. Holes count in the perimeter and not in the area; the parts of a
+//! multipolygon add up.
+//!
+//! ```
+//! use ambit_report::compactness::polsby_popper;
+//! use geo::{polygon, MultiPolygon};
+//!
+//! let square = MultiPolygon::new(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
+//! let pp = polsby_popper(&square).unwrap();
+//! assert!((pp - std::f64::consts::PI / 4.0).abs() < 1e-12);
+//! ```
+
+use crate::table::{Align, Table};
+use ambit_territory::geometry::dissolve;
+use ambit_territory::{Boundaries, Boundary, DataError, Dataset, DistrictMap, MunicipalityCode};
+use geo::{Area, BoundingRect, Coord, Euclidean, Length, MapCoords, MultiPolygon};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Kilometres per degree on the WGS84 ellipsoid's mean radius (6371.0088 km).
+const KM_PER_DEGREE: f64 = 6371.0088 * std::f64::consts::PI / 180.0;
+
+/// Compactness of one district.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DistrictCompactness {
+    /// The district's name.
+    pub district: String,
+    /// Links of the contiguity graph between a member and a municipality outside the district.
+    pub cut_edges: usize,
+    /// 4πA/P² of the dissolved outline; None without boundaries (or without a perimeter).
+    pub polsby_popper: Option<f64>,
+}
+
+/// Compactness of every district of a map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Compactness {
+    /// One entry per district, in the map's order.
+    pub districts: Vec<DistrictCompactness>,
+    /// Links of the contiguity graph whose two ends lie in different districts (a link to a
+    /// municipality in no district is cut too).
+    pub cut_edges: usize,
+}
+
+/// Area and perimeter of planar polygons: the area of the outer rings less the holes, the
+/// length of every ring (outer and holes).
+pub fn area_perimeter(g: &MultiPolygon<f64>) -> (f64, f64) {
+    let perimeter =
+        g.0.iter()
+            .map(|p| {
+                p.exterior().length::<Euclidean>()
+                    + p.interiors()
+                        .iter()
+                        .map(|r| r.length::<Euclidean>())
+                        .sum::<f64>()
+            })
+            .sum();
+    (g.unsigned_area(), perimeter)
+}
+
+/// Polsby-Popper score 4πA/P² of planar polygons; None when the perimeter is zero.
+pub fn polsby_popper(g: &MultiPolygon<f64>) -> Option<f64> {
+    let (a, p) = area_perimeter(g);
+    (p > 0.0).then(|| 4.0 * std::f64::consts::PI * a / (p * p))
+}
+
+/// Lon/lat degrees on a local equirectangular plane in km, centred on the polygons'
+/// mid-latitude.
+pub fn to_plane(g: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let lat0 = g
+        .bounding_rect()
+        .map_or(0.0, |r| (r.min().y + r.max().y) / 2.0)
+        .to_radians();
+    let kx = KM_PER_DEGREE * lat0.cos();
+    g.map_coords(|c| Coord {
+        x: c.x * kx,
+        y: c.y * KM_PER_DEGREE,
+    })
+}
+
+/// Polsby-Popper of a district outline in the boundaries' coordinates: projected first when
+/// `geographic` (see the module documentation).
+pub fn outline_score(g: &MultiPolygon<f64>, geographic: bool) -> Option<f64> {
+    if geographic {
+        polsby_popper(&to_plane(g))
+    } else {
+        polsby_popper(g)
+    }
+}
+
+/// Cut edges per district (`count` districts) and in all, for units labelled by `district_of`
+/// (None: in no district) over the undirected `edges`.
+pub fn cut_edges(
+    district_of: &[Option<u32>],
+    count: usize,
+    edges: impl IntoIterator<Item = (usize, usize)>,
+) -> (Vec<usize>, usize) {
+    let mut per = vec![0usize; count];
+    let mut total = 0;
+    for (a, b) in edges {
+        let (da, db) = (district_of[a], district_of[b]);
+        if da == db {
+            continue;
+        }
+        total += 1;
+        for d in [da, db].into_iter().flatten() {
+            if let Some(c) = per.get_mut(d as usize) {
+                *c += 1;
+            }
+        }
+    }
+    (per, total)
+}
+
+/// A district's dissolved outline and the codes of its polygons.
+#[derive(Debug, Clone)]
+pub struct Outline<'a> {
+    /// The union of the members' polygons.
+    pub geometry: MultiPolygon<f64>,
+    /// The members' boundaries, in the boundary file's order.
+    pub members: Vec<&'a Boundary>,
+}
+
+/// The outline of every district of `district_of` (polygon code -> district, as
+/// `Dataset::polygon_districts` gives), dissolved once, by district name.
+pub fn outlines<'a>(
+    boundaries: &'a Boundaries,
+    district_of: &HashMap<MunicipalityCode, String>,
+) -> BTreeMap<String, Outline<'a>> {
+    let mut members: BTreeMap<String, Vec<&Boundary>> = BTreeMap::new();
+    for b in boundaries.features() {
+        if let Some(d) = district_of.get(&b.code) {
+            members.entry(d.clone()).or_default().push(b);
+        }
+    }
+    members
+        .into_iter()
+        .map(|(d, parts)| {
+            let geometry = dissolve(parts.iter().map(|b| &b.geometry));
+            (
+                d,
+                Outline {
+                    geometry,
+                    members: parts,
+                },
+            )
+        })
+        .collect()
+}
+
+impl Compactness {
+    /// Compactness of the districts `names` (in this order) from their cut edges (`per`, one
+    /// per name, and `total`) and, when given, their dissolved outlines.
+    pub fn new(
+        names: &[String],
+        per: &[usize],
+        total: usize,
+        outlines: Option<(&BTreeMap<String, Outline<'_>>, bool)>,
+    ) -> Self {
+        let districts = names
+            .iter()
+            .zip(per)
+            .map(|(name, &cut)| DistrictCompactness {
+                district: name.clone(),
+                cut_edges: cut,
+                polsby_popper: outlines.and_then(|(o, geographic)| {
+                    o.get(name)
+                        .and_then(|o| outline_score(&o.geometry, geographic))
+                }),
+            })
+            .collect();
+        Self {
+            districts,
+            cut_edges: total,
+        }
+    }
+
+    /// The entry of district `name`.
+    pub fn get(&self, name: &str) -> Option<&DistrictCompactness> {
+        self.districts.iter().find(|d| d.district == name)
+    }
+
+    /// Mean, least and largest Polsby-Popper over the districts that have one.
+    pub fn polsby_popper_range(&self) -> Option<(f64, f64, f64)> {
+        let v: Vec<f64> = self
+            .districts
+            .iter()
+            .filter_map(|d| d.polsby_popper)
+            .collect();
+        if v.is_empty() {
+            return None;
+        }
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        Some((mean, min, max))
+    }
+
+    /// One line: the plan's cut edges and the spread of Polsby-Popper scores.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "compactness: {} cut edges over {} districts",
+            self.cut_edges,
+            self.districts.len()
+        );
+        match self.polsby_popper_range() {
+            Some((mean, min, max)) => s.push_str(&format!(
+                "; Polsby-Popper mean {mean:.3} (least {min:.3}, largest {max:.3})"
+            )),
+            None => s.push_str("; Polsby-Popper not computed (no boundaries)"),
+        }
+        s
+    }
+
+    /// The table `district, cut edges, Polsby-Popper` (blank without boundaries).
+    pub fn table(&self) -> Table {
+        let mut t = Table::new([
+            ("district", Align::Left),
+            ("cut edges", Align::Right),
+            ("Polsby-Popper", Align::Right),
+        ])
+        .with_title("Compactness");
+        for d in &self.districts {
+            t.push([
+                d.district.clone(),
+                d.cut_edges.to_string(),
+                d.polsby_popper.map(score_text).unwrap_or_default(),
+            ]);
+        }
+        t.note(self.summary());
+        t.note(
+            "cut edges: contiguity links from a member to a municipality outside the district; \
+             Polsby-Popper: 4πA/P² of the dissolved outline (1 = a disc, 0.785 = a square)",
+        );
+        t
+    }
+
+    /// As plan.json holds it: the total, the spread and every district.
+    pub fn to_json(&self) -> serde_json::Value {
+        let range = self.polsby_popper_range();
+        serde_json::json!({
+            "cut_edges": self.cut_edges,
+            "polsby_popper_mean": range.map(|r| r.0),
+            "polsby_popper_min": range.map(|r| r.1),
+            "polsby_popper_max": range.map(|r| r.2),
+            "districts": self.districts,
+        })
+    }
+}
+
+/// Compactness of the districts of `map` over a data folder, in the order of `names` (e.g. the
+/// audit's districts): cut edges from the folder's contiguity graph, Polsby-Popper from its
+/// boundaries when it has any.
+pub fn of_map(ds: &Dataset, map: &DistrictMap, names: &[String]) -> Result<Compactness, DataError> {
+    let index: HashMap<&str, u32> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i as u32))
+        .collect();
+    let ms = ds.territory.municipalities();
+    let label: Vec<Option<u32>> = ms
+        .iter()
+        .map(|m| map.district_of(&m.code).and_then(|d| index.get(d).copied()))
+        .collect();
+    let edges = (0..ms.len()).flat_map(|i| {
+        ds.graph
+            .neighbours(i)
+            .iter()
+            .filter(move |&&j| i < j)
+            .map(move |&j| (i, j))
+    });
+    let (per, total) = cut_edges(&label, names.len(), edges);
+    let has_boundaries = ds
+        .manifest
+        .polygons
+        .as_ref()
+        .and_then(|p| p.boundaries.as_ref())
+        .is_some();
+    if !has_boundaries {
+        return Ok(Compactness::new(names, &per, total, None));
+    }
+    let boundaries = ds.boundaries()?;
+    let outlines = outlines(&boundaries, &ds.polygon_districts(map));
+    Ok(Compactness::new(
+        names,
+        &per,
+        total,
+        Some((&outlines, boundaries.is_geographic())),
+    ))
+}
+
+/// A score with four decimals (as in the CSV, the table and the GeoJSON).
+pub fn score_text(v: f64) -> String {
+    format!("{v:.4}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+    use std::f64::consts::PI;
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![
+            polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)],
+        ])
+    }
+
+    #[test]
+    fn unit_square_is_pi_over_four() {
+        let pp = polsby_popper(&rect(0.0, 0.0, 1.0, 1.0)).unwrap();
+        assert!((pp - PI / 4.0).abs() < 1e-12, "{pp}");
+    }
+
+    #[test]
+    fn two_by_one_rectangle() {
+        // A = 2, P = 6: 4π·2/36 = 2π/9 ≈ 0.6981
+        let pp = polsby_popper(&rect(0.0, 0.0, 2.0, 1.0)).unwrap();
+        assert!((pp - 2.0 * PI / 9.0).abs() < 1e-12, "{pp}");
+        assert!((pp - 0.698_131_700_797_731_8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_hole_counts_in_the_perimeter_not_the_area() {
+        // 3x3 square with a 1x1 hole: A = 8, P = 12 + 4 = 16: 4π·8/256 = π/8
+        let outer = polygon![
+            exterior: [(x: 0.0, y: 0.0), (x: 3.0, y: 0.0), (x: 3.0, y: 3.0), (x: 0.0, y: 3.0)],
+            interiors: [[(x: 1.0, y: 1.0), (x: 1.0, y: 2.0), (x: 2.0, y: 2.0), (x: 2.0, y: 1.0)]],
+        ];
+        let pp = polsby_popper(&MultiPolygon::new(vec![outer])).unwrap();
+        assert!((pp - PI / 8.0).abs() < 1e-12, "{pp}");
+    }
+
+    #[test]
+    fn geographic_square_is_projected() {
+        // 0.1° of latitude by 0.1°/cos(60°) = 0.2° of longitude at 60°N is about square on the
+        // ground (within the tiny change of the cosine over 0.1°); unprojected it would score
+        // as a 2x1 rectangle
+        let g = rect(10.0, 59.95, 10.2, 60.05);
+        let projected = outline_score(&g, true).unwrap();
+        assert!((projected - PI / 4.0).abs() < 1e-3, "{projected}");
+        let raw = outline_score(&g, false).unwrap();
+        assert!((raw - 2.0 * PI / 9.0).abs() < 1e-9, "{raw}");
+    }
+
+    #[test]
+    fn degenerate_polygons_have_no_score() {
+        assert_eq!(polsby_popper(&MultiPolygon::new(Vec::new())), None);
+    }
+
+    #[test]
+    fn lattice_plan_cut_edges_counted_by_hand() {
+        // a 3x3 lattice, units numbered row by row:
+        //   0 1 2
+        //   3 4 5
+        //   6 7 8
+        // districts A = {0,1,3,4}, B = {2,5,8}, C = {6,7}
+        // rook edges: 6 horizontal + 6 vertical = 12. Cut: 1-2, 4-5 (A|B), 3-6, 4-7 (A|C),
+        // 7-8 (C|B): 5 cut edges; A has 4, B has 3, C has 3 (4 + 3 + 3 = 2 x 5)
+        let mut edges = Vec::new();
+        for r in 0..3 {
+            for c in 0..3 {
+                let u = r * 3 + c;
+                if c < 2 {
+                    edges.push((u, u + 1));
+                }
+                if r < 2 {
+                    edges.push((u, u + 3));
+                }
+            }
+        }
+        assert_eq!(edges.len(), 12);
+        let label = [0, 0, 1, 0, 0, 1, 2, 2, 1].map(Some);
+        let (per, total) = cut_edges(&label, 3, edges.iter().copied());
+        assert_eq!(per, vec![4, 3, 3]);
+        assert_eq!(total, 5);
+        // a unit in no district: its links are cut, counted for the district side only
+        let mut partial = label;
+        partial[8] = None;
+        let (per, total) = cut_edges(&partial, 3, edges.iter().copied());
+        // cut: 1-2, 4-5, 3-6, 4-7 as before; 7-8 (C|none), 5-8 (B|none)
+        assert_eq!(per, vec![4, 3, 3]);
+        assert_eq!(total, 6);
+    }
+
+    #[test]
+    fn table_and_summary_state_the_figures() {
+        let c = Compactness::new(&["A".to_string(), "B".to_string()], &[4, 3], 5, None);
+        assert_eq!(c.get("B").map(|d| d.cut_edges), Some(3));
+        assert_eq!(
+            c.summary(),
+            "compactness: 5 cut edges over 2 districts; Polsby-Popper not computed (no boundaries)"
+        );
+        let csv = c.table().to_csv();
+        assert!(
+            csv.starts_with("district,cut edges,Polsby-Popper\nA,4,\nB,3,\n"),
+            "{csv}"
+        );
+    }
+}
