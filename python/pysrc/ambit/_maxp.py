@@ -43,7 +43,7 @@ def _column(df: pd.DataFrame, name: str, role: str) -> np.ndarray:
 
 
 def _edges(w: Any, index: pd.Index) -> list[tuple[int, int, float]]:
-    """Edges ``(i, j, 1.0)``, ``i < j``, over row positions, from a ``libpysal.weights.W``, a
+    """Edges ``(i, j, weight)``, ``i < j``, over row positions, from a ``libpysal.weights.W``, a
     mapping ``{id: [neighbour ids]}`` or an adjacency list ``[[neighbour positions], ...]``.
 
     Ids of a ``W`` or a mapping are read as labels of the data frame's index when they all are
@@ -75,16 +75,21 @@ def _edges(w: Any, index: pd.Index) -> list[tuple[int, int, float]]:
             "w: expected a libpysal.weights.W, a dict {id: [neighbour ids]} or a list of neighbour lists, "
             f"got {type(w).__name__}"
         )
-    seen: set[tuple[int, int]] = set()
+    # a W's weights (e.g. shared border lengths) weigh the links the construction follows;
+    # binary contiguity (all 1) and non-positive weights count as 1, as in `ambit plan`
+    weights = getattr(w, "weights", None) if neighbors is not w else None
+    edges: dict[tuple[int, int], float] = {}
     for k, nbs in items:
         i = pos[k]
-        for nb in nbs:
+        wk = weights.get(k) if isinstance(weights, Mapping) else None
+        for t, nb in enumerate(nbs):
             if nb not in pos:
                 raise ValueError(f"w: neighbour {nb!r} of unit {k!r} is not a unit of the weights")
             j = pos[nb]
             if i != j:
-                seen.add((min(i, j), max(i, j)))
-    return [(i, j, 1.0) for i, j in sorted(seen)]
+                wt = float(wk[t]) if wk is not None and t < len(wk) else 1.0
+                edges.setdefault((min(i, j), max(i, j)), wt if math.isfinite(wt) and wt > 0 else 1.0)
+    return [(i, j, wt) for (i, j), wt in sorted(edges.items())]
 
 
 class MaxPHeuristic:
