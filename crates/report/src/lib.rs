@@ -30,6 +30,7 @@ pub mod audit;
 pub mod geojson;
 pub mod map;
 pub mod plan;
+pub mod qca;
 pub mod report;
 pub mod robust;
 pub mod stability;
