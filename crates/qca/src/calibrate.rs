@@ -41,6 +41,19 @@ impl LogOdds {
         }
     }
 
+    /// `qca` (R's 0.95), `fsqca` (log-odds +-3) or an inclusion degree such as `0.9`.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "qca" => Ok(LogOdds::QcaDefault),
+            "fsqca" => Ok(LogOdds::FsQca),
+            other => other.parse().map(LogOdds::InclusionDegree).map_err(|_| {
+                QcaError::InvalidParameter(format!(
+                    "log-odds `{other}`: use qca, fsqca or a degree in (0.5, 1)"
+                ))
+            }),
+        }
+    }
+
     /// Human-readable name, for reports.
     pub fn describe(self) -> String {
         match self {
@@ -366,4 +379,69 @@ fn fractional_logit(x: &[f64], t: &[f64]) -> Result<(f64, f64)> {
         ));
     }
     Ok((a - b * mean / sd, b / sd))
+}
+
+/// Thresholds as written on a command line: `e=400,c=550,i=900` or `400,550,900`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThresholdList(pub Vec<(Option<String>, f64)>);
+
+impl ThresholdList {
+    /// Reads `name=value` or bare values, comma-separated; an empty text gives no thresholds.
+    pub fn parse(text: &str) -> Result<Self> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|part| {
+                let (name, value) = match part.split_once('=') {
+                    Some((n, v)) => (Some(n.trim().to_string()), v.trim()),
+                    None => (None, part),
+                };
+                let v: f64 = value.parse().map_err(|_| {
+                    QcaError::InvalidParameter(format!("threshold `{part}` is not a number"))
+                })?;
+                Ok((name, v))
+            })
+            .collect::<Result<_>>()
+            .map(Self)
+    }
+
+    /// The values, in the order given.
+    pub fn values(&self) -> Vec<f64> {
+        self.0.iter().map(|(_, v)| *v).collect()
+    }
+
+    /// The values in the order of `names`: all bare (taken in order) or all named.
+    pub fn named(&self, names: &[&str]) -> Result<Vec<f64>> {
+        if self.0.len() != names.len() {
+            return Err(QcaError::InvalidParameter(format!(
+                "expected {} thresholds ({}), got {}",
+                names.len(),
+                names.join(", "),
+                self.0.len()
+            )));
+        }
+        if self.0.iter().all(|(n, _)| n.is_none()) {
+            return Ok(self.values());
+        }
+        names
+            .iter()
+            .map(|n| {
+                self.0
+                    .iter()
+                    .find(|(k, _)| k.as_deref() == Some(*n))
+                    .map(|(_, v)| *v)
+                    .ok_or_else(|| QcaError::InvalidParameter(format!("missing threshold `{n}`")))
+            })
+            .collect()
+    }
+
+    /// Exclusion, crossover and inclusion (`e`, `c`, `i`).
+    pub fn three(&self) -> Result<Thresholds> {
+        let v = self.named(&["e", "c", "i"])?;
+        Ok(Thresholds {
+            exclusion: v[0],
+            crossover: v[1],
+            inclusion: v[2],
+        })
+    }
 }

@@ -199,6 +199,22 @@ impl DataMatrix {
             .collect()
     }
 
+    /// Refuses a case label used twice, naming both lines: a truth table's case lists and a
+    /// solution's cases would name two rows alike.
+    pub fn check_unique_cases(&self) -> Result<()> {
+        let mut first: std::collections::HashMap<&str, usize> = Default::default();
+        for (i, label) in self.cases.iter().enumerate() {
+            if let Some(&j) = first.get(label.as_str()) {
+                return Err(QcaError::InvalidParameter(format!(
+                    "{}: line {}: field `case` = {label:?}: case label already used on line {}; give every case its own label",
+                    self.source, self.lines[i], self.lines[j]
+                )));
+            }
+            first.insert(label, i);
+        }
+        Ok(())
+    }
+
     /// Adds a column, or replaces the one with the same name (e.g. a calibrated version).
     pub fn set_column(&mut self, name: impl Into<String>, values: Vec<Option<f64>>) -> Result<()> {
         let name = name.into();

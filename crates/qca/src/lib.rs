@@ -71,7 +71,7 @@ pub use fit::{
 };
 pub use implicant::Implicant;
 pub use minimize::{
-    contradictory_simplifying_assumptions, minimize, minimize_with, ChartScope,
+    contradictory_simplifying_assumptions, minimize, minimize_with, split_dir_exp, ChartScope,
     IntermediateSolution, MinParams, ModelSearch, PiChartEntry, RowRef, Solution, SolutionFit,
     TermFit,
 };

@@ -499,6 +499,29 @@ fn first_minimal_by_bound(
     None
 }
 
+/// Directional expectations as written on a command line: `DEV,URB,~IND` or `DEV;~LIT*IND`;
+/// commas inside brackets (`X[1,2]`) do not separate.
+pub fn split_dir_exp(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    for ch in text.chars() {
+        match ch {
+            '[' | '{' => depth += 1,
+            ']' | '}' => depth -= 1,
+            _ => {}
+        }
+        if (ch == ',' || ch == ';') && depth == 0 {
+            out.push(std::mem::take(&mut cur).trim().to_string());
+        } else {
+            cur.push(ch);
+        }
+    }
+    out.push(cur.trim().to_string());
+    out.retain(|s| !s.is_empty());
+    out
+}
+
 /// Where R's `min.pin` stopped adding prime implicants.
 struct MinPinCut {
     /// Largest number of literals of the implicants kept.

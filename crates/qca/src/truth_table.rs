@@ -601,6 +601,27 @@ pub enum SortOrder {
 }
 
 impl SortKey {
+    /// A `--sort-by` item: `OUT`, `incl`, `PRI` or `n` (any case), largest first as R's
+    /// default `decreasing = TRUE`, or smallest first with a `+` suffix (`-` is accepted).
+    pub fn parse(text: &str) -> Result<(SortKey, SortOrder)> {
+        let t = text.trim();
+        let (name, order) = match (t.strip_suffix('+'), t.strip_suffix('-')) {
+            (Some(n), _) => (n, SortOrder::Increasing),
+            (_, Some(n)) => (n, SortOrder::Decreasing),
+            _ => (t, SortOrder::Decreasing),
+        };
+        let key = match name.to_ascii_lowercase().as_str() {
+            "out" => SortKey::Out,
+            "incl" => SortKey::Incl,
+            "pri" => SortKey::Pri,
+            "n" => SortKey::N,
+            _ => return Err(QcaError::InvalidParameter(format!(
+                "sort.by `{text}`: sort by OUT, incl, PRI or n (a `+` suffix sorts smallest first)"
+            ))),
+        };
+        Ok((key, order))
+    }
+
     fn compare(self, a: &TtRow, b: &TtRow) -> std::cmp::Ordering {
         let rank = |o: Out| match o {
             Out::Remainder => 0,

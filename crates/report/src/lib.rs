@@ -31,6 +31,7 @@ pub mod compactness;
 pub mod geojson;
 pub mod map;
 pub mod plan;
+pub mod qca;
 pub mod report;
 pub mod robust;
 pub mod stability;

@@ -1,14 +1,16 @@
-//! `ambit qca`: calibration, truth tables, minimisation, necessity and fit (crate `ambit-qca`).
+//! `ambit qca`: calibration, truth tables, minimisation, necessity and fit (crate `ambit-qca`);
+//! every result is rendered by `ambit_report::qca` in the `--format` asked.
 
-use ambit_qca::calibrate::{self, Direction, LogOdds, Thresholds};
+use crate::common::{emit, Format};
+use ambit_qca::calibrate::{self, Direction, LogOdds, ThresholdList};
 use ambit_qca::{
-    minimize_with, pof, super_subset_report, Budget, ChartScope, DataMatrix, Expression, InclCut,
-    MinParams, ModelSearch, PofRow, Progress, Relation, Solution, SortKey, SortOrder,
+    minimize_with, pof, split_dir_exp, super_subset_report, Budget, ChartScope, DataMatrix,
+    Expression, InclCut, MinParams, ModelSearch, Progress, Relation, Solution, SortKey,
     SuperSubsetParams, TruthTable, TtParams,
 };
+use ambit_report::qca as render;
+use ambit_report::table::Table;
 use anyhow::{bail, Context};
-use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -38,12 +40,6 @@ enum QcaCommand {
     Robust(super::qca_robust::Args),
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Table,
-    Json,
-}
-
 #[derive(clap::Args)]
 struct TtArgs {
     /// Data matrix (CSV, first column = case labels).
@@ -67,7 +63,7 @@ struct TtArgs {
     #[arg(long)]
     inf_test: Option<f64>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
 
@@ -171,7 +167,7 @@ struct NecessityArgs {
     #[arg(long)]
     depth: Option<usize>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
 
@@ -195,7 +191,7 @@ struct FitArgs {
     #[arg(long, value_enum, default_value = "sufficiency")]
     relation: RelationArg,
     /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
 
@@ -257,7 +253,7 @@ struct CalibrateArgs {
     #[arg(long)]
     output: Option<PathBuf>,
     /// Output format when printing.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
 
@@ -273,34 +269,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// Reads a data matrix; repeated case labels are refused (a truth table's case lists and a
-/// solution's cases would name two rows alike).
-fn load(path: &Path) -> anyhow::Result<DataMatrix> {
+/// Reads a data matrix, refusing a case label used twice.
+pub(crate) fn load(path: &Path) -> anyhow::Result<DataMatrix> {
     let data = DataMatrix::from_csv_path(path)?;
-    let mut first: std::collections::HashMap<&str, usize> = Default::default();
-    for (i, label) in data.cases().iter().enumerate() {
-        if let Some(&j) = first.get(label.as_str()) {
-            bail!(
-                "{}: line {}: field `{}` = {label:?}: case label already used on line {}; give every case its own label",
-                path.display(),
-                data.line_of(i),
-                "case",
-                data.line_of(j)
-            );
-        }
-        first.insert(label, i);
-    }
+    data.check_unique_cases()?;
     Ok(data)
 }
 
-fn tt_params(a: &TtArgs) -> anyhow::Result<TtParams> {
-    let mut p = TtParams::new(a.outcome.clone());
-    p.conditions = a
-        .conditions
-        .iter()
+/// The names of a comma-separated list, blanks dropped.
+pub(crate) fn names(list: &[String]) -> Vec<String> {
+    list.iter()
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
-        .collect();
+        .collect()
+}
+
+fn build_tt(a: &TtArgs) -> anyhow::Result<TruthTable> {
+    let mut p = TtParams::new(a.outcome.clone());
+    p.conditions = names(&a.conditions);
     p.incl_cut = match a.incl_cut.as_slice() {
         [one] => InclCut::single(*one),
         [one, zero] => InclCut {
@@ -309,164 +295,93 @@ fn tt_params(a: &TtArgs) -> anyhow::Result<TtParams> {
         },
         other => bail!("--incl-cut takes one or two values, got {}", other.len()),
     };
-    p.n_cut = a.n_cut;
-    p.pri_cut = a.pri_cut;
-    p.inf_test = a.inf_test;
-    Ok(p)
-}
-
-fn build_tt(a: &TtArgs) -> anyhow::Result<TruthTable> {
-    let data = load(&a.data)?;
-    let tt = TruthTable::build(&data, &tt_params(a)?)?;
-    for w in &tt.warnings {
-        eprintln!("warning: {w}");
-    }
+    (p.n_cut, p.pri_cut, p.inf_test) = (a.n_cut, a.pri_cut, a.inf_test);
+    let tt = TruthTable::build(&load(&a.data)?, &p)?;
+    tt.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     Ok(tt)
 }
 
+/// Tables in `format` one after the other (JSON goes through each command's own document).
+fn tables(tables: &[Table], format: Format) -> String {
+    Table::render_all(tables, format)
+}
+
 fn run_tt(a: TtCommandArgs) -> anyhow::Result<()> {
-    let mut s = String::new();
     let tt = build_tt(&a.tt)?;
     let keys = a
         .sort_by
         .iter()
-        .map(|k| parse_sort_key(k))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    match a.tt.format {
-        Format::Json => writeln!(s, "{}", serde_json::to_string_pretty(&tt)?)?,
-        Format::Table => write!(s, "{}", tt_table(&tt, &keys, a.dcc))?,
-    }
-    emit(&s)
+        .map(|k| SortKey::parse(k))
+        .collect::<Result<Vec<_>, _>>()?;
+    emit(
+        &render::truth_table_document(&tt, &keys, a.dcc, a.tt.format),
+        None,
+    )
 }
 
-/// `incl`, `incl-` (largest first, R's default) or `incl+` (smallest first).
-fn parse_sort_key(text: &str) -> anyhow::Result<(SortKey, SortOrder)> {
-    let t = text.trim();
-    let (name, order) = match (t.strip_suffix('+'), t.strip_suffix('-')) {
-        (Some(n), _) => (n, SortOrder::Increasing),
-        (_, Some(n)) => (n, SortOrder::Decreasing),
-        _ => (t, SortOrder::Decreasing),
-    };
-    let key = match name.to_ascii_lowercase().as_str() {
-        "out" => SortKey::Out,
-        "incl" => SortKey::Incl,
-        "pri" => SortKey::Pri,
-        "n" => SortKey::N,
-        _ => bail!(
-            "--sort-by `{text}`: sort by OUT, incl, PRI or n (a `+` suffix sorts smallest first)"
-        ),
-    };
-    Ok((key, order))
-}
-
-fn num(v: f64) -> String {
-    if v.is_nan() {
-        "-".into()
-    } else {
-        format!("{v:.3}")
-    }
-}
-
-fn tt_table(tt: &TruthTable, keys: &[(SortKey, SortOrder)], dcc: bool) -> String {
-    let mut s = String::new();
-    s.push_str(&format!(
-        "Truth table of {} ({} observed rows of {})\n\n",
-        tt.outcome,
-        tt.observed_rows.len(),
-        tt.n_rows_total
-    ));
-    s.push_str("  OUT: output value\n    n: number of cases in configuration\n incl: sufficiency inclusion score\n  PRI: proportional reduction in inconsistency\n\n");
-    let width: Vec<usize> = tt.conditions.iter().map(|c| c.len().max(1)).collect();
-    let rw = tt.n_rows_total.to_string().len();
-    s.push_str(&format!("{:>rw$} ", ""));
-    for (c, w) in tt.conditions.iter().zip(&width) {
-        s.push_str(&format!(" {c:>w$}"));
-    }
-    s.push_str(if dcc {
-        "   OUT    n  incl   PRI   DCC\n"
-    } else {
-        "   OUT    n  incl   PRI   cases\n"
-    });
-    for r in tt.sorted_rows(keys) {
-        s.push_str(&format!("{:>rw$} ", r.row));
-        for (v, w) in r.values.iter().zip(&width) {
-            s.push_str(&format!(" {v:>w$}"));
-        }
-        let out = match r.out_if_kept {
-            Some(k) => format!("{}({})", r.out.symbol(), k.symbol()),
-            None => r.out.symbol().to_string(),
-        };
-        s.push_str(&format!(
-            "   {out:<4} {:>3}  {}  {}  {}\n",
-            r.n,
-            num(r.incl),
-            num(r.pri),
-            if dcc { &r.dcc } else { &r.cases }.join(",")
-        ));
-    }
-    s
-}
-
-fn split_dir_exp(text: &str) -> Vec<String> {
-    // Commas separate expectations except inside brackets (X[1,2]); `;` also separates.
-    let mut out = Vec::new();
-    let mut depth = 0;
-    let mut cur = String::new();
-    for ch in text.chars() {
-        match ch {
-            '[' | '{' => depth += 1,
-            ']' | '}' => depth -= 1,
-            _ => {}
-        }
-        if (ch == ',' || ch == ';') && depth == 0 {
-            out.push(std::mem::take(&mut cur).trim().to_string());
-        } else {
-            cur.push(ch);
-        }
-    }
-    out.push(cur.trim().to_string());
-    out.retain(|s| !s.is_empty());
-    out
-}
-
-fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
-    let mut s = String::new();
-    let tt = build_tt(&a.tt)?;
-    let include: Vec<&str> = a
-        .include
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    if let Some(bad) = include.iter().find(|s| **s != "?" && **s != "C") {
+fn min_params(a: &MinimizeArgs) -> anyhow::Result<MinParams> {
+    let include: Vec<&str> = a.include.split(',').map(str::trim).collect();
+    if let Some(bad) = include.iter().find(|s| !["?", "C", ""].contains(s)) {
         bail!("--include takes `?` (remainders) and/or `C` (contradictions), not `{bad}`");
     }
-    let params = MinParams {
+    if let Some(t) = a.time_limit.filter(|t| !(t.is_finite() && *t > 0.0)) {
+        bail!("--time-limit {t}: give a positive number of seconds");
+    }
+    Ok(MinParams {
         include_remainders: include.contains(&"?"),
         include_contradictions: include.contains(&"C"),
         dir_exp: a.dir_exp.as_deref().map(split_dir_exp).unwrap_or_default(),
         row_dom: a.row_dom,
-        search: if a.all_sol {
-            ModelSearch::AllIrredundant
-        } else if a.first_min {
-            ModelSearch::FirstMinimal
-        } else {
-            ModelSearch::AllMinimal
+        search: match (a.all_sol, a.first_min) {
+            (true, _) => ModelSearch::AllIrredundant,
+            (_, true) => ModelSearch::FirstMinimal,
+            _ => ModelSearch::AllMinimal,
         },
         exclude: a.exclude.clone(),
         pi_cons: a.pi_cons,
         sol_cons: a.sol_cons,
         sol_cov: a.sol_cov,
         min_pin: a.min_pin,
-    };
-    if let Some(t) = a.time_limit {
-        if !(t.is_finite() && t > 0.0) {
-            bail!("--time-limit {t}: give a positive number of seconds");
-        }
-    }
+    })
+}
+
+/// The budget of a minimisation: its limits, Ctrl-C (polled by a watcher thread while the
+/// guard holds the one handler back) and a spinner on 12 conditions or more.
+fn budget(a: &MinimizeArgs, spinner: Option<indicatif::ProgressBar>) -> Budget {
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    std::thread::spawn(move || {
+        // until the minimisation has dropped its budget
+        while Arc::strong_count(&flag) > 1 {
+            if crate::interrupt::requested() {
+                flag.store(true, Ordering::Relaxed);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    });
+    Budget {
+        deadline: a
+            .time_limit
+            .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t)),
+        max_memory: a.max_memory.map(|mb| mb.saturating_mul(1 << 20)),
+        cancel: Some(cancel),
+        progress: Some(Arc::new(move |p: &Progress| {
+            if let Some(pb) = &spinner {
+                let best = p
+                    .best
+                    .map_or(String::new(), |b| format!(", best so far {b}"));
+                pb.set_message(format!(
+                    "{}: {} implicants, no model below {} terms{best} (Ctrl-C to stop)",
+                    p.stage, p.implicants, p.lower_bound
+                ));
+            }
+        })),
+    }
+}
+
+fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
+    let tt = build_tt(&a.tt)?;
+    let params = min_params(&a)?;
     let spinner = (tt.conditions.len() >= 12).then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
         pb.set_message(format!(
@@ -476,56 +391,31 @@ fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb
     });
-    let shown = spinner.clone();
-    let budget = Budget {
-        deadline: a
-            .time_limit
-            .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t)),
-        max_memory: a.max_memory.map(|mb| mb.saturating_mul(1 << 20)),
-        cancel: Some(cancel),
-        progress: Some(Arc::new(move |p: &Progress| {
-            if let Some(pb) = &shown {
-                pb.set_message(format!(
-                    "{}: {} implicants, no model below {} terms{} (Ctrl-C to stop)",
-                    p.stage,
-                    p.implicants,
-                    p.lower_bound,
-                    p.best
-                        .map_or(String::new(), |b| format!(", best so far {b}"))
-                ));
-            }
-        })),
-    };
     let scope = match a.chart {
         ChartArg::Auto => ChartScope::Auto,
         ChartArg::Every => ChartScope::Every,
         ChartArg::Usable => ChartScope::Usable,
     };
-    let sol = minimize_with(&tt, &params, scope, &budget)
+    let guard = crate::interrupt::Guard::new();
+    let sol = minimize_with(&tt, &params, scope, &budget(&a, spinner.clone()))
         .with_context(|| format!("minimising {}", a.tt.data.display()));
-    if let Some(pb) = spinner {
-        pb.finish_and_clear();
-    }
+    drop(guard);
+    spinner.inspect(|pb| pb.finish_and_clear());
     let sol = sol?;
-    for w in &sol.warnings {
-        eprintln!("warning: {w}");
-    }
+    sol.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     let certificate = sol.certificate.describe();
     if !sol.warnings.contains(&certificate) {
         eprintln!("{certificate}");
     }
-    match a.tt.format {
-        Format::Json => {
-            let doc = MinimizeOutput {
-                params: &params,
-                solution: &sol,
-                truth_table: &tt,
-            };
-            writeln!(s, "{}", serde_json::to_string_pretty(&doc)?)?;
-        }
-        Format::Table => write!(s, "{}", solution_table(&sol))?,
-    }
-    emit(&s)
+    let text = match a.tt.format {
+        Format::Json => render::json(&MinimizeOutput {
+            params: &params,
+            solution: &sol,
+            truth_table: &tt,
+        }),
+        f => tables(&render::solution_tables(&sol), f),
+    };
+    emit(&text, None)
 }
 
 /// JSON document of `ambit qca minimize`: parameters, solution, truth table.
@@ -537,452 +427,121 @@ struct MinimizeOutput<'a> {
     truth_table: &'a TruthTable,
 }
 
-fn fit_table(models: &[Vec<String>], fit: &ambit_qca::SolutionFit, outcome: &str) -> String {
-    let mut s = String::new();
-    for (i, m) in models.iter().enumerate() {
-        s.push_str(&format!("M{}: {} -> {}\n", i + 1, m.join(" + "), outcome));
+fn relation(r: RelationArg) -> Relation {
+    match r {
+        RelationArg::Sufficiency => Relation::Sufficiency,
+        RelationArg::Necessity => Relation::Necessity,
     }
-    s.push('\n');
-    for (i, mf) in fit.models.iter().enumerate() {
-        let tw = mf
-            .term_fit
-            .iter()
-            .map(|t| t.term.len())
-            .max()
-            .unwrap_or(4)
-            .max(6);
-        if fit.models.len() > 1 {
-            s.push_str(&format!("M{}:\n", i + 1));
-        }
-        s.push_str(&format!(
-            "   {:tw$}  inclS   PRI    covS   covU   cases\n",
-            ""
-        ));
-        let line = "-".repeat(tw + 45);
-        s.push_str(&format!("{line}\n"));
-        for (j, t) in mf.term_fit.iter().enumerate() {
-            let u = t.cov_u.map_or("  -  ".to_string(), num);
-            s.push_str(&format!(
-                "{:<2} {:tw$}  {}  {}  {}  {}  {}\n",
-                j + 1,
-                t.term,
-                num(t.incl_s),
-                num(t.pri),
-                num(t.cov_s),
-                u,
-                t.cases
-            ));
-        }
-        s.push_str(&format!("{line}\n"));
-        let f = &mf.model_fit;
-        s.push_str(&format!(
-            "   {:tw$}  {}  {}  {}\n\n",
-            format!("M{}", i + 1),
-            num(f.incl_s),
-            num(f.pri),
-            num(f.cov_s)
-        ));
-    }
-    s
-}
-
-fn solution_table(sol: &Solution) -> String {
-    let mut s = fit_table(&sol.models, &sol.fit, &sol.outcome);
-    if sol.model_ambiguity {
-        s.push_str(&format!(
-            "Model ambiguity: {} models explain the data equally well.\n",
-            sol.models.len()
-        ));
-        s.push_str(&format!(
-            "Essential prime implicants: {}\n\n",
-            if sol.essential.is_empty() {
-                "none".to_string()
-            } else {
-                sol.essential.join(", ")
-            }
-        ));
-    }
-    if let Some(sa) = &sol.simplifying_assumptions {
-        for (m, rows) in sa {
-            if !rows.is_empty() {
-                let list: Vec<String> = rows.iter().map(|r| r.row.to_string()).collect();
-                s.push_str(&format!(
-                    "Simplifying assumptions ({m}): rows {}\n",
-                    list.join(", ")
-                ));
-            }
-        }
-    }
-    for i in &sol.intermediate {
-        s.push_str(&format!(
-            "\nIntermediate solution {} (conservative {} / parsimonious {}):\n",
-            i.combination,
-            i.conservative_model.join(" + "),
-            i.parsimonious_model.join(" + ")
-        ));
-        let rows = |v: &[ambit_qca::RowRef]| {
-            if v.is_empty() {
-                "none".to_string()
-            } else {
-                v.iter()
-                    .map(|r| r.row.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        };
-        s.push_str(&format!(
-            "Easy counterfactuals: rows {}\nDifficult counterfactuals: rows {}\n\n",
-            rows(&i.easy_counterfactuals),
-            rows(&i.difficult_counterfactuals)
-        ));
-        s.push_str(&fit_table(&i.models, &i.fit, &sol.outcome));
-    }
-    s
 }
 
 fn run_necessity(a: NecessityArgs) -> anyhow::Result<()> {
-    let mut s = String::new();
-    let data = load(&a.data)?;
     let p = SuperSubsetParams {
         outcome: a.outcome.clone(),
-        conditions: a
-            .conditions
-            .iter()
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty())
-            .collect(),
-        relation: match a.relation {
-            RelationArg::Sufficiency => Relation::Sufficiency,
-            RelationArg::Necessity => Relation::Necessity,
-        },
+        conditions: names(&a.conditions),
+        relation: relation(a.relation),
         incl_cut: a.incl_cut,
         cov_cut: a.cov_cut,
         ron_cut: a.ron_cut,
         pri_cut: a.pri_cut,
         depth: a.depth,
     };
-    let report = super_subset_report(&data, &p)?;
-    for w in &report.warnings {
-        eprintln!("warning: {w}");
-    }
-    let rows = report.rows;
-    let (relation, [incl, third, cov]) = match p.relation {
-        Relation::Necessity => ("necessity", ["inclN", "RoN", "covN"]),
-        Relation::Sufficiency => ("sufficiency", ["inclS", "PRI", "covS"]),
+    let report = super_subset_report(&load(&a.data)?, &p)?;
+    report
+        .warnings
+        .iter()
+        .for_each(|w| eprintln!("warning: {w}"));
+    let text = match a.format {
+        Format::Json => render::superset_json(&report.rows, p.relation, &a.outcome),
+        f => render::superset_table(&report.rows, p.relation, (a.incl_cut, a.cov_cut)).render(f),
     };
-    match a.format {
-        Format::Json => {
-            let v: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|r| serde_json::json!({"expression": r.expression, incl: r.incl, third: r.ron_or_pri, cov: r.cov}))
-                .collect();
-            writeln!(
-                s,
-                "{}",
-                serde_json::to_string_pretty(
-                    &serde_json::json!({"relation": relation, "outcome": a.outcome, "expressions": v})
-                )?
-            )?;
-        }
-        Format::Table => {
-            if rows.is_empty() {
-                let adjective = match p.relation {
-                    Relation::Necessity => "necessary",
-                    Relation::Sufficiency => "sufficient",
-                };
-                writeln!(
-                    s,
-                    "No {adjective} expression with {incl} >= {} and {cov} >= {}.",
-                    a.incl_cut, a.cov_cut
-                )?;
-            }
-            let w = rows
-                .iter()
-                .map(|r| r.expression.len())
-                .max()
-                .unwrap_or(4)
-                .max(4);
-            writeln!(s, "   {:w$}  {incl}   {third}    {cov}", "")?;
-            writeln!(s, "{}", "-".repeat(w + 26))?;
-            for (i, r) in rows.iter().enumerate() {
-                writeln!(
-                    s,
-                    "{:<2} {:w$}  {}  {}  {}",
-                    i + 1,
-                    r.expression,
-                    num(r.incl),
-                    num(r.ron_or_pri),
-                    num(r.cov)
-                )?;
-            }
-        }
-    }
-    emit(&s)
+    emit(&text, None)
 }
 
 fn run_fit(a: FitArgs) -> anyhow::Result<()> {
-    let mut s = String::new();
-    let data = load(&a.data)?;
     let expr = Expression::parse(&a.expression)?;
-    let relation = match a.relation {
-        RelationArg::Sufficiency => Relation::Sufficiency,
-        RelationArg::Necessity => Relation::Necessity,
-    };
-    let rows = pof(&data, &expr, &a.outcome, relation)?;
-    match a.format {
-        Format::Json => writeln!(
-            s,
-            "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({"relation": relation, "outcome": a.outcome, "rows": rows})
-            )?
-        )?,
-        Format::Table => {
-            let w = rows
-                .iter()
-                .map(|r| match r {
-                    PofRow::Sufficiency { expression, .. }
-                    | PofRow::Necessity { expression, .. } => expression.len(),
-                })
-                .max()
-                .unwrap_or(4)
-                .max(10);
-            match relation {
-                Relation::Sufficiency => writeln!(s, "   {:w$}  inclS   PRI    covS   covU", "")?,
-                Relation::Necessity => writeln!(s, "   {:w$}  inclN   RoN    covN", "")?,
-            }
-            writeln!(s, "{}", "-".repeat(w + 33))?;
-            for (i, r) in rows.iter().enumerate() {
-                match r {
-                    PofRow::Sufficiency {
-                        expression,
-                        fit,
-                        cov_u,
-                    } => writeln!(
-                        s,
-                        "{:<2} {expression:w$}  {}  {}  {}  {}",
-                        i + 1,
-                        num(fit.incl_s),
-                        num(fit.pri),
-                        num(fit.cov_s),
-                        cov_u.map_or("  -  ".into(), num)
-                    )?,
-                    PofRow::Necessity { expression, fit } => writeln!(
-                        s,
-                        "{:<2} {expression:w$}  {}  {}  {}",
-                        i + 1,
-                        num(fit.incl_n),
-                        num(fit.ro_n),
-                        num(fit.cov_n)
-                    )?,
-                }
-            }
+    let rel = relation(a.relation);
+    let rows = pof(&load(&a.data)?, &expr, &a.outcome, rel)?;
+    let text = match a.format {
+        Format::Json => {
+            render::json(&serde_json::json!({"relation": rel, "outcome": a.outcome, "rows": rows}))
         }
-    }
-    emit(&s)
+        f => render::pof_table(&rows, rel).render(f),
+    };
+    emit(&text, None)
 }
 
-fn parse_thresholds(text: &str) -> anyhow::Result<Vec<(Option<String>, f64)>> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|part| {
-            let (name, value) = match part.split_once('=') {
-                Some((n, v)) => (Some(n.trim().to_string()), v.trim()),
-                None => (None, part),
-            };
-            let v: f64 = value
-                .parse()
-                .with_context(|| format!("threshold `{part}` is not a number"))?;
-            Ok((name, v))
-        })
-        .collect()
-}
-
-fn named(ths: &[(Option<String>, f64)], names: &[&str]) -> anyhow::Result<Vec<f64>> {
-    if ths.len() != names.len() {
-        bail!(
-            "expected {} thresholds ({}), got {}",
-            names.len(),
-            names.join(", "),
-            ths.len()
-        );
+/// The thresholds given, or found by findTh for crisp and indirect groups.
+fn thresholds(a: &CalibrateArgs, x: &[f64]) -> anyhow::Result<ThresholdList> {
+    let given = ThresholdList::parse(&a.thresholds)?;
+    let Some(n) = a.find_th else {
+        return Ok(given);
+    };
+    if !given.0.is_empty() || !matches!(a.method, Method::Crisp | Method::Indirect) {
+        bail!("--find-th finds group thresholds: use it with --method crisp or indirect, without --thresholds");
     }
-    if ths.iter().all(|(n, _)| n.is_none()) {
-        return Ok(ths.iter().map(|(_, v)| *v).collect());
-    }
-    names
-        .iter()
-        .map(|n| {
-            ths.iter()
-                .find(|(k, _)| k.as_deref() == Some(*n))
-                .map(|(_, v)| *v)
-                .with_context(|| format!("missing threshold `{n}`"))
-        })
-        .collect()
+    let found = calibrate::find_thresholds(x, n)?;
+    let list: Vec<String> = found.iter().map(f64::to_string).collect();
+    eprintln!(
+        "findTh (complete linkage) on `{}`: thresholds {}",
+        a.column,
+        list.join(", ")
+    );
+    Ok(ThresholdList(
+        found.into_iter().map(|v| (None, v)).collect(),
+    ))
 }
 
 fn run_calibrate(a: CalibrateArgs) -> anyhow::Result<()> {
-    let mut s = String::new();
     let mut data = load(&a.data)?;
     let x = data.complete_column(&a.column)?;
-    let mut ths = parse_thresholds(&a.thresholds)?;
-    if let Some(n) = a.find_th {
-        if !ths.is_empty() {
-            bail!("--find-th finds the thresholds: give it or --thresholds, not both");
-        }
-        if !matches!(a.method, Method::Crisp | Method::Indirect) {
-            bail!("--find-th gives group thresholds: use it with --method crisp or indirect");
-        }
-        let found = calibrate::find_thresholds(&x, n)?;
-        eprintln!(
-            "findTh (complete linkage) on `{}`: thresholds {}",
-            a.column,
-            found
-                .iter()
-                .map(f64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        ths = found.into_iter().map(|v| (None, v)).collect();
-    }
+    let ths = thresholds(&a, &x)?;
+    let log_odds = LogOdds::parse(&a.log_odds)?;
     if a.direction == DirectionArg::Decreasing && a.method != Method::Crisp {
-        bail!(
-            "--direction decreasing reverses crisp groups; for the other methods give the \
-             thresholds in decreasing order (e.g. e=900,c=550,i=400)"
-        );
+        bail!("--direction decreasing reverses crisp groups; for the other methods give the thresholds in decreasing order (e.g. e=900,c=550,i=400)");
     }
-    let log_odds = match a.log_odds.as_str() {
-        "qca" => LogOdds::QcaDefault,
-        "fsqca" => LogOdds::FsQca,
-        other => LogOdds::InclusionDegree(other.parse().with_context(|| {
-            format!("--log-odds `{other}`: use qca, fsqca or a degree in (0.5, 1)")
-        })?),
-    };
-    let three = |ths: &[(Option<String>, f64)]| -> anyhow::Result<Thresholds> {
-        let v = named(ths, &["e", "c", "i"])?;
-        Ok(Thresholds {
-            exclusion: v[0],
-            crossover: v[1],
-            inclusion: v[2],
-        })
-    };
     let (values, description) = match a.method {
         Method::Direct => (
-            calibrate::direct(&x, three(&ths)?, log_odds)?,
+            calibrate::direct(&x, ths.three()?, log_odds)?,
             format!("direct, logistic, {}", log_odds.describe()),
         ),
         Method::Linear => (
-            calibrate::linear(&x, three(&ths)?, a.above, a.below)?,
+            calibrate::linear(&x, ths.three()?, a.above, a.below)?,
             format!(
                 "direct, linear/power (above {}, below {})",
                 a.above, a.below
             ),
         ),
         Method::Bell => {
-            let v = named(&ths, &["e1", "c1", "i1", "i2", "c2", "e2"])?;
-            (
-                calibrate::bell(&x, [v[0], v[1], v[2], v[3], v[4], v[5]], a.above, a.below)?,
-                "bell".to_string(),
-            )
+            let v = ths.named(&["e1", "c1", "i1", "i2", "c2", "e2"])?;
+            let six = [v[0], v[1], v[2], v[3], v[4], v[5]];
+            (calibrate::bell(&x, six, a.above, a.below)?, "bell".into())
         }
-        Method::Crisp => {
-            let direction = match a.direction {
-                DirectionArg::Increasing => Direction::Increasing,
-                DirectionArg::Decreasing => Direction::Decreasing,
-            };
-            let values: Vec<f64> = ths.iter().map(|(_, v)| *v).collect();
-            (
-                calibrate::crisp_directed(&x, &values, direction)?,
-                match direction {
-                    Direction::Increasing => "crisp".to_string(),
-                    Direction::Decreasing => "crisp, reversed (decreasing)".to_string(),
-                },
-            )
-        }
+        Method::Crisp if a.direction == DirectionArg::Decreasing => (
+            calibrate::crisp_directed(&x, &ths.values(), Direction::Decreasing)?,
+            "crisp, reversed (decreasing)".into(),
+        ),
+        Method::Crisp => (calibrate::crisp(&x, &ths.values())?, "crisp".into()),
         Method::Indirect => (
-            calibrate::indirect(&x, &ths.iter().map(|(_, v)| *v).collect::<Vec<_>>())?,
-            "indirect (groups by the thresholds, fractional logit fit)".to_string(),
+            calibrate::indirect(&x, &ths.values())?,
+            "indirect (groups by the thresholds, fractional logit fit)".into(),
         ),
-        Method::Tfr => (
-            calibrate::tfr(&x)?,
-            "totally fuzzy and relative".to_string(),
-        ),
+        Method::Tfr => (calibrate::tfr(&x)?, "totally fuzzy and relative".into()),
     };
     let name = a.name.clone().unwrap_or_else(|| a.column.clone());
     eprintln!("calibration of `{}` -> `{name}`: {description}", a.column);
     if let Some(out) = &a.output {
         data.set_column(name, values.iter().map(|v| Some(*v)).collect())?;
-        write_csv_atomic(&data, out)?;
+        let _guard = crate::interrupt::Guard::new();
+        if !render::write_data_csv(&data, out, || !crate::interrupt::requested())? {
+            return Err(crate::interrupt::Interrupted.into());
+        }
         eprintln!("wrote {}", out.display());
         return Ok(());
     }
-    match a.format {
-        Format::Json => {
-            let rows: Vec<serde_json::Value> = data
-                .cases()
-                .iter()
-                .zip(&x)
-                .zip(&values)
-                .map(|((c, r), v)| serde_json::json!({"case": c, "raw": r, name.clone(): v}))
-                .collect();
-            writeln!(
-                s,
-                "{}",
-                serde_json::to_string_pretty(
-                    &serde_json::json!({"column": a.column, "method": description, "values": rows})
-                )?
-            )?;
-        }
-        Format::Table => {
-            writeln!(s, "{:<12} {:>12} {:>10}", "case", a.column, name)?;
-            for ((c, r), v) in data.cases().iter().zip(&x).zip(&values) {
-                writeln!(s, "{c:<12} {r:>12} {:>10}", format!("{v:.4}"))?;
-            }
-        }
-    }
-    emit(&s)
-}
-
-/// Prints to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
-fn emit(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
-    }
-}
-
-/// Writes the data matrix as CSV whole or not at all (`ambit_report::AtomicFile`); Ctrl-C
-/// while writing (polled every 4,096 rows) removes the temporary file and leaves `out` as it was.
-fn write_csv_atomic(data: &DataMatrix, out: &Path) -> anyhow::Result<()> {
-    let _guard = crate::interrupt::Guard::new();
-    let file = ambit_report::AtomicFile::create(out)?;
-    let mut w = csv::Writer::from_writer(file);
-    let mut header = vec!["case".to_string()];
-    header.extend(data.column_names().iter().cloned());
-    w.write_record(&header)?;
-    let columns: Vec<&[Option<f64>]> = data
-        .column_names()
-        .iter()
-        .filter_map(|n| data.column(n))
-        .collect();
-    for (i, case) in data.cases().iter().enumerate() {
-        if i % 4096 == 0 {
-            crate::interrupt::check()?;
-        }
-        let mut rec = vec![case.clone()];
-        rec.extend(
-            columns
-                .iter()
-                .map(|c| c[i].map(|v| v.to_string()).unwrap_or_default()),
-        );
-        w.write_record(&rec)?;
-    }
-    crate::interrupt::check()?;
-    let file = w
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("{}: cannot write: {}", out.display(), e.error()))?;
-    file.commit()?;
-    Ok(())
+    let (raw, cal) = ((a.column.as_str(), &x[..]), (name.as_str(), &values[..]));
+    let text = match a.format {
+        Format::Json => render::calibration_json(data.cases(), raw, cal, &description),
+        f => render::calibration_table(data.cases(), raw, cal, &description).render(f),
+    };
+    emit(&text, None)
 }

@@ -1,13 +1,13 @@
 //! `ambit qca robust`: reruns a minimisation over ranges of inclusion and frequency cutoffs and
-//! calibration crossovers (`ambit_qca::robust`), and reports the stable ranges, the surviving
-//! terms and the cases that flip, as a table or JSON, with an optional SVG chart.
+//! calibration crossovers (`ambit_qca::robust`); the stable ranges, the surviving terms and the
+//! cases that flip are rendered by `ambit_report::qca`, with an optional SVG chart.
 
+use crate::common::{emit, Format};
 use ambit_qca::calibrate::{LogOdds, Thresholds};
 use ambit_qca::robust::{robustness, RobustParams, VariedCalibration};
-use ambit_qca::{DataMatrix, InclCut, MinParams, TtParams};
-use ambit_report::robust::{chart_svg, ParameterStrip, TermBar};
+use ambit_qca::{InclCut, MinParams, TtParams};
+use ambit_report::qca as render;
 use anyhow::{bail, Context};
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// Flags of `ambit qca robust`.
@@ -49,9 +49,9 @@ pub struct Args {
     /// Write the chart here (SVG).
     #[arg(long)]
     chart: Option<PathBuf>,
-    /// Print JSON instead of the table.
-    #[arg(long)]
-    json: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 fn parse_vary(text: &str) -> anyhow::Result<VariedCalibration> {
@@ -80,20 +80,14 @@ fn parse_vary(text: &str) -> anyhow::Result<VariedCalibration> {
 
 /// Runs `ambit qca robust`.
 pub fn run(a: Args) -> anyhow::Result<()> {
-    let data = DataMatrix::from_csv_path(&a.data)?;
+    let data = super::qca::load(&a.data)?;
     let mut tt = TtParams::new(a.outcome.clone());
-    tt.conditions = a
-        .conditions
-        .iter()
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect();
+    tt.conditions = super::qca::names(&a.conditions);
     tt.incl_cut = InclCut::single(a.incl_cut);
     tt.n_cut = a.n_cut;
-    let log_odds = match a.log_odds.as_str() {
-        "qca" => LogOdds::QcaDefault,
-        "fsqca" => LogOdds::FsQca,
-        other => bail!("--log-odds `{other}`: use qca or fsqca"),
+    let log_odds = match LogOdds::parse(&a.log_odds)? {
+        l @ (LogOdds::QcaDefault | LogOdds::FsQca) => l,
+        _ => bail!("--log-odds `{}`: use qca or fsqca", a.log_odds),
     };
     let params = RobustParams {
         tt,
@@ -114,79 +108,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let r = robustness(&data, &params)
         .with_context(|| format!("robustness of {}", a.data.display()))?;
     if let Some(path) = &a.chart {
-        let terms: Vec<TermBar> = r
-            .terms
-            .iter()
-            .map(|t| TermBar {
-                term: t.term.clone(),
-                share: t.share,
-                in_base: t.in_base,
-            })
-            .collect();
-        let strips: Vec<ParameterStrip> = r
-            .ranges
-            .iter()
-            .filter(|p| !p.points.is_empty())
-            .map(|p| ParameterStrip {
-                parameter: p.parameter.clone(),
-                base: p.base,
-                values: p.points.iter().map(|x| (x.value, x.same)).collect(),
-            })
-            .collect();
-        let title = format!("Robustness of {} -> {}", r.base_solution, a.outcome);
-        ambit_report::atomic::write_atomic(path, chart_svg(&title, &terms, &strips).as_bytes())?;
+        let svg = render::robustness_chart(&r, &a.outcome);
+        ambit_report::atomic::write_atomic(path, svg.as_bytes())?;
         eprintln!("wrote {}", path.display());
     }
-    let mut s = String::new();
-    if a.json {
-        writeln!(s, "{}", serde_json::to_string_pretty(&r)?)?;
-    } else {
-        writeln!(s, "Base solution: {} -> {}\n", r.base_solution, a.outcome)?;
-        writeln!(s, "Same solution over (others at their base values):")?;
-        for p in r.ranges.iter().filter(|p| !p.points.is_empty()) {
-            writeln!(
-                s,
-                "  {:<22} {} to {} (base {}; {} of {} values tried give it)",
-                p.parameter,
-                p.stable_from,
-                p.stable_to,
-                p.base,
-                p.points.iter().filter(|x| x.same).count(),
-                p.points.len()
-            )?;
-            for x in p.points.iter().filter(|x| !x.same) {
-                writeln!(s, "      at {}: {}", x.value, x.solution)?;
-            }
-        }
-        writeln!(
-            s,
-            "\nTerms across {} parameter settings ({} without a solution):",
-            r.grid_points, r.no_solution
-        )?;
-        for t in &r.terms {
-            writeln!(
-                s,
-                "  {:<24} {:>5.1}%  {}",
-                t.term,
-                t.share * 100.0,
-                if t.in_base { "base" } else { "" }
-            )?;
-        }
-        if r.flips.is_empty() {
-            writeln!(s, "\nNo case changes membership in the solution.")?;
-        } else {
-            writeln!(s, "\nCases whose membership in the solution flips:")?;
-            for f in &r.flips {
-                writeln!(
-                    s,
-                    "  {:<16} {} in {} settings",
-                    f.case,
-                    if f.in_base { "leaves" } else { "enters" },
-                    f.flipped
-                )?;
-            }
-        }
-    }
-    print!("{s}");
-    Ok(())
+    let text = match a.format {
+        Format::Json => render::json(&r),
+        f => ambit_report::table::Table::render_all(&render::robustness_tables(&r, &a.outcome), f),
+    };
+    emit(&text, None)
 }
