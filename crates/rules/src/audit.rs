@@ -245,7 +245,6 @@ pub fn audit_with(
     map: Option<&DistrictMap>,
     mergers: MergerSearch,
 ) -> Audit {
-    let small_below = policy.file.policy.small_municipality_below;
     let ms = territory.municipalities();
     let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut district_of: Vec<Option<&str>> = vec![None; ms.len()];
@@ -263,80 +262,162 @@ pub fn audit_with(
             }
         }
     }
-    let group_by = policy.file.policy.group_by.as_deref();
     let totals: BTreeMap<&str, Vec<f64>> = members
         .iter()
         .map(|(d, idx)| (d.as_str(), policy.totals_of(idx.iter().copied())))
         .collect();
-    let mut districts: Vec<DistrictAudit> = members
+    let districts: Vec<DistrictAudit> = members
         .iter()
         .map(|(name, idx)| {
-            let t = &totals[name.as_str()];
-            let c = policy.classify(t);
-            let pop = t[POPULATION];
-            let verdict = policy.verdict(t);
-            let compliant = verdict.compliant;
-            let status = if compliant {
-                "compliant".to_string()
-            } else if verdict.unknown.is_empty() {
-                "non-compliant".to_string()
-            } else {
-                format!("unknown: {}", verdict.unknown.join(", "))
-            };
-            let mut comps = graph.components_of(idx);
-            comps.sort_by_key(|p| std::cmp::Reverse(p.len()));
-            let parts = if comps.len() > 1 {
-                comps
-                    .iter()
-                    .map(|p| {
-                        let mut p: Vec<&usize> = p.iter().collect();
-                        p.sort_by(|a, b| ms[**a].code.cmp(&ms[**b].code));
-                        p.iter()
-                            .map(|&&i| format!("{} {}", ms[i].code, ms[i].name))
-                            .collect()
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let group = group_by.map(|attr| majority_group(territory, idx, attr));
-            let closing_mergers = if compliant || !mergers.includes(name) {
-                Vec::new()
-            } else {
-                closing_mergers(name, idx, graph, &district_of, &totals, policy)
-            };
-            DistrictAudit {
-                name: name.clone(),
-                municipalities: idx.len(),
-                small_municipalities: idx
-                    .iter()
-                    .filter(|&&i| ms[i].population < small_below)
-                    .count(),
-                population: pop as u64,
-                area_km2: t[AREA],
-                density: pop / t[AREA],
-                class: c.class,
-                class_reason: c.reason,
-                threshold: c.requirement.threshold,
-                strict: c.requirement.strict,
-                threshold_text: c.requirement.describe(),
-                compliant,
-                status,
-                unknown: verdict.unknown,
-                group,
-                shortfall: c.requirement.shortfall(pop) as u64,
-                contiguous_parts: comps.len(),
-                parts,
-                closing_mergers,
+            let mut row = district_row(territory, graph, policy, name, idx, &totals[name.as_str()]);
+            if !row.compliant && mergers.includes(name) {
+                row.closing_mergers = closing_mergers(
+                    name,
+                    idx,
+                    graph,
+                    |j| district_of[j],
+                    |d| totals.get(d).map(Vec::as_slice),
+                    policy,
+                );
             }
+            row
         })
         .collect();
-    districts.sort_by(|a, b| a.compliant.cmp(&b.compliant).then(a.name.cmp(&b.name)));
+    assemble(
+        territory,
+        policy,
+        map.map(|m| m.source.as_ref().map(|p| p.display().to_string())),
+        districts,
+        &district_of,
+        mergers,
+    )
+}
+
+/// One district's audit row (members `idx` in territory order, their summed `totals`),
+/// without its closing mergers.
+pub(crate) fn district_row(
+    territory: &Territory,
+    graph: &ContiguityGraph,
+    policy: &CompiledPolicy,
+    name: &str,
+    idx: &[usize],
+    t: &[f64],
+) -> DistrictAudit {
+    let ms = territory.municipalities();
+    let small_below = policy.file.policy.small_municipality_below;
+    let group_by = policy.file.policy.group_by.as_deref();
+    let c = policy.classify(t);
+    let pop = t[POPULATION];
+    let verdict = policy.verdict(t);
+    let compliant = verdict.compliant;
+    let status = if compliant {
+        "compliant".to_string()
+    } else if verdict.unknown.is_empty() {
+        "non-compliant".to_string()
+    } else {
+        format!("unknown: {}", verdict.unknown.join(", "))
+    };
+    let mut comps = graph.components_of(idx);
+    comps.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    let parts = if comps.len() > 1 {
+        comps
+            .iter()
+            .map(|p| {
+                let mut p: Vec<&usize> = p.iter().collect();
+                p.sort_by(|a, b| ms[**a].code.cmp(&ms[**b].code));
+                p.iter()
+                    .map(|&&i| format!("{} {}", ms[i].code, ms[i].name))
+                    .collect()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let group = group_by.map(|attr| majority_group(territory, idx, attr));
+    DistrictAudit {
+        name: name.to_string(),
+        municipalities: idx.len(),
+        small_municipalities: idx
+            .iter()
+            .filter(|&&i| ms[i].population < small_below)
+            .count(),
+        population: pop as u64,
+        area_km2: t[AREA],
+        density: pop / t[AREA],
+        class: c.class,
+        class_reason: c.reason,
+        threshold: c.requirement.threshold,
+        strict: c.requirement.strict,
+        threshold_text: c.requirement.describe(),
+        compliant,
+        status,
+        unknown: verdict.unknown,
+        group,
+        shortfall: c.requirement.shortfall(pop) as u64,
+        contiguous_parts: comps.len(),
+        parts,
+        closing_mergers: Vec::new(),
+    }
+}
+
+/// The order of an audit's rows: non-compliant first, then by name.
+pub(crate) fn row_order(a: &DistrictAudit, b: &DistrictAudit) -> std::cmp::Ordering {
+    a.compliant.cmp(&b.compliant).then(a.name.cmp(&b.name))
+}
+
+/// Region-wide figures from the district rows and the municipalities in no district.
+pub(crate) fn region_summary<'a>(
+    territory: &Territory,
+    policy: &CompiledPolicy,
+    rows: impl Iterator<Item = &'a DistrictAudit>,
+    unassigned: &[usize],
+) -> RegionSummary {
+    let ms = territory.municipalities();
+    let small_below = policy.file.policy.small_municipality_below;
+    let (mut districts, mut compliant, mut unknown, mut split) = (0, 0, 0, 0);
+    for d in rows {
+        districts += 1;
+        compliant += usize::from(d.compliant);
+        unknown += usize::from(!d.unknown.is_empty());
+        split += usize::from(d.contiguous_parts > 1);
+    }
+    let exempting = policy.file.policy.exempt_unassigned.is_some();
+    RegionSummary {
+        municipalities: ms.len(),
+        small_below,
+        small_municipalities: ms.iter().filter(|m| m.population < small_below).count(),
+        population: territory.population(),
+        districts,
+        compliant_districts: compliant,
+        non_compliant_districts: districts - compliant - unknown,
+        unknown_districts: unknown,
+        non_contiguous_districts: split,
+        unassigned_municipalities: unassigned.len(),
+        unassigned_exempt: unassigned
+            .iter()
+            .filter(|&&i| exempting && policy.is_exempt(i))
+            .count(),
+        unassigned_population: unassigned.iter().map(|&i| ms[i].population).sum(),
+    }
+}
+
+/// The audit from its district rows: rows ordered, the summary, the municipalities in no
+/// district, figures by group, the policy's provenance. `map_source` is `None` without a map,
+/// `Some(source)` with one.
+pub(crate) fn assemble(
+    territory: &Territory,
+    policy: &CompiledPolicy,
+    map_source: Option<Option<String>>,
+    mut districts: Vec<DistrictAudit>,
+    district_of: &[Option<&str>],
+    mergers: MergerSearch,
+) -> Audit {
+    let ms = territory.municipalities();
+    let group_by = policy.file.policy.group_by.as_deref();
+    districts.sort_by(row_order);
     let unassigned: Vec<usize> = (0..ms.len())
         .filter(|&i| district_of[i].is_none())
         .collect();
-    let compliant = districts.iter().filter(|d| d.compliant).count();
-    let unknown = districts.iter().filter(|d| !d.unknown.is_empty()).count();
     let exemption = policy.file.policy.exempt_unassigned.as_ref();
     let unassigned_list: Vec<Unassigned> = unassigned
         .iter()
@@ -349,27 +430,11 @@ pub fn audit_with(
                 .map(|x| x.description.clone()),
         })
         .collect();
-    let groups = match (group_by, map) {
-        (Some(attr), Some(_)) => group_figures(territory, attr, &districts, &district_of),
+    let groups = match (group_by, &map_source) {
+        (Some(attr), Some(_)) => group_figures(territory, attr, &districts, district_of),
         _ => Vec::new(),
     };
-    let summary = RegionSummary {
-        municipalities: ms.len(),
-        small_below,
-        small_municipalities: ms.iter().filter(|m| m.population < small_below).count(),
-        population: territory.population(),
-        districts: districts.len(),
-        compliant_districts: compliant,
-        non_compliant_districts: districts.len() - compliant - unknown,
-        unknown_districts: unknown,
-        non_contiguous_districts: districts.iter().filter(|d| d.contiguous_parts > 1).count(),
-        unassigned_municipalities: unassigned.len(),
-        unassigned_exempt: unassigned_list
-            .iter()
-            .filter(|u| u.exemption.is_some())
-            .count(),
-        unassigned_population: unassigned.iter().map(|&i| ms[i].population).sum(),
-    };
+    let summary = region_summary(territory, policy, districts.iter(), &unassigned);
     Audit {
         policy: PolicySummary {
             name: policy.file.policy.name.clone(),
@@ -380,9 +445,7 @@ pub fn audit_with(
         },
         territory_source: territory.source.display().to_string(),
         population_vintage: territory.population_vintage.clone(),
-        district_map: map
-            .and_then(|m| m.source.as_ref())
-            .map(|p| p.display().to_string()),
+        district_map: map_source.flatten(),
         summary,
         districts,
         fragmentation: fragmentation(territory, policy),
@@ -468,25 +531,27 @@ fn group_figures(
     out.into_values().collect()
 }
 
-fn closing_mergers(
+pub(crate) fn closing_mergers<'a>(
     name: &str,
     idx: &[usize],
     graph: &ContiguityGraph,
-    district_of: &[Option<&str>],
-    totals: &BTreeMap<&str, Vec<f64>>,
+    district_of: impl Fn(usize) -> Option<&'a str>,
+    totals: impl Fn(&str) -> Option<&'a [f64]>,
     policy: &CompiledPolicy,
 ) -> Vec<MergeOption> {
     let neighbours: BTreeSet<&str> = idx
         .iter()
         .flat_map(|&i| graph.neighbours(i).iter())
-        .filter_map(|&j| district_of[j])
+        .filter_map(|&j| district_of(j))
         .filter(|d| *d != name)
         .collect();
-    let own = &totals[name];
+    let Some(own) = totals(name) else {
+        return Vec::new();
+    };
     let mut out: Vec<MergeOption> = neighbours
         .into_iter()
         .filter_map(|other| {
-            let merged: Vec<f64> = own.iter().zip(&totals[other]).map(|(a, b)| a + b).collect();
+            let merged: Vec<f64> = own.iter().zip(totals(other)?).map(|(a, b)| a + b).collect();
             let pop = merged[POPULATION];
             // The requirement alone is cheap; the class's reason in words is built only for
             // the mergers kept.

@@ -40,6 +40,7 @@ pub mod audit;
 pub mod compile;
 pub mod describe;
 pub mod expr;
+pub mod live;
 pub mod policy;
 
 pub use audit::{audit, Audit, DistrictAudit, RegionSummary};

@@ -1904,3 +1904,163 @@ async fn export_districts_as_geojson() {
     screenshot(c, "studio-export-districts.png").await;
     finish(page).await;
 }
+
+/// Screen pixels of the centroid of the polygon drawing municipality `code`.
+async fn screen_of_municipality(c: &Client, code: &str) -> (f64, f64) {
+    let at = c
+        .execute(
+            "const S = window.studio; return S.centres.get(S.byCode.get(arguments[0]).polygon);",
+            vec![json!(code)],
+        )
+        .await
+        .expect("centroid");
+    screen_of(
+        c,
+        at[0].as_f64().unwrap_or(0.0),
+        at[1].as_f64().unwrap_or(0.0),
+    )
+    .await
+}
+
+/// A click of the mouse at viewport pixel (x, y).
+async fn click_at(c: &Client, (x, y): (f64, f64)) {
+    draw_lasso(c, &[(x.round(), y.round())], false).await;
+}
+
+/// Canvas drawing (the mode of large regions) forced on Lombardy with `?draw=canvas`: every
+/// polygon painted from the mesh, a click selects the comune under the pointer through the
+/// grid index, the brush paints through it, and the edit is validated live.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn canvas_drawing_clicks_and_brush() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::server();
+    let page = open_page_at(base, "/?draw=canvas").await;
+    let c = &page.c;
+    c.execute(
+        "if (!document.getElementById('start').classList.contains('hidden')) document.getElementById('start-close').click();",
+        vec![],
+    )
+    .await
+    .expect("close the start screen");
+    let drawn = wait_for(
+        c,
+        "C.on && document.getElementById('map-canvas').dataset.drawn",
+        "the canvas drawn",
+    )
+    .await;
+    assert_eq!(drawn, json!("1506"), "every polygon painted");
+    let svg_paths = c
+        .execute(
+            "return document.querySelectorAll('#map path.comune').length",
+            vec![],
+        )
+        .await
+        .expect("count");
+    assert_eq!(
+        svg_paths,
+        json!(0),
+        "no SVG path per comune on a canvas map"
+    );
+    select(c, "#base-map", "ambiti-2017").await;
+    click(c, "#load-base").await;
+    wait_for(
+        c,
+        "document.getElementById('validation').dataset.districts === '5'",
+        "5 districts",
+    )
+    .await;
+    let outlined = c
+        .execute("return C.borders.arcs", vec![])
+        .await
+        .expect("borders");
+    assert!(outlined.as_u64().unwrap_or(0) > 0, "district borders drawn");
+    // Scanzorosciate (016194), in the ambito Seriate: a click selects it and shows its district.
+    click_at(c, screen_of_municipality(c, "016194").await).await;
+    let picked = wait_for(
+        c,
+        "window.studio.focusDistrict && [window.studio.focusDistrict, [...window.studio.selection]]",
+        "a comune selected by a click",
+    )
+    .await;
+    assert_eq!(picked, json!(["Seriate", ["016194"]]));
+    // The brush paints Ghisalba (016113, 6,170 inhabitants, of Romano di Lombardia) into
+    // Seriate: Seriate 77,716 + 6,170 = 83,886, Romano 84,880 - 6,170 = 78,710.
+    let seq0 = validation(c, "seq").await;
+    select(c, "#tool", "brush").await;
+    c.execute(
+        "document.getElementById('assign-district').value = 'Seriate';",
+        vec![],
+    )
+    .await
+    .expect("district to paint");
+    let (gx, gy) = screen_of_municipality(c, "016113").await;
+    draw_lasso(
+        c,
+        &[(gx.round(), gy.round()), (gx.round() + 1.0, gy.round())],
+        false,
+    )
+    .await;
+    wait_for(
+        c,
+        &format!(
+            "Number(document.getElementById('validation').dataset.seq) > {seq0} && window.studio.assignment['016113'] === 'Seriate'"
+        ),
+        "the stroke",
+    )
+    .await;
+    let members: Vec<String> = serde_json::from_value(
+        c.execute(
+            "const S = window.studio; return Object.keys(S.assignment).filter((c) => S.assignment[c] === 'Seriate');",
+            vec![],
+        )
+        .await
+        .expect("members"),
+    )
+    .expect("codes");
+    assert_eq!(members.len(), 12);
+    let want = common::population_of(&members);
+    wait_for(
+        c,
+        &format!("window.studio.auditByDistrict.get('Seriate').population === {want}"),
+        "Seriate with Ghisalba validated",
+    )
+    .await;
+    assert_eq!(want, 83_886);
+    let romano = c
+        .execute(
+            "return window.studio.auditByDistrict.get('Romano di Lombardia').population",
+            vec![],
+        )
+        .await
+        .expect("Romano");
+    assert_eq!(romano, json!(78_710));
+    // Hover names the comune under the pointer (grid index, not a DOM node).
+    select(c, "#tool", "pan").await;
+    let (sx, sy) = screen_of_municipality(c, "016194").await;
+    {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+        let hover = MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
+            duration: None,
+            x: sx.round(),
+            y: sy.round(),
+        });
+        c.perform_actions(hover).await.expect("hover");
+        c.release_actions().await.expect("release");
+    }
+    let tip = wait_for(
+        c,
+        "!document.getElementById('tooltip').classList.contains('hidden') && document.getElementById('tooltip').textContent",
+        "the tooltip",
+    )
+    .await;
+    assert!(
+        tip.as_str()
+            .unwrap_or_default()
+            .starts_with("Scanzorosciate 016194"),
+        "{tip}"
+    );
+    screenshot(c, "studio-canvas-lombardy.png").await;
+    finish(page).await;
+}
