@@ -143,8 +143,12 @@ pub fn max_districts<'py>(
         }
         None => None,
     };
-    let (rule, totals, k) =
-        rule_and_totals(&population, classes.as_deref(), &class_thresholds, threshold)?;
+    let (rule, totals, k) = rule_and_totals(
+        &population,
+        classes.as_deref(),
+        &class_thresholds,
+        threshold,
+    )?;
     let graph = Adjacency::from_edges(n, &edges).map_err(value_error)?;
     let mut pb = Problem::new(graph, totals, k)
         .and_then(|p| p.with_attributes(attrs, m))
@@ -153,7 +157,9 @@ pub fn max_districts<'py>(
     if let Some(a) = areas {
         pb = pb.with_nesting(a, nesting).map_err(value_error)?;
     } else if nesting != Nesting::Ignore {
-        return Err(value_error("nesting: given without nest_by (the area of each unit)"));
+        return Err(value_error(
+            "nesting: given without nest_by (the area of each unit)",
+        ));
     }
     let opts = SearchOptions {
         seed,
@@ -177,9 +183,18 @@ pub fn max_districts<'py>(
     let out = PyDict::new(py);
     out.set_item("labels", &plan.district_of)?;
     let ds = &plan.districts;
-    out.set_item("compliant", ds.iter().map(|d| d.compliant).collect::<Vec<_>>())?;
-    out.set_item("population", ds.iter().map(|d| d.population).collect::<Vec<_>>())?;
-    out.set_item("threshold", ds.iter().map(|d| d.threshold).collect::<Vec<_>>())?;
+    out.set_item(
+        "compliant",
+        ds.iter().map(|d| d.compliant).collect::<Vec<_>>(),
+    )?;
+    out.set_item(
+        "population",
+        ds.iter().map(|d| d.population).collect::<Vec<_>>(),
+    )?;
+    out.set_item(
+        "threshold",
+        ds.iter().map(|d| d.threshold).collect::<Vec<_>>(),
+    )?;
     out.set_item(
         "class_name",
         ds.iter().map(|d| d.class_name.clone()).collect::<Vec<_>>(),
