@@ -253,7 +253,8 @@ def report(path, cli_path=None):
     for ds, d in pairs.items():
         if "spopt" in d and "ambit.MaxPHeuristic" in d:
             a, s = d["ambit.MaxPHeuristic"], d["spopt"]
-            print(f"- {ds}: p {a['p']} vs {s['p']} ({a['p'] - s['p']:+d}), obj_l1 {a['obj_l1']:.1f} vs "
+            variant = s["tool"].split("(")[-1].rstrip(")")
+            print(f"- {ds}: ambit vs spopt ({variant}): p {a['p']} vs {s['p']} ({a['p'] - s['p']:+d}), obj_l1 {a['obj_l1']:.1f} vs "
                   f"{s['obj_l1']:.1f}, CPU {a['cpu_s']:.3g} s vs {s['cpu_s']:.3g} s "
                   f"({s['cpu_s'] / max(a['cpu_s'], 1e-9):.0f}x less)")
 

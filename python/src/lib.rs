@@ -23,6 +23,7 @@ pub(crate) fn value_error(e: impl std::fmt::Display) -> PyErr {
 #[pymodule]
 fn _ambit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(maxp::max_districts, m)?)?;
+    m.add_function(wrap_pyfunction!(maxp::min_change, m)?)?;
     m.add_function(wrap_pyfunction!(region::audit, m)?)?;
     m.add_function(wrap_pyfunction!(region::plan, m)?)?;
     m.add_function(wrap_pyfunction!(qca::truth_table, m)?)?;

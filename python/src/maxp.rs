@@ -2,8 +2,9 @@
 //! `ambit_plan::upper_bound`, as `ambit.MaxPHeuristic.solve` calls them.
 
 use ambit_plan::{
-    max_districts as search, upper_bound, Adjacency, ClassCondition, ClassShareRule, ClassSpec,
-    Control, DistrictRule, Nesting, Problem, SearchOptions, Tiebreak, UniformThreshold,
+    max_districts as search, min_change as repair, upper_bound, Adjacency, Affinity, ChangeOptions,
+    ClassCondition, ClassShareRule, ClassSpec, Control, DistrictRule, Nesting, Problem,
+    SearchOptions, Tiebreak, UniformThreshold,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -90,6 +91,42 @@ fn parse_tiebreak(tiebreak: &str) -> PyResult<Tiebreak> {
     }
 }
 
+/// The problem and rule of both objectives.
+#[allow(clippy::too_many_arguments)]
+fn problem(
+    n: usize,
+    edges: Vec<(usize, usize, f64)>,
+    population: &[f64],
+    attrs: Vec<f64>,
+    m: usize,
+    threshold: f64,
+    classes: Option<&[String]>,
+    class_thresholds: &[(String, f64)],
+    areas: Option<Vec<u32>>,
+    nesting: &str,
+) -> PyResult<(Problem, Box<dyn DistrictRule + Send + Sync>)> {
+    if population.len() != n {
+        return Err(value_error(format!(
+            "threshold_name: {} values for {n} units",
+            population.len()
+        )));
+    }
+    let (rule, totals, k) = rule_and_totals(population, classes, class_thresholds, threshold)?;
+    let graph = Adjacency::from_edges(n, &edges).map_err(value_error)?;
+    let mut pb = Problem::new(graph, totals, k)
+        .and_then(|p| p.with_attributes(attrs, m))
+        .map_err(value_error)?;
+    let nesting = parse_nesting(nesting)?;
+    if let Some(a) = areas {
+        pb = pb.with_nesting(a, nesting).map_err(value_error)?;
+    } else if nesting != Nesting::Ignore {
+        return Err(value_error(
+            "nesting: given without nest_by (the area of each unit)",
+        ));
+    }
+    Ok((pb, rule))
+}
+
 /// As many contiguous districts meeting their threshold as possible (max-p), with the proven
 /// upper bound. `edges` are `(i, j, weight)` over units `0..n`; `attrs` is row-major with `m`
 /// values per unit (the heterogeneity objective); `areas` gives each unit's nesting area.
@@ -120,12 +157,6 @@ pub fn max_districts<'py>(
     time_limit: Option<f64>,
     tiebreak: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    if population.len() != n {
-        return Err(value_error(format!(
-            "threshold_name: {} values for {n} units",
-            population.len()
-        )));
-    }
     if starts == 0 {
         return Err(value_error("starts: must be at least 1"));
     }
@@ -143,18 +174,18 @@ pub fn max_districts<'py>(
         }
         None => None,
     };
-    let (rule, totals, k) =
-        rule_and_totals(&population, classes.as_deref(), &class_thresholds, threshold)?;
-    let graph = Adjacency::from_edges(n, &edges).map_err(value_error)?;
-    let mut pb = Problem::new(graph, totals, k)
-        .and_then(|p| p.with_attributes(attrs, m))
-        .map_err(value_error)?;
-    let nesting = parse_nesting(nesting)?;
-    if let Some(a) = areas {
-        pb = pb.with_nesting(a, nesting).map_err(value_error)?;
-    } else if nesting != Nesting::Ignore {
-        return Err(value_error("nesting: given without nest_by (the area of each unit)"));
-    }
+    let (pb, rule) = problem(
+        n,
+        edges,
+        &population,
+        attrs,
+        m,
+        threshold,
+        classes.as_deref(),
+        &class_thresholds,
+        areas,
+        nesting,
+    )?;
     let opts = SearchOptions {
         seed,
         starts,
@@ -177,9 +208,18 @@ pub fn max_districts<'py>(
     let out = PyDict::new(py);
     out.set_item("labels", &plan.district_of)?;
     let ds = &plan.districts;
-    out.set_item("compliant", ds.iter().map(|d| d.compliant).collect::<Vec<_>>())?;
-    out.set_item("population", ds.iter().map(|d| d.population).collect::<Vec<_>>())?;
-    out.set_item("threshold", ds.iter().map(|d| d.threshold).collect::<Vec<_>>())?;
+    out.set_item(
+        "compliant",
+        ds.iter().map(|d| d.compliant).collect::<Vec<_>>(),
+    )?;
+    out.set_item(
+        "population",
+        ds.iter().map(|d| d.population).collect::<Vec<_>>(),
+    )?;
+    out.set_item(
+        "threshold",
+        ds.iter().map(|d| d.threshold).collect::<Vec<_>>(),
+    )?;
     out.set_item(
         "class_name",
         ds.iter().map(|d| d.class_name.clone()).collect::<Vec<_>>(),
@@ -208,4 +248,80 @@ pub fn max_districts<'py>(
     out.set_item("starts_done", plan.starts_done)?;
     out.set_item("interrupted", plan.interrupted)?;
     Ok(out)
+}
+
+/// The fewest changes (units moved, districts merged) that make the `baseline` districts
+/// (`0..`, one per unit) compliant: `ambit_plan::min_change` over the same problem as
+/// [`max_districts`]. Returns a dict: `labels`, per-district `compliant`, `population`,
+/// `threshold`, `units` (member counts; 0 for a merged-away district), `units_moved`,
+/// `merges`, `unresolved` (district, reason), `changes` (JSON).
+#[pyfunction]
+#[pyo3(signature = (n, edges, population, attrs, m, threshold, baseline, classes=None,
+    class_thresholds=Vec::new(), areas=None, nesting="none"))]
+#[allow(clippy::too_many_arguments)]
+pub fn min_change<'py>(
+    py: Python<'py>,
+    n: usize,
+    edges: Vec<(usize, usize, f64)>,
+    population: Vec<f64>,
+    attrs: Vec<f64>,
+    m: usize,
+    threshold: f64,
+    baseline: Vec<u32>,
+    classes: Option<Vec<String>>,
+    class_thresholds: Vec<(String, f64)>,
+    areas: Option<Vec<u32>>,
+    nesting: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (pb, rule) = problem(
+        n,
+        edges,
+        &population,
+        attrs,
+        m,
+        threshold,
+        classes.as_deref(),
+        &class_thresholds,
+        areas,
+        nesting,
+    )?;
+    let out = interrupt::run(py, |_| {
+        repair(
+            &pb,
+            &*rule,
+            &baseline,
+            &Affinity::new(),
+            &ChangeOptions::default(),
+        )
+    })?
+    .map_err(value_error)?;
+    let d = PyDict::new(py);
+    d.set_item("labels", &out.district_of)?;
+    let ds = &out.districts;
+    d.set_item(
+        "compliant",
+        ds.iter().map(|x| x.compliant).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "population",
+        ds.iter().map(|x| x.population).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "threshold",
+        ds.iter().map(|x| x.threshold).collect::<Vec<_>>(),
+    )?;
+    d.set_item("units", ds.iter().map(|x| x.units).collect::<Vec<_>>())?;
+    d.set_item("units_moved", out.units_moved)?;
+    d.set_item("merges", out.merges)?;
+    let unresolved: Vec<(u32, String)> = out
+        .unresolved
+        .iter()
+        .map(|u| (u.district, u.reason.clone()))
+        .collect();
+    d.set_item("unresolved", unresolved)?;
+    d.set_item(
+        "changes",
+        serde_json::to_string(&out.changes).map_err(value_error)?,
+    )?;
+    Ok(d)
 }

@@ -198,3 +198,29 @@ def test_bad_inputs_raise_clear_errors(strip):
         ambit.MaxPHeuristic(df, adj, ["x"], "pop", 20, time_limit=-1).solve()
     with pytest.raises(ValueError, match="w: expected a libpysal.weights.W"):
         ambit.MaxPHeuristic(df, 42, ["x"], "pop", 20).solve()
+
+
+def test_min_change_moves_the_fewest_units():
+    # region 1 = units 0, 1 (15 < 20); moving unit 2 (10) makes it 25 and leaves region 2 with
+    # 30: one unit moved, where a merge would move the two units of region 1
+    df = pd.DataFrame({"pop": [10, 5, 10, 10, 10, 10], "x": [0.0] * 6})
+    path = [[1], [0, 2], [1, 3], [2, 4], [3, 5], [4]]
+    m = ambit.MaxPHeuristic(df, path, ["x"], "pop", 20, baseline=[1, 1, 2, 2, 2, 2]).solve()
+    assert list(m.labels_) == [1, 1, 1, 2, 2, 2]
+    assert m.p == 2 and m.units_moved_ == 1 and m.merges_ == 0 and m.unresolved_ == []
+    assert sorted(m.regions_["population"]) == [25.0, 30.0]
+
+
+def test_min_change_merges_when_no_move_is_cheaper():
+    # region "a" = unit 0 (10 < 20): moving unit 1 in costs one unit, as merging "a" does;
+    # the planner merges (ties go to the merge), leaving one region of 50
+    df = pd.DataFrame({"pop": [10] * 5, "x": [0.0] * 5, "b": ["a", "b", "b", "b", "b"]})
+    m = ambit.MaxPHeuristic(df, [[1], [0, 2], [1, 3], [2, 4], [3]], ["x"], "pop", 20, baseline="b").solve()
+    assert list(m.labels_) == ["b"] * 5
+    assert m.p == 1 and m.merges_ == 1
+
+
+def test_min_change_refuses_a_unit_without_region(strip):
+    df, adj = strip
+    with pytest.raises(ValueError, match=r"baseline: row 2 has no region"):
+        ambit.MaxPHeuristic(df, adj, ["x"], "pop", 20, baseline=[1, 1, None, 2]).solve()

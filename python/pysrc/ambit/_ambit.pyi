@@ -92,3 +92,19 @@ def calibrate(
     below: float = 1.0,
 ) -> list[float]:
     """Set memberships."""
+
+def min_change(
+    n: int,
+    edges: Sequence[tuple[int, int, float]],
+    population: Sequence[float],
+    attrs: Sequence[float],
+    m: int,
+    threshold: float,
+    baseline: Sequence[int],
+    classes: Optional[Sequence[str]] = None,
+    class_thresholds: Sequence[tuple[str, float]] = ...,
+    areas: Optional[Sequence[int]] = None,
+    nesting: str = "none",
+) -> dict[str, Any]:
+    """The fewest changes that make the baseline compliant; keys: labels, compliant,
+    population, threshold, units, units_moved, merges, unresolved, changes (JSON)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional
@@ -142,6 +143,12 @@ class MaxPHeuristic:
         one area), ``"soft"`` (cross only when an area cannot stand alone) or ``"none"``.
     tiebreak : str, keyword
         ``"heterogeneity"`` (default, spopt's objective) or ``"compactness"``.
+    baseline : str or array-like, keyword
+        An existing region of every unit (a column name or one label per row): ``solve()``
+        then makes the fewest changes (units moved, regions merged) that bring every region to
+        its threshold instead of maximising p (ambit's min-change); ``labels_`` keeps the
+        baseline's labels (split-off parts get new ones) and ``units_moved_``, ``merges_``,
+        ``unresolved_`` and ``changes_`` say what changed.
 
     Attributes
     ----------
@@ -197,6 +204,7 @@ class MaxPHeuristic:
         nest_by: Optional[str] = None,
         nesting: str = "hard",
         tiebreak: str = "heterogeneity",
+        baseline=None,
     ):
         self.gdf = gdf
         self.w = w
@@ -218,6 +226,7 @@ class MaxPHeuristic:
         self.nest_by = nest_by
         self.nesting = nesting
         self.tiebreak = tiebreak
+        self.baseline = baseline
 
     def _inputs(self) -> dict:
         df = self.gdf
@@ -265,9 +274,50 @@ class MaxPHeuristic:
             **kw,
         )
 
+    def _solve_min_change(self, inputs: dict):
+        df = self.gdf
+        values = df[self.baseline] if isinstance(self.baseline, str) and self.baseline in df.columns else self.baseline
+        values = pd.Series(np.asarray(values, dtype=object).reshape(-1) if not isinstance(values, pd.Series) else values.to_numpy())
+        if len(values) != len(df):
+            raise ValueError(f"baseline: {len(values)} labels for {len(df)} rows")
+        codes, uniques = pd.factorize(values)
+        if (codes < 0).any():
+            row = df.index[int(np.argmax(codes < 0))]
+            raise ValueError(f"baseline: row {row!r} has no region")
+        for key in ("seed", "starts", "effort", "move_sweeps", "time_limit", "tiebreak"):
+            inputs.pop(key)
+        r = _ambit.min_change(**inputs, baseline=codes.astype(np.int64).tolist())
+        names = list(uniques)
+        numeric = all(isinstance(u, (int, np.integer)) for u in names)
+        top = max(names) if numeric and names else 0
+        for d in range(len(names), len(r["compliant"])):  # parts split off a baseline region
+            names.append(top + 1 + d - len(uniques) if numeric else f"part-{d + 1}")
+        self.labels_ = np.asarray([names[d] for d in r["labels"]], dtype=np.int64 if numeric else object)
+        live = [i for i, u in enumerate(r["units"]) if u > 0]
+        self.p = int(sum(r["compliant"][i] for i in live))
+        self.units_moved_ = int(r["units_moved"])
+        self.merges_ = int(r["merges"])
+        self.unresolved_ = [(names[d], why) for d, why in r["unresolved"]]
+        self.changes_ = json.loads(r["changes"])
+        self.upper_bound_ = None
+        self.regions_ = pd.DataFrame(
+            {
+                "region": [names[i] for i in live],
+                "population": [r["population"][i] for i in live],
+                "threshold": [r["threshold"][i] for i in live],
+                "compliant": [r["compliant"][i] for i in live],
+            }
+        )
+        if self.verbose:
+            print(f"{self.units_moved_} units moved, {self.merges_} merges, {len(self.unresolved_)} regions below the threshold")
+        return self
+
     def solve(self):
         """Solve and set ``labels_``, ``p`` and the other attributes; returns ``self``."""
-        r = _ambit.max_districts(**self._inputs())
+        inputs = self._inputs()
+        if self.baseline is not None:
+            return self._solve_min_change(inputs)
+        r = _ambit.max_districts(**inputs)
         compliant = r["compliant"]
         # compliant districts are 1..p in the planner's order; infeasible groups -1
         new_id = np.full(len(compliant), -1, dtype=np.int64)
