@@ -77,7 +77,7 @@ fn tt_sort_by_orders_rows_and_dcc_shows_the_deviant_cases() {
     // n: row 3 has 2 cases, rows 1 and 2 one each (ties in row order), then OUT (row 2 is 1).
     assert_eq!(printed_rows(&tt(&["--sort-by", "n,OUT"])), ["3", "2", "1"]);
     let (ok, _, err) = ambit(&["qca", "tt", f, "--outcome", "Y", "--sort-by", "cases"]);
-    assert!(!ok && err.contains("--sort-by `cases`"), "{err}");
+    assert!(!ok && err.contains("sort.by `cases`"), "{err}");
     // dcc: row 3 holds a (y 0.8) and b (y 0.4 < 0.5): b is deviant in kind; row 1 holds d.
     let out = tt(&["--dcc"]);
     let line = |n: &str| {

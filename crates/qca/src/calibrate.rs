@@ -252,6 +252,7 @@ fn check_exponents(above: f64, below: f64) -> Result<()> {
 
 /// Direction of a crisp calibration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Direction {
     /// Higher raw values, higher categories (0 below the first threshold).
     Increasing,
@@ -444,4 +445,81 @@ impl ThresholdList {
             inclusion: v[2],
         })
     }
+}
+
+/// A calibration method, as `ambit qca calibrate --method` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum Method {
+    /// Logistic direct method (thresholds e,c,i; see `direct`).
+    Direct,
+    /// Piecewise linear / power (thresholds e,c,i; --above, --below).
+    Linear,
+    /// Bell shape (thresholds e1,c1,i1,i2,c2,e2).
+    Bell,
+    /// Crisp groups (one or more thresholds; a decreasing direction reverses them).
+    Crisp,
+    /// Indirect (Ragin 2008): groups by the thresholds, then a fractional logit fit.
+    Indirect,
+    /// Totally fuzzy and relative (no thresholds).
+    Tfr,
+}
+
+/// The settings of a calibration besides its thresholds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Log-odds convention of the direct method.
+    pub log_odds: LogOdds,
+    /// Exponent above the crossover (linear, power, bell).
+    pub above: f64,
+    /// Exponent below the crossover (linear, power, bell).
+    pub below: f64,
+    /// Direction of crisp groups (the other methods take decreasing thresholds instead).
+    pub direction: Direction,
+}
+
+/// Calibrates `x` by `method`: the memberships and the method in words, for reports.
+pub fn calibrate(
+    x: &[f64],
+    method: Method,
+    ths: &ThresholdList,
+    s: &Settings,
+) -> Result<(Vec<f64>, String)> {
+    if s.direction == Direction::Decreasing && method != Method::Crisp {
+        return Err(QcaError::InvalidParameter(
+            "a decreasing direction reverses crisp groups; for the other methods give the \
+             thresholds in decreasing order (e.g. e=900,c=550,i=400)"
+                .into(),
+        ));
+    }
+    Ok(match method {
+        Method::Direct => (
+            direct(x, ths.three()?, s.log_odds)?,
+            format!("direct, logistic, {}", s.log_odds.describe()),
+        ),
+        Method::Linear => (
+            linear(x, ths.three()?, s.above, s.below)?,
+            format!(
+                "direct, linear/power (above {}, below {})",
+                s.above, s.below
+            ),
+        ),
+        Method::Bell => {
+            let v = ths.named(&["e1", "c1", "i1", "i2", "c2", "e2"])?;
+            let six = [v[0], v[1], v[2], v[3], v[4], v[5]];
+            (bell(x, six, s.above, s.below)?, "bell".into())
+        }
+        Method::Crisp => (
+            crisp_directed(x, &ths.values(), s.direction)?,
+            match s.direction {
+                Direction::Increasing => "crisp".into(),
+                Direction::Decreasing => "crisp, reversed (decreasing)".into(),
+            },
+        ),
+        Method::Indirect => (
+            indirect(x, &ths.values())?,
+            "indirect (groups by the thresholds, fractional logit fit)".into(),
+        ),
+        Method::Tfr => (tfr(x)?, "totally fuzzy and relative".into()),
+    })
 }

@@ -113,6 +113,7 @@ pub fn unique_coverages(sets: &[&[f64]], y: &[f64]) -> Vec<f64> {
 
 /// The relation whose fit is asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Relation {
     /// X is a subset of Y.
     Sufficiency,

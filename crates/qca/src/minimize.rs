@@ -197,12 +197,14 @@ struct Bound {
 
 /// Which prime implicants the chart of a parsimonious solution holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum ChartScope {
-    /// Every prime implicant up to [`RESTRICT_ABOVE`] conditions (R's chart), else `Usable`.
+    /// Every prime implicant up to 12 conditions (R's chart; `RESTRICT_ABOVE`), the usable
+    /// ones beyond.
     Auto,
     /// Every prime implicant (R's chart; memory and time grow with their number).
     Every,
-    /// Only the implicants a minimum model can use ([`crate::certified`]); same models.
+    /// Only the implicants a minimum model can use (module `certified`); same models.
     Usable,
 }
 

@@ -615,9 +615,11 @@ impl SortKey {
             "incl" => SortKey::Incl,
             "pri" => SortKey::Pri,
             "n" => SortKey::N,
-            _ => return Err(QcaError::InvalidParameter(format!(
+            _ => {
+                return Err(QcaError::InvalidParameter(format!(
                 "sort.by `{text}`: sort by OUT, incl, PRI or n (a `+` suffix sorts smallest first)"
-            ))),
+            )))
+            }
         };
         Ok((key, order))
     }

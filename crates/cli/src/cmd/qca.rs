@@ -40,16 +40,27 @@ enum QcaCommand {
     Robust(super::qca_robust::Args),
 }
 
+/// The data, outcome, conditions and output format of an analysis.
 #[derive(clap::Args)]
-struct TtArgs {
-    /// Data matrix (CSV, first column = case labels).
-    data: PathBuf,
+pub(crate) struct Input {
+    /// Data matrix (CSV, first column = case labels; for `robust`, with the raw columns of
+    /// the varied calibrations).
+    pub data: PathBuf,
     /// Outcome column; `~Y` for its negation, `Y[v]` for a category.
     #[arg(long, allow_hyphen_values = true)]
-    outcome: String,
+    pub outcome: String,
     /// Conditions (comma-separated); default: every other column.
     #[arg(long, value_delimiter = ',')]
-    conditions: Vec<String>,
+    pub conditions: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+struct TtArgs {
+    #[command(flatten)]
+    input: Input,
     /// Inclusion cutoff, or two (`0.8,0.6`): rows in between are contradictions (C).
     #[arg(long, value_delimiter = ',', default_value = "1")]
     incl_cut: Vec<f64>,
@@ -62,9 +73,6 @@ struct TtArgs {
     /// Binomial inclusion test at this significance level (R's inf.test = "binom"; crisp outcome).
     #[arg(long)]
     inf_test: Option<f64>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
 }
 
 #[derive(clap::Args)]
@@ -108,7 +116,7 @@ struct MinimizeArgs {
     max_memory: Option<usize>,
     /// Which prime implicants the chart lists: `auto`, `every` (R's chart) or `usable`.
     #[arg(long, value_enum, default_value = "auto")]
-    chart: ChartArg,
+    chart: ChartScope,
     /// Truth table rows (numbers, comma-separated) never used as simplifying assumptions.
     #[arg(long, value_delimiter = ',')]
     exclude: Vec<u64>,
@@ -127,26 +135,10 @@ struct MinimizeArgs {
     min_pin: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum ChartArg {
-    /// Every prime implicant up to 12 conditions, the usable ones beyond.
-    Auto,
-    /// Every prime implicant, as R lists them.
-    Every,
-    /// Only the implicants a minimum model can use (same models, far fewer implicants).
-    Usable,
-}
-
 #[derive(clap::Args)]
 struct NecessityArgs {
-    /// Data matrix (CSV).
-    data: PathBuf,
-    /// Outcome column (`~Y` negated).
-    #[arg(long, allow_hyphen_values = true)]
-    outcome: String,
-    /// Conditions (comma-separated); default: every other column.
-    #[arg(long, value_delimiter = ',')]
-    conditions: Vec<String>,
+    #[command(flatten)]
+    input: Input,
     /// Inclusion (consistency of necessity) cutoff.
     #[arg(long, default_value_t = 1.0)]
     incl_cut: f64,
@@ -162,19 +154,10 @@ struct NecessityArgs {
     /// The relation searched (R's superSubset): necessary expressions, or minimal sufficient
     /// conjunctions.
     #[arg(long, value_enum, default_value = "necessity")]
-    relation: RelationArg,
+    relation: Relation,
     /// Largest number of conditions combined.
     #[arg(long)]
     depth: Option<usize>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum RelationArg {
-    Sufficiency,
-    Necessity,
 }
 
 #[derive(clap::Args)]
@@ -189,32 +172,10 @@ struct FitArgs {
     expression: String,
     /// Relation to assess.
     #[arg(long, value_enum, default_value = "sufficiency")]
-    relation: RelationArg,
+    relation: Relation,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Method {
-    /// Logistic direct method (thresholds e,c,i).
-    Direct,
-    /// Piecewise linear / power (thresholds e,c,i; --above, --below).
-    Linear,
-    /// Bell shape (thresholds e1,c1,i1,i2,c2,e2).
-    Bell,
-    /// Crisp groups (one or more thresholds; --direction decreasing reverses them).
-    Crisp,
-    /// Indirect (Ragin 2008): groups by the thresholds, then a fractional logit fit.
-    Indirect,
-    /// Totally fuzzy and relative.
-    Tfr,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum DirectionArg {
-    Increasing,
-    Decreasing,
 }
 
 #[derive(clap::Args)]
@@ -226,7 +187,7 @@ struct CalibrateArgs {
     column: String,
     /// Calibration method.
     #[arg(long, value_enum, default_value = "direct")]
-    method: Method,
+    method: calibrate::Method,
     /// Thresholds: `e=400,c=550,i=900` (direct, linear), six named for bell, numbers for crisp.
     #[arg(long, default_value = "", allow_hyphen_values = true)]
     thresholds: String,
@@ -235,7 +196,7 @@ struct CalibrateArgs {
     log_odds: String,
     /// Crisp groups in increasing order of the raw values, or reversed (`decreasing`).
     #[arg(long, value_enum, default_value = "increasing")]
-    direction: DirectionArg,
+    direction: Direction,
     /// Find this many thresholds by complete-linkage clustering (R's findTh) and use them
     /// (crisp, indirect) in place of --thresholds.
     #[arg(long)]
@@ -285,8 +246,8 @@ pub(crate) fn names(list: &[String]) -> Vec<String> {
 }
 
 fn build_tt(a: &TtArgs) -> anyhow::Result<TruthTable> {
-    let mut p = TtParams::new(a.outcome.clone());
-    p.conditions = names(&a.conditions);
+    let mut p = TtParams::new(a.input.outcome.clone());
+    p.conditions = names(&a.input.conditions);
     p.incl_cut = match a.incl_cut.as_slice() {
         [one] => InclCut::single(*one),
         [one, zero] => InclCut {
@@ -296,14 +257,9 @@ fn build_tt(a: &TtArgs) -> anyhow::Result<TruthTable> {
         other => bail!("--incl-cut takes one or two values, got {}", other.len()),
     };
     (p.n_cut, p.pri_cut, p.inf_test) = (a.n_cut, a.pri_cut, a.inf_test);
-    let tt = TruthTable::build(&load(&a.data)?, &p)?;
+    let tt = TruthTable::build(&load(&a.input.data)?, &p)?;
     tt.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     Ok(tt)
-}
-
-/// Tables in `format` one after the other (JSON goes through each command's own document).
-fn tables(tables: &[Table], format: Format) -> String {
-    Table::render_all(tables, format)
 }
 
 fn run_tt(a: TtCommandArgs) -> anyhow::Result<()> {
@@ -314,7 +270,7 @@ fn run_tt(a: TtCommandArgs) -> anyhow::Result<()> {
         .map(|k| SortKey::parse(k))
         .collect::<Result<Vec<_>, _>>()?;
     emit(
-        &render::truth_table_document(&tt, &keys, a.dcc, a.tt.format),
+        &render::truth_table_document(&tt, &keys, a.dcc, a.tt.input.format),
         None,
     )
 }
@@ -391,14 +347,9 @@ fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb
     });
-    let scope = match a.chart {
-        ChartArg::Auto => ChartScope::Auto,
-        ChartArg::Every => ChartScope::Every,
-        ChartArg::Usable => ChartScope::Usable,
-    };
     let guard = crate::interrupt::Guard::new();
-    let sol = minimize_with(&tt, &params, scope, &budget(&a, spinner.clone()))
-        .with_context(|| format!("minimising {}", a.tt.data.display()));
+    let sol = minimize_with(&tt, &params, a.chart, &budget(&a, spinner.clone()))
+        .with_context(|| format!("minimising {}", a.tt.input.data.display()));
     drop(guard);
     spinner.inspect(|pb| pb.finish_and_clear());
     let sol = sol?;
@@ -407,13 +358,13 @@ fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
     if !sol.warnings.contains(&certificate) {
         eprintln!("{certificate}");
     }
-    let text = match a.tt.format {
+    let text = match a.tt.input.format {
         Format::Json => render::json(&MinimizeOutput {
             params: &params,
             solution: &sol,
             truth_table: &tt,
         }),
-        f => tables(&render::solution_tables(&sol), f),
+        f => Table::render_all(&render::solution_tables(&sol), f),
     };
     emit(&text, None)
 }
@@ -427,31 +378,24 @@ struct MinimizeOutput<'a> {
     truth_table: &'a TruthTable,
 }
 
-fn relation(r: RelationArg) -> Relation {
-    match r {
-        RelationArg::Sufficiency => Relation::Sufficiency,
-        RelationArg::Necessity => Relation::Necessity,
-    }
-}
-
 fn run_necessity(a: NecessityArgs) -> anyhow::Result<()> {
     let p = SuperSubsetParams {
-        outcome: a.outcome.clone(),
-        conditions: names(&a.conditions),
-        relation: relation(a.relation),
+        outcome: a.input.outcome.clone(),
+        conditions: names(&a.input.conditions),
+        relation: a.relation,
         incl_cut: a.incl_cut,
         cov_cut: a.cov_cut,
         ron_cut: a.ron_cut,
         pri_cut: a.pri_cut,
         depth: a.depth,
     };
-    let report = super_subset_report(&load(&a.data)?, &p)?;
+    let report = super_subset_report(&load(&a.input.data)?, &p)?;
     report
         .warnings
         .iter()
         .for_each(|w| eprintln!("warning: {w}"));
-    let text = match a.format {
-        Format::Json => render::superset_json(&report.rows, p.relation, &a.outcome),
+    let text = match a.input.format {
+        Format::Json => render::superset_json(&report.rows, p.relation, &a.input.outcome),
         f => render::superset_table(&report.rows, p.relation, (a.incl_cut, a.cov_cut)).render(f),
     };
     emit(&text, None)
@@ -459,7 +403,7 @@ fn run_necessity(a: NecessityArgs) -> anyhow::Result<()> {
 
 fn run_fit(a: FitArgs) -> anyhow::Result<()> {
     let expr = Expression::parse(&a.expression)?;
-    let rel = relation(a.relation);
+    let rel = a.relation;
     let rows = pof(&load(&a.data)?, &expr, &a.outcome, rel)?;
     let text = match a.format {
         Format::Json => {
@@ -476,7 +420,12 @@ fn thresholds(a: &CalibrateArgs, x: &[f64]) -> anyhow::Result<ThresholdList> {
     let Some(n) = a.find_th else {
         return Ok(given);
     };
-    if !given.0.is_empty() || !matches!(a.method, Method::Crisp | Method::Indirect) {
+    if !given.0.is_empty()
+        || !matches!(
+            a.method,
+            calibrate::Method::Crisp | calibrate::Method::Indirect
+        )
+    {
         bail!("--find-th finds group thresholds: use it with --method crisp or indirect, without --thresholds");
     }
     let found = calibrate::find_thresholds(x, n)?;
@@ -494,39 +443,14 @@ fn thresholds(a: &CalibrateArgs, x: &[f64]) -> anyhow::Result<ThresholdList> {
 fn run_calibrate(a: CalibrateArgs) -> anyhow::Result<()> {
     let mut data = load(&a.data)?;
     let x = data.complete_column(&a.column)?;
-    let ths = thresholds(&a, &x)?;
-    let log_odds = LogOdds::parse(&a.log_odds)?;
-    if a.direction == DirectionArg::Decreasing && a.method != Method::Crisp {
-        bail!("--direction decreasing reverses crisp groups; for the other methods give the thresholds in decreasing order (e.g. e=900,c=550,i=400)");
-    }
-    let (values, description) = match a.method {
-        Method::Direct => (
-            calibrate::direct(&x, ths.three()?, log_odds)?,
-            format!("direct, logistic, {}", log_odds.describe()),
-        ),
-        Method::Linear => (
-            calibrate::linear(&x, ths.three()?, a.above, a.below)?,
-            format!(
-                "direct, linear/power (above {}, below {})",
-                a.above, a.below
-            ),
-        ),
-        Method::Bell => {
-            let v = ths.named(&["e1", "c1", "i1", "i2", "c2", "e2"])?;
-            let six = [v[0], v[1], v[2], v[3], v[4], v[5]];
-            (calibrate::bell(&x, six, a.above, a.below)?, "bell".into())
-        }
-        Method::Crisp if a.direction == DirectionArg::Decreasing => (
-            calibrate::crisp_directed(&x, &ths.values(), Direction::Decreasing)?,
-            "crisp, reversed (decreasing)".into(),
-        ),
-        Method::Crisp => (calibrate::crisp(&x, &ths.values())?, "crisp".into()),
-        Method::Indirect => (
-            calibrate::indirect(&x, &ths.values())?,
-            "indirect (groups by the thresholds, fractional logit fit)".into(),
-        ),
-        Method::Tfr => (calibrate::tfr(&x)?, "totally fuzzy and relative".into()),
+    let settings = calibrate::Settings {
+        log_odds: LogOdds::parse(&a.log_odds)?,
+        above: a.above,
+        below: a.below,
+        direction: a.direction,
     };
+    let ths = thresholds(&a, &x)?;
+    let (values, description) = calibrate::calibrate(&x, a.method, &ths, &settings)?;
     let name = a.name.clone().unwrap_or_else(|| a.column.clone());
     eprintln!("calibration of `{}` -> `{name}`: {description}", a.column);
     if let Some(out) = &a.output {

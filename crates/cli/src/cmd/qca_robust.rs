@@ -13,14 +13,8 @@ use std::path::PathBuf;
 /// Flags of `ambit qca robust`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Data matrix (CSV, first column = case labels), with the raw columns of varied calibrations.
-    data: PathBuf,
-    /// Outcome column (`~Y` negated).
-    #[arg(long, allow_hyphen_values = true)]
-    outcome: String,
-    /// Conditions (comma-separated); default: every other column.
-    #[arg(long, value_delimiter = ',')]
-    conditions: Vec<String>,
+    #[command(flatten)]
+    input: super::qca::Input,
     /// Base inclusion cutoff.
     #[arg(long, default_value_t = 1.0)]
     incl_cut: f64,
@@ -49,9 +43,6 @@ pub struct Args {
     /// Write the chart here (SVG).
     #[arg(long)]
     chart: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
 }
 
 fn parse_vary(text: &str) -> anyhow::Result<VariedCalibration> {
@@ -80,9 +71,10 @@ fn parse_vary(text: &str) -> anyhow::Result<VariedCalibration> {
 
 /// Runs `ambit qca robust`.
 pub fn run(a: Args) -> anyhow::Result<()> {
-    let data = super::qca::load(&a.data)?;
-    let mut tt = TtParams::new(a.outcome.clone());
-    tt.conditions = super::qca::names(&a.conditions);
+    let input = &a.input;
+    let data = super::qca::load(&input.data)?;
+    let mut tt = TtParams::new(input.outcome.clone());
+    tt.conditions = super::qca::names(&input.conditions);
     tt.incl_cut = InclCut::single(a.incl_cut);
     tt.n_cut = a.n_cut;
     let log_odds = match LogOdds::parse(&a.log_odds)? {
@@ -106,15 +98,18 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         max_grid: a.max_grid,
     };
     let r = robustness(&data, &params)
-        .with_context(|| format!("robustness of {}", a.data.display()))?;
+        .with_context(|| format!("robustness of {}", input.data.display()))?;
     if let Some(path) = &a.chart {
-        let svg = render::robustness_chart(&r, &a.outcome);
+        let svg = render::robustness_chart(&r, &input.outcome);
         ambit_report::atomic::write_atomic(path, svg.as_bytes())?;
         eprintln!("wrote {}", path.display());
     }
-    let text = match a.format {
+    let text = match input.format {
         Format::Json => render::json(&r),
-        f => ambit_report::table::Table::render_all(&render::robustness_tables(&r, &a.outcome), f),
+        f => ambit_report::table::Table::render_all(
+            &render::robustness_tables(&r, &input.outcome),
+            f,
+        ),
     };
     emit(&text, None)
 }
