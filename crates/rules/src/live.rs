@@ -174,6 +174,15 @@ impl LiveAudit {
             .and_then(|&id| self.rows[id as usize].as_ref())
     }
 
+    /// The summed per-municipality totals of a district (as `CompiledPolicy::totals_of`), if it
+    /// has members.
+    pub fn totals(&self, name: &str) -> Option<&[f64]> {
+        self.ids
+            .get(name)
+            .map(|&id| self.totals[id as usize].as_slice())
+            .filter(|t| !t.is_empty())
+    }
+
     /// The district of municipality `i`, if any.
     pub fn district_of(&self, i: usize) -> Option<&str> {
         self.district_of

@@ -502,7 +502,8 @@ async function runValidate() {
     // Live validation skips the costly search for closing mergers, except for the district
     // the user is looking at (see mergersSearched).
     const closing_mergers = S.focusDistrict != null ? { district: S.focusDistrict } : "skip";
-    const audit = await api("POST", "/api/audit", { assignment: S.assignment, closing_mergers, policy: S.policyText });
+    const audit = C.on ? await liveValidate(closing_mergers)
+      : await api("POST", "/api/audit", { assignment: S.assignment, closing_mergers, policy: S.policyText });
     if (seq !== S.auditSeq) return; // a newer edit is being validated
     S.audit = audit;
     S.auditByDistrict = new Map(audit.districts.map((d) => [d.name, d]));
@@ -533,6 +534,45 @@ async function runValidate() {
   } catch (e) {
     if (seq === S.auditSeq) status("validation failed: " + e.message, true);
   }
+}
+
+// Live validation by deltas (POST /api/audit/live), for the large regions drawn on a canvas:
+// the server keeps this page's last audit; an edit sends only the comuni it moved and gets back
+// the districts it changed (France: two EPCI instead of 1,259). Requests go one after the other
+// (each names the answer it builds on); a session out of step (409) is restarted with the
+// whole map.
+let liveQueue = Promise.resolve();
+function liveValidate(closing_mergers) {
+  const next = liveQueue.then(() => liveRequest(closing_mergers));
+  liveQueue = next.catch(() => {});
+  return next;
+}
+
+async function liveRequest(closing_mergers) {
+  const live = S.live, snap = { ...S.assignment };
+  if (live && live.policy === S.policyText && S.audit) {
+    const changes = {};
+    for (const c in snap) if (live.assignment[c] !== snap[c]) changes[c] = snap[c];
+    for (const c in live.assignment) if (!(c in snap)) changes[c] = null;
+    try {
+      const d = await api("POST", "/api/audit/live", { session: live.id, base: live.seq, changes, policy: S.policyText, closing_mergers });
+      live.seq = d.seq;
+      live.assignment = snap;
+      const rows = new Map(live.rows);
+      for (const n of d.removed) rows.delete(n);
+      for (const r of d.changed) rows.set(r.name, r);
+      live.rows = rows;
+      const districts = [...rows.values()].sort((a, b) => (a.compliant - b.compliant) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      S.liveDelta = { changes: Object.keys(changes).length, changed: d.changed.length, removed: d.removed.length };
+      return { ...live.audit, summary: d.summary, districts, merger_search: d.merger_search };
+    } catch (e) {
+      if (e.status !== 409) throw e;
+    }
+  }
+  const a = await api("POST", "/api/audit/live", { assignment: snap, policy: S.policyText, closing_mergers });
+  S.live = { id: a.session, seq: a.seq, assignment: snap, policy: S.policyText, audit: a, rows: new Map(a.districts.map((d) => [d.name, d])) };
+  S.liveDelta = null;
+  return a;
 }
 
 // Whether the current audit searched closing mergers for district d.

@@ -34,6 +34,14 @@ pub enum ApiError {
         /// What is wrong, as the decoder says it (names the field and the position).
         message: String,
     },
+    /// The request does not fit the server's state (409): a live session out of step.
+    #[error("{message}")]
+    Conflict {
+        /// What is out of step.
+        message: String,
+        /// Structured details.
+        details: serde_json::Value,
+    },
     /// Too much work in progress; try again later (429).
     #[error("{0}")]
     Busy(String),
@@ -51,6 +59,7 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Rejected { status, .. } => *status,
             ApiError::Store(StoreError::NotFound { .. }) => StatusCode::NOT_FOUND,
@@ -61,7 +70,8 @@ impl IntoResponse for ApiError {
             ApiError::Store(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let body = match &self {
-            ApiError::Unprocessable { message, details } => {
+            ApiError::Unprocessable { message, details }
+            | ApiError::Conflict { message, details } => {
                 json!({ "error": message, "details": details })
             }
             ApiError::Store(StoreError::Conflict { actual, .. }) => {

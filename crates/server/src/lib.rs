@@ -46,6 +46,8 @@ pub struct Studio {
     pub store: Mutex<Store>,
     /// Optimiser runs started from the page.
     pub runs: Runs,
+    /// Live validation sessions (`POST /api/audit/live`): each page's last audit.
+    pub live: api::LiveSessions,
 }
 
 impl Studio {
@@ -55,6 +57,7 @@ impl Studio {
             region,
             store: Mutex::new(store),
             runs: Runs::default(),
+            live: api::LiveSessions::default(),
         })
     }
 }

@@ -1036,3 +1036,116 @@ async fn district_geojson_export_dissolves_with_the_audit_figures() {
     assert!(st.is_client_error(), "{st}");
     assert!(e["error"].as_str().unwrap().contains("given twice"), "{e}");
 }
+
+#[tokio::test]
+async fn live_validation_by_deltas_matches_the_whole_audit() {
+    let map = ambiti_2017().await;
+    let (st, start) = send(
+        reqwest::Method::POST,
+        "/api/audit/live",
+        &json!({ "assignment": map }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{start}");
+    assert_eq!(start["full"], true);
+    assert_eq!(start["summary"]["districts"], 5);
+    assert_eq!(district(&start, "Seriate")["population"], 77_716);
+    let session = start["session"].as_u64().unwrap();
+    assert_eq!(start["seq"], 0);
+    // Ghisalba (016113, 6,170 inhabitants) from Romano di Lombardia to Seriate.
+    let (st, d) = send(
+        reqwest::Method::POST,
+        "/api/audit/live",
+        &json!({ "session": session, "base": 0, "changes": { "016113": "Seriate" } }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{d}");
+    assert_eq!(d["full"], false);
+    assert_eq!(d["seq"], 1);
+    let changed: BTreeSet<&str> = d["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, BTreeSet::from(["Romano di Lombardia", "Seriate"]));
+    let row = |name: &str| {
+        d["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row("Seriate")["population"], 77_716 + 6_170);
+    assert_eq!(row("Romano di Lombardia")["population"], 84_880 - 6_170);
+    assert!(row("Seriate")["class_in_words"].as_str().unwrap().len() > 10);
+    // The same figures as a whole audit of the edited map.
+    let mut edited = map.clone();
+    edited["016113"] = json!("Seriate");
+    let (_, whole) = send(
+        reqwest::Method::POST,
+        "/api/audit",
+        &json!({ "assignment": edited, "closing_mergers": "skip" }),
+    )
+    .await;
+    assert_eq!(d["summary"], whole["summary"]);
+    for name in &changed {
+        assert_eq!(row(name), *district(&whole, name), "{name}");
+    }
+    // Seriate's 12 comuni out of every district: Seriate is removed.
+    let out: serde_json::Map<String, Value> = edited
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, d)| *d == "Seriate")
+        .map(|(c, _)| (c.clone(), Value::Null))
+        .collect();
+    assert_eq!(out.len(), 12);
+    let (st, d2) = send(
+        reqwest::Method::POST,
+        "/api/audit/live",
+        &json!({ "session": session, "base": 1, "changes": out }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{d2}");
+    assert_eq!(d2["removed"], json!(["Seriate"]));
+    assert_eq!(d2["summary"]["districts"], 4);
+    assert_eq!(d2["summary"]["unassigned_municipalities"], 1_428 + 12);
+    // Out of step (an answer missed), unknown session, bad code: refused, nothing applied.
+    let (st, e) = send(
+        reqwest::Method::POST,
+        "/api/audit/live",
+        &json!({ "session": session, "base": 1, "changes": {} }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("out of step"), "{e}");
+    let (st, _) = send(
+        reqwest::Method::POST,
+        "/api/audit/live",
+        &json!({ "session": 999_999, "base": 0, "changes": {} }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    let (st, e) = send(
+        reqwest::Method::POST,
+        "/api/audit/live",
+        &json!({ "session": session, "base": 2, "changes": { "999999": "X" } }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["error"].as_str().unwrap().contains("999999"), "{e}");
+    let (st, d3) = send(
+        reqwest::Method::POST,
+        "/api/audit/live",
+        &json!({ "session": session, "base": 2, "changes": {} }),
+    )
+    .await;
+    assert_eq!(
+        st,
+        StatusCode::OK,
+        "the refused edit left the session at 2: {d3}"
+    );
+}

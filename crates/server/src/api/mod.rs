@@ -4,11 +4,14 @@ mod audit;
 mod cases;
 mod check;
 mod compare;
+mod live;
 mod meta;
 mod optimiser;
 mod qca;
 mod scenarios;
 mod transfer;
+
+pub use live::LiveSessions;
 
 use crate::{ApiError, Studio};
 use axum::routing::{get, post};
@@ -27,6 +30,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/district-maps/{name}"),
     ("get", "/api/policy"),
     ("post", "/api/audit"),
+    ("post", "/api/audit/live"),
     ("post", "/api/check"),
     ("get", "/api/scenarios"),
     ("post", "/api/scenarios"),
@@ -76,6 +80,7 @@ pub fn routes() -> Router<Arc<Studio>> {
         .route("/district-maps/:name", get(audit::district_map))
         .route("/policy", get(audit::policy))
         .route("/audit", post(audit::audit))
+        .route("/audit/live", post(live::live))
         .route("/check", post(check::check))
         .route("/scenarios", get(scenarios::list).post(scenarios::create))
         .route(
