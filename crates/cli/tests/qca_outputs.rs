@@ -124,7 +124,7 @@ fn every_subcommand_renders_every_format() {
                 "--thresholds",
                 "1",
             ],
-            "case,LEAD,LEAD",
+            "case,LEAD (raw),LEAD",
         ),
         (
             &["robust", f, "--outcome", "SUCCESS", "--incl-range", "0.5,1"],
