@@ -82,3 +82,73 @@ fn ctrl_c_while_calibrating_leaves_the_old_file_or_the_whole_new_one() {
         );
     }
 }
+
+/// Every qca subcommand renders every `--format`: the first line of CSV is the table's header,
+/// Markdown is a pipe table, JSON parses.
+#[test]
+fn every_subcommand_renders_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("seed.csv");
+    // TIES explains SUCCESS: A and B (TIES = 1) succeed, C and D do not.
+    std::fs::write(
+        &f,
+        "case,TIES,LEAD,SUCCESS\nA,1,1,1\nB,1,0,1\nC,0,0,0\nD,0,0,0\n",
+    )
+    .unwrap();
+    let f = f.to_str().unwrap();
+    let runs: [(&[&str], &str); 6] = [
+        (
+            &["tt", f, "--outcome", "SUCCESS"],
+            "row,TIES,LEAD,OUT,n,incl,PRI,cases",
+        ),
+        (
+            &["minimize", f, "--outcome", "SUCCESS", "--include", "?"],
+            "model,term,inclS,PRI,covS,covU,cases",
+        ),
+        (
+            &["necessity", f, "--outcome", "SUCCESS"],
+            ",expression,inclN,RoN,covN",
+        ),
+        (
+            &["fit", f, "--outcome", "SUCCESS", "--expression", "TIES"],
+            ",expression,inclS,PRI,covS,covU",
+        ),
+        (
+            &[
+                "calibrate",
+                f,
+                "--column",
+                "LEAD",
+                "--method",
+                "crisp",
+                "--thresholds",
+                "1",
+            ],
+            "case,LEAD (raw),LEAD",
+        ),
+        (
+            &["robust", f, "--outcome", "SUCCESS", "--incl-range", "0.5,1"],
+            "parameter,from,to,base,same solution,other solutions",
+        ),
+    ];
+    for (args, csv_header) in runs {
+        let with = |format: &str| {
+            let mut a = vec!["qca"];
+            a.extend_from_slice(args);
+            a.extend_from_slice(&["--format", format]);
+            let o = run(&a);
+            assert!(o.status.success(), "{a:?}: {}", all_text(&o));
+            String::from_utf8(o.stdout).unwrap()
+        };
+        let csv = with("csv");
+        assert_eq!(csv.lines().next(), Some(csv_header), "{args:?}: {csv}");
+        let md = with("markdown");
+        assert!(md.lines().any(|l| l.starts_with("| ")), "{args:?}: {md}");
+        let json = with("json");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&json).is_ok(),
+            "{args:?}: {json}"
+        );
+        assert!(!with("table").is_empty());
+    }
+}

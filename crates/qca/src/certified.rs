@@ -142,7 +142,12 @@ impl Certificate {
     /// One sentence: "5 terms found, proven minimal, all models listed" or
     /// "5 terms found, no model with fewer than 4 exists (time limit reached)".
     pub fn describe(&self) -> String {
-        let head = format!("{} terms found", self.model_size);
+        let noun = if self.model_size == 1 {
+            "term"
+        } else {
+            "terms"
+        };
+        let head = format!("{} {noun} found", self.model_size);
         let mut s = if self.proven_minimal {
             format!("{head}, proven minimal")
         } else {

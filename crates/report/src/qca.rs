@@ -303,10 +303,11 @@ pub fn calibration_table(
     calibrated: (&str, &[f64]),
     method: &str,
 ) -> Table {
+    // the raw column is marked: by default the calibrated one takes its name
     let mut t = Table::new([
-        ("case", Align::Left),
-        (raw.0, Align::Right),
-        (calibrated.0, Align::Right),
+        ("case".to_string(), Align::Left),
+        (format!("{} (raw)", raw.0), Align::Right),
+        (calibrated.0.to_string(), Align::Right),
     ]);
     for ((c, r), v) in cases.iter().zip(raw.1).zip(calibrated.1) {
         t.push([c.clone(), r.to_string(), format!("{v:.4}")]);
