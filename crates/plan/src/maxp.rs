@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::construct::{attach_enclaves, construct, Scratch};
 use crate::graph::Adjacency;
-use crate::improve::{move_units, regrow_neighbourhoods, strategy};
+use crate::improve::{move_units, regrow_neighbourhoods, strategy, RegrowMix};
 use crate::plan::{finish_plan, InfeasibleGroup, InfeasibleReason, Plan};
 use crate::problem::{Nesting, Problem, Tiebreak};
 use crate::rule::DistrictRule;
@@ -157,6 +157,7 @@ fn improve_start(
     opts: &SearchOptions,
     mut s: Started,
     stop: &Stopper,
+    mix: RegrowMix,
 ) -> Started {
     let st = &mut s.st;
     let mut sc = Scratch::new(ctx.pb.len());
@@ -166,7 +167,7 @@ fn improve_start(
         .filter(|&u| is_region(st.label[u as usize]))
         .collect();
     let iters = (opts.regrowths_per_region * st.live as f64) as usize;
-    regrow_neighbourhoods(ctx, st, &live_units, iters, &mut s.rng, &mut sc, stop);
+    regrow_neighbourhoods(ctx, st, &live_units, iters, &mut s.rng, &mut sc, stop, mix);
     move_units(
         ctx,
         st,
@@ -311,8 +312,15 @@ pub fn max_districts(
         .improved_starts
         .unwrap_or_else(|| improved_starts(starts, units.len()))
         .clamp(1, starts);
+    // where only the best constructions are improved, regrowths draw the strategies that
+    // add districts most often (see `RegrowMix::Periphery`)
+    let mix = if improve < starts {
+        RegrowMix::Periphery
+    } else {
+        RegrowMix::All
+    };
     let finish = |s: Started| {
-        let s = improve_start(&ctx, &units, opts, s, &stop);
+        let s = improve_start(&ctx, &units, opts, s, &stop, mix);
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         control.report(d, starts, s.p);
         s

@@ -39,6 +39,7 @@ pub struct Problem {
     pub(crate) locked: Vec<Option<u32>>,
     pub(crate) group_of: Vec<u32>,
     pub(crate) groups: Vec<Vec<u32>>,
+    /// Cannot-link partners per unit; empty (not `n` empty lists) when there are none.
     pub(crate) conflicts: Vec<Vec<u32>>,
     pub(crate) max_population: Option<f64>,
     pub(crate) district_count: Option<usize>,
@@ -71,7 +72,7 @@ impl Problem {
             locked: vec![None; n],
             group_of: (0..n as u32).collect(),
             groups: Vec::new(),
-            conflicts: vec![Vec::new(); n],
+            conflicts: Vec::new(),
             max_population: None,
             district_count: None,
         })
@@ -177,6 +178,11 @@ impl Problem {
             if a >= n || b >= n {
                 return Err(PlanError::UnitOutOfRange { unit: a.max(b), n });
             }
+        }
+        if !pairs.is_empty() && self.conflicts.is_empty() {
+            self.conflicts = vec![Vec::new(); n];
+        }
+        for &(a, b) in pairs {
             self.conflicts[a].push(b as u32);
             self.conflicts[b].push(a as u32);
         }
@@ -270,11 +276,15 @@ impl Problem {
 
     /// Cannot-link partners of `u`.
     pub(crate) fn conflicts(&self, u: usize) -> &[u32] {
-        &self.conflicts[u]
+        self.conflicts.get(u).map_or(&[], Vec::as_slice)
     }
 
     /// Whether one of `units` has a cannot-link partner labelled `region` in `label`.
     pub(crate) fn conflicts_with(&self, units: &[u32], label: &[u32], region: u32) -> bool {
+        // without cannot-link pairs (the usual case) no per-unit list is read at all
+        if self.conflicts.is_empty() {
+            return false;
+        }
         units.iter().any(|&u| {
             self.conflicts(u as usize)
                 .iter()

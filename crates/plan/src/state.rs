@@ -98,45 +98,40 @@ impl Ctx<'_> {
     }
 
     /// Change of objective when unit `u` leaves region `from` for region `to`.
+    #[cfg(test)]
     pub fn move_delta(&self, st: &State, u: usize, from: u32, to: u32) -> f64 {
-        let cut = if self.cut_weight > 0.0 {
-            // links to `from` become cut, links to `to` stop being cut
-            let mut d = 0.0;
-            for &v in self.pb.graph.neighbors(u) {
-                let l = st.label[v as usize];
-                if l == from {
-                    d += 1.0;
-                } else if l == to {
-                    d -= 1.0;
-                }
-            }
-            self.cut_weight * d
-        } else {
-            0.0
-        };
-        cut + self.tiebreak_delta(st, u, from, to)
+        self.attachment(st, u, to) - self.attachment(st, u, from)
     }
 
-    fn tiebreak_delta(&self, st: &State, u: usize, from: u32, to: u32) -> f64 {
-        match self.tiebreak {
+    /// The part of the objective that unit `u` brings to (or with) region `q`, such that moving
+    /// `u` from region `a` to region `b` changes the objective by `attachment(b) -
+    /// attachment(a)`: its attribute distance to the members, less the links it shares with
+    /// them (each cut edge costs `cut_weight`; under the compactness tie-break each shared
+    /// border counts twice, once from each side).
+    pub fn attachment(&self, st: &State, u: usize, q: u32) -> f64 {
+        let mut c = 0.0;
+        if self.cut_weight > 0.0 {
+            let links = self
+                .pb
+                .graph
+                .neighbors(u)
+                .iter()
+                .filter(|&&v| st.label[v as usize] == q)
+                .count();
+            c -= self.cut_weight * links as f64;
+        }
+        c + match self.tiebreak {
             Tiebreak::Heterogeneity => {
-                let m = self.pb.m;
-                let a = &self.pb.attrs;
-                distance_to_members(a, m, u, &st.members[to as usize])
-                    - distance_to_members(a, m, u, &st.members[from as usize])
+                distance_to_members(&self.pb.attrs, self.pb.m, u, &st.members[q as usize])
             }
             Tiebreak::Compactness => {
-                // edges to `from` become cut, edges to `to` stop being cut (both sides counted)
-                let mut d = 0.0;
-                for (v, w) in self.pb.graph.weighted_neighbors(u) {
-                    let l = st.label[v];
-                    if l == from {
-                        d += 2.0 * w;
-                    } else if l == to {
-                        d -= 2.0 * w;
-                    }
-                }
-                d
+                -2.0 * self
+                    .pb
+                    .graph
+                    .weighted_neighbors(u)
+                    .filter(|&(v, _)| st.label[v] == q)
+                    .map(|(_, w)| w)
+                    .sum::<f64>()
             }
         }
     }

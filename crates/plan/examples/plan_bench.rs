@@ -1,0 +1,146 @@
+//! Times the max-p search alone on a benchmark instance (`units.csv` + `edges.csv` of
+//! `bench/maxp`), without the CLI's reading and writing, and prints p, the bound, the objective,
+//! wall and CPU seconds and the peak memory (Linux `/proc/self`).
+//!
+//! ```text
+//! cargo run --release -p ambit-plan --example plan_bench -- DIR THRESHOLD [--seed S] [--starts N] [--effort E]
+//! ```
+
+use ambit_plan::{
+    max_districts, upper_bound, Adjacency, Control, Problem, SearchOptions, UniformThreshold,
+};
+use std::time::Instant;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("plan_bench: {e}");
+        std::process::exit(2);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(dir), Some(threshold)) = (args.first(), args.get(1)) else {
+        return Err("usage: plan_bench DIR THRESHOLD [--seed S] [--starts N] [--effort E]".into());
+    };
+    let threshold: f64 = threshold
+        .parse()
+        .map_err(|_| format!("threshold `{threshold}` is not a number"))?;
+    let mut opts = SearchOptions::default();
+    let mut i = 2;
+    while i + 1 < args.len() {
+        let v = &args[i + 1];
+        let bad = || format!("{} `{v}` is not a number", args[i]);
+        match args[i].as_str() {
+            "--seed" => opts.seed = v.parse().map_err(|_| bad())?,
+            "--starts" => opts.starts = v.parse().map_err(|_| bad())?,
+            "--effort" => opts.regrowths_per_region = v.parse().map_err(|_| bad())?,
+            other => return Err(format!("unknown option {other}")),
+        }
+        i += 2;
+    }
+    let t0 = Instant::now();
+    let (pops, attrs, m) = read_units(&format!("{dir}/units.csv"))?;
+    let edges = read_edges(&format!("{dir}/edges.csv"))?;
+    let n = pops.len();
+    let graph = Adjacency::from_edges(n, &edges).map_err(|e| e.to_string())?;
+    drop(edges);
+    let pb = Problem::new(graph, pops, 1)
+        .and_then(|p| p.with_attributes(attrs, m))
+        .map_err(|e| e.to_string())?;
+    let rule = UniformThreshold { threshold };
+    let read_s = t0.elapsed().as_secs_f64();
+    let (cpu0, t1) = (cpu_seconds(), Instant::now());
+    let plan = max_districts(&pb, &rule, &opts, &Control::default()).map_err(|e| e.to_string())?;
+    let (wall, cpu) = (t1.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
+    let bound = upper_bound(&pb, &rule);
+    println!(
+        "n {n} p {} bound {} heterogeneity {:.1} cut_edges {} search_wall_s {wall:.2} search_cpu_s {cpu:.2} read_s {read_s:.2} peak_rss_mb {}",
+        plan.compliant_count(),
+        bound.value,
+        plan.heterogeneity,
+        plan.cut_edges,
+        peak_rss_mb()
+    );
+    Ok(())
+}
+
+/// Population and the z-scored attributes (every `z_` column) by unit index, and their count.
+fn read_units(path: &str) -> Result<(Vec<f64>, Vec<f64>, usize), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .ok_or(format!("{path}: no column {name}"))
+    };
+    let (ci, cp) = (col("idx")?, col("pop")?);
+    let zs: Vec<usize> = (0..header.len())
+        .filter(|&c| header[c].starts_with("z_"))
+        .collect();
+    let m = zs.len();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let n = rows.len();
+    let (mut pops, mut attrs) = (vec![0.0; n], vec![0.0; m * n]);
+    for (line, r) in rows.iter().enumerate() {
+        let num = |c: usize| -> Result<f64, String> {
+            r.get(c).and_then(|v| v.parse().ok()).ok_or(format!(
+                "{path}: line {}: column {c} is not a number",
+                line + 2
+            ))
+        };
+        let idx = num(ci)? as usize;
+        if idx >= n {
+            return Err(format!(
+                "{path}: line {}: index {idx} out of range",
+                line + 2
+            ));
+        }
+        pops[idx] = num(cp)?;
+        for (a, &c) in zs.iter().enumerate() {
+            attrs[m * idx + a] = num(c)?;
+        }
+    }
+    Ok((pops, attrs, m))
+}
+
+/// Edges `(i, j, 1)`.
+fn read_edges(path: &str) -> Result<Vec<(usize, usize, f64)>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    text.lines()
+        .skip(1)
+        .enumerate()
+        .map(|(k, l)| {
+            let mut f = l.split(',');
+            let mut end = || {
+                f.next()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or(format!("{path}: line {}: bad unit index", k + 2))
+            };
+            Ok((end()?, end()?, 1.0))
+        })
+        .collect()
+}
+
+/// User plus system CPU seconds of this process (`/proc/self/stat`, clock ticks of 1/100 s).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // fields after the command name (which may hold spaces) start at ") "
+    let rest = stat.rsplit_once(") ").map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name and state
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Peak resident memory in MB (`VmHWM` of `/proc/self/status`).
+fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
