@@ -2091,8 +2091,11 @@ fn france_population(code: &str) -> u64 {
 /// France in the studio (issue 16): the national map of 34,970 communes drawn on a canvas from
 /// the mesh, the 1,259 EPCI of 2019 opened and validated, a commune clicked (hit-testing
 /// through the grid index) and painted into its neighbour's EPCI with the brush, validated
-/// live by a delta. Prints the timings bench/studio records (never asserted).
+/// live by a delta. Prints the timings bench/studio records (never asserted). Ignored by
+/// default: loading France takes about a minute in the debug build and the page competes with
+/// the other browser tests; `bench/studio/run.sh` runs it in release (`-- --ignored`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "France, 34,970 communes: run in release by bench/studio/run.sh"]
 async fn france_national_map_click_and_live_validation() {
     if !browser_installed() {
         return;
@@ -2106,6 +2109,14 @@ async fn france_national_map_click_and_live_validation() {
     );
     let page = open_page_within(&base, "/", 180).await;
     let c = &page.c;
+    // the page's main thread may be busy for seconds (meshes of 1 and 2 million vertices)
+    c.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+        Some(Duration::from_secs(180)),
+        None,
+        None,
+    ))
+    .await
+    .expect("script timeout");
     let first = wait_for(
         c,
         "C.firstPaintMs != null && [C.firstPaintMs, window.studio.readyMs, C.meshStats, C.lastDraw]",
