@@ -5,7 +5,8 @@
 #   2. the studio's live validation of one edit: POST /api/audit (the whole map with one commune
 #      moved, "closing_mergers": "skip") against `ambit serve --data data/france`, timed by curl
 #      on localhost (request parse + audit + JSON answer), plus the library part in criterion
-#      (`cargo bench -p ambit-rules --bench france`);
+#      (`cargo bench -p ambit-rules --bench france`); and the same edit as a delta
+#      (POST /api/audit/live, bench/france/live_delta.py: the studio's live validation);
 #   3. national plans: max-districts without nesting and nested in departements, min-change from
 #      the 2019 map, wall time and peak memory from /usr/bin/time.
 # Usage: bench/france/run.sh [OUT_DIR]   (default /tmp/ambit-france)
@@ -36,6 +37,8 @@ for i in $(seq 1 10); do
   curl -s -o "$OUT/edit-audit.json" -w "%{time_total}\n" -H 'content-type: application/json' \
     --data-binary @"$OUT/edit.json" "http://127.0.0.1:$PORT/api/audit"
 done
+echo "== live validation by deltas (POST /api/audit/live: the edit and back, 20 times)"
+python3 bench/france/live_delta.py "http://127.0.0.1:$PORT" 20
 kill $SERVER; trap - EXIT
 
 echo "== plans"

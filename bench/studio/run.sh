@@ -7,6 +7,9 @@
 #  3. first paint of the Lombardy map in headless Chromium (page start -> 1,506 polygons drawn
 #     and the first validation shown) and the validation round trip the page shows, printed by
 #     the browser test.
+#  5. France: first paint of 34,970 communes on a canvas, panning, a click and a brush stroke
+#     validated live by a delta (browser test france_national_map_click_and_live_validation);
+#  6. the incremental audit of one France edit (criterion, ambit-rules bench france).
 # Loopback only. Needs Debian's chromium + chromium-driver for 3 (.ci/install-browser.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,3 +25,8 @@ done
 echo "== 4. drawing (issue 12): borders and labels, a 20-comune brush stroke, panning at 1,506 and 35,000 polygons"
 cargo test -p ambit-server --release --test e2e_browser bench_studio_drawing -- --ignored --nocapture 2>&1 \
   | grep -E "first paint|redraw|brush stroke|panning|35,000|SKIPPED|test result" || true
+echo "== 5. France (issue 16): the national map on a canvas, the 1,259 EPCI opened, a commune clicked and painted, validated live by a delta"
+cargo test -p ambit-server --release --test e2e_browser france_national -- --ignored --nocapture 2>&1 \
+  | grep -E "france:|SKIPPED|test result" || true
+echo "== 6. one France edit through the incremental audit (library part of POST /api/audit/live)"
+cargo bench -p ambit-rules --bench france -- live_ --noplot

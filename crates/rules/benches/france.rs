@@ -2,6 +2,9 @@
 //! the national map under 1 s; the live validation of one edit under 50 ms server side, whose
 //! library part is `audit_with(.., MergerSearch::Skip)` on the edited map).
 //!
+//! `live_audit_incremental_edit_and_back` measures the same edit through
+//! `ambit_rules::live::LiveAudit`, as the studio validates it (`POST /api/audit/live`).
+//!
 //! Run: `cargo bench -p ambit-rules --bench france` (results in bench/france/RESULTS.md).
 
 use ambit_rules::audit::{audit_with, MergerSearch};
@@ -56,6 +59,37 @@ fn bench(c: &mut Criterion) {
                 MergerSearch::Skip,
             );
             serde_json::to_string(&a).expect("json").len()
+        })
+    });
+    // The same edit through the incremental audit the studio's live validation keeps
+    // (`POST /api/audit/live`): move the commune, re-audit the two EPCI it touches, the region
+    // summary and the JSON of the changed rows; then move it back (two edits per iteration,
+    // the time reported is for both).
+    let from = map
+        .district_of(&moved)
+        .expect("46138 in an EPCI")
+        .to_string();
+    let i = ds
+        .territory
+        .municipalities()
+        .iter()
+        .position(|m| m.code == moved)
+        .expect("46138");
+    let mut live = ambit_rules::live::LiveAudit::new(&ds.territory, &ds.graph, &policy, &map);
+    group.bench_function("live_audit_incremental_edit_and_back", |b| {
+        b.iter(|| {
+            let mut bytes = 0;
+            for to in [&to, &from] {
+                let delta = live.apply(&ds.territory, &ds.graph, &policy, &[(i, Some(to.clone()))]);
+                let rows: Vec<_> = delta
+                    .changed
+                    .iter()
+                    .filter_map(|n| live.district(n))
+                    .collect();
+                let summary = live.summary(&ds.territory, &policy);
+                bytes += serde_json::to_string(&(rows, summary)).expect("json").len();
+            }
+            bytes
         })
     });
     group.finish();

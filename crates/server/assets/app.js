@@ -523,7 +523,8 @@ async function runValidate() {
       audit.districts.filter((d) => !d.compliant || d.contiguous_parts > 1).slice(0, 12).map((d) =>
         `<div class="bad">${esc(d.name)}: ${fmt(d.population)} vs ${esc(d.threshold_text)}${d.contiguous_parts > 1 ? `, ${d.contiguous_parts} parts` : ""}</div>`).join("") +
       (S.policyText ? `<div id="own-rules">Rules: the scenario's own, <i>${esc(audit.policy.name)}</i></div>` : "");
-    $("validation-time").textContent = `validated in ${Math.round(performance.now() - t0)} ms (round trip)`;
+    S.lastValidateMs = performance.now() - t0;
+    $("validation-time").textContent = `validated in ${Math.round(S.lastValidateMs)} ms (round trip${S.liveDelta ? `, ${plural(S.liveDelta.changed, "district", "districts")} re-audited` : ""})`;
     recolour();
     showDistrict();
     renderDistrictTable();

@@ -82,8 +82,10 @@ function decodeMesh(m) {
       x0 = Math.min(x0, bbox[4 * p]); y0 = Math.min(y0, bbox[4 * p + 1]);
       x1 = Math.max(x1, bbox[4 * p + 2]); y1 = Math.max(y1, bbox[4 * p + 3]);
     }
-    chunks.push({ from, to, box: [x0, y0, x1, y1], paths: null });
+    chunks.push({ from, to, box: [x0, y0, x1, y1], paths: null, arcs: [], borders: null });
   }
+  // each arc belongs to the chunk of its first polygon (comune borders drawn chunk by chunk)
+  for (let a = 0; 2 * a < m.arc_polygons.length; a++) chunks[Math.floor(m.arc_polygons[2 * a] / CHUNK)].arcs.push(a);
   return { m, ids: m.polygons, rings: m.rings, ringPoints: m.ring_points, xy, bbox, arcPolys: m.arc_polygons, arcPoints: m.arc_points, axy, chunks, vertices: m.points.length / 2 };
 }
 
@@ -270,18 +272,16 @@ function drawCanvas() {
     }
     drawn += chunk.to - chunk.from;
   }
-  // comune borders (thin, white) once a comune is a few pixels wide
+  // comune borders (thin, white) once a comune is a few pixels wide, cached by chunk
   if (s < 0.6) {
     ctx.strokeStyle = "rgba(255,255,255,0.8)";
     ctx.lineWidth = 0.4 * s;
-    const all = new Path2D();
-    for (let a = 0; 2 * a < mesh.arcPolys.length; a++) {
-      const i = mesh.arcPolys[2 * a];
-      const b = mesh.bbox;
-      if (b[4 * i + 2] < ox || b[4 * i] > vx1 || b[4 * i + 3] < oy || b[4 * i + 1] > vy1) continue;
-      traceArc(mesh, a, all);
+    for (const chunk of mesh.chunks) {
+      const [x0, y0, x1, y1] = chunk.box;
+      if (x1 < ox || x0 > vx1 || y1 < oy || y0 > vy1) continue;
+      if (!chunk.borders) { chunk.borders = new Path2D(); for (const a of chunk.arcs) traceArc(mesh, a, chunk.borders); }
+      ctx.stroke(chunk.borders);
     }
-    ctx.stroke(all);
   }
   if (!C.provinces || C.provinces.mesh !== mesh) C.provinces = { mesh, path: borderPath(mesh, (i, j) => j < 0 || polyProvince(i) !== polyProvince(j)) };
   ctx.strokeStyle = "#444"; ctx.lineWidth = 1.1 * s; ctx.setLineDash([4 * s, 3 * s]);

@@ -121,6 +121,10 @@ impl Region {
             meshes: [OnceLock::new(), OnceLock::new()],
         };
         region.rows = region.compute_rows();
+        // the page draws a large region from the meshes: built before the first request
+        if region.features.len() > CANVAS_FROM {
+            region.warm_meshes();
+        }
         Ok(region)
     }
 
@@ -161,31 +165,34 @@ impl Region {
             MeshDetail::Coarse => (&self.meshes[0], crate::mesh::COARSE),
             MeshDetail::Fine => (&self.meshes[1], crate::mesh::TOLERANCE),
         };
-        slot.get_or_init(|| {
-            let b = self.library_boundaries().map_err(str::to_string)?;
-            let shapes: Vec<crate::mesh::Shape<'_>> = b
-                .features()
-                .iter()
-                .map(|f| crate::mesh::Shape {
-                    code: f.code.as_str(),
-                    parts: f
-                        .geometry
-                        .0
-                        .iter()
-                        .map(|p| {
-                            std::iter::once(p.exterior())
-                                .chain(p.interiors())
-                                .map(|r| r.0.iter().map(|c| (c.x, c.y)).collect())
-                                .collect()
-                        })
-                        .collect(),
-                })
-                .collect();
-            let mesh = crate::mesh::build(&shapes, tolerance);
-            serde_json::to_string(&mesh).map_err(|e| e.to_string())
-        })
-        .as_deref()
-        .map_err(String::as_str)
+        slot.get_or_init(|| self.build_mesh(tolerance))
+            .as_deref()
+            .map_err(String::as_str)
+    }
+
+    /// The mesh at `tolerance` as JSON, from the boundary features already in memory.
+    fn build_mesh(&self, tolerance: f64) -> Result<String, String> {
+        if self.features.is_empty() {
+            return Err("the data folder has no boundary layer".into());
+        }
+        let shapes: Vec<crate::mesh::Shape<'_>> = self
+            .features
+            .iter()
+            .map(|(code, f)| crate::mesh::Shape {
+                code,
+                parts: geometry_parts(&f["geometry"]),
+            })
+            .collect();
+        let mesh = crate::mesh::build(&shapes, tolerance);
+        serde_json::to_string(&mesh).map_err(|e| e.to_string())
+    }
+
+    /// Builds both meshes now, side by side (a large region's page needs them at once).
+    fn warm_meshes(&self) {
+        std::thread::scope(|scope| {
+            scope.spawn(|| self.mesh_json(MeshDetail::Coarse).is_ok());
+            scope.spawn(|| self.mesh_json(MeshDetail::Fine).is_ok());
+        });
     }
 
     /// The number of boundary polygons the page draws.
@@ -227,6 +234,37 @@ impl Region {
                 }
             })
             .collect()
+    }
+}
+
+/// Above this many polygons the page draws on a canvas from the meshes (canvas.js
+/// `CANVAS_FROM`), so they are built when the region loads.
+pub const CANVAS_FROM: usize = 5000;
+
+/// The rings (`[lon, lat]` points) of each part of a GeoJSON Polygon or MultiPolygon geometry;
+/// nothing for another type or malformed coordinates.
+fn geometry_parts(g: &Value) -> Vec<Vec<Vec<(f64, f64)>>> {
+    let ring = |r: &Value| -> Vec<(f64, f64)> {
+        r.as_array()
+            .map(|pts| {
+                pts.iter()
+                    .filter_map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let polygon = |p: &Value| -> Vec<Vec<(f64, f64)>> {
+        p.as_array()
+            .map(|rings| rings.iter().map(ring).collect())
+            .unwrap_or_default()
+    };
+    match g["type"].as_str() {
+        Some("Polygon") => vec![polygon(&g["coordinates"])],
+        Some("MultiPolygon") => g["coordinates"]
+            .as_array()
+            .map(|ps| ps.iter().map(polygon).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
     }
 }
 
