@@ -231,17 +231,22 @@ def report(path, cli_path=None):
           "lists, and the labels back into numpy. `CLI` = the `ambit plan --units --edges "
           "--threshold T --seed 1` process (reads the CSVs, plans with the same defaults, writes "
           "the plan folder), wall and CPU from the child's resource usage.\n")
-    print("| dataset | n | solve() wall s | of which python layer s | share | CLI wall s | CLI CPU s | same plan as CLI |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| dataset | n | solve() wall s | of which python layer s | share | solve() CPU s | CLI wall s | CLI CPU s | same p and heterogeneity as CLI |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in amb:
         same = "-"
         if r.get("cli_summary"):
+            import re
+
             m = r["cli_summary"].split(" compliant")[0].strip()
-            same = "yes" if m.isdigit() and int(m) == r["p"] else f"no (CLI {m})"
+            h = re.search(r"heterogeneity ([0-9.]+)", r["cli_summary"])
+            same_p = m.isdigit() and int(m) == r["p"]
+            same_h = h is not None and abs(float(h.group(1)) - r["obj_l1"]) <= 1e-4 * max(1.0, r["obj_l1"])
+            same = "yes" if same_p and same_h else f"no (CLI: {r['cli_summary']})"
         cli_w = f"{r['cli_wall_s']:.3g}" if "cli_wall_s" in r else "-"
         cli_c = f"{r['cli_cpu_s']:.3g}" if "cli_cpu_s" in r else "-"
         print(f"| {r['dataset']} | {r['n']} | {r['wall_s']:.3g} | {r['python_layer_s']:.3g} | "
-              f"{100 * r['python_layer_s'] / r['wall_s']:.1f}% | {cli_w} | {cli_c} | {same} |")
+              f"{100 * r['python_layer_s'] / r['wall_s']:.1f}% | {r['cpu_s']:.3g} | {cli_w} | {cli_c} | {same} |")
     if warm:
         print(f"\nThe first `solve()` of a process also pays pandas' lazy initialisation once: "
               f"{warm[0]['first_call_s']:.3g} s on a 4-unit problem, then {warm[0]['second_call_s']:.3g} s "
