@@ -76,10 +76,19 @@ fn exit_code(err: &anyhow::Error) -> ExitCode {
     if err.downcast_ref::<cmd::plan::Infeasible>().is_some() {
         return ExitCode::from(cmd::plan::EXIT_INFEASIBLE);
     }
+    // the libraries that poll the Ctrl-C flag stop with an error of their own
     let interrupted = err.chain().any(|e| {
         e.is::<interrupt::Interrupted>()
             || e.downcast_ref::<ambit_report::WriteError>()
                 .is_some_and(|w| w.source.kind() == std::io::ErrorKind::Interrupted)
+            || matches!(
+                e.downcast_ref::<ambit_sim::SimError>(),
+                Some(ambit_sim::SimError::Interrupted)
+            )
+            || matches!(
+                e.downcast_ref::<ambit_plan::PlanError>(),
+                Some(ambit_plan::PlanError::Interrupted)
+            )
     });
     if interrupted {
         return ExitCode::from(interrupt::EXIT_INTERRUPTED);
