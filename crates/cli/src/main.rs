@@ -64,10 +64,28 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", message(&err));
             exit_code(&err)
         }
     }
+}
+
+/// The error and its causes joined by ": ", each cause once: a library error that already
+/// writes its cause into its own message (`file: cannot read: reason`) is not followed by the
+/// same reason again.
+fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// The exit status of a failed command: 3 for a plan with infeasible districts (written),
