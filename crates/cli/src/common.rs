@@ -120,14 +120,36 @@ pub fn map_title(loaded: &Loaded, name: Option<&str>) -> String {
     }
 }
 
-/// Rows of text cells under `header` rendered in `format` through the one table type
-/// (`ambit_report::table::Table`).
-pub fn text_table(header: &[&str], rows: &[Vec<String>], format: Format) -> String {
-    let mut t = ambit_report::table::Table::text(header.iter().copied());
-    for r in rows {
-        t.push(r.iter().cloned());
+/// Crisp (0/1) or fuzzy case matrices (`--scale` of `cases matrix` and `assess`).
+#[derive(clap::ValueEnum, Clone, Copy)]
+pub enum ScaleArg {
+    Crisp,
+    Fuzzy,
+}
+
+impl From<ScaleArg> for ambit_cases::Scale {
+    fn from(s: ScaleArg) -> Self {
+        match s {
+            ScaleArg::Crisp => ambit_cases::Scale::Crisp,
+            ScaleArg::Fuzzy => ambit_cases::Scale::Fuzzy,
+        }
     }
-    t.render(format)
+}
+
+/// Unknown case values: refuse the matrix, or drop the cases that have them (`--unknown`).
+#[derive(clap::ValueEnum, Clone, Copy)]
+pub enum UnknownArg {
+    Refuse,
+    Drop,
+}
+
+impl From<UnknownArg> for ambit_cases::UnknownPolicy {
+    fn from(u: UnknownArg) -> Self {
+        match u {
+            UnknownArg::Refuse => ambit_cases::UnknownPolicy::Refuse,
+            UnknownArg::Drop => ambit_cases::UnknownPolicy::DropCases,
+        }
+    }
 }
 
 /// Output formats of tabular results (`--format`).

@@ -64,10 +64,28 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", message(&err));
             exit_code(&err)
         }
     }
+}
+
+/// The error and its causes joined by ": ", each cause once: a library error that already
+/// writes its cause into its own message (`file: cannot read: reason`) is not followed by the
+/// same reason again.
+fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// The exit status of a failed command: 3 for a plan with infeasible districts (written),
@@ -76,10 +94,19 @@ fn exit_code(err: &anyhow::Error) -> ExitCode {
     if err.downcast_ref::<cmd::plan::Infeasible>().is_some() {
         return ExitCode::from(cmd::plan::EXIT_INFEASIBLE);
     }
+    // the libraries that poll the Ctrl-C flag stop with an error of their own
     let interrupted = err.chain().any(|e| {
         e.is::<interrupt::Interrupted>()
             || e.downcast_ref::<ambit_report::WriteError>()
                 .is_some_and(|w| w.source.kind() == std::io::ErrorKind::Interrupted)
+            || matches!(
+                e.downcast_ref::<ambit_sim::SimError>(),
+                Some(ambit_sim::SimError::Interrupted)
+            )
+            || matches!(
+                e.downcast_ref::<ambit_plan::PlanError>(),
+                Some(ambit_plan::PlanError::Interrupted)
+            )
     });
     if interrupted {
         return ExitCode::from(interrupt::EXIT_INTERRUPTED);

@@ -151,3 +151,24 @@ fn budget_blend_against_what_comuni_pay_today() {
     assert!((crema["change"].as_f64().unwrap() - (want - 50000.0)).abs() < 1e-6);
     assert!(v["budget"]["lines"][1]["change"].is_null());
 }
+
+#[test]
+fn a_missing_budget_file_is_named_with_its_reason_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("budget.csv");
+    let out = run(&[
+        "govern",
+        "Cremasco",
+        "--map",
+        "ambiti-2021",
+        "--budget",
+        "1000",
+        "--budget-data",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("budget.csv: cannot read"), "{err}");
+    // the reason of the operating system, once (it was printed twice)
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+}

@@ -24,6 +24,31 @@ pub enum Allocation {
     },
 }
 
+/// An allocation written as text (the CLI's `--allocation`) is none of `population`, `use`,
+/// `blend:W` or `floor:EUR`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected population, use, blend:W (0..1) or floor:EUR")]
+pub struct ParseAllocationError;
+
+impl std::str::FromStr for Allocation {
+    type Err = ParseAllocationError;
+
+    /// `population`, `use`, `blend:W` (W = weight of population) or `floor:EUR`; the values
+    /// are checked by [`share_budget`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let number = |v: &str| v.parse::<f64>().map_err(|_| ParseAllocationError);
+        Ok(match s.split_once(':') {
+            None if s == "population" => Allocation::Population,
+            None if s == "use" => Allocation::ServiceUse,
+            Some(("blend", w)) => Allocation::Blend {
+                population_weight: number(w)?,
+            },
+            Some(("floor", f)) => Allocation::FloorPerMember { floor: number(f)? },
+            _ => return Err(ParseAllocationError),
+        })
+    }
+}
+
 /// Per-comune inputs beyond population (both optional).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct BudgetInput {
@@ -188,6 +213,37 @@ fn key(x: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn allocations_parse_from_their_flag_text() {
+        assert_eq!("population".parse(), Ok(Allocation::Population));
+        assert_eq!("use".parse(), Ok(Allocation::ServiceUse));
+        assert_eq!(
+            "blend:0.25".parse(),
+            Ok(Allocation::Blend {
+                population_weight: 0.25
+            })
+        );
+        assert_eq!(
+            "floor:500".parse(),
+            Ok(Allocation::FloorPerMember { floor: 500.0 })
+        );
+        for bad in [
+            "",
+            "Population",
+            "blend",
+            "blend:x",
+            "floor:",
+            "share:1",
+            "use:1",
+        ] {
+            assert_eq!(
+                bad.parse::<Allocation>(),
+                Err(ParseAllocationError),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn floor_then_population() {

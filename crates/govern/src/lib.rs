@@ -24,7 +24,7 @@ pub mod search;
 pub mod share;
 
 pub use analysis::{assess, assess_game, Assessment, LargestMember, MemberPower};
-pub use budget::{share_budget, Allocation, Budget, BudgetInput, BudgetLine};
+pub use budget::{share_budget, Allocation, Budget, BudgetInput, BudgetLine, ParseAllocationError};
 pub use error::GovernError;
 pub use game::{Game, WeightQuota, WinningRule};
 pub use member::Member;

@@ -25,10 +25,13 @@
 //! assert!(svg.contains("<title>Milano (015146): Ambito di Milano</title>"));
 //! ```
 
+pub mod assess;
 pub mod atomic;
 pub mod audit;
+pub mod cases;
 pub mod compactness;
 pub mod geojson;
+pub mod govern;
 pub mod map;
 pub mod plan;
 pub mod qca;

@@ -25,6 +25,9 @@ pub const FILE_NAMES: [&str; 6] = [
     "plan.json",
 ];
 
+/// Every file an ensemble's folder (`ambit plan --ensemble N`) may hold.
+pub const ENSEMBLE_FILE_NAMES: [&str; 3] = ["stability.csv", "pairs.csv", "stability.svg"];
+
 /// Why the plan's outputs could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanOutputError {
@@ -94,6 +97,40 @@ impl PlanFiles {
     /// Lines to print after the plan's own summary (its compactness).
     pub fn summary(&self) -> &[String] {
         &self.summary
+    }
+
+    /// Builds the files of an ensemble of plans over `input` (made by [`crate::stability`]):
+    /// each unit's stability, every neighbouring pair's share of plans that join it, and with
+    /// the data folder's boundaries the stability map.
+    pub fn ensemble(input: &Input, e: &ambit_plan::Ensemble) -> Result<Self, PlanOutputError> {
+        use crate::stability;
+        let mut files = vec![
+            (
+                "stability.csv",
+                stability::stability_csv(&input.codes, &input.names, e),
+            ),
+            (
+                "pairs.csv",
+                stability::pairs_csv(&input.codes, &input.names, e),
+            ),
+        ];
+        if let Some(ds) = input
+            .dataset
+            .as_ref()
+            .filter(|d| d.manifest.polygons.is_some())
+        {
+            let boundaries = ds.boundaries()?;
+            let codes: Vec<_> = ds
+                .territory
+                .municipalities()
+                .iter()
+                .map(|m| ds.polygon_key.latest(&m.code).clone())
+                .collect();
+            let title = format!("Stability of the groupings over {} plans", e.plans);
+            let svg = stability::stability_map(&title, &boundaries, &codes, e);
+            files.push(("stability.svg", svg));
+        }
+        Ok(Self { files })
     }
 
     /// The file names, in writing order.

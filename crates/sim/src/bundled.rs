@@ -3,6 +3,7 @@
 use crate::error::SimError;
 use crate::input::{parse_policy, Policy};
 use crate::scenario::Scenario;
+use crate::simulate::Variant;
 use std::path::{Path, PathBuf};
 
 const DIR: &str = "scenarios/lombardy-2018";
@@ -51,6 +52,42 @@ fn file(rel: &Path) -> Result<(PathBuf, String), SimError> {
 /// 29 below threshold, the four study cases) and its observed outcome at 31 Dec 2018.
 pub fn lombardy_2018() -> Result<Scenario, SimError> {
     Scenario::from_source(&Path::new(DIR).join("scenario.toml"), file)
+}
+
+/// The bundled scenario called `name` (`lombardy-2018`).
+pub fn scenario(name: &str) -> Result<Scenario, SimError> {
+    match name {
+        "lombardy-2018" => lombardy_2018(),
+        other => Err(SimError::NotBundled(format!(
+            "unknown bundled scenario {other:?} (known: lombardy-2018)"
+        ))),
+    }
+}
+
+/// A policy variant: `bundled:NAME` names one shipped with the Lombardy scenario
+/// (`bundled:double-incentive`, `bundled:mandatory-2019`); anything else is a policy file,
+/// named after its file stem.
+pub fn variant(spec: &str) -> Result<Variant, SimError> {
+    if let Some(name) = spec.strip_prefix("bundled:") {
+        let (n, policy) = lombardy_2018_variants()?
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .ok_or_else(|| SimError::NotBundled(format!("no bundled variant {name:?}")))?;
+        return Ok(Variant {
+            path: format!("bundled:{n}"),
+            name: n,
+            policy,
+        });
+    }
+    let path = Path::new(spec);
+    Ok(Variant {
+        name: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| spec.to_string()),
+        path: spec.to_string(),
+        policy: crate::input::read_policy(path)?,
+    })
 }
 
 /// The policy variants shipped with the Lombardy scenario: (name, policy).

@@ -67,6 +67,9 @@ pub enum SimError {
     /// The scenario is inconsistent as a whole (for example no window, or an unknown parameter).
     #[error("invalid scenario: {0}")]
     Invalid(String),
+    /// A bundled scenario or variant of a name ambit does not ship.
+    #[error("{0}")]
+    NotBundled(String),
     /// The run was interrupted (Ctrl-C) before it finished.
     #[error("interrupted")]
     Interrupted,

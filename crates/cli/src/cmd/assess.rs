@@ -1,10 +1,9 @@
 //! `ambit assess`: apply a model to a candidate partnership (`ambit_cases::assess`).
 
-use crate::common::{emit, text_table, Format};
-use ambit_cases::assess::{Assessment, Holds, PathResult};
+use crate::common::{emit, Format, ScaleArg, UnknownArg};
 use ambit_cases::collection::Collection;
 use ambit_cases::derive::{model_from_cases, SolutionKind};
-use ambit_cases::{assess, Case, ConditionSpec, MatrixSpec, Model, Profile, Scale, UnknownPolicy};
+use ambit_cases::{assess, Case, ConditionSpec, MatrixSpec, Model, Profile};
 use std::path::PathBuf;
 
 /// Flags of `ambit assess`.
@@ -57,30 +56,15 @@ enum SolutionArg {
     Intermediate,
 }
 
-#[derive(clap::ValueEnum, Clone, Copy)]
-enum UnknownArg {
-    Refuse,
-    Drop,
-}
-
-#[derive(clap::ValueEnum, Clone, Copy)]
-enum ScaleArg {
-    Crisp,
-    Fuzzy,
-}
-
 /// Runs `ambit assess`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let model = load_model(&args)?;
     let partnership = Case::read(&args.partnership, Profile::Partnership)?;
     let a = assess(&model, &partnership)?;
-    let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&a)? + "\n",
-        Format::Table => render(&a, false),
-        Format::Markdown => render(&a, true),
-        Format::Csv => paths_csv(&a),
-    };
-    emit(&text, args.output.as_deref())
+    emit(
+        &ambit_report::assess::render(&a, args.format)?,
+        args.output.as_deref(),
+    )
 }
 
 fn load_model(args: &Args) -> anyhow::Result<Model> {
@@ -116,14 +100,8 @@ fn derive(args: &Args) -> anyhow::Result<Model> {
     let spec = MatrixSpec {
         conditions: args.conditions.clone(),
         outcome: Some(args.outcome.clone()),
-        scale: match args.scale {
-            ScaleArg::Crisp => Scale::Crisp,
-            ScaleArg::Fuzzy => Scale::Fuzzy,
-        },
-        unknowns: match args.unknown {
-            UnknownArg::Refuse => UnknownPolicy::Refuse,
-            UnknownArg::Drop => UnknownPolicy::DropCases,
-        },
+        scale: args.scale.into(),
+        unknowns: args.unknown.into(),
     };
     let kind = match args.solution {
         SolutionArg::Conservative => SolutionKind::Conservative,
@@ -141,216 +119,4 @@ fn derive(args: &Args) -> anyhow::Result<Model> {
         eprintln!("notice: {}", d.matrix.dropped_notice());
     }
     Ok(d.model)
-}
-
-/// The success and failure paths as CSV.
-fn paths_csv(a: &Assessment) -> String {
-    let rows: Vec<Vec<String>> = a
-        .paths
-        .iter()
-        .map(|p| ("success", p))
-        .chain(a.failure_paths.iter().map(|p| ("failure", p)))
-        .map(|(of, p)| {
-            vec![
-                of.to_string(),
-                p.term.clone(),
-                p.membership.low.to_string(),
-                p.membership.high.to_string(),
-                holds(p.holds).to_string(),
-                p.missing.join(" "),
-                p.unknown.join(" "),
-                p.support.label().to_string(),
-            ]
-        })
-        .collect();
-    text_table(
-        &[
-            "outcome",
-            "path",
-            "membership_low",
-            "membership_high",
-            "holds",
-            "missing",
-            "unknown",
-            "support",
-        ],
-        &rows,
-        Format::Csv,
-    )
-}
-
-fn holds(h: Holds) -> &'static str {
-    match h {
-        Holds::Yes => "holds",
-        Holds::No => "does not hold",
-        Holds::Undecided => "undecided",
-    }
-}
-
-fn path_rows(paths: &[PathResult]) -> Vec<Vec<String>> {
-    paths
-        .iter()
-        .map(|p| {
-            let mut why = Vec::new();
-            if !p.missing.is_empty() {
-                why.push(format!("missing {}", p.missing.join(", ")));
-            }
-            if !p.unknown.is_empty() {
-                why.push(format!("unknown {}", p.unknown.join(", ")));
-            }
-            vec![
-                p.term.clone(),
-                p.membership.to_string(),
-                holds(p.holds).into(),
-                if why.is_empty() {
-                    "-".into()
-                } else {
-                    why.join("; ")
-                },
-                p.support.label().into(),
-            ]
-        })
-        .collect()
-}
-
-/// The assessment as text (or Markdown).
-fn render(a: &Assessment, md: bool) -> String {
-    let format = if md { Format::Markdown } else { Format::Table };
-    let tab = |h: &[&str], r: &[Vec<String>]| text_table(h, r, format);
-    let head = |s: &str| {
-        if md {
-            format!("\n## {s}\n\n")
-        } else {
-            format!("\n{s}\n")
-        }
-    };
-    let mut out = String::new();
-    let item = if md { "- " } else { "" };
-    out.push_str(&format!(
-        "{}{} ({}): {}\n{}",
-        if md { "# " } else { "" },
-        a.partnership.id,
-        a.partnership.file,
-        a.partnership.name,
-        if md { "\n" } else { "" }
-    ));
-    out.push_str(&format!(
-        "{item}model {}: {} = {}{}\n",
-        a.model.name,
-        a.model.outcome,
-        a.model.success,
-        a.model
-            .failure
-            .as_ref()
-            .map_or(String::new(), |f| format!(";  ~{} = {f}", a.model.outcome))
-    ));
-    out.push_str(&format!(
-        "{item}predicted: {} (membership {}, failure membership {})",
-        a.predicted.as_str().to_uppercase(),
-        a.membership,
-        a.failure_membership
-    ));
-    if let Some(obs) = a.partnership.observed {
-        out.push_str(&format!("; observed: {}", obs.as_str()));
-    }
-    out.push('\n');
-    out.push_str(&format!(
-        "{item}data alone: {} ({}); rests on assumptions: {}; rests on unknowns: {}\n",
-        a.data_only.predicted.as_str(),
-        if a.data_only.same_configuration.is_empty() {
-            format!("data-backed paths, membership {}", a.data_only.membership)
-        } else {
-            format!(
-                "same configuration as {}",
-                a.data_only.same_configuration.join(", ")
-            )
-        },
-        if a.rests_on_assumptions { "yes" } else { "no" },
-        if a.rests_on_unknowns { "yes" } else { "no" },
-    ));
-    let header = ["path", "membership", "holds", "why not", "support"];
-    out.push_str(&head("success paths"));
-    out.push_str(&tab(&header, &path_rows(&a.paths)));
-    if !a.failure_paths.is_empty() {
-        out.push_str(&head("failure paths"));
-        out.push_str(&tab(&header, &path_rows(&a.failure_paths)));
-    }
-    if !a.reference_cases.is_empty() {
-        out.push_str(&head("reference cases (most similar first)"));
-        let rows: Vec<Vec<String>> = a
-            .reference_cases
-            .iter()
-            .map(|r| {
-                let list = |v: &[String]| {
-                    if v.is_empty() {
-                        "-".to_string()
-                    } else {
-                        v.join(", ")
-                    }
-                };
-                vec![
-                    r.case.clone(),
-                    r.outcome.as_str().into(),
-                    list(&r.differs_on),
-                    list(&r.unknown),
-                ]
-            })
-            .collect();
-        out.push_str(&tab(&["case", "outcome", "differs on", "unknown"], &rows));
-    }
-    out.push_str(&head("conditions"));
-    let rows: Vec<Vec<String>> = a
-        .conditions
-        .iter()
-        .map(|(n, c)| {
-            let basis: Vec<&str> = c.basis.iter().map(|b| b.as_str()).collect();
-            vec![
-                n.clone(),
-                c.membership.to_string(),
-                if c.written {
-                    basis.join(", ")
-                } else {
-                    "not written".into()
-                },
-            ]
-        })
-        .collect();
-    out.push_str(&tab(&["condition", "membership", "basis"], &rows));
-    out.push_str(&head("assumptions"));
-    if a.assumptions.is_empty() {
-        out.push_str("none\n");
-    }
-    for x in &a.assumptions {
-        out.push_str(&format!(
-            "- {} ({}): {}\n",
-            x.subject,
-            x.kind,
-            x.text.trim()
-        ));
-    }
-    out.push_str(&head("barriers"));
-    let rows: Vec<Vec<String>> = a
-        .barriers
-        .iter()
-        .map(|b| {
-            vec![
-                b.name.to_string(),
-                if b.membership.is_known() {
-                    b.membership.to_string()
-                } else {
-                    "unknown".into()
-                },
-                b.quote.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    out.push_str(&tab(&["barrier", "membership", "quote"], &rows));
-    out.push_str(&head("paradoxes"));
-    if a.paradoxes.is_empty() {
-        out.push_str("none coded\n");
-    }
-    for p in &a.paradoxes {
-        out.push_str(&format!("- {}: {}\n", p.name, p.text.trim()));
-    }
-    out
 }

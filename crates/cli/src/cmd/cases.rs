@@ -1,10 +1,8 @@
 //! `ambit cases`: validate, list and tabulate coded cooperation cases (`ambit_cases`).
 
-use crate::common::{emit, text_table, Format};
+use crate::common::{emit, Format, ScaleArg, UnknownArg};
 use ambit_cases::collection::Collection;
-use ambit_cases::conditions::{Cell, CONDITIONS};
-use ambit_cases::matrix::format_score;
-use ambit_cases::{Coded, ConditionSpec, Matrix, MatrixSpec, Profile, Scale, UnknownPolicy};
+use ambit_cases::{ConditionSpec, Matrix, MatrixSpec, Profile, UnknownPolicy};
 use std::path::{Path, PathBuf};
 
 /// Flags of `ambit cases`.
@@ -63,18 +61,6 @@ enum Command {
     Conditions,
 }
 
-#[derive(clap::ValueEnum, Clone, Copy)]
-enum ScaleArg {
-    Crisp,
-    Fuzzy,
-}
-
-#[derive(clap::ValueEnum, Clone, Copy)]
-enum UnknownArg {
-    Refuse,
-    Drop,
-}
-
 /// Runs `ambit cases`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args.command {
@@ -102,138 +88,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let spec = MatrixSpec {
                 conditions,
                 outcome: Some(outcome),
-                scale: match scale {
-                    ScaleArg::Crisp => Scale::Crisp,
-                    ScaleArg::Fuzzy => Scale::Fuzzy,
-                },
-                unknowns: match unknown {
-                    UnknownArg::Refuse => UnknownPolicy::Refuse,
-                    UnknownArg::Drop => UnknownPolicy::DropCases,
-                },
+                scale: scale.into(),
+                unknowns: unknown.into(),
             };
             matrix(&paths, &spec, output.as_deref())
         }
-        Command::Conditions => {
-            let rows: Vec<Vec<String>> = CONDITIONS
-                .iter()
-                .map(|d| vec![d.name.into(), d.field.into(), d.about.into()])
-                .collect();
-            emit(
-                &text_table(&["name", "field", "meaning"], &rows, Format::Table),
-                None,
-            )
-        }
+        Command::Conditions => emit(&ambit_report::cases::conditions(), None),
     }
 }
 
 fn validate(paths: &[PathBuf], profile: Profile) -> anyhow::Result<()> {
     let coll = Collection::load_as(paths, profile)?;
     let table = coll.table()?;
-    let mut out = String::new();
-    for row in &table.rows {
-        let unknown: Vec<&str> = row
-            .cells
-            .iter()
-            .filter(|(_, (c, _))| !c.is_known())
-            .map(|(n, _)| n.as_str())
-            .collect();
-        out.push_str(&format!(
-            "ok  {:<6} {}  ({} unknown: {})\n",
-            row.id,
-            row.file,
-            unknown.len(),
-            if unknown.is_empty() {
-                "none".to_string()
-            } else {
-                unknown.join(" ")
-            }
-        ));
-    }
-    out.push_str(&format!(
-        "{} case(s) in {} file(s): valid\n",
-        table.rows.len(),
-        coll.files.len()
-    ));
-    emit(&out, None)
+    emit(
+        &ambit_report::cases::validation(&table, coll.files.len()),
+        None,
+    )
 }
 
 fn list(paths: &[PathBuf], format: Format, output: Option<&Path>) -> anyhow::Result<()> {
     let coll = Collection::load(paths)?;
     let table = coll.table()?;
-    let by_id: std::collections::HashMap<&str, &ambit_cases::Case> =
-        coll.cases.iter().map(|c| (c.id.as_str(), c)).collect();
-    let outcome = |row: &ambit_cases::matrix::CaseRow| match row.cells.get("SUCCESS") {
-        Some((Cell::Score(b), _)) => b
-            .known()
-            .map_or("unknown".to_string(), |m| format_score(m.value())),
-        _ => "-".to_string(),
-    };
-    match format {
-        Format::Json => {
-            let items: Vec<serde_json::Value> = table
-                .rows
-                .iter()
-                .map(|row| {
-                    let case = by_id.get(row.id.as_str()).copied();
-                    let conditions: serde_json::Map<String, serde_json::Value> = row
-                        .cells
-                        .iter()
-                        .map(|(n, (c, _))| (n.clone(), cell_json(c)))
-                        .collect();
-                    serde_json::json!({
-                        "id": row.id,
-                        "name": case.map(|c| c.name.clone()),
-                        "file": row.file,
-                        "date": case.and_then(|c| c.performance.as_ref()?.date.clone()),
-                        "paradoxes": case.map_or(0, |c| c.paradoxes.len()),
-                        "conditions": conditions,
-                    })
-                })
-                .collect();
-            emit(&(serde_json::to_string_pretty(&items)? + "\n"), output)?;
-        }
-        Format::Table | Format::Markdown | Format::Csv => {
-            let rows: Vec<Vec<String>> = table
-                .rows
-                .iter()
-                .map(|row| {
-                    let case = by_id.get(row.id.as_str()).copied();
-                    let unknown = row.cells.values().filter(|(c, _)| !c.is_known()).count();
-                    vec![
-                        row.id.clone(),
-                        case.map_or("-".into(), |c| c.name.clone()),
-                        outcome(row),
-                        case.and_then(|c| c.performance.as_ref()?.date.clone())
-                            .unwrap_or_else(|| "-".into()),
-                        format!("{unknown}/{}", row.cells.len()),
-                        case.map_or("-".into(), |c| c.paradoxes.len().to_string()),
-                        row.file.clone(),
-                    ]
-                })
-                .collect();
-            let header = [
-                "id",
-                "name",
-                "SUCCESS",
-                "date",
-                "unknown",
-                "paradoxes",
-                "file",
-            ];
-            emit(&text_table(&header, &rows, format), output)?;
-        }
-    }
-    Ok(())
-}
-
-fn cell_json(c: &Cell) -> serde_json::Value {
-    match c {
-        Cell::Score(b) => b
-            .known()
-            .map_or(serde_json::Value::Null, |m| serde_json::json!(m.value())),
-        Cell::Count(Coded::Known(n)) => serde_json::json!(n),
-        Cell::Count(Coded::Unknown) => serde_json::Value::Null,
-    }
+    emit(
+        &ambit_report::cases::list(&table, &coll.cases, format)?,
+        output,
+    )
 }
 
 fn matrix(paths: &[PathBuf], spec: &MatrixSpec, output: Option<&Path>) -> anyhow::Result<()> {

@@ -107,9 +107,6 @@ pub struct Args {
     exact_max_units: usize,
 }
 
-/// The files of an ensemble's folder.
-const ENSEMBLE_FILES: [&str; 3] = ["stability.csv", "pairs.csv", "stability.svg"];
-
 /// Exit status of a plan written with districts that cannot meet their threshold.
 pub const EXIT_INFEASIBLE: u8 = 3;
 
@@ -234,7 +231,7 @@ pub fn plan(input: &Input, r: Request) -> Result<()> {
     let guard = interrupt::Guard::new();
     // a folder that cannot be replaced is refused before the search, not after it
     let ours: &[&str] = if r.ensemble.is_some() {
-        &ENSEMBLE_FILES
+        &ambit_report::plan::ENSEMBLE_FILE_NAMES
     } else {
         &ambit_report::plan::FILE_NAMES
     };
@@ -324,50 +321,21 @@ pub fn plan(input: &Input, r: Request) -> Result<()> {
     Ok(())
 }
 
-/// The ensemble's tables and stability map (made by `ambit_report::stability`), written whole.
+/// The ensemble's tables and stability map (`ambit_report::plan::PlanFiles::ensemble`),
+/// written whole, and its summary.
 fn write_ensemble(
     input: &Input,
     e: &ambit_plan::Ensemble,
-    mut staged: StagedDir,
+    staged: StagedDir,
     elapsed: Duration,
 ) -> Result<()> {
-    use ambit_report::stability;
-    let mut files = vec![
-        (
-            "stability.csv",
-            stability::stability_csv(&input.codes, &input.names, e),
-        ),
-        (
-            "pairs.csv",
-            stability::pairs_csv(&input.codes, &input.names, e),
-        ),
-    ];
-    if let Some(ds) = &input.dataset {
-        if ds.manifest.polygons.is_some() {
-            let boundaries = ds.boundaries()?;
-            let codes: Vec<_> = ds
-                .territory
-                .municipalities()
-                .iter()
-                .map(|m| ds.polygon_key.latest(&m.code).clone())
-                .collect();
-            let title = format!("Stability of the groupings over {} plans", e.plans);
-            let svg = stability::stability_map(&title, &boundaries, &codes, e);
-            files.push(("stability.svg", svg));
-        }
-    }
-    for (name, text) in &files {
-        if interrupt::requested() {
-            bail!("interrupted: {} left as it was", staged.target().display());
-        }
-        staged.write(name, text.as_bytes())?;
-    }
-    let dir = staged.commit()?;
+    let files = PlanFiles::ensemble(input, e)?;
+    let dir = files.write(staged, || !interrupt::requested())?;
     let mut stdout = std::io::stdout().lock();
-    for line in stability::stability_summary(e) {
+    for line in ambit_report::stability::stability_summary(e) {
         let _ = writeln!(stdout, "{line}");
     }
-    let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    let names: Vec<&str> = files.names().collect();
     let _ = writeln!(
         stdout,
         "wrote {} ({}) in {:.2} s",

@@ -1,8 +1,6 @@
 //! `ambit simulate`: calibrate and run the uptake model of a scenario and its policy variants.
 
-use ambit_sim::input::read_policy;
 use ambit_sim::{bundled, simulate, Control, Scenario, SimOptions, SimulationResult, Variant};
-use anyhow::Context;
 use std::path::{Path, PathBuf};
 
 /// Flags of the Monte Carlo and its calibration, shared by `ambit simulate` and `ambit report`.
@@ -70,11 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let result = run_with_progress(&scenario, &variants, options, args.threads, args.quiet)?;
     print!("{}", ambit_report::report::simulation_text::render(&result));
     if let Some(out) = &args.out {
-        let json = serde_json::to_string_pretty(&result)?;
-        let _guard = crate::interrupt::Guard::new();
-        ambit_report::write_atomic(out, json.as_bytes())
-            .with_context(|| format!("cannot write {}", out.display()))?;
-        crate::interrupt::check()?;
+        crate::common::emit(&serde_json::to_string_pretty(&result)?, Some(out))?;
         eprintln!("wrote {}", out.display());
     }
     Ok(())
@@ -83,10 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// Loads a scenario from a file or the bundled set.
 pub fn load_scenario(path: Option<&Path>, bundled_name: Option<&str>) -> anyhow::Result<Scenario> {
     match (path, bundled_name) {
-        (_, Some("lombardy-2018")) => Ok(bundled::lombardy_2018()?),
-        (_, Some(other)) => {
-            anyhow::bail!("unknown bundled scenario {other:?} (known: lombardy-2018)")
-        }
+        (_, Some(name)) => Ok(bundled::scenario(name)?),
         (Some(p), None) => Ok(Scenario::load(p)?),
         (None, None) => anyhow::bail!("give a scenario file or --bundled lombardy-2018"),
     }
@@ -94,33 +85,10 @@ pub fn load_scenario(path: Option<&Path>, bundled_name: Option<&str>) -> anyhow:
 
 /// Loads variant policies from files or `bundled:NAME`.
 pub fn load_variants(specs: &[String]) -> anyhow::Result<Vec<Variant>> {
-    let shipped = bundled::lombardy_2018_variants()?;
-    specs
+    Ok(specs
         .iter()
-        .map(|spec| {
-            if let Some(name) = spec.strip_prefix("bundled:") {
-                let (n, policy) = shipped
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .with_context(|| format!("no bundled variant {name:?}"))?;
-                Ok(Variant {
-                    name: n.clone(),
-                    path: format!("bundled:{n}"),
-                    policy: policy.clone(),
-                })
-            } else {
-                let path = Path::new(spec);
-                Ok(Variant {
-                    name: path
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_else(|| spec.clone()),
-                    path: spec.clone(),
-                    policy: read_policy(path)?,
-                })
-            }
-        })
-        .collect()
+        .map(|s| bundled::variant(s))
+        .collect::<Result<_, _>>()?)
 }
 
 /// Runs the simulation with a progress bar and Ctrl-C handling, in a pool of `threads`.

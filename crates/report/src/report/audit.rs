@@ -5,6 +5,36 @@ use super::charts::{label, threshold_bars, ThresholdBar};
 use super::{Block, Figure, FigureKind, ProvenanceEntry, Section, Table};
 use ambit_rules::Audit;
 
+/// Adds the audit of the district map `name` to `doc`: its section, its compliance map
+/// (`map_svg`, inline SVG), the data folder as the user named it (`data_label`) and the
+/// provenance of the inputs, file paths relative to the data folder `data_dir`.
+pub fn add_to(
+    doc: &mut super::Document,
+    a: &Audit,
+    name: &str,
+    data_label: String,
+    data_dir: &std::path::Path,
+    map_svg: String,
+) {
+    let (section, mut prov) = self::section(a);
+    super::relative_sources(&mut prov, data_dir);
+    doc.sections.push(section);
+    doc.provenance.push(ProvenanceEntry {
+        input: "data folder".into(),
+        source: data_label,
+        note: "file sources below are relative to it".into(),
+    });
+    doc.provenance.extend(prov);
+    doc.sections.push(super::map_section(
+        "map-compliance",
+        &format!("Map: {name} against the thresholds"),
+        &format!(
+            "Comuni coloured by the compliance of their district ({name}); grey: in no district of this map. Boundaries: the data folder's boundary layer."
+        ),
+        map_svg,
+    ));
+}
+
 /// The audit section and the provenance entries it adds (data vintage, district map, policy,
 /// class rules, policy assumptions).
 pub fn section(a: &Audit) -> (Section, Vec<ProvenanceEntry>) {

@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod charts;
 pub mod districts;
+pub mod file;
 pub mod html;
 pub mod markdown;
 pub mod simulation;
@@ -179,6 +180,34 @@ pub fn map_section(id: &str, title: &str, caption: &str, svg: String) -> Section
             svg,
         })],
     }
+}
+
+/// The section of a pre-rendered SVG map file (`path`, the `index`-th map given) and its
+/// provenance entry, added to `doc`.
+pub fn add_map_file(
+    doc: &mut Document,
+    index: usize,
+    path: &std::path::Path,
+    text: &str,
+) -> Result<(), SvgError> {
+    let name = path.display().to_string();
+    let svg = inline_svg(&name, text)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    doc.sections.push(map_section(
+        &format!("map-{}-{}", index + 1, simulation::slug(&stem)),
+        &format!("Map: {stem}"),
+        &format!("Map {}", path.display()),
+        svg,
+    ));
+    doc.provenance.push(ProvenanceEntry {
+        input: "map".into(),
+        source: name,
+        note: "pre-rendered SVG".into(),
+    });
+    Ok(())
 }
 
 impl Document {
