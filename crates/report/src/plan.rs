@@ -130,7 +130,10 @@ impl PlanFiles {
             let svg = stability::stability_map(&title, &boundaries, &codes, e);
             files.push(("stability.svg", svg));
         }
-        Ok(Self { files })
+        Ok(Self {
+            files,
+            summary: Vec::new(),
+        })
     }
 
     /// The file names, in writing order.
