@@ -90,9 +90,9 @@ pub(crate) fn initial_labels(pb: &Problem) -> Vec<u32> {
 }
 
 /// The default cap on regrowths per start ([`SearchOptions::max_regrowths`]): 30 per district
-/// up to 20,000 districts. On the 1,000,000-unit lattice (78,000 districts) the uncapped 2.3
-/// million regrowths per start cost about 110 CPU seconds each; the cap keeps the whole plan
-/// near a minute on two cores for a fraction of a percent of the districts (bench/maxp/RESULTS.md).
+/// up to 20,000 districts. On the 1,000,000-unit lattice (78,000 districts, 2.3 million
+/// regrowths per start uncapped) it cut the search from 263 to 85 CPU seconds for 0.32% fewer
+/// districts (`bench/maxp/SPEED.md`).
 pub const MAX_REGROWTHS_PER_START: usize = 600_000;
 
 /// Units times starts above which only the best constructions are improved (see
