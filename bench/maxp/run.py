@@ -238,6 +238,9 @@ def summarize(bigs: list[tuple[str, float]]):
                   f"bound {h['bound']} (gap {100 * (h['bound'] - h['p']) / h['bound']:.1f}%), "
                   f"{h['cpu_s']:g} CPU s, {h['wall_s']:.0f} s wall, {h['process_max_rss_mb']} MB "
                   f"peak: {h['note']}."]
+    speed = HERE / "SPEED.md"  # measured by hand (plan_bench), carried into every RESULTS.md
+    if speed.exists():
+        lines += ["", speed.read_text().rstrip()]
     lines.append("")
     (HERE / "RESULTS.md").write_text("\n".join(lines))
     print("\n".join(lines))

@@ -21,7 +21,7 @@ fn main() {
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(dir), Some(threshold)) = (args.first(), args.get(1)) else {
-        return Err("usage: plan_bench DIR THRESHOLD [--seed S] [--starts N] [--effort E]".into());
+        return Err("usage: plan_bench DIR THRESHOLD [--seed S] [--starts N] [--effort E] [--max-regrowths N]".into());
     };
     let threshold: f64 = threshold
         .parse()
@@ -35,6 +35,7 @@ fn run() -> Result<(), String> {
             "--seed" => opts.seed = v.parse().map_err(|_| bad())?,
             "--starts" => opts.starts = v.parse().map_err(|_| bad())?,
             "--effort" => opts.regrowths_per_region = v.parse().map_err(|_| bad())?,
+            "--max-regrowths" => opts.max_regrowths = Some(v.parse().map_err(|_| bad())?),
             other => return Err(format!("unknown option {other}")),
         }
         i += 2;

@@ -48,7 +48,9 @@ pub use ensemble::{ensemble, Ensemble, PairFrequency};
 pub use exact::{exact_max_districts, ExactOptions, ExactOutcome, ExactStatus};
 pub use graph::Adjacency;
 pub use heterogeneity::{district_heterogeneity, pairwise_l1_sum, plan_heterogeneity};
-pub use maxp::{improved_starts, max_districts, SearchOptions, IMPROVE_ALL_UP_TO};
+pub use maxp::{
+    improved_starts, max_districts, SearchOptions, IMPROVE_ALL_UP_TO, MAX_REGROWTHS_PER_START,
+};
 pub use min_change::{
     min_change, Affinity, Change, ChangeOptions, ChangeOutcome, MergeCost, Unresolved,
 };
