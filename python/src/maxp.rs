@@ -3,8 +3,8 @@
 
 use ambit_plan::{
     max_districts as search, min_change as repair, upper_bound, Adjacency, Affinity, ChangeOptions,
-    ClassCondition, ClassShareRule, ClassSpec, Control, DistrictRule, Nesting, Problem,
-    SearchOptions, Tiebreak, UniformThreshold,
+    ClassCondition, ClassShareRule, ClassSpec, Control, DistrictRule, DistrictSummary, Nesting,
+    Problem, SearchOptions, Tiebreak, UniformThreshold,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -205,25 +205,7 @@ pub fn max_districts<'py>(
         (plan, bound)
     })?;
     let plan = plan.map_err(value_error)?;
-    let out = PyDict::new(py);
-    out.set_item("labels", &plan.district_of)?;
-    let ds = &plan.districts;
-    out.set_item(
-        "compliant",
-        ds.iter().map(|d| d.compliant).collect::<Vec<_>>(),
-    )?;
-    out.set_item(
-        "population",
-        ds.iter().map(|d| d.population).collect::<Vec<_>>(),
-    )?;
-    out.set_item(
-        "threshold",
-        ds.iter().map(|d| d.threshold).collect::<Vec<_>>(),
-    )?;
-    out.set_item(
-        "class_name",
-        ds.iter().map(|d| d.class_name.clone()).collect::<Vec<_>>(),
-    )?;
+    let out = labelling(py, &plan.district_of, &plan.districts)?;
     out.set_item("p", plan.compliant_count())?;
     out.set_item("heterogeneity", plan.heterogeneity)?;
     out.set_item("border_length", plan.border_length)?;
@@ -295,22 +277,7 @@ pub fn min_change<'py>(
         )
     })?
     .map_err(value_error)?;
-    let d = PyDict::new(py);
-    d.set_item("labels", &out.district_of)?;
-    let ds = &out.districts;
-    d.set_item(
-        "compliant",
-        ds.iter().map(|x| x.compliant).collect::<Vec<_>>(),
-    )?;
-    d.set_item(
-        "population",
-        ds.iter().map(|x| x.population).collect::<Vec<_>>(),
-    )?;
-    d.set_item(
-        "threshold",
-        ds.iter().map(|x| x.threshold).collect::<Vec<_>>(),
-    )?;
-    d.set_item("units", ds.iter().map(|x| x.units).collect::<Vec<_>>())?;
+    let d = labelling(py, &out.district_of, &out.districts)?;
     d.set_item("units_moved", out.units_moved)?;
     d.set_item("merges", out.merges)?;
     let unresolved: Vec<(u32, String)> = out
@@ -323,5 +290,34 @@ pub fn min_change<'py>(
         "changes",
         serde_json::to_string(&out.changes).map_err(value_error)?,
     )?;
+    Ok(d)
+}
+
+/// The labels of a plan and its districts' figures, one list a field, as both solvers return
+/// them.
+fn labelling<'py>(
+    py: Python<'py>,
+    district_of: &[u32],
+    ds: &[DistrictSummary],
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("labels", district_of)?;
+    d.set_item(
+        "compliant",
+        ds.iter().map(|x| x.compliant).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "population",
+        ds.iter().map(|x| x.population).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "threshold",
+        ds.iter().map(|x| x.threshold).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "class_name",
+        ds.iter().map(|x| x.class_name.clone()).collect::<Vec<_>>(),
+    )?;
+    d.set_item("units", ds.iter().map(|x| x.units).collect::<Vec<_>>())?;
     Ok(d)
 }

@@ -81,7 +81,7 @@ pub fn truth_table(
 #[pyfunction]
 #[pyo3(signature = (source, cases, columns, outcome, conditions=Vec::new(), incl_cut=vec![1.0],
     n_cut=1, pri_cut=0.0, include="", dir_exp=Vec::new(), row_dom=false, all_sol=false,
-    exclude=Vec::new(), pi_cons=0.0, sol_cons=0.0, sol_cov=0.0, time_limit=None))]
+    exclude=Vec::new(), pi_cons=0.0, sol_cons=0.0, sol_cov=0.0, min_pin=false, time_limit=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn minimize(
     py: Python<'_>,
@@ -101,6 +101,7 @@ pub fn minimize(
     pi_cons: f64,
     sol_cons: f64,
     sol_cov: f64,
+    min_pin: bool,
     time_limit: Option<f64>,
 ) -> PyResult<(String, String)> {
     let mut include_remainders = false;
@@ -141,6 +142,7 @@ pub fn minimize(
         pi_cons,
         sol_cons,
         sol_cov,
+        min_pin,
     };
     let solution = interrupt::run(py, |cancel| {
         let budget = Budget {

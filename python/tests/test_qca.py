@@ -157,6 +157,18 @@ def test_minimize_accepts_a_truth_table():
     assert sol.model_fit.loc["M1", "covS"] == 1.0
 
 
+def test_minimize_min_pin():
+    # Negative rows all have B = 1 and none has A = 1 with D = 1: ~B and A*D are the prime
+    # implicants, each covering both positive rows, so both are minimal models. ~B (1 literal)
+    # already needs 1 implicant; A*D (2 literals) does not lower that: min.pin stops before it.
+    rows = ["p1,1,0,0,1,1", "p2,1,0,1,1,1", "n1,0,1,0,1,0", "n2,1,1,0,0,0",
+            "n3,0,1,1,1,0", "n4,0,1,1,0,0", "n5,1,1,1,0,0"]
+    df = pd.DataFrame([r.split(",")[1:] for r in rows], columns=list("ABCDY"),
+                      index=[r.split(",")[0] for r in rows]).astype(int)
+    assert qca.minimize(df, outcome="Y", include="?").solution == [["~B"], ["A*D"]]
+    assert qca.minimize(df, outcome="Y", include="?", min_pin=True).solution == [["~B"]]
+
+
 def test_bad_inputs_raise_clear_errors():
     df = pd.DataFrame({"A": [1, 0], "Y": [1, "x"]}, index=["c1", "c2"])
     with pytest.raises(ValueError, match=r"column 'Y', case 'c2': value 'x' is not a number"):

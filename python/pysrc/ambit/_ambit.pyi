@@ -77,6 +77,7 @@ def minimize(
     pi_cons: float = 0.0,
     sol_cons: float = 0.0,
     sol_cov: float = 0.0,
+    min_pin: bool = False,
     time_limit: Optional[float] = None,
 ) -> tuple[str, str]:
     """(solution JSON, truth table JSON)."""

@@ -205,12 +205,15 @@ def minimize(
     pi_cons: float = 0,
     sol_cons: float = 0,
     sol_cov: float = 0,
+    min_pin: bool = False,
     time_limit: Optional[float] = None,
 ) -> Solution:
     """Boolean minimisation, R's ``minimize``: of a :class:`TruthTable` (its parameters are
     reused) or of a DataFrame with ``outcome`` and the truth table parameters. ``include="?"``
     uses remainders (parsimonious; with ``dir_exp`` also intermediate solutions), ``"C"``
-    contradictions; ``all_sol`` lists every irredundant model. With ``time_limit`` (seconds) a
+    contradictions; ``all_sol`` lists every irredundant model; ``min_pin`` (R's ``min.pin``)
+    keeps prime implicants only up to the complexity level that stops lowering the number of
+    implicants a model needs. With ``time_limit`` (seconds) a
     long search stops with the best models and says so in ``certificate``."""
     if isinstance(data, TruthTable):
         params = dict(data.params)
@@ -237,6 +240,7 @@ def minimize(
         pi_cons=float(pi_cons),
         sol_cons=float(sol_cons),
         sol_cov=float(sol_cov),
+        min_pin=bool(min_pin),
         time_limit=None if time_limit is None else float(time_limit),
     )
     return Solution(json.loads(sol), TruthTable(json.loads(tt), frame, params))
