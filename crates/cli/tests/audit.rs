@@ -21,6 +21,7 @@ fn audit_json_of_the_bundled_ambiti() {
 #[test]
 fn spreadsheet_export_is_repaired_with_notices() {
     let d = tmp("repair");
+    let d = d.path();
     let f = d.join("map.csv");
     // BOM, semicolons and Latin-1 (the district name "Cantù" with 0xF9).
     let mut bytes = b"\xEF\xBB\xBFcode;district\n".to_vec();
@@ -43,6 +44,7 @@ fn spreadsheet_export_is_repaired_with_notices() {
 #[test]
 fn lost_leading_zeros_and_double_membership_are_refused_and_nothing_is_written() {
     let d = tmp("refuse");
+    let d = d.path();
     let f = d.join("map.csv");
     std::fs::write(&f, "code,district\n16016,A\n016029,A\n016029,B\n").unwrap();
     let target = d.join("audit.md");
@@ -65,6 +67,7 @@ fn lost_leading_zeros_and_double_membership_are_refused_and_nothing_is_written()
 #[test]
 fn malformed_policy_is_refused() {
     let d = tmp("policy");
+    let d = d.path();
     let p = d.join("p.toml");
     std::fs::write(
         &p,
@@ -83,6 +86,7 @@ fn malformed_policy_is_refused() {
 #[test]
 fn map_draws_every_comune_with_the_compliance_legend() {
     let d = tmp("map");
+    let d = d.path();
     let svg = d.join("m.svg");
     let out = ambit()
         .args(["map", "--districts", "ambiti-2017", "-o"])

@@ -31,6 +31,7 @@ fn one_comune_one_vote_in_the_cremasco() {
 #[test]
 fn bad_rule_file_names_file_line_field_and_value() {
     let dir = tmp("govern");
+    let dir = dir.path();
     let path = dir.join("bad.toml");
     std::fs::write(
         &path,
@@ -98,6 +99,7 @@ fn budget_by_population_after_the_incentive() {
 #[test]
 fn budget_blend_against_what_comuni_pay_today() {
     let dir = tmp("govern-budget");
+    let dir = dir.path();
     let data = dir.join("use.csv");
     // Every Cremasco comune uses the services equally, except Crema (019035) which uses 10 units;
     // only Crema states what it pays today.

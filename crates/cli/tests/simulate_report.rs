@@ -15,6 +15,7 @@ const SMALL: [&str; 8] = [
 #[test]
 fn simulate_the_bundled_scenario_to_json() {
     let dir = tmp("json");
+    let dir = dir.path();
     let out = dir.join("sim.json");
     let o = ambit()
         .args(["simulate", "--bundled", "lombardy-2018"])
@@ -39,6 +40,7 @@ fn simulate_the_bundled_scenario_to_json() {
 #[test]
 fn a_bad_scenario_is_refused_with_file_line_and_value() {
     let dir = tmp("bad");
+    let dir = dir.path();
     std::fs::write(
         dir.join("scenario.toml"),
         "name = \"bad\"\nbaseline = \"d.csv\"\ncandidates = \"c.csv\"\npolicy = \"p.toml\"\n",
@@ -90,7 +92,8 @@ fn report(dir: &Path, name: &str) -> PathBuf {
 #[test]
 fn the_bundled_report_in_markdown_has_its_figures_beside_it() {
     let dir = tmp("md");
-    let out = report(&dir, "report.md");
+    let dir = dir.path();
+    let out = report(dir, "report.md");
     let md = std::fs::read_to_string(&out).unwrap();
     assert!(
         md.starts_with("# Scenario report: Lombardy DGR 7631"),
@@ -115,7 +118,8 @@ fn the_bundled_report_in_markdown_has_its_figures_beside_it() {
 #[test]
 fn the_bundled_report_renders_in_a_headless_browser_with_map_and_charts() {
     let dir = tmp("html");
-    let out = report(&dir, "report.html");
+    let dir = dir.path();
+    let out = report(dir, "report.html");
     let html = std::fs::read_to_string(&out).unwrap();
     assert_eq!(
         html.matches("<figure class=\"map\"").count(),

@@ -24,11 +24,12 @@ pub fn run(args: &[&str]) -> Output {
     ambit().args(args).output().expect("the ambit binary runs")
 }
 
-/// A scratch folder named after this test process and `name`, created if absent.
-pub fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ambit-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A scratch folder named after `name`, removed with everything in it when dropped.
+pub fn tmp(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("ambit-cli-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// Bytes of standard output or error as text (invalid UTF-8 replaced).
