@@ -6,7 +6,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{repo, run, text};
+use common::{repo, run, temp_file, text};
 
 fn fixture(name: &str) -> PathBuf {
     repo().join("crates/qca/tests/fixtures/data").join(name)
@@ -15,14 +15,6 @@ fn fixture(name: &str) -> PathBuf {
 fn ambit(args: &[&str]) -> (bool, String, String) {
     let out = run(args);
     (out.status.success(), text(&out.stdout), text(&out.stderr))
-}
-
-fn temp_csv(name: &str, body: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ambit-qca-limits-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, body).unwrap();
-    path
 }
 
 #[test]
@@ -60,7 +52,7 @@ fn cutoffs_outside_the_unit_interval_are_refused() {
 #[test]
 fn fit_refuses_values_tt_refuses() {
     for (cell, value) in [("1.4", "1.4"), ("-0.2", "-0.2")] {
-        let path = temp_csv(
+        let path = temp_file(
             &format!("fit{value}.csv"),
             &format!("case,A,Y\na,0.3,1\nb,{cell},0\n"),
         );
@@ -90,7 +82,7 @@ fn necessity_on_seventy_conditions_answers_with_a_stated_depth() {
         }
         csv.push_str(&format!(",{}\n", i % 2));
     }
-    let path = temp_csv("wide.csv", &csv);
+    let path = temp_file("wide.csv", &csv);
     let (ok, _, err) = ambit(&["qca", "necessity", path.to_str().unwrap(), "--outcome", "Y"]);
     assert!(ok, "{err}");
     assert!(
@@ -154,7 +146,7 @@ fn a_finished_minimisation_says_its_models_are_proven_and_complete() {
 #[test]
 fn robust_reports_stable_ranges_and_writes_its_chart() {
     // The hand-worked table of crates/qca/tests/robust.rs.
-    let path = temp_csv(
+    let path = temp_file(
         "robust.csv",
         "case,A,B,Y\na1,1,1,1\na2,1,1,1\na3,1,1,1\nb1,1,0,1\nb2,1,0,0\nc1,0,1,1\nd1,0,0,0\nd2,0,0,0\n",
     );

@@ -4,21 +4,11 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::{run, text};
+use common::{run, temp_file, text};
 
 fn ambit(args: &[&str]) -> (bool, String, String) {
     let out = run(args);
     (out.status.success(), text(&out.stdout), text(&out.stderr))
-}
-
-fn temp_csv(name: &str, body: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ambit-qca-options-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, body).unwrap();
-    path
 }
 
 fn json(out: &str) -> serde_json::Value {
@@ -62,7 +52,7 @@ fn printed_rows(out: &str) -> Vec<String> {
 
 #[test]
 fn tt_sort_by_orders_rows_and_dcc_shows_the_deviant_cases() {
-    let f = temp_csv("fuzzy.csv", FUZZY);
+    let f = temp_file("fuzzy.csv", FUZZY);
     let f = f.to_str().unwrap();
     let tt = |extra: &[&str]| {
         let mut args = vec!["qca", "tt", f, "--outcome", "Y", "--incl-cut", "0.7"];
@@ -102,7 +92,7 @@ fn tt_inf_test_decides_rows_by_a_binomial_test() {
     for i in 0..10 {
         csv.push_str(&format!("b{i},1,{}\n", u8::from(i > 0)));
     }
-    let f = temp_csv("binom.csv", &csv);
+    let f = temp_file("binom.csv", &csv);
     let (ok, out, err) = ambit(&[
         "qca",
         "tt",
@@ -131,7 +121,7 @@ fn models(out: &str) -> serde_json::Value {
 
 #[test]
 fn minimize_exclude_keeps_a_remainder_out() {
-    let f = temp_csv("two.csv", TWO);
+    let f = temp_file("two.csv", TWO);
     let f = f.to_str().unwrap();
     let min = |extra: &[&str]| {
         let mut args = vec!["qca", "minimize", f, "--outcome", "Y", "--include", "?"];
@@ -150,7 +140,7 @@ fn minimize_exclude_keeps_a_remainder_out() {
 
 #[test]
 fn minimize_pi_cons_sol_cons_and_sol_cov() {
-    let f = temp_csv("fuzzy.csv", FUZZY);
+    let f = temp_file("fuzzy.csv", FUZZY);
     let f = f.to_str().unwrap();
     let min = |extra: &[&str]| {
         let mut args = vec![
@@ -194,7 +184,7 @@ fn minimize_min_pin_keeps_the_implicants_that_lower_the_count() {
     // A*D (2 literals) does not lower that, so min.pin stops before it.
     let csv = "case,A,B,C,D,Y\np1,1,0,0,1,1\np2,1,0,1,1,1\nn1,0,1,0,1,0\nn2,1,1,0,0,0\n\
                n3,0,1,1,1,0\nn4,0,1,1,0,0\nn5,1,1,1,0,0\n";
-    let f = temp_csv("minpin.csv", csv);
+    let f = temp_file("minpin.csv", csv);
     let f = f.to_str().unwrap();
     let base = ["qca", "minimize", f, "--outcome", "Y", "--include", "?"];
     let (ok, out, _) = ambit(&[&base[..], &["--format", "json"]].concat());
@@ -208,7 +198,7 @@ fn minimize_min_pin_keeps_the_implicants_that_lower_the_count() {
 
 #[test]
 fn superset_search_with_pri_cut_for_sufficiency() {
-    let f = temp_csv("fuzzy.csv", FUZZY);
+    let f = temp_file("fuzzy.csv", FUZZY);
     let f = f.to_str().unwrap();
     let search = |extra: &[&str]| {
         let mut args = vec!["qca", "necessity", f, "--outcome", "Y", "--incl-cut", "0.7"];
@@ -238,7 +228,7 @@ fn calibrate_reversed_crisp_find_th_and_indirect() {
     // R's findTh() example GDPs: one threshold splits {460..2400} from {15000..20000} at
     // (2400 + 15000) / 2 = 8700; two split off {20000} at (16000 + 20000) / 2 = 18000.
     let csv = "case,GDP\nc1,460\nc2,500\nc3,900\nc4,2000\nc5,2100\nc6,2400\nc7,15000\nc8,16000\nc9,20000\n";
-    let f = temp_csv("gdp.csv", csv);
+    let f = temp_file("gdp.csv", csv);
     let f = f.to_str().unwrap();
     let cal = |extra: &[&str]| {
         let mut args = vec!["qca", "calibrate", f, "--column", "GDP"];

@@ -32,6 +32,28 @@ pub fn tmp(name: &str) -> tempfile::TempDir {
         .unwrap()
 }
 
+/// A file written into a temporary folder of its own (so tests running in parallel never share
+/// it), removed with the folder when dropped; it dereferences to the file's path.
+pub struct TempFile {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl std::ops::Deref for TempFile {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Writes `body` to a file `name` in a fresh temporary folder.
+pub fn temp_file(name: &str, body: &str) -> TempFile {
+    let dir = tmp("file");
+    let path = dir.path().join(name);
+    std::fs::write(&path, body).unwrap();
+    TempFile { _dir: dir, path }
+}
+
 /// Bytes of standard output or error as text (invalid UTF-8 replaced).
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
