@@ -19,6 +19,17 @@ pub(crate) fn value_error(e: impl std::fmt::Display) -> PyErr {
     pyo3::exceptions::PyValueError::new_err(e.to_string())
 }
 
+/// A `time_limit` argument in seconds: none, or a positive finite number.
+pub(crate) fn time_limit(seconds: Option<f64>) -> PyResult<Option<std::time::Duration>> {
+    match seconds {
+        Some(t) if t.is_finite() && t > 0.0 => Ok(Some(std::time::Duration::from_secs_f64(t))),
+        Some(t) => Err(value_error(format!(
+            "time_limit: `{t}` is not a positive number of seconds"
+        ))),
+        None => Ok(None),
+    }
+}
+
 /// The extension module.
 #[pymodule]
 fn _ambit(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -8,7 +8,6 @@ use ambit_plan::{
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use std::time::Duration;
 
 use crate::{interrupt, value_error};
 
@@ -165,15 +164,7 @@ pub fn max_districts<'py>(
             "effort: `{effort}` is not a non-negative number"
         )));
     }
-    let time_budget = match time_limit {
-        Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t)),
-        Some(t) => {
-            return Err(value_error(format!(
-                "time_limit: `{t}` is not a positive number of seconds"
-            )))
-        }
-        None => None,
-    };
+    let time_budget = crate::time_limit(time_limit)?;
     let (pb, rule) = problem(
         n,
         edges,

@@ -8,7 +8,7 @@ use ambit_qca::{
     TtParams,
 };
 use pyo3::prelude::*;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::{interrupt, value_error};
 
@@ -117,15 +117,7 @@ pub fn minimize(
             }
         }
     }
-    let deadline = match time_limit {
-        Some(t) if t.is_finite() && t > 0.0 => Some(Instant::now() + Duration::from_secs_f64(t)),
-        Some(t) => {
-            return Err(value_error(format!(
-                "time_limit: `{t}` is not a positive number of seconds"
-            )))
-        }
-        None => None,
-    };
+    let deadline = crate::time_limit(time_limit)?.map(|t| Instant::now() + t);
     let params = tt_params(outcome, conditions, &incl_cut, n_cut, pri_cut)?;
     let tt = build(source, cases, columns, &params)?;
     let min = MinParams {

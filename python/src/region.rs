@@ -8,7 +8,6 @@ use ambit_territory::Dataset;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::{interrupt, value_error};
 
@@ -99,15 +98,7 @@ pub fn plan<'py>(
             )))
         }
     };
-    let time_budget = match time_limit {
-        Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t)),
-        Some(t) => {
-            return Err(value_error(format!(
-                "time_limit: `{t}` is not a positive number of seconds"
-            )))
-        }
-        None => None,
-    };
+    let time_budget = crate::time_limit(time_limit)?;
     if starts == 0 {
         return Err(value_error("starts: must be at least 1"));
     }
