@@ -235,16 +235,12 @@ fn audit_and_map_into_an_unwritable_place_leave_nothing() {
     );
 }
 
-#[test]
-fn ctrl_c_during_a_simulation_exits_130_and_keeps_the_old_result() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("sim.json");
-    std::fs::write(&out, "old").unwrap();
-    let before = snapshot(dir.path());
-    // 5 million runs take minutes: Ctrl-C comes during the runs
-    let o = interrupted(
+/// `ambit simulate` or `ambit report` over 5 million runs of the bundled scenario (minutes of
+/// work), writing to `out` through `flag`, stopped by Ctrl-C after 3 s: during the runs.
+fn long_simulation_interrupted(command: &str, flag: &str, out: &Path) -> Output {
+    interrupted(
         &[
-            "simulate",
+            command,
             "--bundled",
             "lombardy-2018",
             "--runs",
@@ -254,11 +250,20 @@ fn ctrl_c_during_a_simulation_exits_130_and_keeps_the_old_result() {
             "--accept",
             "20",
             "--quiet",
-            "--out",
-            s(&out),
+            flag,
+            s(out),
         ],
         Duration::from_secs(3),
-    );
+    )
+}
+
+#[test]
+fn ctrl_c_during_a_simulation_exits_130_and_keeps_the_old_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sim.json");
+    std::fs::write(&out, "old").unwrap();
+    let before = snapshot(dir.path());
+    let o = long_simulation_interrupted("simulate", "--out", &out);
     assert_eq!(o.status.code(), Some(130), "{}", all_text(&o));
     assert_eq!(snapshot(dir.path()), before);
 }
@@ -270,23 +275,7 @@ fn ctrl_c_during_a_report_exits_130_and_keeps_the_old_report() {
         let out = dir.path().join(name);
         std::fs::write(&out, "old").unwrap();
         let before = snapshot(dir.path());
-        let o = interrupted(
-            &[
-                "report",
-                "--bundled",
-                "lombardy-2018",
-                "--runs",
-                "5000000",
-                "--draws",
-                "200",
-                "--accept",
-                "20",
-                "--quiet",
-                "-o",
-                s(&out),
-            ],
-            Duration::from_secs(3),
-        );
+        let o = long_simulation_interrupted("report", "-o", &out);
         assert_eq!(o.status.code(), Some(130), "{}", all_text(&o));
         assert_eq!(snapshot(dir.path()), before, "{name}");
     }
