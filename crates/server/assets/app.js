@@ -343,23 +343,30 @@ function attachMapEvents(svg) {
   });
   svg.addEventListener("mousemove", (ev) => {
     if (C.on && (drag || BRUSH.stroke)) return;
-    const poly = polyAt(svg, ev);
-    const tip = $("tooltip");
-    if (!poly) { tip.classList.add("hidden"); return; }
-    const codes = S.byPoly.get(poly) || [];
-    const assignment = svg.id === "map-b" && S.compare ? S.compare.content.assignment : S.assignment;
-    tip.innerHTML = codes.map((c) => {
-      const m = S.byCode.get(c);
-      const d = assignment[c], a = d != null && assignment === S.assignment ? S.auditByDistrict.get(d) : null;
-      return `<b>${esc(m.name)}</b> ${esc(c)}${m.province ? " (" + esc(m.province) + ")" : ""}<br>pop. ${fmt(m.population)} · ${esc(d ?? "unassigned")}` +
-        (a ? `<br>${esc(d)}: ${fmt(a.population)}${verdictWords(a)}` : "");
-    }).join("<hr>") || esc(poly);
-    const r = $("maps").getBoundingClientRect();
-    tip.style.left = ev.clientX - r.left + 14 + "px";
-    tip.style.top = ev.clientY - r.top + 10 + "px";
-    tip.classList.remove("hidden");
+    showTip(svg, ev);
   });
-  svg.addEventListener("mouseleave", () => $("tooltip").classList.add("hidden"));
+  svg.addEventListener("mouseleave", () => { S.tipAt = null; $("tooltip").classList.add("hidden"); });
+}
+
+// The tooltip of the comune under the pointer with its district's audited figures; kept
+// (S.tipAt) so that a validation arriving while the pointer rests redraws it with the new figures.
+function showTip(svg, ev) {
+  S.tipAt = { svg, ev };
+  const poly = polyAt(svg, ev);
+  const tip = $("tooltip");
+  if (!poly) { tip.classList.add("hidden"); return; }
+  const codes = S.byPoly.get(poly) || [];
+  const assignment = svg.id === "map-b" && S.compare ? S.compare.content.assignment : S.assignment;
+  tip.innerHTML = codes.map((c) => {
+    const m = S.byCode.get(c);
+    const d = assignment[c], a = d != null && assignment === S.assignment ? S.auditByDistrict.get(d) : null;
+    return `<b>${esc(m.name)}</b> ${esc(c)}${m.province ? " (" + esc(m.province) + ")" : ""}<br>pop. ${fmt(m.population)} · ${esc(d ?? "unassigned")}` +
+      (a ? `<br>${esc(d)}: ${fmt(a.population)}${verdictWords(a)}` : "");
+  }).join("<hr>") || esc(poly);
+  const r = $("maps").getBoundingClientRect();
+  tip.style.left = ev.clientX - r.left + 14 + "px";
+  tip.style.top = ev.clientY - r.top + 10 + "px";
+  tip.classList.remove("hidden");
 }
 
 function clickPolygon(poly, add) {
@@ -528,6 +535,7 @@ async function runValidate() {
     recolour();
     showDistrict();
     renderDistrictTable();
+    if (S.tipAt && !$("tooltip").classList.contains("hidden")) showTip(S.tipAt.svg, S.tipAt.ev);
     if (S.policyText) showRules();
     // a brush stroke's latency: release -> validated, recoloured and outlined (bench/studio)
     if (S.lastStroke && S.lastStroke.ms == null) S.lastStroke.ms = performance.now() - S.lastStroke.t0;

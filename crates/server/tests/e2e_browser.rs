@@ -2072,6 +2072,25 @@ async fn canvas_drawing_clicks_and_brush() {
             .starts_with("Scanzorosciate 016194"),
         "{tip}"
     );
+    // Scanzorosciate is in Seriate: the tooltip gives Seriate's audited 83,886. Undo the stroke
+    // with the pointer at rest: once revalidated, the tooltip says 77,716 without a pointer move.
+    assert!(
+        tip.as_str().unwrap_or_default().contains("Seriate: 83,886"),
+        "{tip}"
+    );
+    c.execute("document.getElementById('undo').click()", vec![])
+        .await
+        .expect("undo");
+    let tip = wait_for(
+        c,
+        "window.studio.auditByDistrict.get('Seriate').population === 77716 && document.getElementById('tooltip').textContent",
+        "the tooltip after undo",
+    )
+    .await;
+    assert!(
+        tip.as_str().unwrap_or_default().contains("Seriate: 77,716"),
+        "{tip}"
+    );
     screenshot(c, "studio-canvas-lombardy.png").await;
     finish(page).await;
 }
