@@ -1,5 +1,6 @@
 // ambit planning studio: canvas drawing for large regions (France's 34,970 communes).
-// Above CANVAS_FROM polygons (or with ?draw=canvas) the comuni are painted on a <canvas> under
+// When the server says so (`canvas` in /api/territory: above a few thousand polygons) or with
+// ?draw=canvas, the comuni are painted on a <canvas> under
 // the SVG (#map then holds only the labels and the selection tools) from the server's compact
 // mesh (/api/territory/mesh: quantised, simplified along the topology, borders as arcs):
 // - fills in batches: polygons in chunks of CHUNK (in file order, so a chunk is a compact area),
@@ -14,7 +15,6 @@
 // Uses app.js's and layers.js's globals (S, L, $, api, colourFor...).
 "use strict";
 
-const CANVAS_FROM = 5000;
 const CHUNK = 256;
 const FINE_BELOW = 0.25;
 
@@ -33,12 +33,12 @@ const C = {
   bordersFor: -1,
 };
 
-// Whether the map is drawn on a canvas: ?draw=canvas|svg, else by the number of polygons.
+// Whether the map is drawn on a canvas: ?draw=canvas|svg, else as the server decided.
 function canvasWanted(territory) {
   const q = new URLSearchParams(location.search).get("draw");
   if (q === "canvas") return true;
   if (q === "svg") return false;
-  return (territory.polygons || 0) > CANVAS_FROM;
+  return territory.canvas === true;
 }
 
 // Decodes a mesh (delta-coded quantised integers) into map units: per polygon its rings and

@@ -122,7 +122,7 @@ impl Region {
         };
         region.rows = region.compute_rows();
         // the page draws a large region from the meshes: built before the first request
-        if region.features.len() > CANVAS_FROM {
+        if region.draws_on_canvas() {
             region.warm_meshes();
         }
         Ok(region)
@@ -200,6 +200,11 @@ impl Region {
         self.features.len()
     }
 
+    /// Whether the page draws this region on a canvas (more than [`CANVAS_FROM`] polygons).
+    pub fn draws_on_canvas(&self) -> bool {
+        self.features.len() > CANVAS_FROM
+    }
+
     /// The municipalities as the page lists them.
     pub fn municipality_rows(&self) -> &[MunicipalityRow] {
         &self.rows
@@ -237,8 +242,8 @@ impl Region {
     }
 }
 
-/// Above this many polygons the page draws on a canvas from the meshes (canvas.js
-/// `CANVAS_FROM`), so they are built when the region loads.
+/// Above this many polygons the page draws on a canvas from the meshes (`canvas` in
+/// `GET /api/territory`), so they are built when the region loads.
 pub const CANVAS_FROM: usize = 5000;
 
 /// The rings (`[lon, lat]` points) of each part of a GeoJSON Polygon or MultiPolygon geometry;

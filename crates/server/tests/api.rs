@@ -107,6 +107,9 @@ async fn territory_and_boundaries_match_the_data_folder() {
     assert_eq!(ms.len(), 1516);
     // SOURCES.md: 1 Jan 2018 population 10,036,245.
     assert_eq!(t["population"], 10_036_245);
+    // 1,506 boundary polygons: drawn as SVG (a canvas only above CANVAS_FROM = 5,000)
+    assert_eq!(t["polygons"], 1506);
+    assert_eq!(t["canvas"], false);
     let agra = ms.iter().find(|m| m["code"] == "012001").unwrap();
     assert_eq!(agra["name"], "Agra");
     assert_eq!(agra["population"], 410);

@@ -87,9 +87,11 @@ pub struct TerritoryView<'a> {
     name: String,
     population_vintage: Option<String>,
     population: u64,
-    /// Boundary polygons the page draws (above a few thousand it draws on a canvas from
-    /// `/api/territory/mesh`).
+    /// Boundary polygons the page draws.
     polygons: usize,
+    /// Whether the page draws them on a canvas from `/api/territory/mesh` (above
+    /// [`crate::region::CANVAS_FROM`] polygons, the meshes built at load for it) or as SVG.
+    canvas: bool,
     policy: PolicyView,
     municipalities: &'a [MunicipalityRow],
 }
@@ -115,6 +117,7 @@ pub async fn territory(State(studio): State<Arc<Studio>>) -> Json<serde_json::Va
         population_vintage: r.dataset.territory.population_vintage.clone(),
         population: r.dataset.territory.population(),
         polygons: r.polygon_count(),
+        canvas: r.draws_on_canvas(),
         policy: PolicyView {
             name: p.name.clone(),
             district_word: p.district_word.clone(),
