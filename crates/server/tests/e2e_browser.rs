@@ -35,6 +35,40 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
+/// Starts chromedriver on a free port and waits until it listens. Tests start drivers in
+/// parallel and a port found free may be taken by another test's driver before ours binds it:
+/// ours then exits, and the port answers for the other one. So the port counts only while our
+/// driver is still running, and a driver that exited is started again on another port.
+async fn start_driver() -> (Driver, u16) {
+    for _ in 0..5 {
+        let port = free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let mut driver = Driver(child, port);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if driver.0.try_wait().ok().flatten().is_some() {
+                break; // exited: the port was taken
+            }
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                // listening, and still ours if it did not exit for want of the port
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if driver.0.try_wait().ok().flatten().is_none() {
+                    return (driver, port);
+                }
+                break;
+            }
+            assert!(Instant::now() < deadline, "chromedriver did not listen");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    panic!("chromedriver exited five times: no free loopback port it could bind");
+}
+
 async fn start_browser(profile: &Path) -> (Driver, Client) {
     start_browser_sized(profile, (1400, 900)).await
 }
@@ -42,19 +76,7 @@ async fn start_browser(profile: &Path) -> (Driver, Client) {
 /// Starts chromedriver and a headless Chromium with a window of `size` pixels, logging the
 /// browser console (read back by [`console_errors`]).
 async fn start_browser_sized(profile: &Path, size: (u32, u32)) -> (Driver, Client) {
-    let port = free_port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let driver = Driver(child, port);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not listen");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (driver, port) = start_driver().await;
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
