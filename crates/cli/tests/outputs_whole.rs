@@ -317,33 +317,9 @@ fn a_markdown_report_whose_last_figure_cannot_be_written_keeps_the_old_one_whole
     assert!(md.starts_with("# First"), "{md}");
 }
 
-#[test]
-fn an_ensemble_into_a_folder_of_someone_elses_files_is_refused_before_the_search() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("ens");
-    std::fs::create_dir(&out).unwrap();
-    std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    let o = fails_and_keeps_the_old(
-        dir.path(),
-        &[
-            "plan",
-            "--units",
-            "crates/plan/tests/fixtures/sids100/units.csv",
-            "--edges",
-            "crates/plan/tests/fixtures/sids100/edges.csv",
-            "--threshold",
-            "5000",
-            "--ensemble",
-            "3",
-            "--out",
-            s(&out),
-            "--quiet",
-        ],
-    );
-    assert!(all_text(&o).contains("notes.txt"), "{}", all_text(&o));
-    // into a fresh folder: the three files, whole
-    let fresh = dir.path().join("fresh");
-    let o = run(&[
+/// `ambit plan --ensemble 3` of the sids100 fixture at 5,000 into `out`.
+fn sids100_ensemble(out: &Path) -> [&str; 12] {
+    [
         "plan",
         "--units",
         "crates/plan/tests/fixtures/sids100/units.csv",
@@ -354,9 +330,22 @@ fn an_ensemble_into_a_folder_of_someone_elses_files_is_refused_before_the_search
         "--ensemble",
         "3",
         "--out",
-        s(&fresh),
+        s(out),
         "--quiet",
-    ]);
+    ]
+}
+
+#[test]
+fn an_ensemble_into_a_folder_of_someone_elses_files_is_refused_before_the_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ens");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let o = fails_and_keeps_the_old(dir.path(), &sids100_ensemble(&out));
+    assert!(all_text(&o).contains("notes.txt"), "{}", all_text(&o));
+    // into a fresh folder: the three files, whole
+    let fresh = dir.path().join("fresh");
+    let o = run(&sids100_ensemble(&fresh));
     assert!(o.status.success(), "{}", all_text(&o));
     assert_eq!(
         names(&fresh),
