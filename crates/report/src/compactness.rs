@@ -236,10 +236,17 @@ impl Compactness {
             ]);
         }
         t.note(self.summary());
-        t.note(
+        // the square's score is the formula's own (π/4), printed like the districts' scores
+        let square = polsby_popper(&MultiPolygon::new(vec![geo::Rect::new(
+            Coord { x: 0.0, y: 0.0 },
+            Coord { x: 1.0, y: 1.0 },
+        )
+        .to_polygon()]));
+        t.note(format!(
             "cut edges: contiguity links from a member to a municipality outside the district; \
-             Polsby-Popper: 4πA/P² of the dissolved outline (1 = a disc, 0.785 = a square)",
-        );
+             Polsby-Popper: 4πA/P² of the dissolved outline (1 = a disc, {} = a square)",
+            square.map(|v| format!("{v:.3}")).unwrap_or_default()
+        ));
         t
     }
 
