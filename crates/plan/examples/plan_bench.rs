@@ -3,12 +3,12 @@
 //! wall and CPU seconds and the peak memory (Linux `/proc/self`).
 //!
 //! ```text
-//! cargo run --release -p ambit-plan --example plan_bench -- DIR THRESHOLD [--seed S] [--starts N] [--effort E]
+//! cargo run --release -p ambit-plan --features dataset --example plan_bench -- DIR THRESHOLD [--seed S] [--starts N] [--effort E]
 //! ```
 
-use ambit_plan::{
-    max_districts, upper_bound, Adjacency, Control, Problem, SearchOptions, UniformThreshold,
-};
+use ambit_plan::input::{BenchRule, Input, Subset};
+use ambit_plan::{max_districts, upper_bound, Control, SearchOptions};
+use std::path::Path;
 use std::time::Instant;
 
 fn main() {
@@ -41,20 +41,25 @@ fn run() -> Result<(), String> {
         i += 2;
     }
     let t0 = Instant::now();
-    let (pops, attrs, m) = read_units(&format!("{dir}/units.csv"))?;
-    let edges = read_edges(&format!("{dir}/edges.csv"))?;
-    let n = pops.len();
-    let graph = Adjacency::from_edges(n, &edges).map_err(|e| e.to_string())?;
-    drop(edges);
-    let pb = Problem::new(graph, pops, 1)
-        .and_then(|p| p.with_attributes(attrs, m))
-        .map_err(|e| e.to_string())?;
-    let rule = UniformThreshold { threshold };
+    // the benchmark format as `ambit plan --units --edges` reads it (every z_ column)
+    let input = Input::from_bench(
+        &Path::new(dir).join("units.csv"),
+        &Path::new(dir).join("edges.csv"),
+        &BenchRule {
+            threshold,
+            class_thresholds: Vec::new(),
+            attributes: Vec::new(),
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let n = input.len();
+    let pb = input.problem(&Subset::all(n)).map_err(|e| e.to_string())?;
+    let rule = &*input.rule;
     let read_s = t0.elapsed().as_secs_f64();
     let (cpu0, t1) = (cpu_seconds(), Instant::now());
-    let plan = max_districts(&pb, &rule, &opts, &Control::default()).map_err(|e| e.to_string())?;
+    let plan = max_districts(&pb, rule, &opts, &Control::default()).map_err(|e| e.to_string())?;
     let (wall, cpu) = (t1.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
-    let bound = upper_bound(&pb, &rule);
+    let bound = upper_bound(&pb, rule);
     println!(
         "n {n} p {} bound {} heterogeneity {:.1} cut_edges {} search_wall_s {wall:.2} search_cpu_s {cpu:.2} read_s {read_s:.2} peak_rss_mb {}",
         plan.compliant_count(),
@@ -64,65 +69,6 @@ fn run() -> Result<(), String> {
         peak_rss_mb()
     );
     Ok(())
-}
-
-/// Population and the z-scored attributes (every `z_` column) by unit index, and their count.
-fn read_units(path: &str) -> Result<(Vec<f64>, Vec<f64>, usize), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| *h == name)
-            .ok_or(format!("{path}: no column {name}"))
-    };
-    let (ci, cp) = (col("idx")?, col("pop")?);
-    let zs: Vec<usize> = (0..header.len())
-        .filter(|&c| header[c].starts_with("z_"))
-        .collect();
-    let m = zs.len();
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    let n = rows.len();
-    let (mut pops, mut attrs) = (vec![0.0; n], vec![0.0; m * n]);
-    for (line, r) in rows.iter().enumerate() {
-        let num = |c: usize| -> Result<f64, String> {
-            r.get(c).and_then(|v| v.parse().ok()).ok_or(format!(
-                "{path}: line {}: column {c} is not a number",
-                line + 2
-            ))
-        };
-        let idx = num(ci)? as usize;
-        if idx >= n {
-            return Err(format!(
-                "{path}: line {}: index {idx} out of range",
-                line + 2
-            ));
-        }
-        pops[idx] = num(cp)?;
-        for (a, &c) in zs.iter().enumerate() {
-            attrs[m * idx + a] = num(c)?;
-        }
-    }
-    Ok((pops, attrs, m))
-}
-
-/// Edges `(i, j, 1)`.
-fn read_edges(path: &str) -> Result<Vec<(usize, usize, f64)>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    text.lines()
-        .skip(1)
-        .enumerate()
-        .map(|(k, l)| {
-            let mut f = l.split(',');
-            let mut end = || {
-                f.next()
-                    .and_then(|v| v.parse().ok())
-                    .ok_or(format!("{path}: line {}: bad unit index", k + 2))
-            };
-            Ok((end()?, end()?, 1.0))
-        })
-        .collect()
 }
 
 /// User plus system CPU seconds of this process (`/proc/self/stat`, clock ticks of 1/100 s).
