@@ -455,11 +455,16 @@ fn run_calibrate(a: CalibrateArgs) -> anyhow::Result<()> {
     eprintln!("calibration of `{}` -> `{name}`: {description}", a.column);
     if let Some(out) = &a.output {
         data.set_column(name, values.iter().map(|v| Some(*v)).collect())?;
-        let _guard = crate::interrupt::Guard::new();
+        let guard = crate::interrupt::Guard::new();
         if !render::write_data_csv(&data, out, || !crate::interrupt::requested())? {
             return Err(crate::interrupt::Interrupted.into());
         }
         eprintln!("wrote {}", out.display());
+        // The output is whole: free the large columns while Ctrl-C is still ours, so that a
+        // Ctrl-C during that (seconds on a large file) does not turn a finished command into
+        // exit 130.
+        drop((data, x, values));
+        drop(guard);
         return Ok(());
     }
     let (raw, cal) = ((a.column.as_str(), &x[..]), (name.as_str(), &values[..]));
