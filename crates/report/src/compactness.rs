@@ -1,7 +1,20 @@
 //! Compactness of districts, as redistricting tools (Districtr, Dave's Redistricting) show it:
 //! **cut edges**, the links of the contiguity graph that leave a district, and
-//! **Polsby-Popper**, 4πA/P² of the district's dissolved outline (Polsby & Popper 1991): 1 for
-//! a disc, π/4 ≈ 0.785 for a square, near 0 for a ragged or stringy district.
+//! **Polsby-Popper**, 4πA/P² of the district's outline (Polsby & Popper 1991): 1 for a disc,
+//! π/4 ≈ 0.785 for a square, near 0 for a ragged or stringy district.
+//!
+//! The outline is read off the members' own rings, without computing their union: the area is
+//! the sum of the members' areas (outer rings less holes), and the perimeter the length of the
+//! ring segments that no other ring of the district runs along. A segment whose two ends
+//! coincide with the ends of another ring's segment (to within [`SAME_END_DEGREES`], about
+//! 1 cm, or [`SAME_END_UNITS`] in projected coordinates) is a border between two members (or a
+//! member and an enclave it surrounds) and counts in neither. This is an order of magnitude
+//! faster than the union ([`ambit_territory::geometry::dissolve`], which the maps and the
+//! GeoJSON still draw) and closes the cracks a union leaves where neighbours were digitised a
+//! hair apart: on France's 1,259 EPCI of 2019 the union's outline scores lower on 54 of them,
+//! never higher (CC des Trois Rivières: 0.314 through a crack that splits it in two against
+//! 0.472). Borders digitised with different vertices on the two sides are not recognised and
+//! count twice.
 //!
 //! Geographic coordinates (WGS84 degrees) are first projected on a local equirectangular plane
 //! centred on the district's mid-latitude (x scaled by the cosine of that latitude), because
@@ -22,12 +35,19 @@
 use crate::table::{Align, Table};
 use ambit_territory::geometry::dissolve;
 use ambit_territory::{Boundaries, Boundary, DataError, Dataset, DistrictMap, MunicipalityCode};
-use geo::{Area, BoundingRect, Coord, Euclidean, Length, MapCoords, MultiPolygon};
+use geo::{Area, Coord, Euclidean, Length, MultiPolygon};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// Kilometres per degree on the WGS84 ellipsoid's mean radius (6371.0088 km).
 const KM_PER_DEGREE: f64 = 6371.0088 * std::f64::consts::PI / 180.0;
+
+/// Two segment ends this close in geographic coordinates (degrees: about 1 cm) are one point.
+pub const SAME_END_DEGREES: f64 = 1e-7;
+
+/// Two segment ends this close in projected coordinates (1 cm when they are metres) are one
+/// point.
+pub const SAME_END_UNITS: f64 = 1e-2;
 
 /// Compactness of one district.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -72,28 +92,59 @@ pub fn polsby_popper(g: &MultiPolygon<f64>) -> Option<f64> {
     (p > 0.0).then(|| 4.0 * std::f64::consts::PI * a / (p * p))
 }
 
-/// Lon/lat degrees on a local equirectangular plane in km, centred on the polygons'
-/// mid-latitude.
-pub fn to_plane(g: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    let lat0 = g
-        .bounding_rect()
-        .map_or(0.0, |r| (r.min().y + r.max().y) / 2.0)
-        .to_radians();
-    let kx = KM_PER_DEGREE * lat0.cos();
-    g.map_coords(|c| Coord {
-        x: c.x * kx,
-        y: c.y * KM_PER_DEGREE,
-    })
-}
+/// A segment end snapped to the grid of [`SAME_END_DEGREES`] or [`SAME_END_UNITS`].
+type Point = (i64, i64);
 
-/// Polsby-Popper of a district outline in the boundaries' coordinates: projected first when
-/// `geographic` (see the module documentation).
-pub fn outline_score(g: &MultiPolygon<f64>, geographic: bool) -> Option<f64> {
-    if geographic {
-        polsby_popper(&to_plane(g))
+/// Polsby-Popper of the district made of `members` (see the module documentation: shared
+/// borders cancel, no union is computed); projected first when `geographic`. None without a
+/// perimeter.
+pub fn members_score(members: &[&Boundary], geographic: bool) -> Option<f64> {
+    let rings = || {
+        members.iter().flat_map(|m| {
+            m.geometry.0.iter().flat_map(|p| {
+                std::iter::once((p.exterior(), true))
+                    .chain(p.interiors().iter().map(|r| (r, false)))
+            })
+        })
+    };
+    let (kx, ky, grid) = if geographic {
+        let (lo, hi) = rings()
+            .filter(|(_, outer)| *outer)
+            .flat_map(|(r, _)| r.0.iter())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), c| {
+                (lo.min(c.y), hi.max(c.y))
+            });
+        let lat0 = ((lo + hi) / 2.0).to_radians();
+        (KM_PER_DEGREE * lat0.cos(), KM_PER_DEGREE, SAME_END_DEGREES)
     } else {
-        polsby_popper(g)
+        (1.0, 1.0, SAME_END_UNITS)
+    };
+    let snap =
+        |c: Coord<f64>| -> Point { ((c.x / grid).round() as i64, (c.y / grid).round() as i64) };
+    let segments: usize = rings().map(|(r, _)| r.0.len()).sum();
+    // segment (ends snapped, in order) -> (seen an odd number of times, length on the plane)
+    let mut open: HashMap<(Point, Point), (bool, f64)> = HashMap::with_capacity(segments);
+    let mut area = 0.0;
+    for (ring, outer) in rings() {
+        let mut twice = 0.0;
+        for w in ring.0.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let (ax, ay, bx, by) = (a.x * kx, a.y * ky, b.x * kx, b.y * ky);
+            twice += ax * by - bx * ay;
+            let length = (bx - ax).hypot(by - ay);
+            let (sa, sb) = (snap(a), snap(b));
+            if sa == sb {
+                continue;
+            }
+            let key = if sa < sb { (sa, sb) } else { (sb, sa) };
+            let e = open.entry(key).or_insert((false, length));
+            e.0 = !e.0;
+        }
+        let ring_area = twice.abs() / 2.0;
+        area += if outer { ring_area } else { -ring_area };
     }
+    let perimeter: f64 = open.values().filter(|(odd, _)| *odd).map(|(_, l)| l).sum();
+    (perimeter > 0.0).then(|| 4.0 * std::f64::consts::PI * area / (perimeter * perimeter))
 }
 
 /// Cut edges per district (`count` districts) and in all, for units labelled by `district_of`
@@ -129,12 +180,12 @@ pub struct Outline<'a> {
     pub members: Vec<&'a Boundary>,
 }
 
-/// The outline of every district of `district_of` (polygon code -> district, as
-/// `Dataset::polygon_districts` gives), dissolved once, by district name.
-pub fn outlines<'a>(
+/// The boundaries of every district of `district_of` (polygon code -> district, as
+/// `Dataset::polygon_districts` gives), by district name, in the boundary file's order.
+pub fn members<'a>(
     boundaries: &'a Boundaries,
     district_of: &HashMap<MunicipalityCode, String>,
-) -> BTreeMap<String, Outline<'a>> {
+) -> BTreeMap<String, Vec<&'a Boundary>> {
     let mut members: BTreeMap<String, Vec<&Boundary>> = BTreeMap::new();
     for b in boundaries.features() {
         if let Some(d) = district_of.get(&b.code) {
@@ -142,6 +193,15 @@ pub fn outlines<'a>(
         }
     }
     members
+}
+
+/// The outline of every district of `district_of` (as for [`members`]), dissolved once, by
+/// district name.
+pub fn outlines<'a>(
+    boundaries: &'a Boundaries,
+    district_of: &HashMap<MunicipalityCode, String>,
+) -> BTreeMap<String, Outline<'a>> {
+    members(boundaries, district_of)
         .into_iter()
         .map(|(d, parts)| {
             let geometry = dissolve(parts.iter().map(|b| &b.geometry));
@@ -158,12 +218,13 @@ pub fn outlines<'a>(
 
 impl Compactness {
     /// Compactness of the districts `names` (in this order) from their cut edges (`per`, one
-    /// per name, and `total`) and, when given, their dissolved outlines.
+    /// per name, and `total`) and, when given, their members' boundaries (by name, as
+    /// [`members`] gives) and whether these are geographic.
     pub fn new(
         names: &[String],
         per: &[usize],
         total: usize,
-        outlines: Option<(&BTreeMap<String, Outline<'_>>, bool)>,
+        members: Option<(&BTreeMap<String, Vec<&Boundary>>, bool)>,
     ) -> Self {
         let districts = names
             .iter()
@@ -171,9 +232,8 @@ impl Compactness {
             .map(|(name, &cut)| DistrictCompactness {
                 district: name.clone(),
                 cut_edges: cut,
-                polsby_popper: outlines.and_then(|(o, geographic)| {
-                    o.get(name)
-                        .and_then(|o| outline_score(&o.geometry, geographic))
+                polsby_popper: members.and_then(|(m, geographic)| {
+                    m.get(name).and_then(|m| members_score(m, geographic))
                 }),
             })
             .collect();
@@ -244,7 +304,7 @@ impl Compactness {
         .to_polygon()]));
         t.note(format!(
             "cut edges: contiguity links from a member to a municipality outside the district; \
-             Polsby-Popper: 4πA/P² of the dissolved outline (1 = a disc, {} = a square)",
+             Polsby-Popper: 4πA/P² of the district's outline (1 = a disc, {} = a square)",
             square.map(|v| format!("{v:.3}")).unwrap_or_default()
         ));
         t
@@ -295,12 +355,12 @@ pub fn of_map(ds: &Dataset, map: &DistrictMap, names: &[String]) -> Result<Compa
         return Ok(Compactness::new(names, &per, total, None));
     }
     let boundaries = ds.boundaries()?;
-    let outlines = outlines(&boundaries, &ds.polygon_districts(map));
+    let members = members(&boundaries, &ds.polygon_districts(map));
     Ok(Compactness::new(
         names,
         &per,
         total,
-        Some((&outlines, boundaries.is_geographic())),
+        Some((&members, boundaries.is_geographic())),
     ))
 }
 
@@ -346,16 +406,57 @@ mod tests {
         assert!((pp - PI / 8.0).abs() < 1e-12, "{pp}");
     }
 
+    fn boundary(code: &str, geometry: MultiPolygon<f64>) -> Boundary {
+        Boundary {
+            code: MunicipalityCode::parse(code).unwrap(),
+            name: None,
+            geometry,
+        }
+    }
+
     #[test]
     fn geographic_square_is_projected() {
         // 0.1° of latitude by 0.1°/cos(60°) = 0.2° of longitude at 60°N is about square on the
         // ground (within the tiny change of the cosine over 0.1°); unprojected it would score
         // as a 2x1 rectangle
-        let g = rect(10.0, 59.95, 10.2, 60.05);
-        let projected = outline_score(&g, true).unwrap();
+        let b = boundary("1", rect(10.0, 59.95, 10.2, 60.05));
+        let projected = members_score(&[&b], true).unwrap();
         assert!((projected - PI / 4.0).abs() < 1e-3, "{projected}");
-        let raw = outline_score(&g, false).unwrap();
+        let raw = members_score(&[&b], false).unwrap();
         assert!((raw - 2.0 * PI / 9.0).abs() < 1e-9, "{raw}");
+    }
+
+    #[test]
+    fn a_shared_border_is_inside_the_district() {
+        // two unit squares side by side are a 2x1 rectangle (A = 2, P = 6), even when the
+        // second was digitised a hair to the right of the first (a crack of 1e-9)
+        let left = boundary("1", rect(0.0, 0.0, 1.0, 1.0));
+        for gap in [0.0, 1e-9] {
+            let right = boundary("2", rect(1.0 + gap, 0.0, 2.0 + gap, 1.0));
+            let pp = members_score(&[&left, &right], false).unwrap();
+            assert!((pp - 2.0 * PI / 9.0).abs() < 1e-8, "gap {gap}: {pp}");
+        }
+        // apart by 1 (not neighbours): two squares, A = 2, P = 8: 4π·2/64 = π/8
+        let far = boundary("3", rect(2.0, 0.0, 3.0, 1.0));
+        let pp = members_score(&[&left, &far], false).unwrap();
+        assert!((pp - PI / 8.0).abs() < 1e-12, "{pp}");
+    }
+
+    #[test]
+    fn an_enclave_fills_its_hole() {
+        // a 3x3 square with a 1x1 hole scores π/8 alone (A = 8, P = 16); with the enclave
+        // that fills the hole the district is the whole square (π/4)
+        let ring = polygon![
+            exterior: [(x: 0.0, y: 0.0), (x: 3.0, y: 0.0), (x: 3.0, y: 3.0), (x: 0.0, y: 3.0)],
+            interiors: [[(x: 1.0, y: 1.0), (x: 1.0, y: 2.0), (x: 2.0, y: 2.0), (x: 2.0, y: 1.0)]],
+        ];
+        let ring = boundary("1", MultiPolygon::new(vec![ring]));
+        let alone = members_score(&[&ring], false).unwrap();
+        assert!((alone - PI / 8.0).abs() < 1e-12, "{alone}");
+        let enclave = boundary("2", rect(1.0, 1.0, 2.0, 2.0));
+        let whole = members_score(&[&ring, &enclave], false).unwrap();
+        assert!((whole - PI / 4.0).abs() < 1e-12, "{whole}");
+        assert_eq!(members_score(&[], false), None);
     }
 
     #[test]

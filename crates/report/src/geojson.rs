@@ -2,7 +2,7 @@
 //! municipalities' boundaries ([`ambit_territory::geometry::dissolve`]), its audit figures as
 //! properties. `ambit plan` writes it as `plan.geojson`; the studio's district export uses it.
 
-use crate::compactness::{outline_score, outlines, Compactness, Outline};
+use crate::compactness::{members_score, outlines, Compactness, Outline};
 use ambit_rules::Audit;
 use ambit_territory::{Boundaries, MunicipalityCode};
 use geo::orient::Direction;
@@ -51,7 +51,7 @@ pub fn districts_from(
                 o.members.iter().map(|b| b.code.as_str()).collect()
             });
             let pp = outline
-                .and_then(|o| outline_score(&o.geometry, geographic))
+                .and_then(|o| members_score(&o.members, geographic))
                 .map(|v| round(v, 4));
             let cut = compactness
                 .and_then(|c| c.get(&d.name))

@@ -308,7 +308,11 @@ fn geography(
     );
     let outlines = outlines(&boundaries, &district_of);
     let geographic = boundaries.is_geographic();
-    let compactness = Compactness::new(names, cut, cut_total, Some((&outlines, geographic)));
+    let members = outlines
+        .iter()
+        .map(|(d, o)| (d.clone(), o.members.clone()))
+        .collect();
+    let compactness = Compactness::new(names, cut, cut_total, Some((&members, geographic)));
     let geojson = crate::geojson::districts_from(&outlines, geographic, &audit, Some(&compactness));
     let live = o.live().count();
     let title = format!(
