@@ -55,7 +55,8 @@ pub use min_change::{
     min_change, Affinity, Change, ChangeOptions, ChangeOutcome, MergeCost, Unresolved,
 };
 pub use plan::{
-    border_length, cut_edges, summarize, DistrictSummary, InfeasibleGroup, InfeasibleReason, Plan,
+    border_length, cut_edges, cut_edges_per_district, summarize, DistrictSummary, InfeasibleGroup,
+    InfeasibleReason, Plan,
 };
 pub use problem::{Nesting, Problem, Tiebreak};
 pub use rule::{

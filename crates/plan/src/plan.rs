@@ -189,15 +189,41 @@ pub fn border_length(pb: &Problem, district_of: &[u32]) -> f64 {
 /// Number of edges of the contiguity graph whose ends lie in different districts (the "cut
 /// edges" of Districtr and GerryChain).
 pub fn cut_edges(pb: &Problem, district_of: &[u32]) -> usize {
-    (0..pb.len())
-        .map(|u| {
-            pb.graph
-                .neighbors(u)
-                .iter()
-                .filter(|&&v| (u as u32) < v && district_of[u] != district_of[v as usize])
-                .count()
-        })
-        .sum()
+    let label: Vec<Option<u32>> = district_of.iter().map(|&d| Some(d)).collect();
+    let edges = (0..pb.len()).flat_map(|u| {
+        pb.graph
+            .neighbors(u)
+            .iter()
+            .filter(move |&&v| (u as u32) < v)
+            .map(move |&v| (u, v as usize))
+    });
+    cut_edges_per_district(&label, 0, edges).1
+}
+
+/// Cut edges per district (`count` districts, indexed by id) and in all, for units labelled
+/// by `district_of` (None: in no district, and a link to such a unit is cut) over the
+/// undirected `edges`. Every count of cut edges (the plan's, the audit's, the report's) is
+/// this one.
+pub fn cut_edges_per_district(
+    district_of: &[Option<u32>],
+    count: usize,
+    edges: impl IntoIterator<Item = (usize, usize)>,
+) -> (Vec<usize>, usize) {
+    let mut per = vec![0usize; count];
+    let mut total = 0;
+    for (a, b) in edges {
+        let (da, db) = (district_of[a], district_of[b]);
+        if da == db {
+            continue;
+        }
+        total += 1;
+        for d in [da, db].into_iter().flatten() {
+            if let Some(c) = per.get_mut(d as usize) {
+                *c += 1;
+            }
+        }
+    }
+    (per, total)
 }
 
 /// Turns a search state into a plan: search regions first, then locked districts, then one

@@ -1,8 +1,8 @@
 //! The cut-edge count of a plan and the optional compactness weight of the search.
 
 use ambit_plan::{
-    check_plan, cut_edges, max_districts, Adjacency, Control, Problem, SearchOptions,
-    UniformThreshold,
+    check_plan, cut_edges, cut_edges_per_district, max_districts, Adjacency, Control, Problem,
+    SearchOptions, UniformThreshold,
 };
 
 /// A `w x h` rook lattice, units numbered row by row.
@@ -47,6 +47,41 @@ fn cut_edges_of_a_lattice_plan_counted_by_hand() {
     assert_eq!(cut_edges(&pb, &blocks), 8);
     let rows: Vec<u32> = (0..16).map(|u| (u / 4) as u32).collect();
     assert_eq!(cut_edges(&pb, &rows), 12);
+}
+
+#[test]
+fn cut_edges_per_district_counted_by_hand() {
+    // a 3x3 lattice, units numbered row by row:
+    //   0 1 2
+    //   3 4 5
+    //   6 7 8
+    // districts A = {0,1,3,4}, B = {2,5,8}, C = {6,7}
+    // rook edges: 6 horizontal + 6 vertical = 12. Cut: 1-2, 4-5 (A|B), 3-6, 4-7 (A|C),
+    // 7-8 (C|B): 5 cut edges; A has 4, B has 3, C has 3 (4 + 3 + 3 = 2 x 5)
+    let mut edges = Vec::new();
+    for r in 0..3 {
+        for c in 0..3 {
+            let u = r * 3 + c;
+            if c < 2 {
+                edges.push((u, u + 1));
+            }
+            if r < 2 {
+                edges.push((u, u + 3));
+            }
+        }
+    }
+    assert_eq!(edges.len(), 12);
+    let label = [0, 0, 1, 0, 0, 1, 2, 2, 1].map(Some);
+    let (per, total) = cut_edges_per_district(&label, 3, edges.iter().copied());
+    assert_eq!(per, vec![4, 3, 3]);
+    assert_eq!(total, 5);
+    // a unit in no district: its links are cut, counted for the district side only
+    let mut partial = label;
+    partial[8] = None;
+    let (per, total) = cut_edges_per_district(&partial, 3, edges.iter().copied());
+    // cut: 1-2, 4-5, 3-6, 4-7 as before; 7-8 (C|none), 5-8 (B|none)
+    assert_eq!(per, vec![4, 3, 3]);
+    assert_eq!(total, 6);
 }
 
 /// A 12 x 12 lattice of equal populations whose attribute varies along the rows only (each

@@ -147,30 +147,6 @@ pub fn members_score(members: &[&Boundary], geographic: bool) -> Option<f64> {
     (perimeter > 0.0).then(|| 4.0 * std::f64::consts::PI * area / (perimeter * perimeter))
 }
 
-/// Cut edges per district (`count` districts) and in all, for units labelled by `district_of`
-/// (None: in no district) over the undirected `edges`.
-pub fn cut_edges(
-    district_of: &[Option<u32>],
-    count: usize,
-    edges: impl IntoIterator<Item = (usize, usize)>,
-) -> (Vec<usize>, usize) {
-    let mut per = vec![0usize; count];
-    let mut total = 0;
-    for (a, b) in edges {
-        let (da, db) = (district_of[a], district_of[b]);
-        if da == db {
-            continue;
-        }
-        total += 1;
-        for d in [da, db].into_iter().flatten() {
-            if let Some(c) = per.get_mut(d as usize) {
-                *c += 1;
-            }
-        }
-    }
-    (per, total)
-}
-
 /// A district's dissolved outline and the codes of its polygons.
 #[derive(Debug, Clone)]
 pub struct Outline<'a> {
@@ -344,7 +320,7 @@ pub fn of_map(ds: &Dataset, map: &DistrictMap, names: &[String]) -> Result<Compa
             .filter(move |&&j| i < j)
             .map(move |&j| (i, j))
     });
-    let (per, total) = cut_edges(&label, names.len(), edges);
+    let (per, total) = ambit_plan::cut_edges_per_district(&label, names.len(), edges);
     let has_boundaries = ds
         .manifest
         .polygons
@@ -462,41 +438,6 @@ mod tests {
     #[test]
     fn degenerate_polygons_have_no_score() {
         assert_eq!(polsby_popper(&MultiPolygon::new(Vec::new())), None);
-    }
-
-    #[test]
-    fn lattice_plan_cut_edges_counted_by_hand() {
-        // a 3x3 lattice, units numbered row by row:
-        //   0 1 2
-        //   3 4 5
-        //   6 7 8
-        // districts A = {0,1,3,4}, B = {2,5,8}, C = {6,7}
-        // rook edges: 6 horizontal + 6 vertical = 12. Cut: 1-2, 4-5 (A|B), 3-6, 4-7 (A|C),
-        // 7-8 (C|B): 5 cut edges; A has 4, B has 3, C has 3 (4 + 3 + 3 = 2 x 5)
-        let mut edges = Vec::new();
-        for r in 0..3 {
-            for c in 0..3 {
-                let u = r * 3 + c;
-                if c < 2 {
-                    edges.push((u, u + 1));
-                }
-                if r < 2 {
-                    edges.push((u, u + 3));
-                }
-            }
-        }
-        assert_eq!(edges.len(), 12);
-        let label = [0, 0, 1, 0, 0, 1, 2, 2, 1].map(Some);
-        let (per, total) = cut_edges(&label, 3, edges.iter().copied());
-        assert_eq!(per, vec![4, 3, 3]);
-        assert_eq!(total, 5);
-        // a unit in no district: its links are cut, counted for the district side only
-        let mut partial = label;
-        partial[8] = None;
-        let (per, total) = cut_edges(&partial, 3, edges.iter().copied());
-        // cut: 1-2, 4-5, 3-6, 4-7 as before; 7-8 (C|none), 5-8 (B|none)
-        assert_eq!(per, vec![4, 3, 3]);
-        assert_eq!(total, 6);
     }
 
     #[test]

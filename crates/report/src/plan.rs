@@ -3,7 +3,7 @@
 //! SVG map, all built before anything is written and written as one folder ([`StagedDir`]).
 
 use crate::atomic::{StagedDir, WriteError};
-use crate::compactness::{cut_edges, outlines, score_text, Compactness};
+use crate::compactness::{outlines, score_text, Compactness};
 use crate::map::{audit_map, MapColour};
 use crate::table::{Align, Table};
 use ambit_plan::input::{Input, Outcome};
@@ -195,7 +195,7 @@ fn plan_cut_edges(input: &Input, o: &Outcome) -> (Vec<usize>, usize) {
     for (&g, &d) in o.subset.global.iter().zip(&o.district_of) {
         label[g] = Some(d);
     }
-    cut_edges(
+    ambit_plan::cut_edges_per_district(
         &label,
         o.districts.len(),
         input.edges.iter().map(|&(i, j, _)| (i, j)),
