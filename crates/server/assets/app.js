@@ -634,11 +634,8 @@ function setScenario(v) {
   S.scenario = { scenario_id: v.scenario_id, name: v.name, version: v.version };
   $("scenario-name").value = v.name;
   $("scenario-info").innerHTML = `<b id="scenario-loaded">${esc(v.name)}</b>, version <span id="scenario-version">${v.version}</span> (${esc(v.message)}, ${esc(v.created_at)})`;
-  const base = `/api/scenarios/${v.scenario_id}`;
-  $("export-csv").href = `${base}/export.csv?version=${v.version}`;
-  $("export-geojson").href = `${base}/export.geojson?version=${v.version}`;
   reportLink();
-  for (const id of ["export-csv", "export-geojson", "export-report"]) $(id).classList.remove("disabled");
+  $("export-report").classList.remove("disabled");
   refreshHistory();
   viewToUrl();
 }
@@ -767,20 +764,23 @@ async function importCsv() {
   }
 }
 
-// The current edit's districts as GeoJSON (POST /api/export/districts.geojson: outlines
-// dissolved by the server, each with its audit figures), downloaded as a file.
-async function exportDistricts() {
-  if (!Object.keys(S.assignment).length) return status("no district to export: the map is empty", true);
-  const name = S.scenario ? `${S.scenario.name}-v${S.scenario.version}${S.dirty ? "-edited" : ""}-districts` : "districts";
-  status("exporting the districts…");
+// The current edit (saved or not) posted to an export route and downloaded as the file the
+// server names: "districts.geojson" (outlines dissolved by the server, each with its audit
+// figures), "comuni.csv" (the import format), "comuni.geojson" (one feature per comune).
+async function exportCurrent(route) {
+  if (!Object.keys(S.assignment).length) return status("nothing to export: the map is empty", true);
+  const districts = route === "districts.geojson";
+  const stem = S.scenario ? `${S.scenario.name}-v${S.scenario.version}${S.dirty ? "-edited" : ""}` : "";
+  const name = districts ? (stem ? `${stem}-districts` : "districts") : (stem || "comuni");
+  status("exporting…");
   try {
-    const r = await fetch("/api/export/districts.geojson", {
+    const r = await fetch(`/api/export/${route}`, {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ assignment: S.assignment, policy: S.policyText, name }),
     });
     if (!r.ok) { const e = await r.json().catch(() => ({ error: r.statusText })); throw new Error(e.error); }
     const blob = await r.blob();
-    const file = (/filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "") || [])[1] || "districts.geojson";
+    const file = (/filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "") || [])[1] || route;
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
     a.download = file;
@@ -789,8 +789,12 @@ async function exportDistricts() {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10000);
     const n = new Set(Object.values(S.assignment)).size;
-    S.lastExport = { file, bytes: blob.size, districts: n };
-    status(`exported ${plural(n, "district", "districts")} with their audit figures to ${file} (${fmt(blob.size / 1024)} KB)`);
+    const m = Object.keys(S.assignment).length;
+    S.lastExport = { file, bytes: blob.size, districts: n, comuni: m };
+    const what = districts
+      ? `${plural(n, "district", "districts")} with their audit figures`
+      : `${plural(m, "comune", "comuni")} in ${plural(n, "district", "districts")}`;
+    status(`exported ${what} to ${file} (${fmt(blob.size / 1024)} KB)`);
   } catch (e) { status("export failed: " + e.message, true); }
 }
 
@@ -925,7 +929,9 @@ async function main() {
   $("restore").onclick = restoreVersion;
   $("load-base").onclick = startFrom;
   $("import").onclick = importCsv;
-  $("export-districts").onclick = exportDistricts;
+  $("export-districts").onclick = () => exportCurrent("districts.geojson");
+  $("export-csv").onclick = () => exportCurrent("comuni.csv");
+  $("export-geojson").onclick = () => exportCurrent("comuni.geojson");
   S.bundledMaps = maps;
   $("report-baseline").onchange = reportLink;
   $("compare").onclick = () => compare().catch((e) => status("compare failed: " + e.message, true));

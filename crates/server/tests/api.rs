@@ -1041,6 +1041,61 @@ async fn district_geojson_export_dissolves_with_the_audit_figures() {
 }
 
 #[tokio::test]
+async fn comuni_exports_of_an_unsaved_map_match_the_saved_exports() {
+    // The page's CSV and GeoJSON (comuni) buttons post the current edit; what they get is
+    // what the GET exports of the same map saved as a scenario give.
+    let map = ambiti_2017().await;
+    let v = create("api export unsaved", map.clone()).await;
+    let id = v["scenario_id"].as_i64().unwrap();
+    let saved_csv = get_text(&format!("/api/scenarios/{id}/export.csv")).await;
+    let r = client()
+        .post(format!("{}/api/export/comuni.csv", server()))
+        .json(&json!({ "assignment": map, "name": "my edit" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"my-edit.csv\""
+    );
+    let csv = r.text().await.unwrap();
+    assert_eq!(csv, saved_csv);
+    assert_eq!(csv.lines().count(), 1 + map.as_object().unwrap().len());
+    let saved_geo = get(&format!("/api/scenarios/{id}/export.geojson")).await;
+    let (st, geo) = send(
+        reqwest::Method::POST,
+        "/api/export/comuni.geojson",
+        &json!({ "assignment": map }),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(geo["features"], saved_geo["features"]);
+    assert_eq!(geo["features"].as_array().unwrap().len(), 1506);
+    let seriate = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["district"] == "Seriate")
+        .count();
+    assert_eq!(seriate, 11);
+    // Bad input: refused with the code.
+    for route in ["/api/export/comuni.csv", "/api/export/comuni.geojson"] {
+        let (st, e) = send(
+            reqwest::Method::POST,
+            route,
+            &json!({ "assignment": { "999999": "X" } }),
+        )
+        .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{route}");
+        assert!(
+            e["error"].as_str().unwrap().contains("999999"),
+            "{route}: {e}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn live_validation_by_deltas_matches_the_whole_audit() {
     let map = ambiti_2017().await;
     let (st, start) = send(

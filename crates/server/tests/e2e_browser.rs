@@ -1864,7 +1864,7 @@ async fn start_from_a_proposed_plan() {
 
 /// Export of the districts as GeoJSON from the page: the button posts the current edit (saved
 /// or not) and downloads the dissolved districts with their audit figures, which agree with
-/// the page's own validation.
+/// the page's own validation; the CSV of the comuni works on the same unsaved map.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_districts_as_geojson() {
     if !browser_installed() {
@@ -1935,6 +1935,37 @@ async fn export_districts_as_geojson() {
         "{last}"
     );
     screenshot(c, "studio-export-districts.png").await;
+    // The per-comune exports work on the same unsaved map (a base map loaded, never saved).
+    c.execute("window.exported = null;", vec![])
+        .await
+        .expect("reset");
+    click(c, "#export-csv").await;
+    let text = wait_for(c, "window.exported", "the CSV download").await;
+    let csv = text.as_str().expect("text");
+    assert!(csv.starts_with("code,name,district\n"), "{csv}");
+    let assigned = c
+        .execute(
+            "return Object.keys(window.studio.assignment).length",
+            vec![],
+        )
+        .await
+        .expect("assignment");
+    assert_eq!(Some(csv.lines().count() as u64 - 1), assigned.as_u64());
+    assert_eq!(csv.lines().filter(|l| l.ends_with(",Seriate")).count(), 11);
+    let status = c
+        .execute(
+            "return document.getElementById('status').textContent",
+            vec![],
+        )
+        .await
+        .expect("status");
+    assert!(
+        status
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("exported 88 comuni in 5 districts to comuni.csv"),
+        "{status}"
+    );
     finish(page).await;
 }
 

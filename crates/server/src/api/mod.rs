@@ -48,6 +48,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/scenarios/{id}/export.geojson"),
     ("get", "/api/scenarios/{id}/report"),
     ("post", "/api/export/districts.geojson"),
+    ("post", "/api/export/comuni.csv"),
+    ("post", "/api/export/comuni.geojson"),
     ("get", "/api/diff"),
     ("post", "/api/diff"),
     ("post", "/api/optimiser/runs"),
@@ -110,6 +112,11 @@ pub fn routes() -> Router<Arc<Studio>> {
         .route(
             "/export/districts.geojson",
             post(transfer::export_districts),
+        )
+        .route("/export/comuni.csv", post(transfer::export_comuni_csv))
+        .route(
+            "/export/comuni.geojson",
+            post(transfer::export_comuni_geojson),
         )
         .route("/diff", get(compare::diff).post(compare::diff_maps))
         .route(

@@ -213,13 +213,25 @@ pub async fn export_csv(
     Params(q): Params<VersionQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let v = load(&studio, id, q.version).await?;
+    let text = comuni_csv(&studio.region, &v.content.assignment)?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        format!("{}.csv", file_stem(&v)),
+        text,
+    ))
+}
+
+/// `code,name,district` of every assigned municipality of `assignment`.
+fn comuni_csv(
+    region: &crate::Region,
+    assignment: &BTreeMap<ambit_territory::MunicipalityCode, String>,
+) -> Result<String, ApiError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| ApiError::Internal(format!("CSV export: {e}"));
     w.write_record(["code", "name", "district"])
         .map_err(csv_err)?;
-    for (code, district) in &v.content.assignment {
-        let name = studio
-            .region
+    for (code, district) in assignment {
+        let name = region
             .dataset
             .territory
             .get(code)
@@ -230,12 +242,7 @@ pub async fn export_csv(
     let bytes = w
         .into_inner()
         .map_err(|e| ApiError::Internal(format!("CSV export: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(attachment(
-        "text/csv; charset=utf-8",
-        format!("{}.csv", file_stem(&v)),
-        text,
-    ))
+    String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// `GET /api/scenarios/{id}/export.geojson`: the boundary polygons with their district.
@@ -247,41 +254,11 @@ pub async fn export_geojson(
     let v = load(&studio, id, q.version).await?;
     let name = file_stem(&v);
     let text = blocking(&studio, move |s| {
-        let region = &s.region;
-        // Districts of the municipalities drawn by each polygon (several when merged later).
-        let mut by_polygon: BTreeMap<&str, (BTreeSet<&str>, Vec<&str>)> = BTreeMap::new();
-        for (i, m) in region.dataset.territory.municipalities().iter().enumerate() {
-            let entry = by_polygon.entry(region.polygon_of[i].as_str()).or_default();
-            entry.1.push(m.code.as_str());
-            if let Some(d) = v.content.assignment.get(&m.code) {
-                entry.0.insert(d.as_str());
-            }
-        }
-        let features: Vec<Value> = region
-            .features
-            .iter()
-            .map(|(code, f)| {
-                let mut f = f.clone();
-                let (districts, members) =
-                    by_polygon.get(code.as_str()).cloned().unwrap_or_default();
-                if let Some(Value::Object(props)) = f.get_mut("properties") {
-                    let district = match districts.len() {
-                        0 => Value::Null,
-                        _ => Value::String(districts.into_iter().collect::<Vec<_>>().join(" | ")),
-                    };
-                    props.insert("district".into(), district);
-                    props.insert("municipalities".into(), json!(members));
-                }
-                f
-            })
-            .collect();
-        Ok(json!({
-            "type": "FeatureCollection",
-            "name": v.name,
-            "scenario_version": v.version,
-            "features": features,
-        })
-        .to_string())
+        Ok(comuni_geojson(
+            &s.region,
+            &v.content.assignment,
+            json!({ "name": v.name, "scenario_version": v.version }),
+        ))
     })
     .await?;
     Ok(attachment(
@@ -289,6 +266,48 @@ pub async fn export_geojson(
         format!("{name}.geojson"),
         text,
     ))
+}
+
+/// The boundary polygons with the district `assignment` gives each (`district`, several joined
+/// by " | " when a polygon draws municipalities of several) and the codes they draw
+/// (`municipalities`); `head`'s members go on the FeatureCollection.
+fn comuni_geojson(
+    region: &crate::Region,
+    assignment: &BTreeMap<ambit_territory::MunicipalityCode, String>,
+    head: Value,
+) -> String {
+    // Districts of the municipalities drawn by each polygon (several when merged later).
+    let mut by_polygon: BTreeMap<&str, (BTreeSet<&str>, Vec<&str>)> = BTreeMap::new();
+    for (i, m) in region.dataset.territory.municipalities().iter().enumerate() {
+        let entry = by_polygon.entry(region.polygon_of[i].as_str()).or_default();
+        entry.1.push(m.code.as_str());
+        if let Some(d) = assignment.get(&m.code) {
+            entry.0.insert(d.as_str());
+        }
+    }
+    let features: Vec<Value> = region
+        .features
+        .iter()
+        .map(|(code, f)| {
+            let mut f = f.clone();
+            let (districts, members) = by_polygon.get(code.as_str()).cloned().unwrap_or_default();
+            if let Some(Value::Object(props)) = f.get_mut("properties") {
+                let district = match districts.len() {
+                    0 => Value::Null,
+                    _ => Value::String(districts.into_iter().collect::<Vec<_>>().join(" | ")),
+                };
+                props.insert("district".into(), district);
+                props.insert("municipalities".into(), json!(members));
+            }
+            f
+        })
+        .collect();
+    let mut collection = json!({ "type": "FeatureCollection" });
+    if let (Value::Object(c), Value::Object(h)) = (&mut collection, head) {
+        c.extend(h);
+        c.insert("features".into(), Value::Array(features));
+    }
+    collection.to_string()
 }
 
 /// Query of `GET /api/scenarios/{id}/report`: a version (default: the newest) and an optional
@@ -369,19 +388,71 @@ fn bundled_map(
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// Body of `POST /api/export/districts.geojson`: the map to export (the page's current edit,
-/// saved or not) and the rules to audit it under.
+/// Body of the `POST /api/export/...` routes: the map to export (the page's current edit,
+/// saved or not) and, for the districts, the rules to audit it under.
 #[derive(Deserialize)]
-pub struct DistrictsExportRequest {
+pub struct ExportRequest {
     /// The assignment (code -> district); duplicate codes are refused while parsing.
     #[serde(deserialize_with = "super::audit::unique_codes")]
     assignment: super::audit::Assignment,
     /// Rules (policy TOML text, as a scenario stores them); empty: the region's policy.
     #[serde(default)]
     policy: String,
-    /// The file name offered for the download (without extension); default `districts`.
+    /// The file name offered for the download (without extension); default `districts` or
+    /// `comuni`.
     #[serde(default)]
     name: Option<String>,
+}
+
+impl ExportRequest {
+    /// The download's file name: `name` (or `default`) with every character other than ASCII
+    /// letters and digits as `-`, at most 80 characters, then `.ext`.
+    fn file_name(&self, default: &str, ext: &str) -> String {
+        let stem: String = self
+            .name
+            .as_deref()
+            .unwrap_or(default)
+            .chars()
+            .take(80)
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        format!("{stem}.{ext}")
+    }
+
+    /// The assignment checked against the region (unknown codes refused, as everywhere).
+    fn checked(&self, region: &crate::Region) -> Result<(), ApiError> {
+        to_map(region, &self.assignment).map(|_| ())
+    }
+}
+
+/// `POST /api/export/comuni.csv`: `code,name,district` of the posted assignment (the page's
+/// current edit, saved or not), as `GET /api/scenarios/{id}/export.csv` writes a saved one.
+pub async fn export_comuni_csv(
+    State(studio): State<Arc<Studio>>,
+    crate::error::Body(req): crate::error::Body<ExportRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    req.checked(&studio.region)?;
+    let text = comuni_csv(&studio.region, &req.assignment)?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        req.file_name("comuni", "csv"),
+        text,
+    ))
+}
+
+/// `POST /api/export/comuni.geojson`: the boundary polygons with the district the posted
+/// assignment gives them, as `GET /api/scenarios/{id}/export.geojson` writes a saved one.
+pub async fn export_comuni_geojson(
+    State(studio): State<Arc<Studio>>,
+    crate::error::Body(req): crate::error::Body<ExportRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    req.checked(&studio.region)?;
+    let file = req.file_name("comuni", "geojson");
+    let text = blocking(&studio, move |s| {
+        Ok(comuni_geojson(&s.region, &req.assignment, json!({})))
+    })
+    .await?;
+    Ok(attachment("application/geo+json", file, text))
 }
 
 /// `POST /api/export/districts.geojson`: one feature per district, its outline dissolved from
@@ -390,16 +461,9 @@ pub struct DistrictsExportRequest {
 /// writes `plan.geojson` with. 422 when the region has no boundary layer or the map is wrong.
 pub async fn export_districts(
     State(studio): State<Arc<Studio>>,
-    crate::error::Body(req): crate::error::Body<DistrictsExportRequest>,
+    crate::error::Body(req): crate::error::Body<ExportRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let stem: String = req
-        .name
-        .as_deref()
-        .unwrap_or("districts")
-        .chars()
-        .take(80)
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
+    let file = req.file_name("districts", "geojson");
     let text = blocking(&studio, move |s| {
         let region = &s.region;
         let boundaries = region
@@ -424,9 +488,5 @@ pub async fn export_districts(
         ))
     })
     .await?;
-    Ok(attachment(
-        "application/geo+json",
-        format!("{stem}.geojson"),
-        text,
-    ))
+    Ok(attachment("application/geo+json", file, text))
 }
