@@ -99,8 +99,6 @@ fn each_ambito_is_one_outline_with_its_audit_figures_and_its_comuni_area() {
 
 #[test]
 fn polsby_popper_agrees_with_the_geodesic_measure_and_cut_edges_with_the_graph() {
-    use geo::orient::Direction;
-    use geo::{Geodesic, Length, Orient};
     let (d, _) = lombardy();
     let map = d.district_map("ambiti-2017").unwrap();
     let names: Vec<String> = map.districts().keys().map(|k| k.to_string()).collect();
@@ -110,17 +108,9 @@ fn polsby_popper_agrees_with_the_geodesic_measure_and_cut_edges_with_the_graph()
     let outlines = ambit_report::compactness::outlines(&boundaries, &d.polygon_districts(&map));
     let ms = d.territory.municipalities();
     for dc in &c.districts {
-        // the same ratio measured on the ellipsoid (Karney's area and geodesic ring lengths,
-        // holes included) instead of on the local plane: within half a percent
-        let g = &outlines[&dc.district].geometry;
-        // oriented first: geographiclib reads a clockwise ring as the rest of the globe
-        let area = g.orient(Direction::Default).geodesic_area_unsigned();
-        let perimeter: f64 =
-            g.0.iter()
-                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-                .map(|r| r.length::<Geodesic>())
-                .sum();
-        let geodesic = 4.0 * std::f64::consts::PI * area / (perimeter * perimeter);
+        // the same ratio measured on the ellipsoid instead of on the local plane: within half a
+        // percent
+        let geodesic = geodesic_polsby_popper(&outlines[&dc.district].geometry);
         let pp = dc.polsby_popper.unwrap();
         assert!(pp > 0.0 && pp < 1.0, "{}: {pp}", dc.district);
         assert!(
@@ -150,8 +140,6 @@ fn polsby_popper_from_members_matches_the_union_where_it_is_whole() {
     // the score reads shared borders off the members' rings; where the union (the map's
     // outline) is one polygon without holes the two agree, and the union never scores higher:
     // a crack it leaves only adds perimeter
-    use geo::orient::Direction;
-    use geo::{Geodesic, Length, Orient};
     let (d, _) = lombardy();
     let map = d.district_map("ambiti-2021").unwrap();
     let names: Vec<String> = map.districts().keys().map(|k| k.to_string()).collect();
@@ -161,13 +149,7 @@ fn polsby_popper_from_members_matches_the_union_where_it_is_whole() {
     let mut whole = 0;
     for dc in &c.districts {
         let g = &outlines[&dc.district].geometry;
-        let area = g.orient(Direction::Default).geodesic_area_unsigned();
-        let perimeter: f64 =
-            g.0.iter()
-                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-                .map(|r| r.length::<Geodesic>())
-                .sum();
-        let union = 4.0 * std::f64::consts::PI * area / (perimeter * perimeter);
+        let union = geodesic_polsby_popper(g);
         let pp = dc.polsby_popper.unwrap();
         if g.0.len() == 1 && g.0[0].interiors().is_empty() {
             whole += 1;
@@ -185,4 +167,19 @@ fn polsby_popper_from_members_matches_the_union_where_it_is_whole() {
         }
     }
     assert!(whole >= 5, "{whole} of {} whole", c.districts.len());
+}
+
+/// 4πA/P² of lon/lat polygons on the ellipsoid: Karney's area and geodesic ring lengths, holes
+/// included.
+fn geodesic_polsby_popper(g: &geo::MultiPolygon<f64>) -> f64 {
+    use geo::orient::Direction;
+    use geo::{Geodesic, Length, Orient};
+    // oriented first: geographiclib reads a clockwise ring as the rest of the globe
+    let area = g.orient(Direction::Default).geodesic_area_unsigned();
+    let perimeter: f64 =
+        g.0.iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .map(|r| r.length::<Geodesic>())
+            .sum();
+    4.0 * std::f64::consts::PI * area / (perimeter * perimeter)
 }
