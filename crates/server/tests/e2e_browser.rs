@@ -169,6 +169,19 @@ async fn click(c: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
+/// Loads the bundled district map `name` (or the page's `__singletons`) and waits until the
+/// page has validated it with `districts` districts.
+async fn load_base_map(c: &Client, name: &str, districts: usize) {
+    select(c, "#base-map", name).await;
+    click(c, "#load-base").await;
+    wait_for(
+        c,
+        &format!("document.getElementById('validation').dataset.districts === '{districts}'"),
+        &format!("{districts} districts of {name}"),
+    )
+    .await;
+}
+
 /// Chooses `value` in the `<select>` at `css` as a user would.
 async fn select(c: &Client, css: &str, value: &str) {
     c.find(Locator::Css(css))
@@ -310,14 +323,7 @@ async fn map_merge_validate_save_reload() {
     println!("first paint of the map (page start to drawn and validated): {ready_ms} ms");
 
     // Start from the bundled 2017 ambiti: 5 districts, Seriate (77,716) below 80,000.
-    select(c, "#base-map", "ambiti-2017").await;
-    click(c, "#load-base").await;
-    wait_for(
-        c,
-        "document.getElementById('validation').dataset.districts === '5'",
-        "5 districts",
-    )
-    .await;
+    load_base_map(c, "ambiti-2017", 5).await;
     assert_eq!(validation(c, "noncompliant").await, 1);
     assert_eq!(validation(c, "compliant").await, 4);
 
@@ -560,14 +566,12 @@ async fn optimiser_from_the_page() {
     let base = common::server();
     let page = open_page(base).await;
     let c = &page.c;
-    set_value(c, "#base-map", "ambiti-2017").await;
-    click(c, "#load-base").await;
-    wait_for(
-        c,
-        "document.getElementById('validation').dataset.noncompliant === '1'",
-        "Seriate below 80,000",
-    )
-    .await;
+    load_base_map(c, "ambiti-2017", 5).await;
+    assert_eq!(
+        validation(c, "noncompliant").await,
+        1,
+        "Seriate below 80,000"
+    );
     c.execute(
         "document.querySelector('#optimiser').closest('details').open = true",
         vec![],
@@ -985,14 +989,7 @@ async fn lasso_selects_the_comuni_whose_centroid_is_inside() {
 
     // Every comune alone (1,516 districts, the worst case for validation), then the lasso's
     // comuni assigned to one district: 1,516 - n + 1 districts.
-    select(c, "#base-map", "__singletons").await;
-    click(c, "#load-base").await;
-    wait_for(
-        c,
-        "document.getElementById('validation').dataset.districts === '1516'",
-        "1,516 districts",
-    )
-    .await;
+    load_base_map(c, "__singletons", 1516).await;
     let rt_alone = c
         .execute(
             "return document.getElementById('validation-time').textContent",
@@ -1304,14 +1301,7 @@ async fn search_brush_names_url_and_unsaved_warning() {
     let base = common::server();
     let page = open_page(base).await;
     let c = &page.c;
-    set_value(c, "#base-map", "ambiti-2017").await;
-    click(c, "#load-base").await;
-    wait_for(
-        c,
-        "document.getElementById('validation').dataset.districts === '5'",
-        "the 2017 ambiti",
-    )
-    .await;
+    load_base_map(c, "ambiti-2017", 5).await;
 
     // The district table sorted by shortfall, largest first: Seriate, short by 80,001 - 77,716.
     click(c, "#district-table button.sort[data-key='shortfall']").await;
@@ -1754,14 +1744,7 @@ async fn scenario_list_rules_in_words_and_eraser() {
     screenshot(c, "studio-rules.png").await;
 
     // The eraser over Seriate's largest comune: one fewer member, undone by Undo.
-    set_value(c, "#base-map", "ambiti-2017").await;
-    click(c, "#load-base").await;
-    wait_for(
-        c,
-        "document.getElementById('validation').dataset.districts === '5'",
-        "the 2017 ambiti",
-    )
-    .await;
+    load_base_map(c, "ambiti-2017", 5).await;
     let at = c
         .execute(
             "const S = window.studio; const m = S.territory.municipalities.find((x) => x.name === 'Seriate'); return S.centres.get(m.polygon);",
@@ -1873,14 +1856,7 @@ async fn export_districts_as_geojson() {
     let base = common::server();
     let page = open_page(base).await;
     let c = &page.c;
-    select(c, "#base-map", "ambiti-2017").await;
-    click(c, "#load-base").await;
-    wait_for(
-        c,
-        "document.getElementById('validation').dataset.districts === '5'",
-        "5 districts",
-    )
-    .await;
+    load_base_map(c, "ambiti-2017", 5).await;
     // The download's content, as the browser hands it to the file (an object URL of the blob).
     c.execute(
         "const make = URL.createObjectURL.bind(URL);
@@ -2027,14 +2003,7 @@ async fn canvas_drawing_clicks_and_brush() {
         json!(0),
         "no SVG path per comune on a canvas map"
     );
-    select(c, "#base-map", "ambiti-2017").await;
-    click(c, "#load-base").await;
-    wait_for(
-        c,
-        "document.getElementById('validation').dataset.districts === '5'",
-        "5 districts",
-    )
-    .await;
+    load_base_map(c, "ambiti-2017", 5).await;
     let outlined = c
         .execute("return C.borders.arcs", vec![])
         .await
