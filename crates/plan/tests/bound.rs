@@ -53,6 +53,29 @@ fn opts() -> SearchOptions {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(60))]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Mid-size units (a tenth to the whole of the threshold), up to 9 units, where the least
+    /// district sizes (4.) cut the bound most: never below the optimum.
+    #[test]
+    fn least_sizes_bound_is_at_least_the_optimum(
+        n in 2usize..=9,
+        pops in prop::collection::vec(1u32..100, 9),
+        extra in prop::collection::vec((0usize..9, 0usize..9), 0..8),
+        keep in prop::collection::vec(prop::bool::weighted(0.9), 9),
+        threshold in 20u32..120,
+    ) {
+        let pops: Vec<f64> = pops[..n].iter().map(|&p| p as f64).collect();
+        let pb = Problem::new(graph(n, &extra, &keep), pops, 1).unwrap();
+        let rule = UniformThreshold { threshold: threshold as f64 };
+        let best = brute_force(&pb, &rule, None);
+        let b = upper_bound(&pb, &rule);
+        prop_assert!(b.value >= best, "bound {} < optimum {best}", b.value);
+        prop_assert!(b.value <= b.without_sizes);
+    }
 
     #[test]
     fn uniform_bound_is_at_least_the_optimum(
@@ -161,4 +184,64 @@ fn share_condition_caps_the_cheap_class() {
     let pb = Problem::new(Adjacency::from_edges(4, &edges).unwrap(), totals, 2).unwrap();
     assert_eq!(upper_bound(&pb, &rule).value, 4);
     assert_eq!(brute_force(&pb, &rule, None), 4);
+}
+
+/// Six units of 15 in a strip, threshold 20: population says 90 / 20 = 4, but a district holds
+/// two units at least (30 inhabitants), so every unit weighs 15 / 30 and the strip holds at most
+/// 90 / 30 = 3 districts, the optimum.
+#[test]
+fn least_sizes_of_a_strip() {
+    let edges: Vec<(usize, usize, f64)> = (1..6).map(|i| (i - 1, i, 1.0)).collect();
+    let pb = Problem::new(Adjacency::from_edges(6, &edges).unwrap(), vec![15.0; 6], 1).unwrap();
+    let rule = UniformThreshold { threshold: 20.0 };
+    let b = upper_bound(&pb, &rule);
+    assert_eq!(
+        (b.value, b.without_sizes, b.groups_bounded_by_sizes),
+        (3, 4, 1)
+    );
+    assert_eq!(brute_force(&pb, &rule, None), 3);
+    assert!(b
+        .proof
+        .iter()
+        .any(|l| l.contains("at most 4 without this step")));
+}
+
+/// A town of 14 between an anchor of 50 and villages of 3, 3, 3 (a strip 50 | 14 | 3 | 3 | 3),
+/// threshold 20: the group {14, 3, 3, 3} holds 23 inhabitants, one district by population;
+/// the least district around each unit of the group is 14 + 3 + 3 (20) or more, so the group's
+/// weight is at most 23 / 20: 1 more district, 2 in all.
+#[test]
+fn anchor_and_group_with_least_sizes() {
+    let edges: Vec<(usize, usize, f64)> = (1..5).map(|i| (i - 1, i, 1.0)).collect();
+    let g = Adjacency::from_edges(5, &edges).unwrap();
+    let rule = UniformThreshold { threshold: 20.0 };
+    let pb = Problem::new(g.clone(), vec![50.0, 14.0, 3.0, 3.0, 3.0], 1).unwrap();
+    assert_eq!(upper_bound(&pb, &rule).value, 2);
+    assert_eq!(brute_force(&pb, &rule, None), 2);
+    // 50 | 12 | 12 | 12 | 12: the group of 48 holds 2 by population, but each district needs
+    // two units of 12 (24), so 48 / 24 = 2 as well; with 50 | 11 | 11 | 11 (a strip of four)
+    // the group of 33 needs 22 per district: 33 / 22 = 1.5, one district
+    let pb = Problem::new(g, vec![50.0, 12.0, 12.0, 12.0, 12.0], 1).unwrap();
+    assert_eq!(upper_bound(&pb, &rule).value, 3);
+    assert_eq!(brute_force(&pb, &rule, None), 3);
+    let edges: Vec<(usize, usize, f64)> = (1..4).map(|i| (i - 1, i, 1.0)).collect();
+    let g = Adjacency::from_edges(4, &edges).unwrap();
+    let pb = Problem::new(g, vec![50.0, 11.0, 11.0, 11.0], 1).unwrap();
+    let b = upper_bound(&pb, &rule);
+    assert_eq!((b.value, b.without_sizes), (2, 2));
+    assert_eq!(brute_force(&pb, &rule, None), 2);
+}
+
+/// A mid-size unit whose neighbours are all large: a star with a centre of 14 and three
+/// leaves of 12 (threshold 20). Population says 50 / 20 = 2; every district has 26 or more
+/// inhabitants (centre + one leaf), so the weight is 14 / 26 + 3 x 12 / 26 = 50 / 26 < 2: one
+/// district, the optimum (the leaves only meet at the centre).
+#[test]
+fn star_of_mid_size_units() {
+    let g = Adjacency::from_edges(4, &[(0, 1, 1.0), (0, 2, 1.0), (0, 3, 1.0)]).unwrap();
+    let pb = Problem::new(g, vec![14.0, 12.0, 12.0, 12.0], 1).unwrap();
+    let rule = UniformThreshold { threshold: 20.0 };
+    let b = upper_bound(&pb, &rule);
+    assert_eq!((b.value, b.without_sizes), (1, 2));
+    assert_eq!(brute_force(&pb, &rule, None), 1);
 }
