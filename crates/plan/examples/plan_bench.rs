@@ -63,8 +63,8 @@ fn run() -> Result<(), String> {
     let bound = upper_bound(&pb, rule);
     let (bound_wall, bound_cpu) = (t1.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
     println!(
-        "n {n} bound {} (without least sizes {}) bound_wall_s {bound_wall:.3} bound_cpu_s {bound_cpu:.2} groups_bounded_by_sizes {}",
-        bound.value, bound.without_sizes, bound.groups_bounded_by_sizes
+        "n {n} bound {} (without least sizes {}) bound_wall_s {bound_wall:.3} bound_cpu_s {bound_cpu:.2} groups_bounded_by_sizes {} hub_clusters {}",
+        bound.value, bound.without_sizes, bound.groups_bounded_by_sizes, bound.hub_clusters
     );
     if bound_only {
         return Ok(());

@@ -40,11 +40,25 @@
 //!    carry near units of mid size: a unit of 0.7 T whose neighbours all hold 0.5 T is in no
 //!    district below 1.2 T. It needs populations that are never negative (otherwise only (1.)
 //!    to (3.) are used).
+//! 5. hubs: (4.) is a weighting `y(u) = p_u / m'(u)` with `y(D) >= 1` for every district `D`
+//!    of the group. Let `c` be a cut vertex of the group (`g` without `c` falls apart) and `K`
+//!    be `c` with the pieces of `g` without `c` whose population is below `T`. A district
+//!    meeting such a piece cannot lie inside it, and its only way out of the piece is `c`, so
+//!    every district meeting `K` contains `c`: at most one does. Charge each district `D` the
+//!    weight of its units outside such clusters, plus, for a cluster `K` it meets, 1 if
+//!    `y(K) > 1` and `y(K ∩ D)` otherwise: every district is charged at least 1 (either a
+//!    capped cluster gives it 1 or it is charged `y(D)`), and over all districts the charges
+//!    add up to at most `y(g) - sum over clusters of (y(K) - 1 when positive)`, for any
+//!    disjoint clusters. The clusters are taken greedily by that gain, skipping those that meet
+//!    one already taken; cut vertices come from one depth-first search of the group (Hopcroft
+//!    and Tarjan 1973). This catches a hub with several small valleys or fringe units behind
+//!    it, which population alone counts as more than one district.
 //!
 //! The bound of a part is the smaller of (2.) and (3.), and of its unit count; the plan's bound
 //! is the sum over parts plus the compliant locked districts, capped by a fixed district count.
 //! Computing it takes time linear in the units, times the work limit of the search of (4.)
-//! (at most 32 expanded sets per unit, fewer on large instances).
+//! (at most 16 expanded sets per unit, down to 4 on the largest instances) and the size of the
+//! clusters of (5.) (at most 4,096 units each).
 
 use serde::Serialize;
 
@@ -76,8 +90,11 @@ pub struct UpperBound {
     /// Groups (of the units between anchors, or whole parts without anchors) whose bound came
     /// from the least district sizes (4.).
     pub groups_bounded_by_sizes: usize,
-    /// The bound without the least district sizes (4.): (1.) to (3.) alone.
+    /// The bound without the least district sizes (4.) and hubs (5.): (1.) to (3.) alone.
     pub without_sizes: usize,
+    /// Clusters of a cut vertex and the pieces around it too small for a district (5.) that
+    /// lowered a group's bound.
+    pub hub_clusters: usize,
     /// Compliant locked districts (kept as they are, counted as they are).
     pub locked_compliant: usize,
     /// The proof, one sentence each.
@@ -150,10 +167,10 @@ fn whole_sum(x: f64, terms: usize) -> usize {
 /// Work limit of the search for the least district size around one unit (popped sets), by the
 /// number of units `n` of the problem: about `LEAST_SIZE_WORK` in all, between `MIN_UNIT_WORK`
 /// and `MAX_UNIT_WORK` per unit. On the benchmark instances a limit above 16 gained nothing
-/// (`bench/maxp/BOUND.md`); 4 keeps most of the gain.
+/// (`bench/maxp/BOUND.md`).
 const LEAST_SIZE_WORK: usize = 2_000_000;
 const MIN_UNIT_WORK: usize = 4;
-const MAX_UNIT_WORK: usize = 32;
+const MAX_UNIT_WORK: usize = 16;
 
 fn unit_work(n: usize) -> usize {
     (LEAST_SIZE_WORK / n.max(1)).clamp(MIN_UNIT_WORK, MAX_UNIT_WORK)
@@ -326,6 +343,197 @@ impl LeastSize {
     }
 }
 
+/// Largest cluster (in units) that the hub step (5.) looks at.
+const MAX_CLUSTER_UNITS: usize = 4096;
+
+/// Scratch space of the hub step (5.): a depth-first search of one group's induced graph
+/// (Hopcroft and Tarjan's cut vertices) and the clusters of its cut vertices.
+#[derive(Default)]
+struct Hubs {
+    local: Vec<u32>,
+    disc: Vec<u32>,
+    low: Vec<u32>,
+    parent: Vec<u32>,
+    pre: Vec<u32>,
+    size: Vec<u32>,
+    pop: Vec<f64>,
+    y: Vec<f64>,
+    sep_pop: Vec<f64>,
+    sep_size: Vec<u32>,
+    small_y: Vec<f64>,
+    small_size: Vec<u32>,
+    used: Vec<bool>,
+    stack: Vec<(u32, u32)>,
+}
+
+impl Hubs {
+    fn new(n: usize) -> Self {
+        Self {
+            local: vec![u32::MAX; n],
+            ..Self::default()
+        }
+    }
+
+    /// The weight that (5.) removes from a group: over disjoint clusters `K` (a cut vertex `c`
+    /// of the group with the pieces of the group without `c` that are below `t`, at most one
+    /// district meets `K`), the sum of `y(K) - 1` where `y(K) > 1`. `members` are the group's
+    /// units, `y[i]` the weight of `members[i]`.
+    #[allow(clippy::too_many_arguments)]
+    fn cut(
+        &mut self,
+        g: &Adjacency,
+        pops: &[f64],
+        group_of: &[u32],
+        gid: u32,
+        members: &[u32],
+        y: &[f64],
+        t: f64,
+    ) -> (f64, usize) {
+        let k = members.len();
+        if k < 2 {
+            return (0.0, 0);
+        }
+        for (i, &u) in members.iter().enumerate() {
+            self.local[u as usize] = i as u32;
+        }
+        let none = u32::MAX;
+        self.disc.clear();
+        self.disc.resize(k, none);
+        self.low.clear();
+        self.low.resize(k, 0);
+        self.parent.clear();
+        self.parent.resize(k, none);
+        self.pre.clear();
+        // iterative depth-first search from local 0 (the group is connected)
+        self.disc[0] = 0;
+        self.low[0] = 0;
+        self.pre.push(0);
+        self.stack.clear();
+        self.stack.push((0, 0));
+        while let Some(&mut (v, ref mut next)) = self.stack.last_mut() {
+            let nb = g.neighbors(members[v as usize] as usize);
+            if let Some(&w) = nb.get(*next as usize) {
+                *next += 1;
+                if group_of[w as usize] != gid {
+                    continue;
+                }
+                let w = self.local[w as usize];
+                if self.disc[w as usize] == none {
+                    self.disc[w as usize] = self.pre.len() as u32;
+                    self.low[w as usize] = self.disc[w as usize];
+                    self.parent[w as usize] = v;
+                    self.pre.push(w);
+                    self.stack.push((w, 0));
+                } else if w != self.parent[v as usize] {
+                    let d = self.disc[w as usize];
+                    let l = &mut self.low[v as usize];
+                    *l = (*l).min(d);
+                }
+            } else {
+                self.stack.pop();
+                let p = self.parent[v as usize];
+                if p != none {
+                    let l = self.low[v as usize];
+                    let lp = &mut self.low[p as usize];
+                    *lp = (*lp).min(l);
+                }
+            }
+        }
+        debug_assert_eq!(self.pre.len(), k);
+        // subtree sizes, populations and weights; per vertex its separated children
+        self.size.clear();
+        self.size.resize(k, 1);
+        self.pop.clear();
+        self.pop.extend(members.iter().map(|&u| pops[u as usize]));
+        self.y.clear();
+        self.y.extend_from_slice(y);
+        for a in [&mut self.sep_pop, &mut self.small_y] {
+            a.clear();
+            a.resize(k, 0.0);
+        }
+        for a in [&mut self.sep_size, &mut self.small_size] {
+            a.clear();
+            a.resize(k, 0);
+        }
+        for i in (1..k).rev() {
+            let v = self.pre[i] as usize;
+            let p = self.parent[v] as usize;
+            self.size[p] += self.size[v];
+            self.pop[p] += self.pop[v];
+            self.y[p] += self.y[v];
+            if self.low[v] >= self.disc[p] {
+                // the subtree of v is a piece of the group without p
+                self.sep_pop[p] += self.pop[v];
+                self.sep_size[p] += self.size[v];
+                if self.pop[v] < t {
+                    self.small_y[p] += self.y[v];
+                    self.small_size[p] += self.size[v];
+                }
+            }
+        }
+        let (total_pop, total_y) = (self.pop[0], self.y[0]);
+        // candidate clusters: (gain, vertex, whether the rest piece is in)
+        let mut cands: Vec<(f64, u32, bool)> = Vec::new();
+        for c in 0..k {
+            if self.sep_size[c] == 0 {
+                continue; // not a cut vertex (or a root with one child: its piece is the rest)
+            }
+            let own = pops[members[c] as usize];
+            let rest_size = k as u32 - 1 - self.sep_size[c];
+            let rest_pop = total_pop - own - self.sep_pop[c];
+            let rest = rest_size > 0 && rest_pop < t;
+            let mut yk = y[c] + self.small_y[c];
+            let mut units = 1 + self.small_size[c] as usize;
+            if rest {
+                yk += total_y - self.y[c];
+                units += rest_size as usize;
+            }
+            if yk > 1.0 + 1e-12 && units <= MAX_CLUSTER_UNITS {
+                cands.push((yk - 1.0 - 1e-12, c as u32, rest));
+            }
+        }
+        cands.sort_by(|a, b| b.0.total_cmp(&a.0));
+        self.used.clear();
+        self.used.resize(k, false);
+        let (mut gain, mut clusters) = (0.0, 0);
+        let mut cluster: Vec<u32> = Vec::new();
+        for &(dy, c, rest) in &cands {
+            // the preorder positions of the cluster: c, its small separated subtrees, the rest
+            cluster.clear();
+            let c = c as usize;
+            let (dc, sc) = (self.disc[c] as usize, self.size[c] as usize);
+            cluster.push(c as u32);
+            let mut i = dc + 1;
+            while i < dc + sc {
+                let v = self.pre[i] as usize;
+                let sv = self.size[v] as usize;
+                // v is a child of c here (subtrees of children are skipped whole)
+                let separated = self.low[v] >= self.disc[c];
+                if separated && self.pop[v] < t || !separated && rest {
+                    cluster.extend_from_slice(&self.pre[i..i + sv]);
+                }
+                i += sv;
+            }
+            if rest {
+                cluster.extend_from_slice(&self.pre[..dc]);
+                cluster.extend_from_slice(&self.pre[dc + sc..]);
+            }
+            if cluster.iter().any(|&v| self.used[v as usize]) {
+                continue;
+            }
+            for &v in &cluster {
+                self.used[v as usize] = true;
+            }
+            gain += dy;
+            clusters += 1;
+        }
+        for &u in members {
+            self.local[u as usize] = u32::MAX;
+        }
+        (gain, clusters)
+    }
+}
+
 /// Totals of a set of units needed by the bound: population and the share components.
 struct Sums {
     population: f64,
@@ -390,6 +598,7 @@ pub fn upper_bound(pb: &Problem, rule: &dyn DistrictRule) -> UpperBound {
         parts_bounded_by_anchors: 0,
         groups_bounded_by_sizes: 0,
         without_sizes: 0,
+        hub_clusters: 0,
         locked_compliant: 0,
         proof: Vec::new(),
     };
@@ -400,6 +609,8 @@ pub fn upper_bound(pb: &Problem, rule: &dyn DistrictRule) -> UpperBound {
     let mut stack = Vec::new();
     let mut members: Vec<u32> = Vec::new();
     let mut least_size = LeastSize::new(n);
+    let mut hubs = Hubs::new(n);
+    let mut ys: Vec<f64> = Vec::new();
     let work = unit_work(n);
     for c in 0..ncomp {
         let units = &order[start[c]..start[c + 1]];
@@ -462,20 +673,28 @@ pub fn upper_bound(pb: &Problem, rule: &dyn DistrictRule) -> UpperBound {
             let mut by_group = by_knapsack;
             if sizes && by_knapsack > 0 {
                 // (4.) sum over the group of p_u / m(u), m(u) bounded from below by the search
-                let mut sum = 0.0;
+                ys.clear();
                 for &u in &members {
                     let u = u as usize;
-                    if pops[u] <= 0.0 {
-                        continue;
-                    }
-                    if let Some(m) = least_size.bound(&g, &pops, &group_of, gid, u, t, work) {
-                        sum += pops[u] / m.max(t);
-                    }
+                    let y = if pops[u] <= 0.0 {
+                        0.0
+                    } else {
+                        least_size
+                            .bound(&g, &pops, &group_of, gid, u, t, work)
+                            .map_or(0.0, |m| pops[u] / m.max(t))
+                    };
+                    ys.push(y);
                 }
-                let by_sizes = whole_sum(sum, members.len());
+                let sum: f64 = ys.iter().sum();
+                // (5.) clusters of cut vertices: at most one district meets each
+                let (cut, clusters) = hubs.cut(&g, &pops, &group_of, gid, &members, &ys, t);
+                let by_sizes = whole_sum(sum - cut, members.len());
                 if by_sizes < by_knapsack {
                     b.groups_bounded_by_sizes += 1;
                     by_group = by_sizes;
+                    if whole_sum(sum, members.len()) > by_sizes {
+                        b.hub_clusters += clusters;
+                    }
                 }
             }
             by_groups += by_group;
@@ -580,6 +799,12 @@ fn proof(
             fmt_count(least.threshold),
             b.groups_bounded_by_sizes,
             b.without_sizes
+        ));
+    }
+    if b.hub_clusters > 0 {
+        out.push(format!(
+            "{} units each have pieces of their group behind them too small for a district on their own: every district meeting such a unit or its pieces contains the unit, so they count as one district at most",
+            b.hub_clusters
         ));
     }
     if b.locked_compliant > 0 {

@@ -245,3 +245,28 @@ fn star_of_mid_size_units() {
     assert_eq!((b.value, b.without_sizes), (1, 2));
     assert_eq!(brute_force(&pb, &rule, None), 1);
 }
+
+/// A cut vertex with pieces too small for a district (5.): a hub of 1 with three leaves of 15,
+/// and on its other side a unit of 4 and a strip 10 | 10; threshold 20. Population says
+/// 70 / 20 = 3; least sizes say 3 as well (each leaf needs only 15 + 1 + 4 = 20, weight
+/// 0.75 each, 3.5 in all); but every district meeting a leaf passes through the hub, so the hub
+/// and its leaves (weight 2.3) meet one district at most: 3.5 - 1.3 = 2.2, at most 2, the
+/// optimum.
+#[test]
+fn hub_with_small_pieces() {
+    // 0 hub, 1-3 leaves, 4 the unit of 4, 5-6 the strip
+    let edges = [
+        (0, 1, 1.0),
+        (0, 2, 1.0),
+        (0, 3, 1.0),
+        (0, 4, 1.0),
+        (4, 5, 1.0),
+        (5, 6, 1.0),
+    ];
+    let pops = vec![1.0, 15.0, 15.0, 15.0, 4.0, 10.0, 10.0];
+    let pb = Problem::new(Adjacency::from_edges(7, &edges).unwrap(), pops, 1).unwrap();
+    let rule = UniformThreshold { threshold: 20.0 };
+    let b = upper_bound(&pb, &rule);
+    assert_eq!((b.value, b.without_sizes, b.hub_clusters), (2, 3, 1));
+    assert_eq!(brute_force(&pb, &rule, None), 2);
+}
