@@ -176,6 +176,10 @@ fn unit_work(n: usize) -> usize {
     (LEAST_SIZE_WORK / n.max(1)).clamp(MIN_UNIT_WORK, MAX_UNIT_WORK)
 }
 
+/// Most edges the search of (4.) scans around one set: beyond it (units of huge degree) the search
+/// stops with the bound it has, so that one unit never costs more than `MAX_SCAN` times its work.
+const MAX_SCAN: usize = 4096;
+
 /// A connected set of units in the best-first search: its members (sorted, in the pool), its
 /// population and whether its key has been computed (otherwise the key is its parent's).
 struct SetState {
@@ -231,11 +235,20 @@ impl LeastSize {
     }
 
     /// The units adjacent to state `s` inside group `gid` (into `self.neighbours`).
-    fn collect_neighbours(&mut self, g: &Adjacency, group_of: &[u32], gid: u32, s: usize) {
+    /// `false` (and nothing collected) when the members have more than `MAX_SCAN` edges.
+    fn collect_neighbours(&mut self, g: &Adjacency, group_of: &[u32], gid: u32, s: usize) -> bool {
         let st = &self.states[s];
         self.members.clear();
         self.members
             .extend_from_slice(&self.pool[st.start as usize..(st.start + st.len) as usize]);
+        let edges: usize = self
+            .members
+            .iter()
+            .map(|&m| g.neighbors(m as usize).len())
+            .sum();
+        if edges > MAX_SCAN {
+            return false;
+        }
         let stamp = self.next_stamp();
         for &m in &self.members {
             self.mark[m as usize] = stamp;
@@ -250,6 +263,7 @@ impl LeastSize {
                 }
             }
         }
+        true
     }
 
     /// A lower bound on `m(u)` (at least `t`), or `None` when no connected set of units of the
@@ -293,7 +307,11 @@ impl LeastSize {
             done += 1;
             self.heap.pop();
             let s = s as usize;
-            self.collect_neighbours(g, group_of, gid, s);
+            if !self.collect_neighbours(g, group_of, gid, s) {
+                // too many edges around this set (a hub of huge degree): stop here; the set
+                // popped had the least open key
+                return Some(key.max(t));
+            }
             let pop = self.states[s].pop;
             if !self.states[s].evaluated {
                 // any set reaching t that contains this one adds at least one neighbour

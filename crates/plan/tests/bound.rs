@@ -270,3 +270,46 @@ fn hub_with_small_pieces() {
     assert_eq!((b.value, b.without_sizes, b.hub_clusters), (2, 3, 1));
     assert_eq!(brute_force(&pb, &rule, None), 2);
 }
+
+/// A star: a centre and 2,000 leaves of one inhabitant each, threshold 3. Every district meets
+/// the centre (the leaves only touch it), so at most one district; population says 667. The
+/// hub step (5.) sees the centre as a cut vertex with 2,000 pieces of 1 behind it; with 5,000
+/// leaves (more than the 4,096 units a cluster may have) the bound stays valid, and quick.
+#[test]
+fn star_with_many_leaves() {
+    let rule = UniformThreshold { threshold: 3.0 };
+    for (leaves, at_most) in [(2000usize, 1usize), (5000, 5001 / 3)] {
+        let edges: Vec<(usize, usize, f64)> = (1..=leaves).map(|i| (0, i, 1.0)).collect();
+        let pb = Problem::new(
+            Adjacency::from_edges(leaves + 1, &edges).unwrap(),
+            vec![1.0; leaves + 1],
+            1,
+        )
+        .unwrap();
+        let t0 = std::time::Instant::now();
+        let b = upper_bound(&pb, &rule);
+        assert!(b.value >= 1 && b.value <= at_most, "{leaves}: {}", b.value);
+        assert!(t0.elapsed().as_secs_f64() < 20.0);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Units without inhabitants (weight 0, but they connect others) and grids with chords.
+    #[test]
+    fn bound_with_empty_units_is_at_least_the_optimum(
+        n in 2usize..=9,
+        pops in prop::collection::vec(0u32..30, 9),
+        extra in prop::collection::vec((0usize..9, 0usize..9), 0..10),
+        keep in prop::collection::vec(prop::bool::weighted(0.8), 9),
+        threshold in 5u32..60,
+    ) {
+        let pops: Vec<f64> = pops[..n].iter().map(|&p| p as f64).collect();
+        let pb = Problem::new(graph(n, &extra, &keep), pops, 1).unwrap();
+        let rule = UniformThreshold { threshold: threshold as f64 };
+        let best = brute_force(&pb, &rule, None);
+        let b = upper_bound(&pb, &rule);
+        prop_assert!(b.value >= best, "bound {} < optimum {best}", b.value);
+    }
+}
