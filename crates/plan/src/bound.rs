@@ -2,7 +2,7 @@
 //!
 //! Every compliant district is a connected set of units inside one part of the search graph
 //! (a connected component, cut further by nesting areas under hard nesting) whose population
-//! reaches its class threshold, hence at least the least threshold `T` of any class. Four facts
+//! reaches its class threshold, hence at least the least threshold `T` of any class. Six facts
 //! give the bound:
 //!
 //! 1. a part whose whole population is below `T` holds no compliant district ("cannot reach
@@ -17,7 +17,7 @@
 //!    district without an anchor lies inside one group of the other units (the components left
 //!    when the anchors are removed from the part; the whole part when it has no anchor), so a
 //!    part holds at most `anchors + sum over groups of the group's bound`, where a group's
-//!    bound is (2.) for the group, or (4.) when smaller. This is what catches the population of
+//!    bound is the least of (2.) for the group and (4.) to (6.). This is what catches the population of
 //!    large units that a district cannot share.
 //! 4. least district sizes: for a unit `u` of a group `g`, let `m(u)` be the least population
 //!    of a connected set of units of `g` that contains `u` and reaches `T`. A district `D`
@@ -53,6 +53,14 @@
 //!    one already taken; cut vertices come from one depth-first search of the group (Hopcroft
 //!    and Tarjan 1973). This catches a hub with several small valleys or fringe units behind
 //!    it, which population alone counts as more than one district.
+//! 6. hubs with whole pieces: for any set `H` of units of a group, a district either contains a
+//!    unit of `H` (at most `|H|` such districts) or lies inside one component of the group
+//!    without `H`, and a union `C` of such components holds at most `floor(y(C))` districts
+//!    (the weights of (4.)). Bottom-up over the depth-first tree, a cut vertex joins `H` when
+//!    its weight plus the fractional parts of the pieces it closes (its separated subtrees,
+//!    which meet the rest of the group only through it) exceed 1; everything else is merged
+//!    upwards (merging components only raises the count, so any choice of `H` is a bound). The
+//!    group's bound is the least of (2.), (5.) and (6.).
 //!
 //! The bound of a part is the smaller of (2.) and (3.), and of its unit count; the plan's bound
 //! is the sum over parts plus the compliant locked districts, capped by a fixed district count.
@@ -92,8 +100,7 @@ pub struct UpperBound {
     pub groups_bounded_by_sizes: usize,
     /// The bound without the least district sizes (4.) and hubs (5.): (1.) to (3.) alone.
     pub without_sizes: usize,
-    /// Clusters of a cut vertex and the pieces around it too small for a district (5.) that
-    /// lowered a group's bound.
+    /// Cut vertices used as hubs (5., 6.) in groups whose bound they lowered.
     pub hub_clusters: usize,
     /// Compliant locked districts (kept as they are, counted as they are).
     pub locked_compliant: usize,
@@ -406,10 +413,10 @@ impl Hubs {
         members: &[u32],
         y: &[f64],
         t: f64,
-    ) -> (f64, usize) {
+    ) -> (f64, usize, (usize, usize)) {
         let k = members.len();
         if k < 2 {
-            return (0.0, 0);
+            return (0.0, 0, (whole_sum(y.iter().sum(), k), 0));
         }
         for (i, &u) in members.iter().enumerate() {
             self.local[u as usize] = i as u32;
@@ -490,6 +497,7 @@ impl Hubs {
             }
         }
         let (total_pop, total_y) = (self.pop[0], self.y[0]);
+        let tree = self.tree_bound(y);
         // candidate clusters: (gain, vertex, whether the rest piece is in)
         let mut cands: Vec<(f64, u32, bool)> = Vec::new();
         for c in 0..k {
@@ -548,7 +556,77 @@ impl Hubs {
         for &u in members {
             self.local[u as usize] = u32::MAX;
         }
-        (gain, clusters)
+        (gain, clusters, tree)
+    }
+
+    /// (6.) hubs with whole pieces: for any set `H` of units of the group, a district either
+    /// contains a unit of `H` (at most `|H|` such districts) or lies inside one component of the
+    /// group without `H`, and holds at most `floor(y(C))` districts inside a union `C` of such
+    /// components. Bottom-up over the depth-first tree of `cut`, a cut vertex becomes a hub when
+    /// that pays (its weight plus the fractions of the pieces it closes exceed 1); the pieces
+    /// below a hub (its separated subtrees, which meet the rest only through it) are closed
+    /// with their floor, everything else is merged upwards (merging components only raises the
+    /// count, so it stays a bound).
+    fn tree_bound(&mut self, y: &[f64]) -> (usize, usize) {
+        let k = y.len();
+        // per vertex: open weight of its subtree's part still connected upwards, districts
+        // counted in closed pieces and hubs, and the accumulators of its children
+        let mut open = vec![0.0f64; k];
+        let mut closed = vec![0usize; k];
+        let mut sep_open = vec![0.0f64; k];
+        let mut sep_floor = vec![0usize; k];
+        let mut up_open = vec![0.0f64; k];
+        let mut sub_closed = vec![0usize; k];
+        let mut hubs = 0;
+        let mut finish = |v: usize,
+                          open: &mut [f64],
+                          closed: &mut [usize],
+                          sep_open: &[f64],
+                          sep_floor: &[usize],
+                          up_open: &[f64],
+                          sub_closed: &[usize]| {
+            let merged = y[v] + sep_open[v] + up_open[v];
+            let frac = y[v] + sep_open[v] - sep_floor[v] as f64;
+            if frac > 1.0 + 1e-9 {
+                hubs += 1;
+                closed[v] = sub_closed[v] + 1 + sep_floor[v];
+                open[v] = up_open[v];
+            } else {
+                closed[v] = sub_closed[v];
+                open[v] = merged;
+            }
+        };
+        for i in (1..k).rev() {
+            let v = self.pre[i] as usize;
+            finish(
+                v,
+                &mut open,
+                &mut closed,
+                &sep_open,
+                &sep_floor,
+                &up_open,
+                &sub_closed,
+            );
+            let p = self.parent[v] as usize;
+            sub_closed[p] += closed[v];
+            if self.low[v] >= self.disc[p] {
+                sep_open[p] += open[v];
+                sep_floor[p] += whole_sum(open[v], self.size[v] as usize);
+            } else {
+                up_open[p] += open[v];
+            }
+        }
+        let r = self.pre[0] as usize;
+        finish(
+            r,
+            &mut open,
+            &mut closed,
+            &sep_open,
+            &sep_floor,
+            &up_open,
+            &sub_closed,
+        );
+        (closed[r] + whole_sum(open[r], k), hubs)
     }
 }
 
@@ -704,13 +782,18 @@ pub fn upper_bound(pb: &Problem, rule: &dyn DistrictRule) -> UpperBound {
                     ys.push(y);
                 }
                 let sum: f64 = ys.iter().sum();
-                // (5.) clusters of cut vertices: at most one district meets each
-                let (cut, clusters) = hubs.cut(&g, &pops, &group_of, gid, &members, &ys, t);
-                let by_sizes = whole_sum(sum - cut, members.len());
+                // (5.) clusters of cut vertices: at most one district meets each; (6.) hubs
+                // with whole pieces
+                let (cut, clusters, (tree, tree_hubs)) =
+                    hubs.cut(&g, &pops, &group_of, gid, &members, &ys, t);
+                let by_clusters = whole_sum(sum - cut, members.len());
+                let by_sizes = by_clusters.min(tree);
                 if by_sizes < by_knapsack {
                     b.groups_bounded_by_sizes += 1;
                     by_group = by_sizes;
-                    if whole_sum(sum, members.len()) > by_sizes {
+                    if tree < by_clusters {
+                        b.hub_clusters += tree_hubs;
+                    } else if whole_sum(sum, members.len()) > by_clusters {
                         b.hub_clusters += clusters;
                     }
                 }
@@ -821,7 +904,7 @@ fn proof(
     }
     if b.hub_clusters > 0 {
         out.push(format!(
-            "{} units each have pieces of their group behind them too small for a district on their own: every district meeting such a unit or its pieces contains the unit, so they count as one district at most",
+            "{} units cut their group: each is in one district at most, a district meeting the pieces behind one of them (the part of the group it separates) either lies inside a piece or contains the unit, and a piece holds at most floor(sum of population / m(u)) districts (none when too small for one)",
             b.hub_clusters
         ));
     }

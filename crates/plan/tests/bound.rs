@@ -313,3 +313,33 @@ proptest! {
         prop_assert!(b.value >= best, "bound {} < optimum {best}", b.value);
     }
 }
+
+/// Hubs with whole pieces (6.): a hub of 1 with three strips 10 | 10 | 10 | 4 behind it,
+/// threshold 20. Population says 103 / 20 = 5, and so do the least sizes (each strip weighs
+/// 3 x 10 / 20 + 4 / 24 = 1.67, the hub 1 / 21: 5.05); no piece is too small for a district.
+/// But a district either passes through the hub (one at most) or lies inside one strip, which
+/// holds one (34 < 2 x 20): at most 1 + 3 = 4, and 4 are possible (two 10s in each strip, and
+/// the hub with a 10 of two strips whose other 10s and 4 still make 24).
+#[test]
+fn hub_with_whole_pieces() {
+    let mut edges = Vec::new();
+    let mut pops = vec![1.0];
+    for s in 0..3 {
+        let first = 1 + 4 * s;
+        edges.push((0, first, 1.0));
+        for i in 0..3 {
+            edges.push((first + i, first + i + 1, 1.0));
+        }
+        pops.extend([10.0, 10.0, 10.0, 4.0]);
+    }
+    let pb = Problem::new(Adjacency::from_edges(13, &edges).unwrap(), pops, 1).unwrap();
+    let rule = UniformThreshold { threshold: 20.0 };
+    let b = upper_bound(&pb, &rule);
+    // the bottom-up choice takes the second unit of each strip as a hub (it closes 10 | 4,
+    // weight 0.67, and weighs 0.5 itself): 3 + floor(3 x 0.5 + 1 / 21) = 4 as well
+    assert_eq!((b.value, b.without_sizes, b.hub_clusters), (4, 5, 3));
+    assert!(b
+        .proof
+        .iter()
+        .any(|l| l.starts_with("3 units cut their group")));
+}
