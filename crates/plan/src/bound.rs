@@ -17,8 +17,8 @@
 //!    district without an anchor lies inside one group of the other units (the components left
 //!    when the anchors are removed from the part; the whole part when it has no anchor), so a
 //!    part holds at most `anchors + sum over groups of the group's bound`, where a group's
-//!    bound is the least of (2.) for the group and (4.) to (6.). This is what catches the population of
-//!    large units that a district cannot share.
+//!    bound is the least of (2.) for the group and (4.) to (6.). This is what catches the
+//!    population of large units that a district cannot share.
 //! 4. least district sizes: for a unit `u` of a group `g`, let `m(u)` be the least population
 //!    of a connected set of units of `g` that contains `u` and reaches `T`. A district `D`
 //!    inside `g` that contains `u` is such a set, so `pop(D) >= m(u)`, and
@@ -896,7 +896,7 @@ fn proof(
     }
     if b.groups_bounded_by_sizes > 0 {
         out.push(format!(
-            "a district containing a unit u is a connected set containing u that reaches {}, so it holds at least the least population m(u) of such a set (bounded from below by a best-first search over the connected sets around u); each district has sum over its units of population / m(u) at least 1, so a group holds at most floor(sum over its units of population / m(u)) districts without an anchor, which caps {} groups more tightly (at most {} without this step)",
+            "a district containing a unit u is a connected set containing u that reaches {}, so it holds at least the least population m(u) of such a set (bounded from below by a best-first search over the connected sets around u); each district has sum over its units of population / m(u) at least 1, so a group holds at most floor(sum over its units of population / m(u)) districts without an anchor, which caps {} groups more tightly (at most {} without the least sizes and hubs)",
             fmt_count(least.threshold),
             b.groups_bounded_by_sizes,
             b.without_sizes

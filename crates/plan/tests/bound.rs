@@ -203,7 +203,7 @@ fn least_sizes_of_a_strip() {
     assert!(b
         .proof
         .iter()
-        .any(|l| l.contains("at most 4 without this step")));
+        .any(|l| l.contains("at most 4 without the least sizes and hubs")));
 }
 
 /// A town of 14 between an anchor of 50 and villages of 3, 3, 3 (a strip 50 | 14 | 3 | 3 | 3),
