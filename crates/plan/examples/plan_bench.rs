@@ -3,7 +3,7 @@
 //! wall and CPU seconds and the peak memory (Linux `/proc/self`).
 //!
 //! ```text
-//! cargo run --release -p ambit-plan --features dataset --example plan_bench -- DIR THRESHOLD [--seed S] [--starts N] [--effort E]
+//! cargo run --release -p ambit-plan --features dataset --example plan_bench -- DIR THRESHOLD [--seed S] [--starts N] [--effort E] [--bound-only]
 //! ```
 
 use ambit_plan::input::{BenchRule, Input, Subset};
@@ -19,7 +19,10 @@ fn main() {
 }
 
 fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--bound-only`: time the upper bound alone, without the search
+    let bound_only = args.iter().any(|a| a == "--bound-only");
+    args.retain(|a| a != "--bound-only");
     let (Some(dir), Some(threshold)) = (args.first(), args.get(1)) else {
         return Err("usage: plan_bench DIR THRESHOLD [--seed S] [--starts N] [--effort E] [--max-regrowths N]".into());
     };
@@ -57,9 +60,18 @@ fn run() -> Result<(), String> {
     let rule = &*input.rule;
     let read_s = t0.elapsed().as_secs_f64();
     let (cpu0, t1) = (cpu_seconds(), Instant::now());
+    let bound = upper_bound(&pb, rule);
+    let (bound_wall, bound_cpu) = (t1.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
+    println!(
+        "n {n} bound {} (without least sizes {}) bound_wall_s {bound_wall:.3} bound_cpu_s {bound_cpu:.2} groups_bounded_by_sizes {} hub_clusters {}",
+        bound.value, bound.without_sizes, bound.groups_bounded_by_sizes, bound.hub_clusters
+    );
+    if bound_only {
+        return Ok(());
+    }
+    let (cpu0, t1) = (cpu_seconds(), Instant::now());
     let plan = max_districts(&pb, rule, &opts, &Control::default()).map_err(|e| e.to_string())?;
     let (wall, cpu) = (t1.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
-    let bound = upper_bound(&pb, rule);
     println!(
         "n {n} p {} bound {} heterogeneity {:.1} cut_edges {} search_wall_s {wall:.2} search_cpu_s {cpu:.2} read_s {read_s:.2} peak_rss_mb {}",
         plan.compliant_count(),
