@@ -74,9 +74,7 @@ impl DataArgs {
             code: self.code_column.clone(),
             district: self.district_column.clone(),
         };
-        for n in &dataset.territory.notices {
-            eprintln!("notice: {n}");
-        }
+        notices(&dataset.territory.notices);
         Ok(dataset)
     }
 
@@ -175,4 +173,25 @@ pub fn emit(text: &str, path: Option<&Path>) -> Result<()> {
             }
         }
     }
+}
+
+/// Prints the repair notices of a file read (`notice: ...` on stderr).
+pub fn notices(list: &[impl std::fmt::Display]) {
+    for n in list {
+        eprintln!("notice: {n}");
+    }
+}
+
+/// A progress bar of `len` steps drawn with `template` on stderr, or a hidden one.
+pub fn progress_bar(len: u64, template: &str, visible: bool) -> indicatif::ProgressBar {
+    let bar = if visible {
+        indicatif::ProgressBar::new(len)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
 }

@@ -136,6 +136,17 @@ impl PlanFiles {
         })
     }
 
+    /// The line closing a plan's output: the folder, its files and the time taken.
+    pub fn wrote(&self, dir: &Path, elapsed: std::time::Duration) -> String {
+        let names: Vec<&str> = self.names().collect();
+        format!(
+            "wrote {} ({}) in {:.2} s",
+            dir.display(),
+            names.join(", "),
+            elapsed.as_secs_f64()
+        )
+    }
+
     /// The file names, in writing order.
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.files.iter().map(|(n, _)| *n)

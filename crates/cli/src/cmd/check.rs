@@ -19,7 +19,7 @@ pub struct Args {
 
 /// Runs `ambit check`.
 pub fn run(args: Args) -> Result<()> {
-    let input = input::load(&args.input)?;
+    let input = args.input.load()?;
     let plan = input::load_map(&input, &args.plan)?;
     let checked = input.check(&plan, args.partial)?;
     println!(
