@@ -19,6 +19,7 @@ use ambit_qca::{
 /// Which QCA solution becomes the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum SolutionKind {
     /// Observed configurations only: every path rests on the data.
     Conservative,

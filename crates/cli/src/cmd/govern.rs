@@ -40,14 +40,14 @@ pub struct Args {
     #[arg(long)]
     pub matter: Option<String>,
     /// Which indices to compute.
-    #[arg(long, value_enum, default_value_t = IndexArg::Both)]
-    pub index: IndexArg,
+    #[arg(long, value_enum, default_value_t = Indices::Both)]
+    pub index: Indices,
     /// Search weight exponent × quota × cap for the rule closest to `--target`.
     #[arg(long)]
     pub search: bool,
     /// Target power distribution of `--search`.
-    #[arg(long, value_enum, default_value_t = TargetArg::Population)]
-    pub target: TargetArg,
+    #[arg(long, value_enum, default_value_t = Target::Population)]
+    pub target: Target,
     /// Shared yearly cost (EUR) to split among the comuni.
     #[arg(long)]
     pub budget: Option<f64>,
@@ -75,26 +75,6 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-/// Indices to compute.
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum IndexArg {
-    /// Banzhaf only.
-    Banzhaf,
-    /// Banzhaf and Shapley-Shubik.
-    Both,
-}
-
-/// Target of the rule search.
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum TargetArg {
-    /// Power proportional to population.
-    Population,
-    /// Power proportional to the square root of population.
-    Sqrt,
-    /// Equal power.
-    Equal,
-}
-
 /// Runs `ambit govern`: the flags become plain values at this boundary.
 pub fn run(args: Args) -> Result<()> {
     let map = match (&args.map, &args.plan) {
@@ -115,15 +95,8 @@ pub fn run(args: Args) -> Result<()> {
     let study = Study {
         rules,
         matter: args.matter,
-        indices: match args.index {
-            IndexArg::Banzhaf => Indices::Banzhaf,
-            IndexArg::Both => Indices::Both,
-        },
-        search: args.search.then_some(match args.target {
-            TargetArg::Population => Target::Population,
-            TargetArg::Sqrt => Target::SqrtPopulation,
-            TargetArg::Equal => Target::Equal,
-        }),
+        indices: args.index,
+        search: args.search.then_some(args.target),
         budget: match args.budget {
             Some(cost) => Some(BudgetRequest {
                 cost,

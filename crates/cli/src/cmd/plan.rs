@@ -5,7 +5,7 @@
 pub mod input;
 
 use crate::interrupt;
-use ambit_plan::input::{Input, JobSpec};
+use ambit_plan::input::{Input, JobSpec, Objective};
 use ambit_plan::{ChangeOptions, Control, MergeCost, Progress, SearchOptions, Tiebreak};
 use ambit_report::plan::PlanFiles;
 use ambit_report::StagedDir;
@@ -15,24 +15,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-
-/// What the plan optimises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Objective {
-    /// As many compliant districts as possible (max-p).
-    MaxDistricts,
-    /// Make a baseline map compliant with the fewest changes.
-    MinChange,
-}
-
-/// Tie-break between plans with as many districts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum TiebreakArg {
-    /// Lowest within-district heterogeneity of the attributes.
-    Heterogeneity,
-    /// Shortest border between districts.
-    Compactness,
-}
 
 /// Flags of `ambit plan`.
 #[derive(clap::Args)]
@@ -60,7 +42,7 @@ pub struct Args {
     districts: Option<usize>,
     /// Tie-break (default: heterogeneity when attributes are given, else compactness).
     #[arg(long, value_enum)]
-    tiebreak: Option<TiebreakArg>,
+    tiebreak: Option<Tiebreak>,
     /// Cost of one cut edge (a link between two districts) added to the tie-break objective,
     /// in its units: trades homogeneity (or border length) for fewer cut edges; 0: none.
     #[arg(long, value_name = "W", default_value_t = 0.0)]
@@ -172,21 +154,14 @@ fn request(args: &Args, input: &Input) -> Result<Request> {
         );
     }
     let spec = JobSpec {
-        objective: match args.objective {
-            Objective::MaxDistricts => ambit_plan::input::Objective::MaxDistricts,
-            Objective::MinChange => ambit_plan::input::Objective::MinChange,
-        },
+        objective: args.objective,
         locked: args.locked.clone(),
         search: SearchOptions {
             seed: args.seed,
             starts: args.starts,
             regrowths_per_region: args.effort,
             time_budget: args.time_limit.map(Duration::from_secs_f64),
-            tiebreak: match args.tiebreak {
-                Some(TiebreakArg::Heterogeneity) => Tiebreak::Heterogeneity,
-                Some(TiebreakArg::Compactness) => Tiebreak::Compactness,
-                None => input.default_tiebreak(),
-            },
+            tiebreak: args.tiebreak.unwrap_or_else(|| input.default_tiebreak()),
             compactness_weight: args.compactness_weight,
             exact: args.exact.then(|| ambit_plan::ExactOptions {
                 time_limit: Duration::from_secs_f64(args.exact_time_limit),

@@ -8,17 +8,6 @@ use ambit_plan::Nesting;
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
-/// How districts must respect the nesting areas.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NestingMode {
-    /// No nesting.
-    None,
-    /// Every district inside one area.
-    Hard,
-    /// Inside one area unless the area cannot stand alone.
-    Soft,
-}
-
 /// Where units, contiguity and rules come from.
 #[derive(clap::Args, Debug, Clone)]
 pub struct InputArgs {
@@ -46,8 +35,8 @@ pub struct InputArgs {
     #[arg(long, value_name = "COLUMN")]
     pub nest_by: Option<String>,
     /// How districts respect the nesting areas.
-    #[arg(long, value_enum, default_value_t = NestingMode::Hard)]
-    pub nesting: NestingMode,
+    #[arg(long, value_enum, default_value_t = Nesting::Hard)]
+    pub nesting: Nesting,
     /// Largest district population.
     #[arg(long, value_name = "N")]
     pub max_population: Option<f64>,
@@ -86,11 +75,7 @@ impl InputArgs {
             max_population: self.max_population,
             must_link: self.must_link.clone(),
             cannot_link: self.cannot_link.clone(),
-            nesting: self.nest_by.as_ref().map(|_| match self.nesting {
-                NestingMode::None => Nesting::Ignore,
-                NestingMode::Hard => Nesting::Hard,
-                NestingMode::Soft => Nesting::Soft,
-            }),
+            nesting: self.nest_by.as_ref().map(|_| self.nesting),
         })?;
         Ok(input)
     }
