@@ -213,24 +213,13 @@ pub async fn export_csv(
     Params(q): Params<VersionQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let v = load(&studio, id, q.version).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| ApiError::Internal(format!("CSV export: {e}"));
-    w.write_record(["code", "name", "district"])
-        .map_err(csv_err)?;
-    for (code, district) in &v.content.assignment {
-        let name = studio
-            .region
-            .dataset
-            .territory
-            .get(code)
-            .map_or("", |m| m.name.as_str());
-        w.write_record([code.as_str(), name, district.as_str()])
-            .map_err(csv_err)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Internal(format!("CSV export: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let territory = &studio.region.dataset.territory;
+    let rows = v.content.assignment.iter().map(|(code, district)| {
+        let name = territory.get(code).map_or("", |m| m.name.as_str());
+        [code.as_str(), name, district.as_str()]
+    });
+    // the same table as a plan folder's assignment.csv
+    let text = ambit_report::plan::assignment_table(rows).render(ambit_report::table::Format::Csv);
     Ok(attachment(
         "text/csv; charset=utf-8",
         format!("{}.csv", file_stem(&v)),
