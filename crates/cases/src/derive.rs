@@ -71,6 +71,25 @@ impl Matrix {
     }
 }
 
+/// Derives a model as [`model_from_cases`] from the case files, CSV matrices and directories
+/// `paths`; the model is named `qca:` and the paths.
+pub fn model_from_files(
+    paths: &[std::path::PathBuf],
+    spec: &MatrixSpec,
+    kind: SolutionKind,
+    dir_exp: &[String],
+) -> Result<Derived, CaseError> {
+    let table = crate::collection::Collection::load(paths)?.table()?;
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    model_from_cases(
+        &table,
+        spec,
+        kind,
+        dir_exp,
+        &format!("qca:{}", names.join(",")),
+    )
+}
+
 /// Derives a model for `spec`'s outcome from the cases of `table` with the chosen solution.
 /// `dir_exp` lists simple directional expectations (`LEAD`, `~HOMO`) for the intermediate one.
 pub fn model_from_cases(

@@ -422,3 +422,41 @@ fn difference(name: &str, world: &World, base: &MonteCarlo, var: &MonteCarlo) ->
         windows,
     }
 }
+
+/// Why a saved simulation (`ambit simulate --out`) could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadResultError {
+    /// The file could not be read.
+    #[error("cannot read simulation {}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a simulation result.
+    #[error("{}: not a simulation result of `ambit simulate --out`", path.display())]
+    Json {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Where and why the JSON does not fit.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl SimulationResult {
+    /// Reads a simulation saved as JSON by `ambit simulate --out`.
+    pub fn read(path: &std::path::Path) -> Result<Self, ReadResultError> {
+        let path_buf = || path.to_path_buf();
+        let text = std::fs::read_to_string(path).map_err(|source| ReadResultError::Io {
+            path: path_buf(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|source| ReadResultError::Json {
+            path: path_buf(),
+            source,
+        })
+    }
+}

@@ -1,8 +1,7 @@
 //! `ambit assess`: apply a model to a candidate partnership (`ambit_cases::assess`).
 
 use crate::common::{emit, Format};
-use ambit_cases::collection::Collection;
-use ambit_cases::derive::{model_from_cases, SolutionKind};
+use ambit_cases::derive::{model_from_files, SolutionKind};
 use ambit_cases::{assess, Case, ConditionSpec, MatrixSpec, Model, Profile, Scale, UnknownPolicy};
 use std::path::{Path, PathBuf};
 
@@ -102,27 +101,13 @@ fn load_model(args: &Args) -> anyhow::Result<Model> {
 
 /// Runs the QCA on the user's cases; the dropped cases are named on stderr.
 fn derive(args: &Args) -> anyhow::Result<Model> {
-    let coll = Collection::load(&args.cases)?;
-    let table = coll.table()?;
     let spec = MatrixSpec {
         conditions: args.conditions.clone(),
         outcome: Some(args.outcome.clone()),
         scale: args.scale,
         unknowns: args.unknown,
     };
-    let name = args
-        .cases
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(",");
-    let d = model_from_cases(
-        &table,
-        &spec,
-        args.solution,
-        &args.dir_exp,
-        &format!("qca:{name}"),
-    )?;
+    let d = model_from_files(&args.cases, &spec, args.solution, &args.dir_exp)?;
     if !d.matrix.dropped.is_empty() {
         eprintln!("notice: {}", d.matrix.dropped_notice());
     }

@@ -123,15 +123,7 @@ pub fn report(
 
 fn load_or_simulate(args: &Args) -> anyhow::Result<Option<SimulationResult>> {
     if let Some(p) = &args.simulation {
-        let text = std::fs::read_to_string(p)
-            .with_context(|| format!("cannot read simulation {}", p.display()))?;
-        let r: SimulationResult = serde_json::from_str(&text).with_context(|| {
-            format!(
-                "{}: not a simulation result of `ambit simulate --out`",
-                p.display()
-            )
-        })?;
-        return Ok(Some(r));
+        return Ok(Some(SimulationResult::read(p)?));
     }
     if args.scenario.is_none() && args.bundled.is_none() {
         return Ok(None);
