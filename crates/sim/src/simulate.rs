@@ -21,6 +21,19 @@ pub struct SimOptions {
     pub calibration: CalibrationOptions,
 }
 
+impl SimOptions {
+    /// The steps a simulation of `scenario` and `variants` reports through its progress
+    /// callback: the calibration's draws (when there is an observed outcome) and every run.
+    pub fn steps(&self, scenario: &Scenario, variants: &[Variant]) -> u64 {
+        let draws = if scenario.observed.is_some() {
+            self.calibration.draws
+        } else {
+            0
+        };
+        (draws + self.runs * (1 + variants.len())) as u64
+    }
+}
+
 impl Default for SimOptions {
     fn default() -> Self {
         Self {

@@ -228,15 +228,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             tt(&input.data, &a.tt.params()?, &keys, a.dcc, input.format)
         }
         QcaCommand::Minimize(a) => {
-            let (tt, params) = (a.tt.params()?, a.params()?);
-            let limits = (a.time_limit, a.max_memory);
+            let (tt, params, input) = (a.tt.params()?, a.params()?, &a.tt.input);
+            let (seconds, megabytes) = (a.time_limit, a.max_memory);
             minimize(
-                &a.tt.input.data,
+                &input.data,
                 &tt,
                 &params,
                 a.chart,
-                limits,
-                a.tt.input.format,
+                seconds,
+                megabytes,
+                input.format,
             )
         }
         QcaCommand::Necessity(a) => {
@@ -361,14 +362,15 @@ fn tt(
     emit(&render::truth_table_document(&tt, keys, dcc, format), None)
 }
 
-/// `ambit qca minimize` under the limits `(seconds, megabytes)`; a spinner on 12 conditions or
-/// more, and Ctrl-C stops with the best models so far (the guard holds the handler back).
+/// `ambit qca minimize` within `seconds` and `megabytes` of charts; a spinner on 12 conditions
+/// or more, and Ctrl-C stops with the best models so far (the guard holds the handler back).
 fn minimize(
     data: &Path,
     tt: &TtParams,
     params: &MinParams,
     chart: ChartScope,
-    (time_limit, max_memory): (Option<f64>, Option<usize>),
+    seconds: Option<f64>,
+    megabytes: Option<usize>,
     format: Format,
 ) -> anyhow::Result<()> {
     let tt = build_tt(data, tt)?;
@@ -383,8 +385,8 @@ fn minimize(
     });
     let pb = spinner.clone();
     let budget = Budget {
-        deadline: time_limit.map(|t| Instant::now() + Duration::from_secs_f64(t)),
-        max_memory: max_memory.map(|mb| mb.saturating_mul(1 << 20)),
+        deadline: seconds.map(|t| Instant::now() + Duration::from_secs_f64(t)),
+        max_memory: megabytes.map(|mb| mb.saturating_mul(1 << 20)),
         cancel: Some(crate::interrupt::shared()),
         progress: Some(Arc::new(move |p: &Progress| {
             if let Some(pb) = &pb {

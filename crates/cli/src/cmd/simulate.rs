@@ -116,10 +116,8 @@ pub fn run_with_progress(
 ) -> anyhow::Result<SimulationResult> {
     // Ctrl-C stops the runs (the simulation polls the flag)
     let _guard = crate::interrupt::Guard::new();
-    let total = (options.calibration.draws * scenario.observed.is_some() as usize
-        + options.runs * (1 + variants.len())) as u64;
     let style = "{bar:40} {pos}/{len} draws+runs {elapsed}";
-    let bar = crate::common::progress_bar(total, style, !quiet);
+    let bar = crate::common::progress_bar(options.steps(scenario, variants), style, !quiet);
     let progress = |n: u64| bar.inc(n);
     let control = Control {
         cancel: Some(crate::interrupt::flag()),
