@@ -19,6 +19,7 @@ use ambit_qca::{
 /// Which QCA solution becomes the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum SolutionKind {
     /// Observed configurations only: every path rests on the data.
     Conservative,
@@ -68,6 +69,25 @@ impl Matrix {
             .collect();
         Ok(DataMatrix::new(source, self.cases.clone(), columns)?)
     }
+}
+
+/// Derives a model as [`model_from_cases`] from the case files, CSV matrices and directories
+/// `paths`; the model is named `qca:` and the paths.
+pub fn model_from_files(
+    paths: &[std::path::PathBuf],
+    spec: &MatrixSpec,
+    kind: SolutionKind,
+    dir_exp: &[String],
+) -> Result<Derived, CaseError> {
+    let table = crate::collection::Collection::load(paths)?.table()?;
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    model_from_cases(
+        &table,
+        spec,
+        kind,
+        dir_exp,
+        &format!("qca:{}", names.join(",")),
+    )
 }
 
 /// Derives a model for `spec`'s outcome from the cases of `table` with the chosen solution.

@@ -255,6 +255,7 @@ pub fn is_name(s: &str) -> bool {
 
 /// Crisp (0/1) or fuzzy (scores in [0, 1]) matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Scale {
     /// 0/1; fuzzy scores are dichotomised at the 0.5 crossover (exactly 0.5 is refused).
     Crisp,
@@ -264,11 +265,13 @@ pub enum Scale {
 
 /// What to do with an unknown value of a chosen condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum UnknownPolicy {
     /// Refuse the whole matrix, naming every unknown.
     Refuse,
     /// Analyse only the cases where every chosen condition is known; the dropped cases are
     /// listed in [`Matrix::dropped`].
+    #[cfg_attr(feature = "clap", value(name = "drop"))]
     DropCases,
 }
 
@@ -512,6 +515,20 @@ impl Matrix {
                 out.push_str(&format_score(*v));
             }
             out.push('\n');
+        }
+        out
+    }
+
+    /// Every notice of the matrix, in order: each fuzzy score dichotomised for a crisp
+    /// matrix, then the cases dropped (if any).
+    pub fn notices(&self) -> Vec<String> {
+        let mut out: Vec<String> = (self.dichotomised.iter())
+            .map(|(case, cond, score)| {
+                format!("{cond} of case {case} is {score}: dichotomised at 0.5 for a crisp matrix")
+            })
+            .collect();
+        if !self.dropped.is_empty() {
+            out.push(self.dropped_notice());
         }
         out
     }

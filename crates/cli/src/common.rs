@@ -1,5 +1,6 @@
 //! Flags and steps shared by the subcommands: the data folder, the policy, output files.
 
+use ambit_territory::dataset::ContiguityChoice;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ pub struct DataArgs {
     /// Contiguity: rook (a shared boundary segment) or queen (a shared corner is enough);
     /// default: the data folder's choice, else rook.
     #[arg(long, value_enum, value_name = "KIND")]
-    pub contiguity: Option<ContiguityArg>,
+    pub contiguity: Option<ContiguityChoice>,
     /// Column of municipality codes in a district map file given by path (default: `code`,
     /// `istat_code`, `insee`... or the column holding the region's codes).
     #[arg(long, value_name = "NAME")]
@@ -35,15 +36,6 @@ pub struct DataArgs {
     /// `ambito`, `epci`...).
     #[arg(long, value_name = "NAME")]
     pub district_column: Option<String>,
-}
-
-/// Contiguity kinds on the command line.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ContiguityArg {
-    /// Neighbours share a boundary segment.
-    Rook,
-    /// Neighbours share at least a boundary point.
-    Queen,
 }
 
 /// A loaded data folder with its compiled policy.
@@ -65,18 +57,13 @@ impl DataArgs {
     pub fn dataset(&self) -> Result<ambit_territory::Dataset> {
         let mut dataset = ambit_territory::Dataset::load(&self.dir())?;
         if let Some(c) = self.contiguity {
-            dataset.set_contiguity(match c {
-                ContiguityArg::Rook => ambit_territory::dataset::ContiguityChoice::Rook,
-                ContiguityArg::Queen => ambit_territory::dataset::ContiguityChoice::Queen,
-            })?;
+            dataset.set_contiguity(c)?;
         }
         dataset.map_columns = ambit_territory::ColumnChoice {
             code: self.code_column.clone(),
             district: self.district_column.clone(),
         };
-        for n in &dataset.territory.notices {
-            eprintln!("notice: {n}");
-        }
+        notices(&dataset.territory.notices);
         Ok(dataset)
     }
 
@@ -99,57 +86,10 @@ impl DataArgs {
     }
 }
 
-/// The title of a map of the district map `name`: the map first (with the data folder's
-/// description of it), then the rules it is measured against, so a 2021 map is not titled
-/// with the 2017 policy's name alone.
+/// The title of a map of the district map `name` against the loaded policy.
 pub fn map_title(loaded: &Loaded, name: Option<&str>) -> String {
     let policy = &loaded.policy.file.policy.name;
-    let Some(name) = name else {
-        return format!("No districts, against {policy}");
-    };
-    let described = loaded
-        .dataset
-        .manifest
-        .district_maps
-        .iter()
-        .find(|e| e.name == name)
-        .and_then(|e| e.description.as_deref());
-    match described {
-        Some(d) => format!("{name}: {d}, against {policy}"),
-        None => format!("{name}, against {policy}"),
-    }
-}
-
-/// Crisp (0/1) or fuzzy case matrices (`--scale` of `cases matrix` and `assess`).
-#[derive(clap::ValueEnum, Clone, Copy)]
-pub enum ScaleArg {
-    Crisp,
-    Fuzzy,
-}
-
-impl From<ScaleArg> for ambit_cases::Scale {
-    fn from(s: ScaleArg) -> Self {
-        match s {
-            ScaleArg::Crisp => ambit_cases::Scale::Crisp,
-            ScaleArg::Fuzzy => ambit_cases::Scale::Fuzzy,
-        }
-    }
-}
-
-/// Unknown case values: refuse the matrix, or drop the cases that have them (`--unknown`).
-#[derive(clap::ValueEnum, Clone, Copy)]
-pub enum UnknownArg {
-    Refuse,
-    Drop,
-}
-
-impl From<UnknownArg> for ambit_cases::UnknownPolicy {
-    fn from(u: UnknownArg) -> Self {
-        match u {
-            UnknownArg::Refuse => ambit_cases::UnknownPolicy::Refuse,
-            UnknownArg::Drop => ambit_cases::UnknownPolicy::DropCases,
-        }
-    }
+    ambit_report::map::map_title(&loaded.dataset, policy, name)
 }
 
 /// Output formats of tabular results (`--format`).
@@ -175,4 +115,25 @@ pub fn emit(text: &str, path: Option<&Path>) -> Result<()> {
             }
         }
     }
+}
+
+/// Prints the repair notices of a file read (`notice: ...` on stderr).
+pub fn notices(list: &[impl std::fmt::Display]) {
+    for n in list {
+        eprintln!("notice: {n}");
+    }
+}
+
+/// A progress bar of `len` steps drawn with `template` on stderr, or a hidden one.
+pub fn progress_bar(len: u64, template: &str, visible: bool) -> indicatif::ProgressBar {
+    let bar = if visible {
+        indicatif::ProgressBar::new(len)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
 }

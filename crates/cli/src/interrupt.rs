@@ -4,8 +4,10 @@
 //! the program at once with the conventional status 130 (128 + SIGINT).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
 
-static REQUESTED: AtomicBool = AtomicBool::new(false);
+/// Shared, so that a library taking an `Arc` flag (a QCA `Budget`) polls this one.
+static REQUESTED: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(false)));
 static GUARDS: AtomicUsize = AtomicUsize::new(0);
 
 /// Exit status of a program stopped by Ctrl-C.
@@ -21,6 +23,11 @@ pub fn install() {
             std::process::exit(i32::from(EXIT_INTERRUPTED));
         }
     });
+}
+
+/// The flag as an `Arc`, for library calls that take one.
+pub fn shared() -> Arc<AtomicBool> {
+    REQUESTED.clone()
 }
 
 /// Whether Ctrl-C has been pressed.

@@ -15,6 +15,8 @@
 
 pub mod analysis;
 pub mod budget;
+#[cfg(feature = "dataset")]
+pub mod dataset;
 pub mod error;
 pub mod game;
 pub mod member;
@@ -22,6 +24,7 @@ pub mod power;
 pub mod rules;
 pub mod search;
 pub mod share;
+pub mod study;
 
 pub use analysis::{assess, assess_game, Assessment, LargestMember, MemberPower};
 pub use budget::{share_budget, Allocation, Budget, BudgetInput, BudgetLine, ParseAllocationError};
@@ -32,3 +35,4 @@ pub use power::{power, Indices, Power, PowerOptions, Scaling};
 pub use rules::{AssemblyRules, DecisionRule, PresidentRule, WeightBasis, WeightLines, WeightRule};
 pub use search::{search, Candidate, Family, Target};
 pub use share::Share;
+pub use study::{BudgetRequest, Study};

@@ -33,6 +33,7 @@ use std::collections::BTreeMap;
 
 /// Which indices to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Indices {
     /// Banzhaf only (cheaper when the rule has no member criterion).
     Banzhaf,

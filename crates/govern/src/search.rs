@@ -11,10 +11,12 @@ use serde::Serialize;
 
 /// The power distribution a search aims at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Target {
     /// Power proportional to population.
     Population,
     /// Power proportional to the square root of population (Penrose's fair share for citizens).
+    #[cfg_attr(feature = "clap", value(name = "sqrt"))]
     SqrtPopulation,
     /// Equal power for every member.
     Equal,

@@ -5,9 +5,11 @@ use crate::PlanError;
 
 /// How districts relate to higher areas (provinces, health authorities).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Nesting {
     /// Districts may cross area borders freely.
     #[default]
+    #[cfg_attr(feature = "clap", value(name = "none"))]
     Ignore,
     /// Every district lies inside one area.
     Hard,
@@ -18,6 +20,7 @@ pub enum Nesting {
 
 /// What the search optimises after the number of districts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Tiebreak {
     /// Lowest within-district heterogeneity (sum of pairwise L1 distances of the attributes).
     #[default]

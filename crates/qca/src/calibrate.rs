@@ -6,6 +6,7 @@
 //! thresholds with `findInterval` semantics, and the totally fuzzy and relative (TFR) method of
 //! Cheli & Lemmi (1995). As in R, fuzzy values below 0.0001 become 0 and above 0.9999 become 1.
 
+use crate::data::DataMatrix;
 use crate::error::{QcaError, Result};
 use serde::{Deserialize, Serialize};
 
@@ -406,6 +407,16 @@ impl ThresholdList {
             .map(Self)
     }
 
+    /// The `n` thresholds found by complete-linkage clustering of `x` (R's `findTh`), for the
+    /// crisp and indirect methods, in place of thresholds given (there must be none).
+    pub fn find(&self, method: Method, x: &[f64], n: usize) -> Result<Self> {
+        if !self.0.is_empty() || !matches!(method, Method::Crisp | Method::Indirect) {
+            return Err(QcaError::InvalidParameter("--find-th finds group thresholds: use it with --method crisp or indirect, without --thresholds".into()));
+        }
+        let found = find_thresholds(x, n)?;
+        Ok(Self(found.into_iter().map(|v| (None, v)).collect()))
+    }
+
     /// The values, in the order given.
     pub fn values(&self) -> Vec<f64> {
         self.0.iter().map(|(_, v)| *v).collect()
@@ -476,6 +487,54 @@ pub struct Settings {
     pub below: f64,
     /// Direction of crisp groups (the other methods take decreasing thresholds instead).
     pub direction: Direction,
+}
+
+/// A calibration of one raw column of a data matrix, in plain values (`ambit qca calibrate`).
+#[derive(Debug, Clone)]
+pub struct Calibration {
+    /// The raw column.
+    pub column: String,
+    /// The method.
+    pub method: Method,
+    /// Thresholds given.
+    pub thresholds: ThresholdList,
+    /// Find this many thresholds by complete-linkage clustering instead (R's `findTh`; crisp
+    /// and indirect methods, no thresholds given).
+    pub find_th: Option<usize>,
+    /// Log-odds, exponents and direction.
+    pub settings: Settings,
+}
+
+/// A raw column and its memberships.
+#[derive(Debug, Clone)]
+pub struct Calibrated {
+    /// The raw values (complete).
+    pub raw: Vec<f64>,
+    /// The memberships.
+    pub values: Vec<f64>,
+    /// The method in words, for reports.
+    pub description: String,
+    /// The thresholds `findTh` found, when asked to.
+    pub found: Option<Vec<f64>>,
+}
+
+impl Calibration {
+    /// Calibrates the column of `data` (every case must have a value).
+    pub fn apply(&self, data: &DataMatrix) -> Result<Calibrated> {
+        let raw = data.complete_column(&self.column)?;
+        let ths = match self.find_th {
+            Some(n) => self.thresholds.find(self.method, &raw, n)?,
+            None => self.thresholds.clone(),
+        };
+        let found = self.find_th.map(|_| ths.values());
+        let (values, description) = calibrate(&raw, self.method, &ths, &self.settings)?;
+        Ok(Calibrated {
+            raw,
+            values,
+            description,
+            found,
+        })
+    }
 }
 
 /// Calibrates `x` by `method`: the memberships and the method in words, for reports.

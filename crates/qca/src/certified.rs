@@ -68,6 +68,21 @@ pub struct Progress {
     pub best: Option<usize>,
 }
 
+impl std::fmt::Display for Progress {
+    /// `stage: N implicants, no model below L terms, best so far B`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (stage, implicants, bound) = (self.stage, self.implicants, self.lower_bound);
+        write!(
+            f,
+            "{stage}: {implicants} implicants, no model below {bound} terms"
+        )?;
+        match self.best {
+            Some(b) => write!(f, ", best so far {b}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Limits of a minimisation: a deadline, a memory budget for the charts, a cancellation flag,
 /// and a progress callback. The default has none.
 #[derive(Clone, Default)]

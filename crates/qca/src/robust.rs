@@ -26,6 +26,33 @@ pub struct VariedCalibration {
     pub crossovers: Vec<f64>,
 }
 
+impl VariedCalibration {
+    /// Reads `SET:RAW:E:C:I:X1/X2/...` (set name, raw column, base anchors, crossovers to try);
+    /// the error says which part is wrong.
+    pub fn parse(text: &str) -> std::result::Result<Self, String> {
+        let parts: Vec<&str> = text.split(':').map(str::trim).collect();
+        let [set, raw, e, c, i, xs] = parts.as_slice() else {
+            return Err("expected SET:RAW:E:C:I:X1/X2/...".into());
+        };
+        let num = |field: &str, v: &str| -> std::result::Result<f64, String> {
+            v.parse()
+                .map_err(|_| format!("{field} `{v}` is not a number"))
+        };
+        Ok(Self {
+            column: raw.to_string(),
+            set: set.to_string(),
+            thresholds: Thresholds {
+                exclusion: num("exclusion anchor", e)?,
+                crossover: num("crossover", c)?,
+                inclusion: num("inclusion anchor", i)?,
+            },
+            crossovers: (xs.split('/'))
+                .map(|x| num("crossover to try", x))
+                .collect::<std::result::Result<_, _>>()?,
+        })
+    }
+}
+
 /// What to vary, and the base analysis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RobustParams {

@@ -1,8 +1,36 @@
 //! The audit as text: a terminal table, CSV, Markdown (JSON is its serde form).
 
+use crate::table::Format;
 use ambit_rules::audit::Audit;
 use ambit_rules::format_count;
+use ambit_territory::{DataError, Dataset, DistrictMap};
 use std::fmt::Write as _;
+
+/// `ambit audit`'s output in `format`: the audit, followed in the text and Markdown formats by
+/// the compactness of the districts of `map` (a map of `ds`) when there is one.
+pub fn document(
+    a: &Audit,
+    map: Option<(&Dataset, &DistrictMap)>,
+    format: Format,
+) -> Result<String, DataError> {
+    // the compactness table follows the audit in the formats that hold several tables
+    let compactness = |ds: &Dataset, m: &DistrictMap| -> Result<String, DataError> {
+        let names: Vec<String> = a.districts.iter().map(|d| d.name.clone()).collect();
+        let table = crate::compactness::of_map(ds, m, &names)?.table();
+        Ok(format!("\n{}", table.render(format)))
+    };
+    let after = match map {
+        Some((ds, m)) if matches!(format, Format::Table | Format::Markdown) => compactness(ds, m)?,
+        _ => String::new(),
+    };
+    Ok(match format {
+        Format::Table => to_text(a) + &after,
+        Format::Markdown => to_markdown(a) + &after,
+        Format::Csv => to_csv(a),
+        // an audit holds strings and finite numbers: it always serialises
+        Format::Json => serde_json::to_string_pretty(a).unwrap_or_default() + "\n",
+    })
+}
 
 /// Formats a float with thousands separators and `decimals` digits.
 pub fn format_decimal(v: f64, decimals: usize) -> String {

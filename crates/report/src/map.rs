@@ -295,6 +295,21 @@ pub enum MapColour {
     Compliance,
 }
 
+/// The title of a map of the district map `name` of `ds`: the map first (with the data
+/// folder's description of it), then the rules (`policy`, their name) it is measured against,
+/// so a 2021 map is not titled with the 2017 policy's name alone.
+pub fn map_title(ds: &ambit_territory::Dataset, policy: &str, name: Option<&str>) -> String {
+    let Some(name) = name else {
+        return format!("No districts, against {policy}");
+    };
+    let maps = &ds.manifest.district_maps;
+    let described = (maps.iter().find(|e| e.name == name)).and_then(|e| e.description.as_deref());
+    match described {
+        Some(d) => format!("{name}: {d}, against {policy}"),
+        None => format!("{name}, against {policy}"),
+    }
+}
+
 /// The SVG map of an audited district map, as `ambit map` and `ambit plan` draw it: every
 /// municipality filled by its district (`colour`), district borders thicker, a tooltip with
 /// the district's population, class, threshold and verdict, and a legend.

@@ -136,6 +136,17 @@ impl PlanFiles {
         })
     }
 
+    /// The line closing a plan's output: the folder, its files and the time taken.
+    pub fn wrote(&self, dir: &Path, elapsed: std::time::Duration) -> String {
+        let names: Vec<&str> = self.names().collect();
+        format!(
+            "wrote {} ({}) in {:.2} s",
+            dir.display(),
+            names.join(", "),
+            elapsed.as_secs_f64()
+        )
+    }
+
     /// The file names, in writing order.
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.files.iter().map(|(n, _)| *n)
@@ -181,9 +192,17 @@ fn interrupted(dir: &Path) -> WriteError {
 
 /// `code,name,district` of every planned unit.
 pub fn assignment(input: &Input, o: &Outcome) -> Table {
+    assignment_table(
+        (o.assignment()).map(|(g, d)| [input.codes[g].as_str(), input.names[g].as_str(), d]),
+    )
+}
+
+/// A district map as a `code,name,district` table, one row per assigned unit: a plan's
+/// `assignment.csv` and the studio's CSV export of a scenario.
+pub fn assignment_table<'a>(rows: impl IntoIterator<Item = [&'a str; 3]>) -> Table {
     let mut t = Table::text(["code", "name", "district"]);
-    for (g, d) in o.assignment() {
-        t.push([input.codes[g].as_str(), input.names[g].as_str(), d]);
+    for row in rows {
+        t.push(row);
     }
     t
 }

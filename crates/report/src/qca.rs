@@ -18,7 +18,8 @@
 use crate::table::{Align, Format, Table};
 use ambit_qca::robust::Robustness;
 use ambit_qca::{
-    PofRow, Relation, RowRef, Solution, SolutionFit, SortKey, SortOrder, SuperSubsetRow, TruthTable,
+    MinParams, PofRow, Relation, RowRef, Solution, SolutionFit, SortKey, SortOrder, SuperSubsetRow,
+    TruthTable,
 };
 use serde::Serialize;
 
@@ -473,4 +474,76 @@ pub fn write_data_csv(
     })?;
     file.commit()?;
     Ok(true)
+}
+
+/// `ambit qca minimize`'s output in `format`: the solution's tables, or as JSON the
+/// parameters, the solution and the truth table.
+pub fn minimize_document(
+    params: &MinParams,
+    solution: &Solution,
+    truth_table: &TruthTable,
+    format: Format,
+) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        params: &'a MinParams,
+        #[serde(flatten)]
+        solution: &'a Solution,
+        truth_table: &'a TruthTable,
+    }
+    match format {
+        Format::Json => json(&Doc {
+            params,
+            solution,
+            truth_table,
+        }),
+        f => Table::render_all(&solution_tables(solution), f),
+    }
+}
+
+/// `ambit qca necessity`'s output in `format`: the expressions passing the cutoffs
+/// `(inclusion, coverage)` with their fit.
+pub fn superset_document(
+    rows: &[SuperSubsetRow],
+    relation: Relation,
+    outcome: &str,
+    cuts: (f64, f64),
+    format: Format,
+) -> String {
+    match format {
+        Format::Json => superset_json(rows, relation, outcome),
+        f => superset_table(rows, relation, cuts).render(f),
+    }
+}
+
+/// `ambit qca fit`'s output in `format`: the fit of an expression and of its terms.
+pub fn pof_document(rows: &[PofRow], relation: Relation, outcome: &str, format: Format) -> String {
+    match format {
+        Format::Json => {
+            json(&serde_json::json!({"relation": relation, "outcome": outcome, "rows": rows}))
+        }
+        f => pof_table(rows, relation).render(f),
+    }
+}
+
+/// `ambit qca calibrate`'s printed output in `format`: raw and calibrated values by case.
+pub fn calibration_document(
+    cases: &[String],
+    raw: (&str, &[f64]),
+    calibrated: (&str, &[f64]),
+    method: &str,
+    format: Format,
+) -> String {
+    match format {
+        Format::Json => calibration_json(cases, raw, calibrated, method),
+        f => calibration_table(cases, raw, calibrated, method).render(f),
+    }
+}
+
+/// `ambit qca robust`'s output in `format`: the stable ranges, surviving terms and flips.
+pub fn robustness_document(r: &Robustness, outcome: &str, format: Format) -> String {
+    match format {
+        Format::Json => json(r),
+        f => Table::render_all(&robustness_tables(r, outcome), f),
+    }
 }

@@ -37,4 +37,4 @@ pub use error::SimError;
 pub use input::{Assessment, Evidence, Observed, Outcome, Policy, Window};
 pub use model::{Model, ParamValue};
 pub use scenario::{Scenario, World};
-pub use simulate::{simulate, SimOptions, SimulationResult, Variant};
+pub use simulate::{simulate, ReadResultError, SimOptions, SimulationResult, Variant};

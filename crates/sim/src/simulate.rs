@@ -21,6 +21,19 @@ pub struct SimOptions {
     pub calibration: CalibrationOptions,
 }
 
+impl SimOptions {
+    /// The steps a simulation of `scenario` and `variants` reports through its progress
+    /// callback: the calibration's draws (when there is an observed outcome) and every run.
+    pub fn steps(&self, scenario: &Scenario, variants: &[Variant]) -> u64 {
+        let draws = if scenario.observed.is_some() {
+            self.calibration.draws
+        } else {
+            0
+        };
+        (draws + self.runs * (1 + variants.len())) as u64
+    }
+}
+
 impl Default for SimOptions {
     fn default() -> Self {
         Self {
@@ -420,5 +433,43 @@ fn difference(name: &str, world: &World, base: &MonteCarlo, var: &MonteCarlo) ->
     Difference {
         variant: name.to_string(),
         windows,
+    }
+}
+
+/// Why a saved simulation (`ambit simulate --out`) could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadResultError {
+    /// The file could not be read.
+    #[error("cannot read simulation {}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a simulation result.
+    #[error("{}: not a simulation result of `ambit simulate --out`", path.display())]
+    Json {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Where and why the JSON does not fit.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl SimulationResult {
+    /// Reads a simulation saved as JSON by `ambit simulate --out`.
+    pub fn read(path: &std::path::Path) -> Result<Self, ReadResultError> {
+        let path_buf = || path.to_path_buf();
+        let text = std::fs::read_to_string(path).map_err(|source| ReadResultError::Io {
+            path: path_buf(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|source| ReadResultError::Json {
+            path: path_buf(),
+            source,
+        })
     }
 }

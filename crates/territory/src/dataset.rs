@@ -96,6 +96,7 @@ pub struct PolygonsEntry {
 /// Contiguity kind as written in a manifest or on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum ContiguityChoice {
     /// A shared boundary segment.
     #[default]

@@ -1,10 +1,9 @@
 //! `ambit assess`: apply a model to a candidate partnership (`ambit_cases::assess`).
 
-use crate::common::{emit, Format, ScaleArg, UnknownArg};
-use ambit_cases::collection::Collection;
-use ambit_cases::derive::{model_from_cases, SolutionKind};
-use ambit_cases::{assess, Case, ConditionSpec, MatrixSpec, Model, Profile};
-use std::path::PathBuf;
+use crate::common::{emit, Format};
+use ambit_cases::derive::{model_from_files, SolutionKind};
+use ambit_cases::{assess, Case, ConditionSpec, MatrixSpec, Model, Profile, Scale, UnknownPolicy};
+use std::path::{Path, PathBuf};
 
 /// Flags of `ambit assess`.
 #[derive(clap::Args)]
@@ -24,17 +23,17 @@ pub struct Args {
     #[arg(long, default_value = "SUCCESS")]
     outcome: ConditionSpec,
     /// With `--cases`: which QCA solution becomes the model.
-    #[arg(long, value_enum, default_value_t = SolutionArg::Parsimonious)]
-    solution: SolutionArg,
+    #[arg(long, value_enum, default_value_t = SolutionKind::Parsimonious)]
+    solution: SolutionKind,
     /// With `--cases --solution intermediate`: directional expectations (`LEAD,~HOMO`).
     #[arg(long, value_delimiter = ',')]
     dir_exp: Vec<String>,
     /// With `--cases`: refuse unknown values, or drop the cases that have them (listed).
-    #[arg(long, value_enum, default_value_t = UnknownArg::Refuse)]
-    unknown: UnknownArg,
+    #[arg(long, value_enum, default_value_t = UnknownPolicy::Refuse)]
+    unknown: UnknownPolicy,
     /// With `--cases`: crisp (0/1) or fuzzy matrix.
-    #[arg(long, value_enum, default_value_t = ScaleArg::Crisp)]
-    scale: ScaleArg,
+    #[arg(long, value_enum, default_value_t = Scale::Crisp)]
+    scale: Scale,
     /// A model given as a sum of products, e.g. `TIES*TRUST + LEAD`.
     #[arg(long)]
     expr: Option<String>,
@@ -49,24 +48,31 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-#[derive(clap::ValueEnum, Clone, Copy)]
-enum SolutionArg {
-    Conservative,
-    Parsimonious,
-    Intermediate,
-}
-
-/// Runs `ambit assess`.
+/// Runs `ambit assess`: the flags become the model at this boundary.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let model = load_model(&args)?;
-    let partnership = Case::read(&args.partnership, Profile::Partnership)?;
-    let a = assess(&model, &partnership)?;
-    emit(
-        &ambit_report::assess::render(&a, args.format)?,
+    assess_partnership(
+        &model,
+        &args.partnership,
+        args.format,
         args.output.as_deref(),
     )
 }
 
+/// Assesses the candidate partnership of the case file `partnership` against `model`, written
+/// to `output` (or printed) in `format`.
+pub fn assess_partnership(
+    model: &Model,
+    partnership: &Path,
+    format: Format,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    let partnership = Case::read(partnership, Profile::Partnership)?;
+    let a = assess(model, &partnership)?;
+    emit(&ambit_report::assess::render(&a, format)?, output)
+}
+
+/// The model the flags name: derived from cases, given as expressions, shipped or a file.
 fn load_model(args: &Args) -> anyhow::Result<Model> {
     if !args.cases.is_empty() {
         return derive(args);
@@ -95,26 +101,13 @@ fn load_model(args: &Args) -> anyhow::Result<Model> {
 
 /// Runs the QCA on the user's cases; the dropped cases are named on stderr.
 fn derive(args: &Args) -> anyhow::Result<Model> {
-    let coll = Collection::load(&args.cases)?;
-    let table = coll.table()?;
     let spec = MatrixSpec {
         conditions: args.conditions.clone(),
         outcome: Some(args.outcome.clone()),
-        scale: args.scale.into(),
-        unknowns: args.unknown.into(),
+        scale: args.scale,
+        unknowns: args.unknown,
     };
-    let kind = match args.solution {
-        SolutionArg::Conservative => SolutionKind::Conservative,
-        SolutionArg::Parsimonious => SolutionKind::Parsimonious,
-        SolutionArg::Intermediate => SolutionKind::Intermediate,
-    };
-    let name = args
-        .cases
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(",");
-    let d = model_from_cases(&table, &spec, kind, &args.dir_exp, &format!("qca:{name}"))?;
+    let d = model_from_files(&args.cases, &spec, args.solution, &args.dir_exp)?;
     if !d.matrix.dropped.is_empty() {
         eprintln!("notice: {}", d.matrix.dropped_notice());
     }

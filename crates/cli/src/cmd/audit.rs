@@ -1,8 +1,8 @@
 //! `ambit audit`: districts (or the region alone) against a reform's rules.
 
-use crate::common::{emit, DataArgs, Format};
+use crate::common::{emit, DataArgs, Format, Loaded};
 use anyhow::Result;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Flags of `ambit audit`.
 #[derive(clap::Args)]
@@ -21,44 +21,34 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-/// Runs `ambit audit`.
+/// Runs `ambit audit`: the flags become the loaded data and plain values at this boundary.
 pub fn run(args: Args) -> Result<()> {
     let loaded = args.data.load()?;
-    let map = match &args.districts {
-        Some(d) => {
-            let m = loaded.dataset.district_map(d)?;
-            for n in &m.notices {
-                eprintln!("notice: {n}");
-            }
-            Some(m)
-        }
+    audit(
+        &loaded,
+        args.districts.as_deref(),
+        args.format,
+        args.output.as_deref(),
+    )
+}
+
+/// The audit of the district map `districts` (a name or a file; none: the region alone),
+/// written to `output` (or printed) in `format`.
+pub fn audit(
+    loaded: &Loaded,
+    districts: Option<&str>,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<()> {
+    let ds = &loaded.dataset;
+    let map = match districts {
+        Some(d) => Some(ds.district_map(d)?),
         None => None,
     };
-    let audit = ambit_rules::audit(
-        &loaded.dataset.territory,
-        &loaded.dataset.graph,
-        &loaded.policy,
-        map.as_ref(),
-    );
-    // the compactness table follows the audit in the formats that hold several tables
-    let compactness = match (&map, args.format) {
-        (Some(m), Format::Table | Format::Markdown) => {
-            let names: Vec<String> = audit.districts.iter().map(|d| d.name.clone()).collect();
-            Some(ambit_report::compactness::of_map(&loaded.dataset, m, &names)?.table())
-        }
-        _ => None,
-    };
-    let text = match args.format {
-        Format::Table => {
-            ambit_report::audit::to_text(&audit)
-                + &compactness.map_or(String::new(), |t| format!("\n{}", t.render(args.format)))
-        }
-        Format::Markdown => {
-            ambit_report::audit::to_markdown(&audit)
-                + &compactness.map_or(String::new(), |t| format!("\n{}", t.render(args.format)))
-        }
-        Format::Csv => ambit_report::audit::to_csv(&audit),
-        Format::Json => serde_json::to_string_pretty(&audit)? + "\n",
-    };
-    emit(&text, args.output.as_deref())
+    if let Some(m) = &map {
+        crate::common::notices(&m.notices);
+    }
+    let audit = ambit_rules::audit(&ds.territory, &ds.graph, &loaded.policy, map.as_ref());
+    let text = ambit_report::audit::document(&audit, map.as_ref().map(|m| (ds, m)), format)?;
+    emit(&text, output)
 }

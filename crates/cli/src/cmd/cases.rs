@@ -1,8 +1,8 @@
 //! `ambit cases`: validate, list and tabulate coded cooperation cases (`ambit_cases`).
 
-use crate::common::{emit, Format, ScaleArg, UnknownArg};
+use crate::common::{emit, Format};
 use ambit_cases::collection::Collection;
-use ambit_cases::{ConditionSpec, Matrix, MatrixSpec, Profile, UnknownPolicy};
+use ambit_cases::{ConditionSpec, Matrix, MatrixSpec, Profile, Scale, UnknownPolicy};
 use std::path::{Path, PathBuf};
 
 /// Flags of `ambit cases`.
@@ -47,12 +47,12 @@ enum Command {
         #[arg(long, default_value = "SUCCESS")]
         outcome: ConditionSpec,
         /// Crisp (0/1; fuzzy scores dichotomised at 0.5) or fuzzy (scores as coded).
-        #[arg(long, value_enum, default_value_t = ScaleArg::Crisp)]
-        scale: ScaleArg,
+        #[arg(long, value_enum, default_value_t = Scale::Crisp)]
+        scale: Scale,
         /// Unknown values: refuse the matrix, or drop the cases where a chosen condition is
         /// unknown (the dropped cases are listed on stderr).
-        #[arg(long, value_enum, default_value_t = UnknownArg::Refuse)]
-        unknown: UnknownArg,
+        #[arg(long, value_enum, default_value_t = UnknownPolicy::Refuse)]
+        unknown: UnknownPolicy,
         /// Output file (written whole or not at all); standard output when absent.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -88,8 +88,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let spec = MatrixSpec {
                 conditions,
                 outcome: Some(outcome),
-                scale: scale.into(),
-                unknowns: unknown.into(),
+                scale,
+                unknowns: unknown,
             };
             matrix(&paths, &spec, output.as_deref())
         }
@@ -128,13 +128,6 @@ fn matrix(paths: &[PathBuf], spec: &MatrixSpec, output: Option<&Path>) -> anyhow
         };
         anyhow::anyhow!("{e}{hint}")
     })?;
-    for (case, cond, score) in &m.dichotomised {
-        eprintln!(
-            "notice: {cond} of case {case} is {score}: dichotomised at 0.5 for a crisp matrix"
-        );
-    }
-    if !m.dropped.is_empty() {
-        eprintln!("notice: {}", m.dropped_notice());
-    }
+    crate::common::notices(&m.notices());
     emit(&m.to_csv(), output)
 }

@@ -1,7 +1,7 @@
 //! `ambit check`: validate any plan (completeness, contiguity, thresholds, maximum population,
 //! nesting, linked pairs) and say exactly what fails where; non-zero exit on failure.
 
-use super::plan::input::{self, InputArgs};
+use super::plan::input::{self, Input, InputArgs};
 use anyhow::{bail, Result};
 
 /// Flags of `ambit check`.
@@ -17,14 +17,18 @@ pub struct Args {
     partial: bool,
 }
 
-/// Runs `ambit check`.
+/// Runs `ambit check`: the flags become the planner's input at this boundary.
 pub fn run(args: Args) -> Result<()> {
-    let input = input::load(&args.input)?;
-    let plan = input::load_map(&input, &args.plan)?;
-    let checked = input.check(&plan, args.partial)?;
+    check(&args.input.load()?, &args.plan, args.partial)
+}
+
+/// Checks the plan `plan` (a file or a map of the data folder) against `input`; with
+/// `partial`, only the units it lists.
+pub fn check(input: &Input, plan: &str, partial: bool) -> Result<()> {
+    let map = input::load_map(input, plan)?;
+    let checked = input.check(&map, partial)?;
     println!(
-        "{}: {} units, {} districts, {} compliant",
-        args.plan,
+        "{plan}: {} units, {} districts, {} compliant",
         checked.subset.len(),
         checked.districts,
         checked.compliant

@@ -1,12 +1,14 @@
 //! `ambit govern`: voting power and budget sharing in the assembly of one district.
 //!
-//! Wiring only: members are read from the comuni table and a district map, rules from TOML,
-//! every number comes from `ambit-govern` and every table from `ambit_report::govern`.
+//! Wiring only: members are read from the comuni table and a district map
+//! (`ambit_govern::dataset`), rules from TOML, every number comes from `ambit-govern` and every
+//! table from `ambit_report::govern`.
 
 use crate::common::{emit, DataArgs, Format};
+use ambit_govern::dataset::{budget_inputs, district_members};
 use ambit_govern::{
-    assess, search, share_budget, Allocation, AssemblyRules, BudgetInput, Candidate, Family,
-    Indices, Member, PowerOptions, Target,
+    search, AssemblyRules, BudgetRequest, Candidate, Family, Indices, Member, PowerOptions, Study,
+    Target,
 };
 use ambit_report::govern::GovernReport;
 use anyhow::{bail, Context, Result};
@@ -38,14 +40,14 @@ pub struct Args {
     #[arg(long)]
     pub matter: Option<String>,
     /// Which indices to compute.
-    #[arg(long, value_enum, default_value_t = IndexArg::Both)]
-    pub index: IndexArg,
+    #[arg(long, value_enum, default_value_t = Indices::Both)]
+    pub index: Indices,
     /// Search weight exponent × quota × cap for the rule closest to `--target`.
     #[arg(long)]
     pub search: bool,
     /// Target power distribution of `--search`.
-    #[arg(long, value_enum, default_value_t = TargetArg::Population)]
-    pub target: TargetArg,
+    #[arg(long, value_enum, default_value_t = Target::Population)]
+    pub target: Target,
     /// Shared yearly cost (EUR) to split among the comuni.
     #[arg(long)]
     pub budget: Option<f64>,
@@ -73,174 +75,95 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-/// Indices to compute.
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum IndexArg {
-    /// Banzhaf only.
-    Banzhaf,
-    /// Banzhaf and Shapley-Shubik.
-    Both,
-}
-
-/// Target of the rule search.
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum TargetArg {
-    /// Power proportional to population.
-    Population,
-    /// Power proportional to the square root of population.
-    Sqrt,
-    /// Equal power.
-    Equal,
-}
-
-/// Runs `ambit govern`.
+/// Runs `ambit govern`: the flags become plain values at this boundary.
 pub fn run(args: Args) -> Result<()> {
     let map = match (&args.map, &args.plan) {
         (Some(m), _) => m.clone(),
         (None, Some(p)) => p.display().to_string(),
         (None, None) => bail!("give --map NAME|FILE or --plan FILE"),
     };
-    let members = load_district(&args.data.dataset()?, &map, &args.district)?;
-    let opts = PowerOptions {
-        max_cells: args.max_cells,
-        ..PowerOptions::default()
-    };
-    let which = match args.index {
-        IndexArg::Banzhaf => Indices::Banzhaf,
-        IndexArg::Both => Indices::Both,
-    };
-    let mut assessments = Vec::new();
+    let dataset = args.data.dataset()?;
+    let map = dataset.district_map(&map)?;
+    crate::common::notices(&map.notices);
+    let members = district_members(&dataset, &map, &args.district)?;
+    let mut rules = Vec::new();
     for path in &args.rules {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read rules file {}", path.display()))?;
-        let rules = AssemblyRules::parse(&text, &path.display().to_string())?;
-        let a = assess(&rules, &members, args.matter.as_deref(), which, &opts)?;
-        assessments.push((rules, a));
+        rules.push(AssemblyRules::parse(&text, &path.display().to_string())?);
     }
-    let target = args.search.then_some(match args.target {
-        TargetArg::Population => Target::Population,
-        TargetArg::Sqrt => Target::SqrtPopulation,
-        TargetArg::Equal => Target::Equal,
-    });
-    let candidates = match target {
-        Some(t) => run_search(&members, t, &opts)?,
+    let study = Study {
+        rules,
+        matter: args.matter,
+        indices: args.index,
+        search: args.search.then_some(args.target),
+        budget: match args.budget {
+            Some(cost) => Some(BudgetRequest {
+                cost,
+                incentive: args.incentive,
+                allocation: (args.allocation.parse())
+                    .map_err(|e| anyhow::anyhow!("--allocation {:?}: {e}", args.allocation))?,
+            }),
+            None => None,
+        },
+        options: PowerOptions {
+            max_cells: args.max_cells,
+            ..PowerOptions::default()
+        },
+    };
+    let (table, output) = (args.budget_data.as_deref(), args.output.as_deref());
+    govern(
+        &args.district,
+        &members,
+        &study,
+        table,
+        args.top,
+        args.format,
+        output,
+    )
+}
+
+/// The assembly of `district` (its `members`, largest first) under `study`, with the budget
+/// table and the members shown in comparisons (`top`), written to `output` (or printed).
+pub fn govern(
+    district: &str,
+    members: &[Member],
+    study: &Study,
+    budget_table: Option<&Path>,
+    top: usize,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<()> {
+    let assessments = study.assessments(members)?;
+    let candidates = match study.search {
+        Some(t) => run_search(members, t, &study.options)?,
         None => Vec::new(),
     };
-    let budget = match args.budget {
-        Some(cost) => {
-            let allocation: Allocation = args
-                .allocation
-                .parse()
-                .map_err(|e| anyhow::anyhow!("--allocation {:?}: {e}", args.allocation))?;
-            let inputs = match &args.budget_data {
-                Some(p) => load_budget_data(p, &members)?,
-                None => vec![BudgetInput::default(); members.len()],
-            };
-            Some(share_budget(
-                &members,
-                &inputs,
-                cost,
-                args.incentive,
-                allocation,
-            )?)
+    let inputs = match budget_table.filter(|_| study.budget.is_some()) {
+        Some(p) => {
+            let table = ambit_territory::table::Table::read(p)?;
+            crate::common::notices(&table.notices);
+            Some(budget_inputs(&table, members)?)
         }
         None => None,
     };
+    let budget = study.budget(members, inputs)?;
     let report = GovernReport {
         assessments: &assessments,
-        top: args.top,
-        search: target.map(|t| (t, candidates.as_slice())),
+        top,
+        search: study.search.map(|t| (t, candidates.as_slice())),
         budget: budget.as_ref(),
-        ..GovernReport::new(&args.district, &members)
+        ..GovernReport::new(district, members)
     };
-    emit(&report.render(args.format)?, args.output.as_deref())
-}
-
-/// The members of `district` (its name, any case) in the district map `map` (name or file):
-/// the data folder's municipalities it assigns there, largest first.
-fn load_district(
-    dataset: &ambit_territory::Dataset,
-    map: &str,
-    district: &str,
-) -> Result<Vec<Member>> {
-    let map = dataset.district_map(map)?;
-    for n in &map.notices {
-        eprintln!("notice: {n}");
-    }
-    let districts = map.districts();
-    let Some((_, codes)) = districts
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(district.trim()))
-    else {
-        let known: Vec<&str> = districts.keys().copied().collect();
-        bail!(
-            "no district named {district:?} in the map; its districts: {}",
-            known.join(", ")
-        );
-    };
-    let mut members = Vec::with_capacity(codes.len());
-    for code in codes {
-        let m = dataset
-            .territory
-            .get(code)
-            .with_context(|| format!("municipality {code} of the map is not in the territory"))?;
-        members.push(Member::new(code.to_string(), m.name.clone(), m.population));
-    }
-    members.sort_by(|a, b| b.population.cmp(&a.population).then(a.code.cmp(&b.code)));
-    Ok(members)
-}
-
-/// The budget inputs of the district's members from a table with `istat_code` (or `code`) and
-/// optional `service_use`, `pays_today` columns, read by the one table reader
-/// (`ambit_territory::table`: BOM, Latin-1 and semicolons repaired with notices); rows of
-/// comuni of other districts are skipped, as one file may serve several districts.
-fn load_budget_data(path: &Path, members: &[Member]) -> Result<Vec<BudgetInput>> {
-    let table = ambit_territory::table::Table::read(path)?;
-    for n in &table.notices {
-        eprintln!("notice: {n}");
-    }
-    let c_code = match table.optional_column("istat_code") {
-        Some(c) => c,
-        None => table.column("code")?,
-    };
-    let c_use = table.optional_column("service_use");
-    let c_pay = table.optional_column("pays_today");
-    let mut out = vec![BudgetInput::default(); members.len()];
-    for rec in &table.records {
-        let code = rec.fields[c_code].trim();
-        let Some(m) = members.iter().position(|m| m.code == code) else {
-            continue;
-        };
-        let num = |col: Option<usize>| -> Result<Option<f64>> {
-            let Some(c) = col else { return Ok(None) };
-            let v = rec.fields[c].trim();
-            if v.is_empty() {
-                return Ok(None);
-            }
-            match v.parse::<f64>() {
-                Ok(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
-                _ => Err(table
-                    .field_error(rec, c, "expected a non-negative number")
-                    .into()),
-            }
-        };
-        out[m] = BudgetInput {
-            service_use: num(c_use)?,
-            pays_today: num(c_pay)?,
-        };
-    }
-    Ok(out)
+    emit(&report.render(format)?, output)
 }
 
 /// The rule search with a progress bar; Ctrl-C stops it with the rules evaluated so far.
 fn run_search(members: &[Member], target: Target, opts: &PowerOptions) -> Result<Vec<Candidate>> {
     // Ctrl-C stops the search and shows the rules evaluated so far
     let _guard = crate::interrupt::Guard::new();
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("searching rules {bar:30} {pos}/{len} {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let style = "searching rules {bar:30} {pos}/{len} {elapsed}";
+    let bar = crate::common::progress_bar(0, style, true);
     let mut progress = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);

@@ -2,8 +2,9 @@
 //! optional adjacency, district maps), checked like every bundled region, with every
 //! municipality missing from one of the files named.
 
+use ambit_territory::import::ImportSpec;
 use anyhow::Result;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Flags of `ambit import`.
 #[derive(clap::Args)]
@@ -56,7 +57,7 @@ pub struct Args {
     policy: Option<PathBuf>,
 }
 
-/// Runs `ambit import`.
+/// Runs `ambit import`: the flags become an `ImportSpec` at this boundary.
 pub fn run(args: Args) -> Result<()> {
     let mut districts = Vec::new();
     for d in &args.districts {
@@ -72,7 +73,7 @@ pub fn run(args: Args) -> Result<()> {
             },
         ));
     }
-    let spec = ambit_territory::import::ImportSpec {
+    let spec = ImportSpec {
         name: args.name,
         municipalities: args.municipalities,
         columns: ambit_territory::MunicipalityColumns {
@@ -91,13 +92,16 @@ pub fn run(args: Args) -> Result<()> {
         districts,
         policy: args.policy,
     };
-    let (ds, coverage) = ambit_territory::import::import(&spec, &args.out)?;
-    for n in &ds.territory.notices {
-        eprintln!("notice: {n}");
-    }
+    import(&spec, &args.out)
+}
+
+/// Builds the data folder `out` from `spec`'s files and says what it holds and lacks.
+pub fn import(spec: &ImportSpec, out: &Path) -> Result<()> {
+    let (ds, coverage) = ambit_territory::import::import(spec, out)?;
+    crate::common::notices(&ds.territory.notices);
     println!(
         "{}: {} municipalities, population {}",
-        args.out.display(),
+        out.display(),
         ambit_rules::format_count(ds.territory.len() as f64),
         ambit_rules::format_count(ds.territory.population() as f64)
     );

@@ -1,9 +1,9 @@
 //! `ambit map`: an SVG choropleth of districts or of their compliance.
 
-use crate::common::DataArgs;
+use crate::common::{DataArgs, Loaded};
 use ambit_report::MapColour;
 use anyhow::{Context, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Flags of `ambit map`.
 #[derive(clap::Args)]
@@ -21,26 +21,40 @@ pub struct Args {
     output: PathBuf,
 }
 
-/// Runs `ambit map`.
+/// Runs `ambit map`: the flags become the loaded data and plain values at this boundary.
 pub fn run(args: Args) -> Result<()> {
     let loaded = args.data.load()?;
+    map(
+        &loaded,
+        args.districts.as_deref(),
+        args.colour,
+        &args.output,
+    )
+}
+
+/// Draws the district map `districts` (none: the municipalities alone) coloured by `colour`
+/// into the SVG file `output`.
+pub fn map(
+    loaded: &Loaded,
+    districts: Option<&str>,
+    colour: MapColour,
+    output: &Path,
+) -> Result<()> {
     let ds = &loaded.dataset;
     let boundaries = ds.boundaries()?;
-    let map = match &args.districts {
+    let map = match districts {
         Some(d) => ds.district_map(d)?,
         None => ambit_territory::DistrictMap::default(),
     };
-    for n in &map.notices {
-        eprintln!("notice: {n}");
-    }
+    crate::common::notices(&map.notices);
     let district_of = ds.polygon_districts(&map);
     let audit = ambit_rules::audit(&ds.territory, &ds.graph, &loaded.policy, Some(&map));
-    let title = crate::common::map_title(&loaded, args.districts.as_deref());
-    let svg = ambit_report::audit_map(&title, &boundaries, &district_of, &audit, args.colour);
-    crate::common::emit(&svg, Some(&args.output)).with_context(|| "writing the map")?;
+    let title = crate::common::map_title(loaded, districts);
+    let svg = ambit_report::audit_map(&title, &boundaries, &district_of, &audit, colour);
+    crate::common::emit(&svg, Some(output)).with_context(|| "writing the map")?;
     eprintln!(
         "wrote {} ({} municipalities, {} districts)",
-        args.output.display(),
+        output.display(),
         boundaries.len(),
         audit.districts.len()
     );

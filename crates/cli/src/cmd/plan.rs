@@ -5,34 +5,16 @@
 pub mod input;
 
 use crate::interrupt;
-use ambit_plan::input::{Input, JobSpec};
+use ambit_plan::input::{Input, JobSpec, Objective};
 use ambit_plan::{ChangeOptions, Control, MergeCost, Progress, SearchOptions, Tiebreak};
 use ambit_report::plan::PlanFiles;
 use ambit_report::StagedDir;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use input::InputArgs;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-
-/// What the plan optimises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Objective {
-    /// As many compliant districts as possible (max-p).
-    MaxDistricts,
-    /// Make a baseline map compliant with the fewest changes.
-    MinChange,
-}
-
-/// Tie-break between plans with as many districts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum TiebreakArg {
-    /// Lowest within-district heterogeneity of the attributes.
-    Heterogeneity,
-    /// Shortest border between districts.
-    Compactness,
-}
 
 /// Flags of `ambit plan`.
 #[derive(clap::Args)]
@@ -60,7 +42,7 @@ pub struct Args {
     districts: Option<usize>,
     /// Tie-break (default: heterogeneity when attributes are given, else compactness).
     #[arg(long, value_enum)]
-    tiebreak: Option<TiebreakArg>,
+    tiebreak: Option<Tiebreak>,
     /// Cost of one cut edge (a link between two districts) added to the tie-break objective,
     /// in its units: trades homogeneity (or border length) for fewer cut edges; 0: none.
     #[arg(long, value_name = "W", default_value_t = 0.0)]
@@ -138,9 +120,10 @@ pub struct Request {
     pub ensemble: Option<usize>,
 }
 
-/// Runs `ambit plan`.
+/// Runs `ambit plan`: the flags become the planner's input and a plain request at this
+/// boundary; [`plan`] sees neither.
 pub fn run(args: Args) -> Result<()> {
-    let input = input::load(&args.input)?;
+    let input = args.input.load()?;
     let request = request(&args, &input)?;
     plan(&input, request)
 }
@@ -153,28 +136,11 @@ fn request(args: &Args, input: &Input) -> Result<Request> {
     if !args.locked.is_empty() && args.baseline.is_none() {
         bail!("--lock needs --baseline");
     }
-    if let Some(d) = &args.date {
-        if !ambit_rules::is_iso_date(d) {
-            bail!("--date {d:?}: not an ISO date YYYY-MM-DD");
-        }
+    if let Some(d) = args.date.as_ref().filter(|d| !ambit_rules::is_iso_date(d)) {
+        bail!("--date {d:?}: not an ISO date YYYY-MM-DD");
     }
-    let tiebreak = match args.tiebreak {
-        Some(TiebreakArg::Heterogeneity) => Tiebreak::Heterogeneity,
-        Some(TiebreakArg::Compactness) => Tiebreak::Compactness,
-        None if input.m > 0 => Tiebreak::Heterogeneity,
-        None => Tiebreak::Compactness,
-    };
-    let merge_cost = match args.merge_cost.as_str() {
-        "smaller" => MergeCost::SmallerDistrict,
-        v => MergeCost::Fixed(
-            v.parse()
-                .ok()
-                .filter(|c: &f64| c.is_finite() && *c >= 0.0)
-                .with_context(|| {
-                    format!("--merge-cost `{v}`: expected `smaller` or a non-negative number")
-                })?,
-        ),
-    };
+    let merge_cost: MergeCost = (args.merge_cost.parse())
+        .map_err(|e| anyhow::anyhow!("--merge-cost `{}`: {e}", args.merge_cost))?;
     if !(args.exact_time_limit.is_finite() && args.exact_time_limit >= 0.0) {
         bail!(
             "--exact-time-limit {}: expected a number of seconds, 0 or more",
@@ -188,17 +154,14 @@ fn request(args: &Args, input: &Input) -> Result<Request> {
         );
     }
     let spec = JobSpec {
-        objective: match args.objective {
-            Objective::MaxDistricts => ambit_plan::input::Objective::MaxDistricts,
-            Objective::MinChange => ambit_plan::input::Objective::MinChange,
-        },
+        objective: args.objective,
         locked: args.locked.clone(),
         search: SearchOptions {
             seed: args.seed,
             starts: args.starts,
             regrowths_per_region: args.effort,
             time_budget: args.time_limit.map(Duration::from_secs_f64),
-            tiebreak,
+            tiebreak: args.tiebreak.unwrap_or_else(|| input.default_tiebreak()),
             compactness_weight: args.compactness_weight,
             exact: args.exact.then(|| ambit_plan::ExactOptions {
                 time_limit: Duration::from_secs_f64(args.exact_time_limit),
@@ -241,17 +204,11 @@ pub fn plan(input: &Input, r: Request) -> Result<()> {
         None => None,
     };
     let started = Instant::now();
-    let bar = if r.progress {
-        indicatif::ProgressBar::new(r.spec.search.starts as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} starts {pos}/{len} [{elapsed_precise}] {msg}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    let (len, style) = (
+        r.spec.search.starts as u64,
+        "{spinner} starts {pos}/{len} [{elapsed_precise}] {msg}",
     );
+    let bar = crate::common::progress_bar(len, style, r.progress);
     bar.enable_steady_tick(Duration::from_millis(200));
     let best = std::sync::atomic::AtomicUsize::new(0);
     let progress = |p: Progress| {
@@ -269,46 +226,40 @@ pub fn plan(input: &Input, r: Request) -> Result<()> {
         bar.set_length(runs as u64);
         let e = input.ensemble(&r.spec, runs, &control)?;
         bar.finish_and_clear();
-        return write_ensemble(input, &e, staged, started.elapsed());
+        let files = PlanFiles::ensemble(input, &e)?;
+        let dir = files.write(staged, || !interrupt::requested())?;
+        let summary = ambit_report::stability::stability_summary(&e);
+        return print_lines(
+            summary
+                .iter()
+                .chain([&files.wrote(&dir, started.elapsed())]),
+        );
     }
     let outcome = input.plan(baseline.as_ref(), &r.spec, &control)?;
     bar.finish_and_clear();
     // Ctrl-C during the search means "stop and keep the best plan": the files are still
     // written; a second Ctrl-C after this point (the flag is cleared) abandons them
     let interrupted_search = interrupt::flag().swap(false, Ordering::SeqCst);
-    let date = r
-        .date
-        .clone()
-        .or_else(|| {
-            input
-                .policy
-                .as_ref()
-                .and_then(|p| p.file.policy.incentive_reference_date())
-                .map(str::to_string)
-        })
-        .unwrap_or_default();
     let elapsed = started.elapsed();
-    let files = PlanFiles::build(input, &outcome, &date, elapsed)?;
+    let files = PlanFiles::build(
+        input,
+        &outcome,
+        &input.incentive_date(r.date.as_deref()),
+        elapsed,
+    )?;
     let dir = files.write(staged, || !interrupt::requested())?;
     drop(guard);
-    let mut stdout = std::io::stdout().lock();
-    // a closed pipe (e.g. `| head`) is not an error of the plan
-    for line in outcome.summary.iter().chain(files.summary()) {
-        let _ = writeln!(stdout, "{line}");
+    let mut wrote = files.wrote(&dir, elapsed);
+    if interrupted_search {
+        wrote.push_str(" (interrupted: best plan so far)");
     }
-    let names: Vec<&str> = files.names().collect();
-    let _ = writeln!(
-        stdout,
-        "wrote {} ({}) in {:.2} s{}",
-        dir.display(),
-        names.join(", "),
-        elapsed.as_secs_f64(),
-        if interrupted_search {
-            " (interrupted: best plan so far)"
-        } else {
-            ""
-        }
-    );
+    print_lines(
+        outcome
+            .summary
+            .iter()
+            .chain(files.summary())
+            .chain([&wrote]),
+    )?;
     let districts = outcome.live().count();
     let non_compliant = districts - outcome.compliant();
     if non_compliant > 0 && !r.allow_infeasible {
@@ -321,27 +272,11 @@ pub fn plan(input: &Input, r: Request) -> Result<()> {
     Ok(())
 }
 
-/// The ensemble's tables and stability map (`ambit_report::plan::PlanFiles::ensemble`),
-/// written whole, and its summary.
-fn write_ensemble(
-    input: &Input,
-    e: &ambit_plan::Ensemble,
-    staged: StagedDir,
-    elapsed: Duration,
-) -> Result<()> {
-    let files = PlanFiles::ensemble(input, e)?;
-    let dir = files.write(staged, || !interrupt::requested())?;
+/// Prints the summary lines; a closed pipe (e.g. `| head`) is not an error of the plan.
+fn print_lines<'a>(lines: impl Iterator<Item = &'a String>) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
-    for line in ambit_report::stability::stability_summary(e) {
+    for line in lines {
         let _ = writeln!(stdout, "{line}");
     }
-    let names: Vec<&str> = files.names().collect();
-    let _ = writeln!(
-        stdout,
-        "wrote {} ({}) in {:.2} s",
-        dir.display(),
-        names.join(", "),
-        elapsed.as_secs_f64()
-    );
     Ok(())
 }

@@ -2,18 +2,17 @@
 //! every result is rendered by `ambit_report::qca` in the `--format` asked.
 
 use crate::common::{emit, Format};
-use ambit_qca::calibrate::{self, Direction, LogOdds, ThresholdList};
+use ambit_qca::calibrate::{self, Calibrated, Calibration, Direction, LogOdds, ThresholdList};
 use ambit_qca::{
     minimize_with, pof, split_dir_exp, super_subset_report, Budget, ChartScope, DataMatrix,
-    Expression, InclCut, MinParams, ModelSearch, Progress, Relation, Solution, SortKey,
+    Expression, InclCut, MinParams, ModelSearch, Progress, Relation, SortKey, SortOrder,
     SuperSubsetParams, TruthTable, TtParams,
 };
 use ambit_report::qca as render;
-use ambit_report::table::Table;
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Flags of `ambit qca`.
 #[derive(clap::Args)]
@@ -218,14 +217,62 @@ struct CalibrateArgs {
     format: Format,
 }
 
-/// Runs `ambit qca`.
+/// Runs `ambit qca`: each subcommand's flags become plain values at this boundary.
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args.command {
-        QcaCommand::Tt(a) => run_tt(a),
-        QcaCommand::Minimize(a) => run_minimize(a),
-        QcaCommand::Necessity(a) => run_necessity(a),
-        QcaCommand::Fit(a) => run_fit(a),
-        QcaCommand::Calibrate(a) => run_calibrate(a),
+        QcaCommand::Tt(a) => {
+            let keys = (a.sort_by.iter())
+                .map(|k| SortKey::parse(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            let input = &a.tt.input;
+            tt(&input.data, &a.tt.params()?, &keys, a.dcc, input.format)
+        }
+        QcaCommand::Minimize(a) => {
+            let (tt, params, input) = (a.tt.params()?, a.params()?, &a.tt.input);
+            let (seconds, megabytes) = (a.time_limit, a.max_memory);
+            minimize(
+                &input.data,
+                &tt,
+                &params,
+                a.chart,
+                seconds,
+                megabytes,
+                input.format,
+            )
+        }
+        QcaCommand::Necessity(a) => {
+            let p = SuperSubsetParams {
+                outcome: a.input.outcome.clone(),
+                conditions: names(&a.input.conditions),
+                relation: a.relation,
+                incl_cut: a.incl_cut,
+                cov_cut: a.cov_cut,
+                ron_cut: a.ron_cut,
+                pri_cut: a.pri_cut,
+                depth: a.depth,
+            };
+            necessity(&a.input.data, &p, a.input.format)
+        }
+        QcaCommand::Fit(a) => {
+            let expr = Expression::parse(&a.expression)?;
+            fit(&a.data, &expr, &a.outcome, a.relation, a.format)
+        }
+        QcaCommand::Calibrate(a) => {
+            let c = Calibration {
+                column: a.column.clone(),
+                method: a.method,
+                thresholds: ThresholdList::parse(&a.thresholds)?,
+                find_th: a.find_th,
+                settings: calibrate::Settings {
+                    log_odds: LogOdds::parse(&a.log_odds)?,
+                    above: a.above,
+                    below: a.below,
+                    direction: a.direction,
+                },
+            };
+            let name = a.name.as_deref().unwrap_or(&a.column);
+            calibrate(&a.data, &c, name, a.output.as_deref(), a.format)
+        }
         QcaCommand::Robust(a) => super::qca_robust::run(a),
     }
 }
@@ -245,112 +292,112 @@ pub(crate) fn names(list: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn build_tt(a: &TtArgs) -> anyhow::Result<TruthTable> {
-    let mut p = TtParams::new(a.input.outcome.clone());
-    p.conditions = names(&a.input.conditions);
-    p.incl_cut = match a.incl_cut.as_slice() {
-        [one] => InclCut::single(*one),
-        [one, zero] => InclCut {
-            one: *one,
-            zero: *zero,
-        },
-        other => bail!("--incl-cut takes one or two values, got {}", other.len()),
-    };
-    (p.n_cut, p.pri_cut, p.inf_test) = (a.n_cut, a.pri_cut, a.inf_test);
-    let tt = TruthTable::build(&load(&a.input.data)?, &p)?;
+impl TtArgs {
+    /// The truth table's parameters.
+    fn params(&self) -> anyhow::Result<TtParams> {
+        let mut p = TtParams::new(self.input.outcome.clone());
+        p.conditions = names(&self.input.conditions);
+        p.incl_cut = match self.incl_cut.as_slice() {
+            [one] => InclCut::single(*one),
+            [one, zero] => InclCut {
+                one: *one,
+                zero: *zero,
+            },
+            other => bail!("--incl-cut takes one or two values, got {}", other.len()),
+        };
+        (p.n_cut, p.pri_cut, p.inf_test) = (self.n_cut, self.pri_cut, self.inf_test);
+        Ok(p)
+    }
+}
+
+impl MinimizeArgs {
+    /// The minimisation's parameters.
+    fn params(&self) -> anyhow::Result<MinParams> {
+        let include: Vec<&str> = self.include.split(',').map(str::trim).collect();
+        if let Some(bad) = include.iter().find(|s| !["?", "C", ""].contains(s)) {
+            bail!("--include takes `?` (remainders) and/or `C` (contradictions), not `{bad}`");
+        }
+        if let Some(t) = self.time_limit.filter(|t| !(t.is_finite() && *t > 0.0)) {
+            bail!("--time-limit {t}: give a positive number of seconds");
+        }
+        Ok(MinParams {
+            include_remainders: include.contains(&"?"),
+            include_contradictions: include.contains(&"C"),
+            dir_exp: self
+                .dir_exp
+                .as_deref()
+                .map(split_dir_exp)
+                .unwrap_or_default(),
+            row_dom: self.row_dom,
+            search: match (self.all_sol, self.first_min) {
+                (true, _) => ModelSearch::AllIrredundant,
+                (_, true) => ModelSearch::FirstMinimal,
+                _ => ModelSearch::AllMinimal,
+            },
+            exclude: self.exclude.clone(),
+            pi_cons: self.pi_cons,
+            sol_cons: self.sol_cons,
+            sol_cov: self.sol_cov,
+            min_pin: self.min_pin,
+        })
+    }
+}
+
+/// The truth table of `data` under `p`, its warnings on stderr.
+fn build_tt(data: &Path, p: &TtParams) -> anyhow::Result<TruthTable> {
+    let tt = TruthTable::build(&load(data)?, p)?;
     tt.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     Ok(tt)
 }
 
-fn run_tt(a: TtCommandArgs) -> anyhow::Result<()> {
-    let tt = build_tt(&a.tt)?;
-    let keys = a
-        .sort_by
-        .iter()
-        .map(|k| SortKey::parse(k))
-        .collect::<Result<Vec<_>, _>>()?;
-    emit(
-        &render::truth_table_document(&tt, &keys, a.dcc, a.tt.input.format),
-        None,
-    )
+/// `ambit qca tt`: the truth table, its rows sorted by `keys`.
+fn tt(
+    data: &Path,
+    p: &TtParams,
+    keys: &[(SortKey, SortOrder)],
+    dcc: bool,
+    format: Format,
+) -> anyhow::Result<()> {
+    let tt = build_tt(data, p)?;
+    emit(&render::truth_table_document(&tt, keys, dcc, format), None)
 }
 
-fn min_params(a: &MinimizeArgs) -> anyhow::Result<MinParams> {
-    let include: Vec<&str> = a.include.split(',').map(str::trim).collect();
-    if let Some(bad) = include.iter().find(|s| !["?", "C", ""].contains(s)) {
-        bail!("--include takes `?` (remainders) and/or `C` (contradictions), not `{bad}`");
-    }
-    if let Some(t) = a.time_limit.filter(|t| !(t.is_finite() && *t > 0.0)) {
-        bail!("--time-limit {t}: give a positive number of seconds");
-    }
-    Ok(MinParams {
-        include_remainders: include.contains(&"?"),
-        include_contradictions: include.contains(&"C"),
-        dir_exp: a.dir_exp.as_deref().map(split_dir_exp).unwrap_or_default(),
-        row_dom: a.row_dom,
-        search: match (a.all_sol, a.first_min) {
-            (true, _) => ModelSearch::AllIrredundant,
-            (_, true) => ModelSearch::FirstMinimal,
-            _ => ModelSearch::AllMinimal,
-        },
-        exclude: a.exclude.clone(),
-        pi_cons: a.pi_cons,
-        sol_cons: a.sol_cons,
-        sol_cov: a.sol_cov,
-        min_pin: a.min_pin,
-    })
-}
-
-/// The budget of a minimisation: its limits, Ctrl-C (polled by a watcher thread while the
-/// guard holds the one handler back) and a spinner on 12 conditions or more.
-fn budget(a: &MinimizeArgs, spinner: Option<indicatif::ProgressBar>) -> Budget {
-    let cancel = Arc::new(AtomicBool::new(false));
-    let flag = cancel.clone();
-    std::thread::spawn(move || {
-        // until the minimisation has dropped its budget
-        while Arc::strong_count(&flag) > 1 {
-            if crate::interrupt::requested() {
-                flag.store(true, Ordering::Relaxed);
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-    });
-    Budget {
-        deadline: a
-            .time_limit
-            .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t)),
-        max_memory: a.max_memory.map(|mb| mb.saturating_mul(1 << 20)),
-        cancel: Some(cancel),
-        progress: Some(Arc::new(move |p: &Progress| {
-            if let Some(pb) = &spinner {
-                let best = p
-                    .best
-                    .map_or(String::new(), |b| format!(", best so far {b}"));
-                pb.set_message(format!(
-                    "{}: {} implicants, no model below {} terms{best} (Ctrl-C to stop)",
-                    p.stage, p.implicants, p.lower_bound
-                ));
-            }
-        })),
-    }
-}
-
-fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
-    let tt = build_tt(&a.tt)?;
-    let params = min_params(&a)?;
-    let spinner = (tt.conditions.len() >= 12).then(|| {
+/// `ambit qca minimize` within `seconds` and `megabytes` of charts; a spinner on 12 conditions
+/// or more, and Ctrl-C stops with the best models so far (the guard holds the handler back).
+fn minimize(
+    data: &Path,
+    tt: &TtParams,
+    params: &MinParams,
+    chart: ChartScope,
+    seconds: Option<f64>,
+    megabytes: Option<usize>,
+    format: Format,
+) -> anyhow::Result<()> {
+    let tt = build_tt(data, tt)?;
+    let n = tt.conditions.len();
+    let spinner = (n >= 12).then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
         pb.set_message(format!(
-            "minimising {} conditions (Ctrl-C to stop with the best models so far)",
-            tt.conditions.len()
+            "minimising {n} conditions (Ctrl-C to stop with the best models so far)"
         ));
-        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb.enable_steady_tick(Duration::from_millis(120));
         pb
     });
+    let pb = spinner.clone();
+    let budget = Budget {
+        deadline: seconds.map(|t| Instant::now() + Duration::from_secs_f64(t)),
+        max_memory: megabytes.map(|mb| mb.saturating_mul(1 << 20)),
+        cancel: Some(crate::interrupt::shared()),
+        progress: Some(Arc::new(move |p: &Progress| {
+            if let Some(pb) = &pb {
+                pb.set_message(format!("{p} (Ctrl-C to stop)"));
+            }
+        })),
+    };
     let guard = crate::interrupt::Guard::new();
-    let sol = minimize_with(&tt, &params, a.chart, &budget(&a, spinner.clone()))
-        .with_context(|| format!("minimising {}", a.tt.input.data.display()));
-    drop(guard);
+    let sol = minimize_with(&tt, params, chart, &budget)
+        .with_context(|| format!("minimising {}", data.display()));
+    drop((guard, budget));
     spinner.inspect(|pb| pb.finish_and_clear());
     let sol = sol?;
     sol.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
@@ -358,102 +405,53 @@ fn run_minimize(a: MinimizeArgs) -> anyhow::Result<()> {
     if !sol.warnings.contains(&certificate) {
         eprintln!("{certificate}");
     }
-    let text = match a.tt.input.format {
-        Format::Json => render::json(&MinimizeOutput {
-            params: &params,
-            solution: &sol,
-            truth_table: &tt,
-        }),
-        f => Table::render_all(&render::solution_tables(&sol), f),
-    };
+    emit(&render::minimize_document(params, &sol, &tt, format), None)
+}
+
+/// `ambit qca necessity`: the superset search `p` over `data`.
+fn necessity(data: &Path, p: &SuperSubsetParams, format: Format) -> anyhow::Result<()> {
+    let report = super_subset_report(&load(data)?, p)?;
+    (report.warnings.iter()).for_each(|w| eprintln!("warning: {w}"));
+    let cuts = (p.incl_cut, p.cov_cut);
+    let text = render::superset_document(&report.rows, p.relation, &p.outcome, cuts, format);
     emit(&text, None)
 }
 
-/// JSON document of `ambit qca minimize`: parameters, solution, truth table.
-#[derive(serde::Serialize)]
-struct MinimizeOutput<'a> {
-    params: &'a MinParams,
-    #[serde(flatten)]
-    solution: &'a Solution,
-    truth_table: &'a TruthTable,
+/// `ambit qca fit`: the fit of `expr` for `outcome` in `data`.
+fn fit(
+    data: &Path,
+    expr: &Expression,
+    outcome: &str,
+    rel: Relation,
+    format: Format,
+) -> anyhow::Result<()> {
+    let rows = pof(&load(data)?, expr, outcome, rel)?;
+    emit(&render::pof_document(&rows, rel, outcome, format), None)
 }
 
-fn run_necessity(a: NecessityArgs) -> anyhow::Result<()> {
-    let p = SuperSubsetParams {
-        outcome: a.input.outcome.clone(),
-        conditions: names(&a.input.conditions),
-        relation: a.relation,
-        incl_cut: a.incl_cut,
-        cov_cut: a.cov_cut,
-        ron_cut: a.ron_cut,
-        pri_cut: a.pri_cut,
-        depth: a.depth,
-    };
-    let report = super_subset_report(&load(&a.input.data)?, &p)?;
-    report
-        .warnings
-        .iter()
-        .for_each(|w| eprintln!("warning: {w}"));
-    let text = match a.input.format {
-        Format::Json => render::superset_json(&report.rows, p.relation, &a.input.outcome),
-        f => render::superset_table(&report.rows, p.relation, (a.incl_cut, a.cov_cut)).render(f),
-    };
-    emit(&text, None)
-}
-
-fn run_fit(a: FitArgs) -> anyhow::Result<()> {
-    let expr = Expression::parse(&a.expression)?;
-    let rel = a.relation;
-    let rows = pof(&load(&a.data)?, &expr, &a.outcome, rel)?;
-    let text = match a.format {
-        Format::Json => {
-            render::json(&serde_json::json!({"relation": rel, "outcome": a.outcome, "rows": rows}))
-        }
-        f => render::pof_table(&rows, rel).render(f),
-    };
-    emit(&text, None)
-}
-
-/// The thresholds given, or found by findTh for crisp and indirect groups.
-fn thresholds(a: &CalibrateArgs, x: &[f64]) -> anyhow::Result<ThresholdList> {
-    let given = ThresholdList::parse(&a.thresholds)?;
-    let Some(n) = a.find_th else {
-        return Ok(given);
-    };
-    if !given.0.is_empty()
-        || !matches!(
-            a.method,
-            calibrate::Method::Crisp | calibrate::Method::Indirect
-        )
-    {
-        bail!("--find-th finds group thresholds: use it with --method crisp or indirect, without --thresholds");
+/// `ambit qca calibrate`: writes the matrix with the calibrated column `name` to `output`, or
+/// prints the raw and calibrated values in `format`.
+fn calibrate(
+    data: &Path,
+    c: &Calibration,
+    name: &str,
+    output: Option<&Path>,
+    format: Format,
+) -> anyhow::Result<()> {
+    let mut data = load(data)?;
+    let Calibrated {
+        raw,
+        values,
+        description,
+        found,
+    } = c.apply(&data)?;
+    if let Some(found) = found {
+        let list: Vec<String> = found.iter().map(f64::to_string).collect();
+        let (column, list) = (&c.column, list.join(", "));
+        eprintln!("findTh (complete linkage) on `{column}`: thresholds {list}");
     }
-    let found = calibrate::find_thresholds(x, n)?;
-    let list: Vec<String> = found.iter().map(f64::to_string).collect();
-    eprintln!(
-        "findTh (complete linkage) on `{}`: thresholds {}",
-        a.column,
-        list.join(", ")
-    );
-    Ok(ThresholdList(
-        found.into_iter().map(|v| (None, v)).collect(),
-    ))
-}
-
-fn run_calibrate(a: CalibrateArgs) -> anyhow::Result<()> {
-    let mut data = load(&a.data)?;
-    let x = data.complete_column(&a.column)?;
-    let settings = calibrate::Settings {
-        log_odds: LogOdds::parse(&a.log_odds)?,
-        above: a.above,
-        below: a.below,
-        direction: a.direction,
-    };
-    let ths = thresholds(&a, &x)?;
-    let (values, description) = calibrate::calibrate(&x, a.method, &ths, &settings)?;
-    let name = a.name.clone().unwrap_or_else(|| a.column.clone());
-    eprintln!("calibration of `{}` -> `{name}`: {description}", a.column);
-    if let Some(out) = &a.output {
+    eprintln!("calibration of `{}` -> `{name}`: {description}", c.column);
+    if let Some(out) = output {
         data.set_column(name, values.iter().map(|v| Some(*v)).collect())?;
         let guard = crate::interrupt::Guard::new();
         if !render::write_data_csv(&data, out, || !crate::interrupt::requested())? {
@@ -463,14 +461,11 @@ fn run_calibrate(a: CalibrateArgs) -> anyhow::Result<()> {
         // The output is whole: free the large columns while Ctrl-C is still ours, so that a
         // Ctrl-C during that (seconds on a large file) does not turn a finished command into
         // exit 130.
-        drop((data, x, values));
+        drop((data, raw, values));
         drop(guard);
         return Ok(());
     }
-    let (raw, cal) = ((a.column.as_str(), &x[..]), (name.as_str(), &values[..]));
-    let text = match a.format {
-        Format::Json => render::calibration_json(data.cases(), raw, cal, &description),
-        f => render::calibration_table(data.cases(), raw, cal, &description).render(f),
-    };
+    let (raw, cal) = ((c.column.as_str(), &raw[..]), (name, &values[..]));
+    let text = render::calibration_document(data.cases(), raw, cal, &description, format);
     emit(&text, None)
 }

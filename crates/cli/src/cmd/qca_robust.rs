@@ -2,12 +2,12 @@
 //! calibration crossovers (`ambit_qca::robust`); the stable ranges, the surviving terms and the
 //! cases that flip are rendered by `ambit_report::qca`, with an optional SVG chart.
 
-use crate::common::{emit, Format};
-use ambit_qca::calibrate::{LogOdds, Thresholds};
+use crate::common::emit;
+use ambit_qca::calibrate::LogOdds;
 use ambit_qca::robust::{robustness, RobustParams, VariedCalibration};
 use ambit_qca::{InclCut, MinParams, TtParams};
 use ambit_report::qca as render;
-use anyhow::{bail, Context};
+use anyhow::{anyhow, bail, Context};
 use std::path::PathBuf;
 
 /// Flags of `ambit qca robust`.
@@ -45,30 +45,6 @@ pub struct Args {
     chart: Option<PathBuf>,
 }
 
-fn parse_vary(text: &str) -> anyhow::Result<VariedCalibration> {
-    let parts: Vec<&str> = text.split(':').map(str::trim).collect();
-    let [set, raw, e, c, i, xs] = parts.as_slice() else {
-        bail!("--vary `{text}`: expected SET:RAW:E:C:I:X1/X2/...");
-    };
-    let num = |field: &str, v: &str| -> anyhow::Result<f64> {
-        v.parse()
-            .with_context(|| format!("--vary `{text}`: {field} `{v}` is not a number"))
-    };
-    Ok(VariedCalibration {
-        column: raw.to_string(),
-        set: set.to_string(),
-        thresholds: Thresholds {
-            exclusion: num("exclusion anchor", e)?,
-            crossover: num("crossover", c)?,
-            inclusion: num("inclusion anchor", i)?,
-        },
-        crossovers: xs
-            .split('/')
-            .map(|x| num("crossover to try", x))
-            .collect::<anyhow::Result<_>>()?,
-    })
-}
-
 /// Runs `ambit qca robust`.
 pub fn run(a: Args) -> anyhow::Result<()> {
     let input = &a.input;
@@ -92,7 +68,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         calibrations: a
             .vary
             .iter()
-            .map(|v| parse_vary(v))
+            .map(|v| VariedCalibration::parse(v).map_err(|e| anyhow!("--vary `{v}`: {e}")))
             .collect::<anyhow::Result<_>>()?,
         log_odds,
         max_grid: a.max_grid,
@@ -104,12 +80,8 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         ambit_report::atomic::write_atomic(path, svg.as_bytes())?;
         eprintln!("wrote {}", path.display());
     }
-    let text = match input.format {
-        Format::Json => render::json(&r),
-        f => ambit_report::table::Table::render_all(
-            &render::robustness_tables(&r, &input.outcome),
-            f,
-        ),
-    };
-    emit(&text, None)
+    emit(
+        &render::robustness_document(&r, &input.outcome, input.format),
+        None,
+    )
 }

@@ -2,12 +2,12 @@
 //! the audit of its districts, maps, the uptake simulation and its variants, and the provenance
 //! of every input.
 
-use crate::common::DataArgs;
+use crate::common::{DataArgs, Loaded};
 use ambit_report::report::file::ReportFormat;
 use ambit_report::report::{self, Document};
 use ambit_sim::SimulationResult;
 use anyhow::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Flags of `ambit report`.
 #[derive(clap::Args)]
@@ -51,7 +51,8 @@ pub struct Args {
     pub quiet: bool,
 }
 
-/// Runs `ambit report`.
+/// Runs `ambit report`: the flags become the simulation, the loaded data and plain values at
+/// this boundary.
 pub fn run(args: Args) -> anyhow::Result<()> {
     // an output the report cannot be written as is refused before any work
     let format = ReportFormat::of(&args.output, args.format)?;
@@ -59,7 +60,32 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let districts = args.districts.clone().or_else(|| {
         (args.bundled.as_deref() == Some("lombardy-2018")).then(|| "ambiti-2017".to_string())
     });
-    let title = args.title.clone().unwrap_or_else(|| match &simulation {
+    let audit = match &districts {
+        Some(d) => {
+            let label = match &args.data.data {
+                Some(d) => d.display().to_string(),
+                None => "the bundled Lombardy data (data/lombardy)".into(),
+            };
+            Some((args.data.load()?, d.as_str(), label))
+        }
+        None => None,
+    };
+    let (maps, output) = (&args.maps, &args.output);
+    report(simulation.as_ref(), audit, maps, args.title, output, format)
+}
+
+/// Writes the report of `simulation`, of the audit of a district map (the loaded data, the
+/// map's name, the data folder as the user named it) and of SVG `maps` to `output` in its
+/// format; `title` or one made from the scenario's name.
+pub fn report(
+    simulation: Option<&SimulationResult>,
+    audit: Option<(Loaded, &str, String)>,
+    maps: &[PathBuf],
+    title: Option<String>,
+    output: &Path,
+    format: ReportFormat,
+) -> anyhow::Result<()> {
+    let title = title.unwrap_or_else(|| match simulation {
         Some(s) => format!("Scenario report: {}", s.scenario),
         None => "Scenario report".into(),
     });
@@ -67,34 +93,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         &title,
         "Audit, maps and uptake simulation of a district reform, with the provenance of every input.",
     );
-    if let Some(d) = &districts {
-        let loaded = args.data.load()?;
+    if let Some((loaded, d, label)) = audit {
         let map = loaded.dataset.district_map(d)?;
-        for n in &map.notices {
-            eprintln!("notice: {n}");
-        }
-        let ds = &loaded.dataset;
-        let audit = ambit_rules::audit(&ds.territory, &ds.graph, &loaded.policy, Some(&map));
+        crate::common::notices(&map.notices);
         let title = crate::common::map_title(&loaded, Some(d));
-        let svg = report::districts::compliance_map(
-            &format!("Compliance of {title}"),
-            &ds.boundaries()?,
-            &ds.polygon_districts(&map),
-            &audit,
-        );
-        let svg = report::inline_svg("compliance map", &svg)?;
-        let label = match &args.data.data {
-            Some(d) => d.display().to_string(),
-            None => "the bundled Lombardy data (data/lombardy)".into(),
-        };
-        report::audit::add_to(&mut doc, &audit, d, label, &ds.dir, svg);
+        let (ds, policy) = (&loaded.dataset, &loaded.policy);
+        report::audit::add_map_audit(&mut doc, ds, policy, &map, d, &title, label)?;
     }
-    for (i, path) in args.maps.iter().enumerate() {
+    for (i, path) in maps.iter().enumerate() {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read map {}", path.display()))?;
         report::add_map_file(&mut doc, i, path, &text)?;
     }
-    if let Some(sim) = &simulation {
+    if let Some(sim) = simulation {
         let (sections, prov) = report::simulation::sections(sim);
         doc.sections.extend(sections);
         doc.provenance.extend(prov);
@@ -105,24 +116,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     );
     // Ctrl-C before the renames leaves every file as it was
     let _guard = crate::interrupt::Guard::new();
-    report::file::write(&doc, &args.output, format, || {
-        !crate::interrupt::requested()
-    })?;
-    eprintln!("wrote {}", args.output.display());
+    report::file::write(&doc, output, format, || !crate::interrupt::requested())?;
+    eprintln!("wrote {}", output.display());
     Ok(())
 }
 
 fn load_or_simulate(args: &Args) -> anyhow::Result<Option<SimulationResult>> {
     if let Some(p) = &args.simulation {
-        let text = std::fs::read_to_string(p)
-            .with_context(|| format!("cannot read simulation {}", p.display()))?;
-        let r: SimulationResult = serde_json::from_str(&text).with_context(|| {
-            format!(
-                "{}: not a simulation result of `ambit simulate --out`",
-                p.display()
-            )
-        })?;
-        return Ok(Some(r));
+        return Ok(Some(SimulationResult::read(p)?));
     }
     if args.scenario.is_none() && args.bundled.is_none() {
         return Ok(None);

@@ -1,9 +1,9 @@
 //! `ambit serve`: the planning studio (HTTP JSON API and web page) on this machine.
 
-use crate::common::DataArgs;
+use crate::common::{DataArgs, Loaded};
 use anyhow::{Context, Result};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Flags of `ambit serve`.
 #[derive(clap::Args)]
@@ -18,19 +18,22 @@ pub struct Args {
     addr: SocketAddr,
 }
 
-/// Runs `ambit serve`.
+/// Runs `ambit serve`: the flags become the loaded data and plain values at this boundary.
 pub fn run(args: Args) -> Result<()> {
-    let dir = args.data.dir();
-    let loaded = args.data.load()?;
+    serve(&args.data.dir(), args.data.load()?, &args.db, args.addr)
+}
+
+/// Serves the studio over `loaded` (from the data folder `dir`) with its scenarios in the
+/// SQLite file `db`, on `addr`.
+pub fn serve(dir: &Path, loaded: Loaded, db: &Path, addr: SocketAddr) -> Result<()> {
     let region = ambit_server::Region::new(loaded.dataset, loaded.policy)
         .with_context(|| format!("loading the boundaries of {}", dir.display()))?;
-    let store = ambit_store::Store::open(&args.db)?;
+    let store = ambit_store::Store::open(db)?;
     let n = region.dataset.territory.len();
     let studio = ambit_server::Studio::new(region, store);
-    let addr = args.addr;
     ambit_server::serve_blocking(addr, studio, |bound| {
         println!("ambit studio: {n} municipalities from {}", dir.display());
-        println!("scenarios are stored in {}", args.db.display());
+        println!("scenarios are stored in {}", db.display());
         println!("open http://{bound}/  (Ctrl-C stops the server)");
         if bound.ip().is_loopback() {
             println!(

@@ -60,14 +60,29 @@ pub struct Args {
     pub quiet: bool,
 }
 
-/// Runs `ambit simulate`.
+/// Runs `ambit simulate`: the flags become the scenario, its variants and the simulation's
+/// options at this boundary.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let scenario = load_scenario(args.scenario.as_deref(), args.bundled.as_deref())?;
     let variants = load_variants(&args.variants)?;
     let options = args.monte_carlo.options();
-    let result = run_with_progress(&scenario, &variants, options, args.threads, args.quiet)?;
+    let out = args.out.as_deref();
+    simulate_to(&scenario, &variants, options, args.threads, args.quiet, out)
+}
+
+/// Simulates `scenario` and its `variants` in a pool of `threads` (a progress bar unless
+/// `quiet`), prints the summary and writes the full result to `out` as JSON.
+pub fn simulate_to(
+    scenario: &Scenario,
+    variants: &[Variant],
+    options: SimOptions,
+    threads: Option<usize>,
+    quiet: bool,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    let result = run_with_progress(scenario, variants, options, threads, quiet)?;
     print!("{}", ambit_report::report::simulation_text::render(&result));
-    if let Some(out) = &args.out {
+    if let Some(out) = out {
         crate::common::emit(&serde_json::to_string_pretty(&result)?, Some(out))?;
         eprintln!("wrote {}", out.display());
     }
@@ -101,17 +116,8 @@ pub fn run_with_progress(
 ) -> anyhow::Result<SimulationResult> {
     // Ctrl-C stops the runs (the simulation polls the flag)
     let _guard = crate::interrupt::Guard::new();
-    let total = (options.calibration.draws * scenario.observed.is_some() as usize
-        + options.runs * (1 + variants.len())) as u64;
-    let bar = if quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::new(total)
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} draws+runs {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let style = "{bar:40} {pos}/{len} draws+runs {elapsed}";
+    let bar = crate::common::progress_bar(options.steps(scenario, variants), style, !quiet);
     let progress = |n: u64| bar.inc(n);
     let control = Control {
         cancel: Some(crate::interrupt::flag()),

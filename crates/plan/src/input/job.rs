@@ -14,6 +14,7 @@ use std::path::PathBuf;
 /// What a planning job optimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Objective {
     /// As many compliant districts as possible (max-p).
     MaxDistricts,

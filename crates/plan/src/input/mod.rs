@@ -8,9 +8,11 @@
 
 mod check;
 mod job;
+mod options;
 
 pub use check::Checked;
 pub use job::{Baseline, JobSpec, Objective, Outcome};
+pub use options::{positive_number, Constraints};
 
 use crate::{
     Adjacency, ClassCondition, ClassFloor, ClassShareRule, ClassSpec, DistrictRule, Nesting,
@@ -137,6 +139,11 @@ impl Input {
     ) -> Result<Self, InputError> {
         let t = &ds.territory;
         let n = t.len();
+        if n == 0 {
+            return Err(InputError::Invalid(
+                "the data folder has no municipalities".into(),
+            ));
+        }
         let k = policy.totals_len();
         let mut totals = Vec::with_capacity(n * k);
         for i in 0..n {
@@ -333,7 +340,7 @@ impl Input {
             })
         };
         let index = code_index(&codes);
-        Ok(Self {
+        let input = Self {
             names: codes.clone(),
             codes,
             edges,
@@ -349,7 +356,9 @@ impl Input {
             dataset: None,
             policy: None,
             index,
-        })
+        };
+        input.check_bench(spec, units)?;
+        Ok(input)
     }
 
     /// Number of units.

@@ -5,6 +5,40 @@ use super::charts::{label, threshold_bars, ThresholdBar};
 use super::{Block, Figure, FigureKind, ProvenanceEntry, Section, Table};
 use ambit_rules::Audit;
 
+/// Why the audit of a district map could not be added to a report.
+#[derive(Debug, thiserror::Error)]
+pub enum MapAuditError {
+    /// The boundaries could not be read.
+    #[error(transparent)]
+    Data(#[from] ambit_territory::DataError),
+    /// The compliance map is not an SVG a report takes.
+    #[error(transparent)]
+    Svg(#[from] super::SvgError),
+}
+
+/// Audits the district map `map` (named `name`) of `ds` under `policy` and adds it to `doc`
+/// with its compliance map titled `title` ([`add_to`]); `data_label` names the data folder.
+pub fn add_map_audit(
+    doc: &mut super::Document,
+    ds: &ambit_territory::Dataset,
+    policy: &ambit_rules::CompiledPolicy,
+    map: &ambit_territory::DistrictMap,
+    name: &str,
+    title: &str,
+    data_label: String,
+) -> Result<(), MapAuditError> {
+    let audit = ambit_rules::audit(&ds.territory, &ds.graph, policy, Some(map));
+    let svg = super::districts::compliance_map(
+        &format!("Compliance of {title}"),
+        &ds.boundaries()?,
+        &ds.polygon_districts(map),
+        &audit,
+    );
+    let svg = super::inline_svg("compliance map", &svg)?;
+    add_to(doc, &audit, name, data_label, &ds.dir, svg);
+    Ok(())
+}
+
 /// Adds the audit of the district map `name` to `doc`: its section, its compliance map
 /// (`map_svg`, inline SVG), the data folder as the user named it (`data_label`) and the
 /// provenance of the inputs, file paths relative to the data folder `data_dir`.

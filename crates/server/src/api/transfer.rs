@@ -213,7 +213,7 @@ pub async fn export_csv(
     Params(q): Params<VersionQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let v = load(&studio, id, q.version).await?;
-    let text = comuni_csv(&studio.region, &v.content.assignment)?;
+    let text = comuni_csv(&studio.region, &v.content.assignment);
     Ok(attachment(
         "text/csv; charset=utf-8",
         format!("{}.csv", file_stem(&v)),
@@ -221,28 +221,18 @@ pub async fn export_csv(
     ))
 }
 
-/// `code,name,district` of every assigned municipality of `assignment`.
+/// `code,name,district` of every assigned municipality of `assignment`: the same table as a
+/// plan folder's assignment.csv.
 fn comuni_csv(
     region: &crate::Region,
     assignment: &BTreeMap<ambit_territory::MunicipalityCode, String>,
-) -> Result<String, ApiError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| ApiError::Internal(format!("CSV export: {e}"));
-    w.write_record(["code", "name", "district"])
-        .map_err(csv_err)?;
-    for (code, district) in assignment {
-        let name = region
-            .dataset
-            .territory
-            .get(code)
-            .map_or("", |m| m.name.as_str());
-        w.write_record([code.as_str(), name, district.as_str()])
-            .map_err(csv_err)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Internal(format!("CSV export: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.to_string()))
+) -> String {
+    let territory = &region.dataset.territory;
+    let rows = assignment.iter().map(|(code, district)| {
+        let name = territory.get(code).map_or("", |m| m.name.as_str());
+        [code.as_str(), name, district.as_str()]
+    });
+    ambit_report::plan::assignment_table(rows).render(ambit_report::table::Format::Csv)
 }
 
 /// `GET /api/scenarios/{id}/export.geojson`: the boundary polygons with their district.
@@ -432,7 +422,7 @@ pub async fn export_comuni_csv(
     crate::error::Body(req): crate::error::Body<ExportRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     req.checked(&studio.region)?;
-    let text = comuni_csv(&studio.region, &req.assignment)?;
+    let text = comuni_csv(&studio.region, &req.assignment);
     Ok(attachment(
         "text/csv; charset=utf-8",
         req.file_name("comuni", "csv"),
