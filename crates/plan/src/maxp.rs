@@ -23,7 +23,9 @@ pub struct SearchOptions {
     pub seed: u64,
     /// Number of independent starts (construction + improvement), run in parallel.
     pub starts: usize,
-    /// Neighbourhood regrowths per region and start.
+    /// Neighbourhood regrowths per region and improved start; on instances up to
+    /// [`FOCUS_UP_TO`] units times starts the improved starts make up to twice as many (the
+    /// effort of the starts left unimproved, see [`effort_factor`]).
     pub regrowths_per_region: f64,
     /// At most this many neighbourhood regrowths per start (`None`: no cap), whatever
     /// `regrowths_per_region` asks; the default [`MAX_REGROWTHS_PER_START`] binds only on very
@@ -40,8 +42,7 @@ pub struct SearchOptions {
     /// heterogeneity: pairwise L1 distance of z-scores). 0 leaves the tie-break alone.
     pub compactness_weight: f64,
     /// How many of the starts' constructions are improved (the best ones); `None`: all of them
-    /// on instances up to [`IMPROVE_ALL_UP_TO`] units times starts, fewer above
-    /// ([`improved_starts`]).
+    /// on small instances, else the best [`FOCUSED_STARTS`] ([`improved_starts`]).
     pub improved_starts: Option<usize>,
     /// After the search, solve exactly from its plan ([`crate::exact_max_districts`]) with these
     /// settings; used by the planning jobs of [`crate::input`].
@@ -95,19 +96,47 @@ pub(crate) fn initial_labels(pb: &Problem) -> Vec<u32> {
 /// districts (`bench/maxp/SPEED.md`).
 pub const MAX_REGROWTHS_PER_START: usize = 600_000;
 
-/// Units times starts above which only the best constructions are improved (see
-/// [`SearchOptions::improved_starts`]): on large instances the constructions of different starts
-/// differ little, and improving all of them costs most of the time.
-pub const IMPROVE_ALL_UP_TO: usize = 200_000;
+/// How many of the starts' constructions are improved by default above [`IMPROVE_ALL_UP_TO`]
+/// units times starts: the best two. Constructions
+/// are cheap (a few thousandths of the search's CPU on 1,500 units); the regrowths that
+/// improve them are not, and the best constructions are the ones worth improving: on
+/// it_lombardia, lattice2500 and it_nordovest, improving the best two at twice the effort gave
+/// at least as many districts as improving all eight, for about a third of the CPU, and on
+/// it_italia and lattice10000 5-10 districts more (`bench/maxp/SPEED.md`). Before, all starts
+/// were improved up to 200,000 units times starts, the best `max(2, 200,000 / n)` above.
+pub const FOCUSED_STARTS: usize = 2;
 
-/// How many of `starts` constructions over `n` units are improved: all of them up to
-/// [`IMPROVE_ALL_UP_TO`] units times starts, else the best `max(2, IMPROVE_ALL_UP_TO / n)`.
-/// Never depends on the machine, so a seed still fixes the plan.
+/// Units times starts up to which the improved starts get the effort of the starts left
+/// unimproved, up to twice their own ([`effort_factor`]); above it (25,000 units at 8 starts)
+/// the effort stays as given, which keeps the 100,489-unit lattice within its 15 s (at twice
+/// the effort it took 27 instead of 15 CPU seconds, for 0.2% more districts).
+pub const FOCUS_UP_TO: usize = 200_000;
+
+/// Units times starts up to which every start is improved: on small instances the whole
+/// search takes hundredths of a second and the variety of eight improved starts pays
+/// (tokyo262, 262 units: the best two at twice the effort gave 68, 69, 68 districts on seeds
+/// 1-3 against 68, 70, 69).
+pub const IMPROVE_ALL_UP_TO: usize = 4_000;
+
+/// How many of `starts` constructions over `n` units are improved by default: all of them up
+/// to [`IMPROVE_ALL_UP_TO`] units times starts, else the best [`FOCUSED_STARTS`]. Never
+/// depends on the machine, so a seed still fixes the plan.
 pub fn improved_starts(starts: usize, n: usize) -> usize {
     if n.saturating_mul(starts) <= IMPROVE_ALL_UP_TO {
-        starts
+        starts.max(1)
     } else {
-        (IMPROVE_ALL_UP_TO / n.max(1)).max(2).min(starts)
+        FOCUSED_STARTS.min(starts).max(1)
+    }
+}
+
+/// Factor on the regrowths per region of each improved start, for `improve` improved starts
+/// of `starts` over `n` units: `min(2, starts / improve)` up to [`FOCUS_UP_TO`] units times
+/// starts (the effort of the starts left unimproved goes, in part, to those improved), else 1.
+pub fn effort_factor(starts: usize, improve: usize, n: usize) -> f64 {
+    if n.saturating_mul(starts) <= FOCUS_UP_TO && improve > 0 {
+        (starts as f64 / improve as f64).clamp(1.0, 2.0)
+    } else {
+        1.0
     }
 }
 
@@ -143,7 +172,7 @@ fn construct_start(ctx: &Ctx, units: &[u32], opts: &SearchOptions, i: usize) -> 
         ChaCha8Rng::seed_from_u64(opts.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ i as u64);
     let mut st = State::new(initial_labels(pb), pb.k);
     let mut sc = Scratch::new(pb.len());
-    let built = construct(ctx, &mut st, units, &mut rng, strategy(i), &mut sc);
+    let built = construct(ctx, &mut st, units, &mut rng, strategy(i), &mut sc, None);
     let mut unassigned = built.unassigned;
     for &u in &unassigned {
         st.label[u as usize] = OUT;
@@ -169,6 +198,7 @@ fn improve_start(
     mut s: Started,
     stop: &Stopper,
     mix: RegrowMix,
+    effort: f64,
 ) -> Started {
     let st = &mut s.st;
     let mut sc = Scratch::new(ctx.pb.len());
@@ -177,8 +207,7 @@ fn improve_start(
         .copied()
         .filter(|&u| is_region(st.label[u as usize]))
         .collect();
-    let iters = ((opts.regrowths_per_region * st.live as f64) as usize)
-        .min(opts.max_regrowths.unwrap_or(usize::MAX));
+    let iters = ((effort * st.live as f64) as usize).min(opts.max_regrowths.unwrap_or(usize::MAX));
     regrow_neighbourhoods(ctx, st, &live_units, iters, &mut s.rng, &mut sc, stop, mix);
     move_units(
         ctx,
@@ -324,6 +353,7 @@ pub fn max_districts(
         .improved_starts
         .unwrap_or_else(|| improved_starts(starts, units.len()))
         .clamp(1, starts);
+    let effort = opts.regrowths_per_region * effort_factor(starts, improve, units.len());
     // where only the best constructions are improved, regrowths draw the strategies that
     // add districts most often (see `RegrowMix::Periphery`)
     let mix = if improve < starts {
@@ -332,7 +362,7 @@ pub fn max_districts(
         RegrowMix::All
     };
     let finish = |s: Started| {
-        let s = improve_start(&ctx, &units, opts, s, &stop, mix);
+        let s = improve_start(&ctx, &units, opts, s, &stop, mix, effort);
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         control.report(d, starts, s.p);
         s
