@@ -23,9 +23,9 @@ pub struct SearchOptions {
     pub seed: u64,
     /// Number of independent starts (construction + improvement), run in parallel.
     pub starts: usize,
-    /// Neighbourhood regrowths per region and improved start; on instances up to
-    /// [`FOCUS_UP_TO`] units times starts the improved starts make up to twice as many (the
-    /// effort of the starts left unimproved, see [`effort_factor`]).
+    /// Neighbourhood regrowths per region and improved start; when fewer starts are improved
+    /// than constructed, each improved start makes up to twice as many (the effort of the
+    /// starts left unimproved, see [`effort_factor`]).
     pub regrowths_per_region: f64,
     /// At most this many neighbourhood regrowths per start (`None`: no cap), whatever
     /// `regrowths_per_region` asks; the default [`MAX_REGROWTHS_PER_START`] binds only on very
@@ -106,12 +106,6 @@ pub const MAX_REGROWTHS_PER_START: usize = 600_000;
 /// were improved up to 200,000 units times starts, the best `max(2, 200,000 / n)` above.
 pub const FOCUSED_STARTS: usize = 2;
 
-/// Units times starts up to which the improved starts get the effort of the starts left
-/// unimproved, up to twice their own ([`effort_factor`]); above it (25,000 units at 8 starts)
-/// the effort stays as given, which keeps the 100,489-unit lattice within its 15 s (at twice
-/// the effort it took 27 instead of 15 CPU seconds, for 0.2% more districts).
-pub const FOCUS_UP_TO: usize = 200_000;
-
 /// Units times starts up to which every start is improved: on small instances the whole
 /// search takes hundredths of a second and the variety of eight improved starts pays
 /// (tokyo262, 262 units: the best two at twice the effort gave 68, 69, 68 districts on seeds
@@ -129,15 +123,15 @@ pub fn improved_starts(starts: usize, n: usize) -> usize {
     }
 }
 
-/// Factor on the regrowths per region of each improved start, for `improve` improved starts
-/// of `starts` over `n` units: `min(2, starts / improve)` up to [`FOCUS_UP_TO`] units times
-/// starts (the effort of the starts left unimproved goes, in part, to those improved), else 1.
-pub fn effort_factor(starts: usize, improve: usize, n: usize) -> f64 {
-    if n.saturating_mul(starts) <= FOCUS_UP_TO && improve > 0 {
-        (starts as f64 / improve as f64).clamp(1.0, 2.0)
-    } else {
-        1.0
+/// Factor on the regrowths per region of each improved start, for `improve` improved starts of
+/// `starts`: `min(2, starts / improve)`, the effort of the starts left unimproved going, in
+/// part, to those improved (8 starts, 2 improved: twice the effort each, half the regrowths of
+/// improving all eight). Beyond [`MAX_REGROWTHS_PER_START`] it changes nothing.
+pub fn effort_factor(starts: usize, improve: usize) -> f64 {
+    if improve == 0 {
+        return 1.0;
     }
+    (starts as f64 / improve as f64).clamp(1.0, 2.0)
 }
 
 /// A start after construction (and repair): its state, random stream and the units no region
@@ -353,7 +347,7 @@ pub fn max_districts(
         .improved_starts
         .unwrap_or_else(|| improved_starts(starts, units.len()))
         .clamp(1, starts);
-    let effort = opts.regrowths_per_region * effort_factor(starts, improve, units.len());
+    let effort = opts.regrowths_per_region * effort_factor(starts, improve);
     // where only the best constructions are improved, regrowths draw the strategies that
     // add districts most often (see `RegrowMix::Periphery`)
     let mix = if improve < starts {
