@@ -552,3 +552,66 @@ pub(crate) fn attach_enclaves(
     enclaves.retain(|&u| st.label[u as usize] == FREE);
     enclaves
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Adjacency;
+    use crate::problem::Problem;
+    use crate::rule::UniformThreshold;
+    use rand::SeedableRng;
+
+    /// A 4 x 4 lattice of units of population 1 with threshold 3: at most 5 regions.
+    fn lattice() -> Problem {
+        let mut edges = Vec::new();
+        for u in 0..16usize {
+            if u % 4 < 3 {
+                edges.push((u, u + 1, 1.0));
+            }
+            if u < 12 {
+                edges.push((u, u + 4, 1.0));
+            }
+        }
+        Problem::new(Adjacency::from_edges(16, &edges).unwrap(), vec![1.0; 16], 1).unwrap()
+    }
+
+    #[test]
+    fn a_construction_is_abandoned_only_when_its_goal_is_out_of_reach() {
+        let pb = lattice();
+        let rule = UniformThreshold { threshold: 3.0 };
+        let ctx = Ctx {
+            pb: &pb,
+            rule: &rule,
+            g: &pb.graph,
+            tiebreak: Tiebreak::Heterogeneity,
+            cut_weight: 0.0,
+        };
+        let scope: Vec<u32> = (0..16).collect();
+        let strat = Strategy {
+            seeds: SeedOrder::Periphery,
+            growth: Growth::Fill,
+        };
+        for seed in 0..20 {
+            let run = |goal: Option<Goal>| {
+                let mut st = State::new(vec![FREE; 16], 1);
+                let mut sc = Scratch::new(16);
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                let built = construct(&ctx, &mut st, &scope, &mut rng, strat, &mut sc, goal);
+                (built.abandoned, built.regions.len())
+            };
+            let (_, free) = run(None);
+            // 16 inhabitants at 3 each: 6 regions can never be built, so that goal stops at once
+            let six = Goal {
+                regions: 6,
+                least_population: 3.0,
+            };
+            assert_eq!(run(Some(six)), (true, 0));
+            // a goal the construction meets never stops it, and it builds the same regions
+            let met = Goal {
+                regions: free,
+                least_population: 3.0,
+            };
+            assert_eq!(run(Some(met)), (false, free));
+        }
+    }
+}

@@ -91,19 +91,20 @@ pub(crate) fn initial_labels(pb: &Problem) -> Vec<u32> {
 }
 
 /// The default cap on regrowths per start ([`SearchOptions::max_regrowths`]): 30 per district
-/// up to 20,000 districts. On the 1,000,000-unit lattice (78,000 districts, 2.3 million
+/// up to 20,000 districts (60, the focused starts' default, up to 10,000). On the
+/// 1,000,000-unit lattice (78,000 districts, 2.3 million
 /// regrowths per start uncapped) it cut the search from 263 to 85 CPU seconds for 0.32% fewer
 /// districts (`bench/maxp/SPEED.md`).
 pub const MAX_REGROWTHS_PER_START: usize = 600_000;
 
 /// How many of the starts' constructions are improved by default above [`IMPROVE_ALL_UP_TO`]
-/// units times starts: the best two. Constructions
-/// are cheap (a few thousandths of the search's CPU on 1,500 units); the regrowths that
-/// improve them are not, and the best constructions are the ones worth improving: on
-/// it_lombardia, lattice2500 and it_nordovest, improving the best two at twice the effort gave
-/// at least as many districts as improving all eight, for about a third of the CPU, and on
-/// it_italia and lattice10000 5-10 districts more (`bench/maxp/SPEED.md`). Before, all starts
-/// were improved up to 200,000 units times starts, the best `max(2, 200,000 / n)` above.
+/// units times starts: the best two. Constructions are cheap (about 1% of the search's CPU on
+/// it_lombardia); the regrowths that improve them are not, and the best constructions are the
+/// ones worth improving: on lattice900, it_lombardia, lattice2500 and it_nordovest, improving
+/// the best two at twice the effort gave at least as many districts (medians of seeds 1-3) as
+/// improving all eight, at half the regrowths, and on it_italia and lattice10000 5-10
+/// districts more (`bench/maxp/SPEED.md`). Before, all starts were improved up to 200,000
+/// units times starts, the best `max(2, 200,000 / n)` above.
 pub const FOCUSED_STARTS: usize = 2;
 
 /// Units times starts up to which every start is improved: on small instances the whole
@@ -581,4 +582,28 @@ pub(crate) fn explain_infeasible(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_instances_improve_every_start_larger_ones_the_best_two() {
+        assert_eq!(improved_starts(8, 262), 8);
+        assert_eq!(improved_starts(8, 500), 8);
+        assert_eq!(improved_starts(8, 501), 2);
+        assert_eq!(improved_starts(8, 1_000_000), 2);
+        assert_eq!(improved_starts(1, 1_000_000), 1);
+        assert_eq!(improved_starts(0, 10), 1);
+    }
+
+    #[test]
+    fn the_effort_of_unimproved_starts_goes_to_the_improved_up_to_twice() {
+        assert_eq!(effort_factor(8, 8), 1.0);
+        assert_eq!(effort_factor(8, 2), 2.0);
+        assert_eq!(effort_factor(3, 2), 1.5);
+        assert_eq!(effort_factor(1, 1), 1.0);
+        assert_eq!(effort_factor(4, 0), 1.0);
+    }
 }
