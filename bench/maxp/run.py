@@ -147,8 +147,9 @@ def summarize(bigs: list[tuple[str, float]]):
              "ambit is re-run each time: compare CPU seconds (the CPU speed-up column) rather "
              "than wall times.", "",
              "ambit runs with its defaults everywhere (8 starts, effort 30 regrowths per "
-             "district, 20 move sweeps; above 4,000 units x starts only the best 2 of the 8 "
-             "constructions are improved, each with twice the effort), except the rows marked "
+             "district, 20 move sweeps; above 4,000 units x starts only the best quarter of the "
+             "constructions, 2 of the 8, are improved, each with twice the effort), except the "
+             "rows marked "
              f"`{' '.join(LIGHT)}`, the lighter setting the 100,489-unit row used before. "
              "`bound` = the upper bound ambit proves and prints with every plan (`ambit plan` "
              "summary: connected parts, least class threshold, units that reach it alone and the "

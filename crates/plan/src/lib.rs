@@ -49,7 +49,7 @@ pub use exact::{exact_max_districts, ExactOptions, ExactOutcome, ExactStatus};
 pub use graph::Adjacency;
 pub use heterogeneity::{district_heterogeneity, pairwise_l1_sum, plan_heterogeneity};
 pub use maxp::{
-    effort_factor, improved_starts, max_districts, SearchOptions, FOCUSED_STARTS,
+    effort_factor, improved_starts, max_districts, SearchOptions, FOCUSED_SHARE, FOCUSED_STARTS,
     IMPROVE_ALL_UP_TO, MAX_REGROWTHS_PER_START,
 };
 pub use min_change::{

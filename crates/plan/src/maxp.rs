@@ -42,7 +42,8 @@ pub struct SearchOptions {
     /// heterogeneity: pairwise L1 distance of z-scores). 0 leaves the tie-break alone.
     pub compactness_weight: f64,
     /// How many of the starts' constructions are improved (the best ones); `None`: all of them
-    /// on small instances, else the best [`FOCUSED_STARTS`] ([`improved_starts`]).
+    /// on small instances, else the best quarter, at least [`FOCUSED_STARTS`]
+    /// ([`improved_starts`]).
     pub improved_starts: Option<usize>,
     /// After the search, solve exactly from its plan ([`crate::exact_max_districts`]) with these
     /// settings; used by the planning jobs of [`crate::input`].
@@ -98,7 +99,8 @@ pub(crate) fn initial_labels(pb: &Problem) -> Vec<u32> {
 pub const MAX_REGROWTHS_PER_START: usize = 600_000;
 
 /// How many of the starts' constructions are improved by default above [`IMPROVE_ALL_UP_TO`]
-/// units times starts: the best two. Constructions are cheap (about 1% of the search's CPU on
+/// units times starts: the best quarter ([`FOCUSED_SHARE`]), at least two, so the best two of
+/// the default eight, and more starts still mean more search. Constructions are cheap (about 1% of the search's CPU on
 /// it_lombardia); the regrowths that improve them are not, and the best constructions are the
 /// ones worth improving: on lattice900, it_lombardia, lattice2500 and it_nordovest, improving
 /// the best two at twice the effort gave at least as many districts (medians of seeds 1-3) as
@@ -107,6 +109,10 @@ pub const MAX_REGROWTHS_PER_START: usize = 600_000;
 /// units times starts, the best `max(2, 200,000 / n)` above.
 pub const FOCUSED_STARTS: usize = 2;
 
+/// One in this many constructions is improved above [`IMPROVE_ALL_UP_TO`] (at least
+/// [`FOCUSED_STARTS`]).
+pub const FOCUSED_SHARE: usize = 4;
+
 /// Units times starts up to which every start is improved: on small instances the whole
 /// search takes hundredths of a second and the variety of eight improved starts pays
 /// (tokyo262, 262 units: the best two at twice the effort gave 68, 69, 68 districts on seeds
@@ -114,13 +120,16 @@ pub const FOCUSED_STARTS: usize = 2;
 pub const IMPROVE_ALL_UP_TO: usize = 4_000;
 
 /// How many of `starts` constructions over `n` units are improved by default: all of them up
-/// to [`IMPROVE_ALL_UP_TO`] units times starts, else the best [`FOCUSED_STARTS`]. Never
-/// depends on the machine, so a seed still fixes the plan.
+/// to [`IMPROVE_ALL_UP_TO`] units times starts, else the best `starts / FOCUSED_SHARE`, at
+/// least [`FOCUSED_STARTS`]. Never depends on the machine, so a seed still fixes the plan.
 pub fn improved_starts(starts: usize, n: usize) -> usize {
     if n.saturating_mul(starts) <= IMPROVE_ALL_UP_TO {
         starts.max(1)
     } else {
-        FOCUSED_STARTS.min(starts).max(1)
+        (starts / FOCUSED_SHARE)
+            .max(FOCUSED_STARTS)
+            .min(starts)
+            .max(1)
     }
 }
 
@@ -589,11 +598,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn small_instances_improve_every_start_larger_ones_the_best_two() {
+    fn small_instances_improve_every_start_larger_ones_the_best_quarter() {
         assert_eq!(improved_starts(8, 262), 8);
         assert_eq!(improved_starts(8, 500), 8);
         assert_eq!(improved_starts(8, 501), 2);
         assert_eq!(improved_starts(8, 1_000_000), 2);
+        assert_eq!(improved_starts(64, 1_516), 16);
+        assert_eq!(improved_starts(2, 100_489), 2);
         assert_eq!(improved_starts(1, 1_000_000), 1);
         assert_eq!(improved_starts(0, 10), 1);
     }
