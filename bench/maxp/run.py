@@ -44,8 +44,11 @@ SPOPT_REFERENCE = {"it_lombardia": 149.0, "lattice2500": 218.0, "it_italia": 596
 
 
 def run_ambit(data: Path, threshold: float, seed: int, extra: list[str]) -> dict:
-    out = OUT / f"{data.name}-{seed}"
-    out.mkdir(parents=True, exist_ok=True)
+    # one output folder per setting, holding only ambit's own files (ambit refuses a folder
+    # with other files in it); the labels for the scorer go beside it
+    suffix = "".join(x.strip("-")[0] if x.startswith("-") else f"{x}" for x in extra)
+    out = OUT / f"{data.name}-{seed}{'-' + suffix if suffix else ''}"
+    labels = OUT / f"{out.name}.labels.csv"
     cmd = ["/usr/bin/time", "-v", str(AMBIT), "plan", "--units", str(data / "units.csv"),
            "--edges", str(data / "edges.csv"), "--threshold", str(threshold), "--seed", str(seed),
            "--out", str(out), "--quiet"] + extra
@@ -63,12 +66,12 @@ def run_ambit(data: Path, threshold: float, seed: int, extra: list[str]) -> dict
     idx = {r["id"]: r["idx"] for r in csv.DictReader(open(data / "units.csv"))}
     rows = list(csv.DictReader(open(out / "assignment.csv")))
     names = {n: i for i, n in enumerate(sorted({r["district"] for r in rows}))}
-    with open(out / "labels.csv", "w") as fh:
+    with open(labels, "w") as fh:
         fh.write("idx,region\n")
         for r in rows:
             fh.write(f"{idx[r['code']]},{names[r['district']]}\n")
     s = subprocess.run([PY, str(PEER), "score", "--data", str(data), "--labels",
-                        str(out / "labels.csv"), "--threshold", str(threshold)],
+                        str(labels), "--threshold", str(threshold)],
                        capture_output=True, text=True, check=True)
     rec = json.loads(s.stdout.strip().splitlines()[-1])
     plan = json.load(open(out / "plan.json"))
@@ -102,6 +105,18 @@ def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
 
+def load_note() -> str:
+    """The machine's load while ambit last ran (runs/ambit_load.json, written by main)."""
+    path = RUNS / "ambit_load.json"
+    if not path.exists():
+        return ""
+    loads = json.load(open(path))
+    parts = "; ".join(f"{l['when']}: load average {l['start']:.1f} at the start, "
+                      f"{l['end']:.1f} at the end" for l in loads)
+    return (f" Machine state while ambit was re-run ({os.cpu_count()} cores, shared with other "
+            f"engineers' builds and runs, which inflates CPU seconds too): {parts}.")
+
+
 def summarize(bigs: list[tuple[str, float]]):
     amb = load(RUNS / "ambit.jsonl")
     recs = {"ambit": [r for r in amb if not r.get("args")],
@@ -132,14 +147,15 @@ def summarize(bigs: list[tuple[str, float]]):
              "ambit is re-run each time: compare CPU seconds (the CPU speed-up column) rather "
              "than wall times.", "",
              "ambit runs with its defaults everywhere (8 starts, effort 30 regrowths per "
-             "district, 20 move sweeps; from 200,000 units x starts only the best "
-             f"max(2, 200,000 / n) constructions are improved), except the rows marked "
+             "district, 20 move sweeps; above 4,000 units x starts only the best quarter of the "
+             "constructions, 2 of the 8, are improved, each with twice the effort), except the "
+             "rows marked "
              f"`{' '.join(LIGHT)}`, the lighter setting the 100,489-unit row used before. "
              "`bound` = the upper bound ambit proves and prints with every plan (`ambit plan` "
              "summary: connected parts, least class threshold, units that reach it alone and the "
              "groups between them); `gap` = (bound - p) / bound. spopt with 1 SA iteration "
              "(`maxp_spopt.py bench ds:thr:99:1`, one seed per instance) shows what its "
-             "construction plus one annealing pass gives.", "",
+             "construction plus one annealing pass gives." + load_note(), "",
              "| dataset | n | threshold | tool | runs | feasible | p median (min-max) | bound | gap "
              "| obj_l1 median | wall s median | CPU s median | peak RSS MB |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -270,9 +286,10 @@ def main():
             if not a.only or big[0] in a.only:
                 todo.append((OUT / "data" / big[0], big[1]))
         keep = [r for r in load(RUNS / "ambit.jsonl")
-                if (DATA / r["dataset"], r["threshold"]) not in todo
-                and (OUT / "data" / r["dataset"], r["threshold"]) not in todo]
+                if (DATA / r["dataset"], r.get("threshold")) not in todo
+                and (OUT / "data" / r["dataset"], r.get("threshold")) not in todo]
         new = []
+        load_start = os.getloadavg()[0]
         side = [(d, t) for d, t in todo if a.geoda_side_by_side and
                 sum(1 for _ in open(d / "units.csv")) - 1 <= 3000]
         if side:
@@ -302,6 +319,15 @@ def main():
         with open(RUNS / "ambit.jsonl", "w") as fh:
             for r in keep + new:
                 fh.write(json.dumps(r) + "\n")
+        # the load of every re-run, kept for the runs that the next re-run does not replace
+        done = ", ".join(sorted({d.name for d, _ in todo}))
+        loads = [l for l in (json.load(open(RUNS / "ambit_load.json"))
+                             if (RUNS / "ambit_load.json").exists() else [])
+                 if not set(l["datasets"]) <= {d.name for d, _ in todo}]
+        loads.append({"when": time.strftime("%d %b %Y %H:%M UTC", time.gmtime()) + f" ({done})",
+                      "datasets": sorted({d.name for d, _ in todo}),
+                      "start": load_start, "end": os.getloadavg()[0]})
+        json.dump(loads, open(RUNS / "ambit_load.json", "w"), indent=1)
     summarize(bigs)
 
 

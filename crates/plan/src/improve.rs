@@ -6,7 +6,9 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::construct::{construct, Growth, Scratch, SeedOrder, Strategy};
+use crate::construct::{construct, Goal, Growth, Scratch, SeedOrder, Strategy};
+use crate::heterogeneity::district_heterogeneity;
+use crate::problem::Tiebreak;
 use crate::state::{is_region, Ctx, State, FREE};
 use crate::Stopper;
 
@@ -49,11 +51,18 @@ pub(crate) enum RegrowMix {
     /// the 75 regrowths that added a district, in half the draws; drawing only them gave
     /// p = 8,168 instead of 8,153 at the same effort and lower heterogeneity (seed 1, one
     /// start), and on lattice900/2500/10000 a p at least as high on both seeds tried. Used
-    /// where only the best constructions are improved (large instances, see
-    /// `crate::improved_starts`); small instances keep the variety (tokyo262 lost a district
-    /// without it).
+    /// where only the best constructions are improved (by default, see
+    /// `crate::improved_starts`): with all eight starts improved tokyo262 lost a district
+    /// without the variety, with the best two improved at twice the effort it did not.
     Periphery,
 }
+
+/// Share of the regrowths that cannot add a region (the cluster's population is below the
+/// least threshold times one more than its regions) that are skipped, still counting towards
+/// the effort. Skipping 30% cut the search's CPU by about a fifth on lattice900, it_lombardia,
+/// lattice2500 and it_nordovest, with as many districts (seeds 1-3: medians 75, 92, 215, 143
+/// against 74, 92, 216, 144) and a heterogeneity within 3% (`bench/maxp/SPEED.md`).
+const SKIP_OBJECTIVE_ONLY: f64 = 0.3;
 
 /// The `i`-th construction strategy (cycling).
 pub(crate) fn strategy(i: usize) -> Strategy {
@@ -84,6 +93,14 @@ pub(crate) fn regrow_neighbourhoods(
     // stop early once a long run of regrowths changed nothing (the search has converged)
     let patience = (4 * st.live).max(400);
     let mut last_change = 0usize;
+    // a regrowth is abandoned once it cannot rebuild as many regions (see `Goal`)
+    let least_population = ctx
+        .rule
+        .class_floors()
+        .and_then(|f| f.iter().map(|c| c.threshold).reduce(f64::min))
+        .filter(|t| *t > 0.0);
+    let members_only = ctx.cut_weight == 0.0 && ctx.tiebreak == Tiebreak::Heterogeneity;
+    let mut group: Vec<u32> = Vec::new();
     for it in 0..iters {
         if it % 256 == 0 && stop.should_stop() {
             return;
@@ -114,10 +131,28 @@ pub(crate) fn regrow_neighbourhoods(
         neigh.shuffle(rng);
         regs.extend(neigh.iter().take(want - 1));
         let old_count = regs.len();
-        let old_obj: f64 = regs
-            .iter()
-            .map(|&q| ctx.region_objective(&st.label, q, &st.members[q as usize], &mut obj_buf))
-            .sum();
+        // a cluster too small to hold one more region can only lower the objective: part of
+        // these regrowths are skipped, the effort going to those that can add a region
+        if let Some(least) = least_population {
+            let population: f64 = regs
+                .iter()
+                .map(|&q| ctx.rule.population(st.region_totals(q)))
+                .sum();
+            if population + 1e-9 < (old_count + 1) as f64 * least
+                && rng.gen::<f64>() < SKIP_OBJECTIVE_ONLY
+            {
+                continue;
+            }
+        }
+        // the old objective is needed only when the regrowth rebuilds as many regions; when it
+        // depends on the members alone it is computed then, from the saved members
+        let mut old_obj: f64 = if members_only {
+            f64::NAN
+        } else {
+            regs.iter()
+                .map(|&q| ctx.region_objective(&st.label, q, &st.members[q as usize], &mut obj_buf))
+                .sum()
+        };
         saved.clear();
         scope.clear();
         for &q in &regs {
@@ -136,8 +171,13 @@ pub(crate) fn regrow_neighbourhoods(
             RegrowMix::All => strategy(rng.gen_range(0..STRATEGIES.len())),
             RegrowMix::Periphery => PERIPHERY[rng.gen_range(0..PERIPHERY.len())],
         };
-        let built = construct(ctx, st, &scope, rng, strat, sc);
-        let valid = built.unassigned.is_empty()
+        let goal = least_population.map(|least_population| Goal {
+            regions: old_count,
+            least_population,
+        });
+        let built = construct(ctx, st, &scope, rng, strat, sc, goal);
+        let valid = !built.abandoned
+            && built.unassigned.is_empty()
             && built
                 .regions
                 .iter()
@@ -148,6 +188,9 @@ pub(crate) fn regrow_neighbourhoods(
             if new_count > old_count {
                 accept = true;
             } else if new_count == old_count {
+                if members_only {
+                    old_obj = saved_heterogeneity(ctx, &saved, &mut group, &mut obj_buf);
+                }
                 let new_obj: f64 = built
                     .regions
                     .iter()
@@ -183,6 +226,23 @@ pub(crate) fn regrow_neighbourhoods(
             }
         }
     }
+}
+
+/// Heterogeneity of the regions saved before a regrowth (`(unit, region)` pairs, each region's
+/// units together), equal to their summed `Ctx::region_objective` without cut-edge costs.
+fn saved_heterogeneity(
+    ctx: &Ctx,
+    saved: &[(u32, u32)],
+    group: &mut Vec<u32>,
+    buf: &mut Vec<f64>,
+) -> f64 {
+    let mut total = 0.0;
+    for run in saved.chunk_by(|a, b| a.1 == b.1) {
+        group.clear();
+        group.extend(run.iter().map(|&(x, _)| x));
+        total += district_heterogeneity(&ctx.pb.attrs, ctx.pb.m, group, buf);
+    }
+    total
 }
 
 /// Moves single boundary units to a neighbouring region while it lowers the objective and keeps

@@ -49,7 +49,8 @@ pub use exact::{exact_max_districts, ExactOptions, ExactOutcome, ExactStatus};
 pub use graph::Adjacency;
 pub use heterogeneity::{district_heterogeneity, pairwise_l1_sum, plan_heterogeneity};
 pub use maxp::{
-    improved_starts, max_districts, SearchOptions, IMPROVE_ALL_UP_TO, MAX_REGROWTHS_PER_START,
+    effort_factor, improved_starts, max_districts, SearchOptions, FOCUSED_SHARE, FOCUSED_STARTS,
+    IMPROVE_ALL_UP_TO, MAX_REGROWTHS_PER_START,
 };
 pub use min_change::{
     min_change, Affinity, Change, ChangeOptions, ChangeOutcome, MergeCost, Unresolved,

@@ -23,7 +23,9 @@ pub struct SearchOptions {
     pub seed: u64,
     /// Number of independent starts (construction + improvement), run in parallel.
     pub starts: usize,
-    /// Neighbourhood regrowths per region and start.
+    /// Neighbourhood regrowths per region and improved start; when fewer starts are improved
+    /// than constructed, each improved start makes up to twice as many (the effort of the
+    /// starts left unimproved, see [`effort_factor`]).
     pub regrowths_per_region: f64,
     /// At most this many neighbourhood regrowths per start (`None`: no cap), whatever
     /// `regrowths_per_region` asks; the default [`MAX_REGROWTHS_PER_START`] binds only on very
@@ -40,7 +42,7 @@ pub struct SearchOptions {
     /// heterogeneity: pairwise L1 distance of z-scores). 0 leaves the tie-break alone.
     pub compactness_weight: f64,
     /// How many of the starts' constructions are improved (the best ones); `None`: all of them
-    /// on instances up to [`IMPROVE_ALL_UP_TO`] units times starts, fewer above
+    /// on small instances, else the best quarter, at least [`FOCUSED_STARTS`]
     /// ([`improved_starts`]).
     pub improved_starts: Option<usize>,
     /// After the search, solve exactly from its plan ([`crate::exact_max_districts`]) with these
@@ -90,25 +92,56 @@ pub(crate) fn initial_labels(pb: &Problem) -> Vec<u32> {
 }
 
 /// The default cap on regrowths per start ([`SearchOptions::max_regrowths`]): 30 per district
-/// up to 20,000 districts. On the 1,000,000-unit lattice (78,000 districts, 2.3 million
+/// up to 20,000 districts (60, the focused starts' default, up to 10,000). On the
+/// 1,000,000-unit lattice (78,000 districts, 2.3 million
 /// regrowths per start uncapped) it cut the search from 263 to 85 CPU seconds for 0.32% fewer
 /// districts (`bench/maxp/SPEED.md`).
 pub const MAX_REGROWTHS_PER_START: usize = 600_000;
 
-/// Units times starts above which only the best constructions are improved (see
-/// [`SearchOptions::improved_starts`]): on large instances the constructions of different starts
-/// differ little, and improving all of them costs most of the time.
-pub const IMPROVE_ALL_UP_TO: usize = 200_000;
+/// How many of the starts' constructions are improved by default above [`IMPROVE_ALL_UP_TO`]
+/// units times starts: the best quarter ([`FOCUSED_SHARE`]), at least two, so the best two of
+/// the default eight, and more starts still mean more search. Constructions are cheap (about 1% of the search's CPU on
+/// it_lombardia); the regrowths that improve them are not, and the best constructions are the
+/// ones worth improving: on lattice900, it_lombardia, lattice2500 and it_nordovest, improving
+/// the best two at twice the effort gave at least as many districts (medians of seeds 1-3) as
+/// improving all eight, at half the regrowths, and on it_italia and lattice10000 5-10
+/// districts more (`bench/maxp/SPEED.md`). Before, all starts were improved up to 200,000
+/// units times starts, the best `max(2, 200,000 / n)` above.
+pub const FOCUSED_STARTS: usize = 2;
 
-/// How many of `starts` constructions over `n` units are improved: all of them up to
-/// [`IMPROVE_ALL_UP_TO`] units times starts, else the best `max(2, IMPROVE_ALL_UP_TO / n)`.
-/// Never depends on the machine, so a seed still fixes the plan.
+/// One in this many constructions is improved above [`IMPROVE_ALL_UP_TO`] (at least
+/// [`FOCUSED_STARTS`]).
+pub const FOCUSED_SHARE: usize = 4;
+
+/// Units times starts up to which every start is improved: on small instances the whole
+/// search takes hundredths of a second and the variety of eight improved starts pays
+/// (tokyo262, 262 units: the best two at twice the effort gave 68, 69, 68 districts on seeds
+/// 1-3 against 68, 70, 69).
+pub const IMPROVE_ALL_UP_TO: usize = 4_000;
+
+/// How many of `starts` constructions over `n` units are improved by default: all of them up
+/// to [`IMPROVE_ALL_UP_TO`] units times starts, else the best `starts / FOCUSED_SHARE`, at
+/// least [`FOCUSED_STARTS`]. Never depends on the machine, so a seed still fixes the plan.
 pub fn improved_starts(starts: usize, n: usize) -> usize {
     if n.saturating_mul(starts) <= IMPROVE_ALL_UP_TO {
-        starts
+        starts.max(1)
     } else {
-        (IMPROVE_ALL_UP_TO / n.max(1)).max(2).min(starts)
+        (starts / FOCUSED_SHARE)
+            .max(FOCUSED_STARTS)
+            .min(starts)
+            .max(1)
     }
+}
+
+/// Factor on the regrowths per region of each improved start, for `improve` improved starts of
+/// `starts`: `min(2, starts / improve)`, the effort of the starts left unimproved going, in
+/// part, to those improved (8 starts, 2 improved: twice the effort each, half the regrowths of
+/// improving all eight). Beyond [`MAX_REGROWTHS_PER_START`] it changes nothing.
+pub fn effort_factor(starts: usize, improve: usize) -> f64 {
+    if improve == 0 {
+        return 1.0;
+    }
+    (starts as f64 / improve as f64).clamp(1.0, 2.0)
 }
 
 /// A start after construction (and repair): its state, random stream and the units no region
@@ -143,7 +176,7 @@ fn construct_start(ctx: &Ctx, units: &[u32], opts: &SearchOptions, i: usize) -> 
         ChaCha8Rng::seed_from_u64(opts.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ i as u64);
     let mut st = State::new(initial_labels(pb), pb.k);
     let mut sc = Scratch::new(pb.len());
-    let built = construct(ctx, &mut st, units, &mut rng, strategy(i), &mut sc);
+    let built = construct(ctx, &mut st, units, &mut rng, strategy(i), &mut sc, None);
     let mut unassigned = built.unassigned;
     for &u in &unassigned {
         st.label[u as usize] = OUT;
@@ -169,6 +202,7 @@ fn improve_start(
     mut s: Started,
     stop: &Stopper,
     mix: RegrowMix,
+    effort: f64,
 ) -> Started {
     let st = &mut s.st;
     let mut sc = Scratch::new(ctx.pb.len());
@@ -177,8 +211,7 @@ fn improve_start(
         .copied()
         .filter(|&u| is_region(st.label[u as usize]))
         .collect();
-    let iters = ((opts.regrowths_per_region * st.live as f64) as usize)
-        .min(opts.max_regrowths.unwrap_or(usize::MAX));
+    let iters = ((effort * st.live as f64) as usize).min(opts.max_regrowths.unwrap_or(usize::MAX));
     regrow_neighbourhoods(ctx, st, &live_units, iters, &mut s.rng, &mut sc, stop, mix);
     move_units(
         ctx,
@@ -324,6 +357,7 @@ pub fn max_districts(
         .improved_starts
         .unwrap_or_else(|| improved_starts(starts, units.len()))
         .clamp(1, starts);
+    let effort = opts.regrowths_per_region * effort_factor(starts, improve);
     // where only the best constructions are improved, regrowths draw the strategies that
     // add districts most often (see `RegrowMix::Periphery`)
     let mix = if improve < starts {
@@ -332,7 +366,7 @@ pub fn max_districts(
         RegrowMix::All
     };
     let finish = |s: Started| {
-        let s = improve_start(&ctx, &units, opts, s, &stop, mix);
+        let s = improve_start(&ctx, &units, opts, s, &stop, mix, effort);
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         control.report(d, starts, s.p);
         s
@@ -557,4 +591,30 @@ pub(crate) fn explain_infeasible(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_instances_improve_every_start_larger_ones_the_best_quarter() {
+        assert_eq!(improved_starts(8, 262), 8);
+        assert_eq!(improved_starts(8, 500), 8);
+        assert_eq!(improved_starts(8, 501), 2);
+        assert_eq!(improved_starts(8, 1_000_000), 2);
+        assert_eq!(improved_starts(64, 1_516), 16);
+        assert_eq!(improved_starts(2, 100_489), 2);
+        assert_eq!(improved_starts(1, 1_000_000), 1);
+        assert_eq!(improved_starts(0, 10), 1);
+    }
+
+    #[test]
+    fn the_effort_of_unimproved_starts_goes_to_the_improved_up_to_twice() {
+        assert_eq!(effort_factor(8, 8), 1.0);
+        assert_eq!(effort_factor(8, 2), 2.0);
+        assert_eq!(effort_factor(3, 2), 1.5);
+        assert_eq!(effort_factor(1, 1), 1.0);
+        assert_eq!(effort_factor(4, 0), 1.0);
+    }
 }
