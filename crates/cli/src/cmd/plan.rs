@@ -50,10 +50,12 @@ pub struct Args {
     /// Random seed: equal seeds give equal plans (when no time limit cuts the search).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Independent starts, run in parallel.
+    /// Independent starts, run in parallel (from 4,000 units x starts, only the best quarter of
+    /// their constructions, at least 2, is improved).
     #[arg(long, default_value_t = SearchOptions::default().starts)]
     starts: usize,
-    /// Neighbourhood regrowths per district and start (search effort).
+    /// Neighbourhood regrowths per district and improved start (search effort; doubled at most
+    /// when only the best constructions are improved).
     #[arg(long, default_value_t = SearchOptions::default().regrowths_per_region)]
     effort: f64,
     /// Time budget in seconds; Ctrl-C also stops and keeps the best plan so far.

@@ -40,7 +40,8 @@ pub struct RunRequest {
     /// Independent starts (max-districts; default 8, at most 64).
     #[serde(default)]
     starts: Option<usize>,
-    /// Regrowths per district and start (max-districts; default 30).
+    /// Regrowths per district and improved start (max-districts; default 30, doubled at most
+    /// when only the best constructions are improved).
     #[serde(default)]
     effort: Option<f64>,
     /// Time budget in seconds (max-districts; at most 3,600).
