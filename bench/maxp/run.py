@@ -113,8 +113,8 @@ def load_note() -> str:
     loads = json.load(open(path))
     parts = "; ".join(f"{l['when']}: load average {l['start']:.1f} at the start, "
                       f"{l['end']:.1f} at the end" for l in loads)
-    return (f" Machine state while ambit was re-run ({os.cpu_count()} cores, shared with other "
-            f"engineers' builds and runs, which inflates CPU seconds too): {parts}.")
+    return (f" Machine state while ambit was re-run ({os.cpu_count()} cores; a load average above "
+            f"about 2 means other work shared them, which inflates wall and CPU seconds): {parts}.")
 
 
 def summarize(bigs: list[tuple[str, float]]):
