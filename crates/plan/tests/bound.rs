@@ -3,7 +3,7 @@
 
 use ambit_plan::{
     max_districts, upper_bound, Adjacency, ClassCondition, ClassShareRule, ClassSpec, Control,
-    Nesting, Problem, SearchOptions, UniformThreshold,
+    Nesting, Problem, SearchOptions, UniformThreshold, UpperBound,
 };
 use proptest::prelude::*;
 
@@ -23,6 +23,24 @@ fn graph(n: usize, extra: &[(usize, usize)], keep: &[bool]) -> Adjacency {
         }
     }
     Adjacency::from_edges(n, &edges).unwrap()
+}
+
+/// A proptest case under a uniform threshold: the problem, its rule, its optimum by brute
+/// force and its bound.
+fn uniform_case(
+    pops: &[u32],
+    extra: &[(usize, usize)],
+    keep: &[bool],
+    threshold: u32,
+) -> (Problem, UniformThreshold, usize, UpperBound) {
+    let pops: Vec<f64> = pops.iter().map(|&p| p as f64).collect();
+    let pb = Problem::new(graph(pops.len(), extra, keep), pops, 1).unwrap();
+    let rule = UniformThreshold {
+        threshold: threshold as f64,
+    };
+    let best = brute_force(&pb, &rule, None);
+    let b = upper_bound(&pb, &rule);
+    (pb, rule, best, b)
 }
 
 fn mountain_rule(strict: bool) -> ClassShareRule {
@@ -52,10 +70,6 @@ fn opts() -> SearchOptions {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(60))]
-}
-
-proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
     /// Mid-size units (a tenth to the whole of the threshold), up to 9 units, where the least
@@ -68,11 +82,7 @@ proptest! {
         keep in prop::collection::vec(prop::bool::weighted(0.9), 9),
         threshold in 20u32..120,
     ) {
-        let pops: Vec<f64> = pops[..n].iter().map(|&p| p as f64).collect();
-        let pb = Problem::new(graph(n, &extra, &keep), pops, 1).unwrap();
-        let rule = UniformThreshold { threshold: threshold as f64 };
-        let best = brute_force(&pb, &rule, None);
-        let b = upper_bound(&pb, &rule);
+        let (_, _, best, b) = uniform_case(&pops[..n], &extra, &keep, threshold);
         prop_assert!(b.value >= best, "bound {} < optimum {best}", b.value);
         prop_assert!(b.value <= b.without_sizes);
     }
@@ -85,11 +95,7 @@ proptest! {
         keep in prop::collection::vec(prop::bool::weighted(0.85), 8),
         threshold in 10u32..60,
     ) {
-        let pops: Vec<f64> = pops[..n].iter().map(|&p| p as f64).collect();
-        let pb = Problem::new(graph(n, &extra, &keep), pops, 1).unwrap();
-        let rule = UniformThreshold { threshold: threshold as f64 };
-        let best = brute_force(&pb, &rule, None);
-        let b = upper_bound(&pb, &rule);
+        let (pb, rule, best, b) = uniform_case(&pops[..n], &extra, &keep, threshold);
         prop_assert!(b.value >= best, "bound {} < optimum {best}", b.value);
         let plan = max_districts(&pb, &rule, &opts(), &Control::default()).unwrap();
         prop_assert!(plan.compliant_count() <= best);
@@ -305,11 +311,7 @@ proptest! {
         keep in prop::collection::vec(prop::bool::weighted(0.8), 9),
         threshold in 5u32..60,
     ) {
-        let pops: Vec<f64> = pops[..n].iter().map(|&p| p as f64).collect();
-        let pb = Problem::new(graph(n, &extra, &keep), pops, 1).unwrap();
-        let rule = UniformThreshold { threshold: threshold as f64 };
-        let best = brute_force(&pb, &rule, None);
-        let b = upper_bound(&pb, &rule);
+        let (_, _, best, b) = uniform_case(&pops[..n], &extra, &keep, threshold);
         prop_assert!(b.value >= best, "bound {} < optimum {best}", b.value);
     }
 }
