@@ -3,33 +3,54 @@
 use crate::table::Format;
 use ambit_rules::audit::Audit;
 use ambit_rules::format_count;
+use ambit_rules::CompiledPolicy;
 use ambit_territory::{DataError, Dataset, DistrictMap};
 use std::fmt::Write as _;
 
-/// `ambit audit`'s output in `format`: the audit, followed in the text and Markdown formats by
-/// the compactness of the districts of `map` (a map of `ds`) when there is one.
-pub fn document(
+/// `ambit audit`'s output: the audit of the district map `map` of `ds` (none: the region
+/// alone) under `policy`, rendered in `format`, followed in the text and Markdown formats by
+/// the compactness of the map's districts.
+pub fn audit_document(
+    ds: &Dataset,
+    policy: &CompiledPolicy,
+    map: Option<&DistrictMap>,
+    format: Format,
+) -> Result<(Audit, String), DataError> {
+    let audit = ambit_rules::audit(&ds.territory, &ds.graph, policy, map);
+    let scores = match map {
+        Some(m) if with_compactness(format) => crate::compactness::scores(ds, m)?,
+        _ => None,
+    };
+    let text = render(&audit, map.map(|m| (ds, m)), scores.as_ref(), format);
+    Ok((audit, text))
+}
+
+/// The formats that hold several tables, where the compactness table follows the audit.
+fn with_compactness(format: Format) -> bool {
+    matches!(format, Format::Table | Format::Markdown)
+}
+
+fn render(
     a: &Audit,
     map: Option<(&Dataset, &DistrictMap)>,
+    scores: Option<&std::collections::BTreeMap<String, f64>>,
     format: Format,
-) -> Result<String, DataError> {
-    // the compactness table follows the audit in the formats that hold several tables
-    let compactness = |ds: &Dataset, m: &DistrictMap| -> Result<String, DataError> {
-        let names: Vec<String> = a.districts.iter().map(|d| d.name.clone()).collect();
-        let table = crate::compactness::of_map(ds, m, &names)?.table();
-        Ok(format!("\n{}", table.render(format)))
-    };
+) -> String {
     let after = match map {
-        Some((ds, m)) if matches!(format, Format::Table | Format::Markdown) => compactness(ds, m)?,
+        Some((ds, m)) if with_compactness(format) => {
+            let names: Vec<String> = a.districts.iter().map(|d| d.name.clone()).collect();
+            let table = crate::compactness::of_map_scored(ds, m, &names, scores).table();
+            format!("\n{}", table.render(format))
+        }
         _ => String::new(),
     };
-    Ok(match format {
+    match format {
         Format::Table => to_text(a) + &after,
         Format::Markdown => to_markdown(a) + &after,
         Format::Csv => to_csv(a),
         // an audit holds strings and finite numbers: it always serialises
         Format::Json => serde_json::to_string_pretty(a).unwrap_or_default() + "\n",
-    })
+    }
 }
 
 /// Formats a float with thousands separators and `decimals` digits.

@@ -131,7 +131,8 @@ pub fn members_score(members: &[&Boundary], geographic: bool) -> Option<f64> {
             let (a, b) = (w[0], w[1]);
             let (ax, ay, bx, by) = (a.x * kx, a.y * ky, b.x * kx, b.y * ky);
             twice += ax * by - bx * ay;
-            let length = (bx - ax).hypot(by - ay);
+            // sqrt rather than hypot: no overflow at these magnitudes, and several times faster
+            let length = ((bx - ax) * (bx - ax) + (by - ay) * (by - ay)).sqrt();
             let (sa, sb) = (snap(a), snap(b));
             if sa == sb {
                 continue;
@@ -194,13 +195,13 @@ pub fn outlines<'a>(
 
 impl Compactness {
     /// Compactness of the districts `names` (in this order) from their cut edges (`per`, one
-    /// per name, and `total`) and, when given, their members' boundaries (by name, as
-    /// [`members`] gives) and whether these are geographic.
+    /// per name, and `total`) and, when given, their Polsby-Popper scores by name (as
+    /// [`scores`] gives them; a district without one has none).
     pub fn new(
         names: &[String],
         per: &[usize],
         total: usize,
-        members: Option<(&BTreeMap<String, Vec<&Boundary>>, bool)>,
+        scores: Option<&BTreeMap<String, f64>>,
     ) -> Self {
         let districts = names
             .iter()
@@ -208,9 +209,7 @@ impl Compactness {
             .map(|(name, &cut)| DistrictCompactness {
                 district: name.clone(),
                 cut_edges: cut,
-                polsby_popper: members.and_then(|(m, geographic)| {
-                    m.get(name).and_then(|m| members_score(m, geographic))
-                }),
+                polsby_popper: scores.and_then(|s| s.get(name).copied()),
             })
             .collect();
         Self {
@@ -299,10 +298,42 @@ impl Compactness {
     }
 }
 
+/// The Polsby-Popper score of every district of `map` that has boundaries, by name
+/// ([`members_score`]); None when the data folder has no boundary layer.
+pub fn scores(ds: &Dataset, map: &DistrictMap) -> Result<Option<BTreeMap<String, f64>>, DataError> {
+    let has_boundaries = ds
+        .manifest
+        .polygons
+        .as_ref()
+        .and_then(|p| p.boundaries.as_ref())
+        .is_some();
+    if !has_boundaries {
+        return Ok(None);
+    }
+    let boundaries = ds.boundaries()?;
+    let geographic = boundaries.is_geographic();
+    Ok(Some(
+        members(&boundaries, &ds.polygon_districts(map))
+            .into_iter()
+            .filter_map(|(d, m)| members_score(&m, geographic).map(|s| (d, s)))
+            .collect(),
+    ))
+}
+
 /// Compactness of the districts of `map` over a data folder, in the order of `names` (e.g. the
 /// audit's districts): cut edges from the folder's contiguity graph, Polsby-Popper from its
 /// boundaries when it has any.
 pub fn of_map(ds: &Dataset, map: &DistrictMap, names: &[String]) -> Result<Compactness, DataError> {
+    Ok(of_map_scored(ds, map, names, scores(ds, map)?.as_ref()))
+}
+
+/// [`of_map`] with the Polsby-Popper scores already computed ([`scores`]).
+pub fn of_map_scored(
+    ds: &Dataset,
+    map: &DistrictMap,
+    names: &[String],
+    scores: Option<&BTreeMap<String, f64>>,
+) -> Compactness {
     let index: HashMap<&str, u32> = names
         .iter()
         .enumerate()
@@ -321,23 +352,7 @@ pub fn of_map(ds: &Dataset, map: &DistrictMap, names: &[String]) -> Result<Compa
             .map(move |&j| (i, j))
     });
     let (per, total) = ambit_plan::cut_edges_per_district(&label, names.len(), edges);
-    let has_boundaries = ds
-        .manifest
-        .polygons
-        .as_ref()
-        .and_then(|p| p.boundaries.as_ref())
-        .is_some();
-    if !has_boundaries {
-        return Ok(Compactness::new(names, &per, total, None));
-    }
-    let boundaries = ds.boundaries()?;
-    let members = members(&boundaries, &ds.polygon_districts(map));
-    Ok(Compactness::new(
-        names,
-        &per,
-        total,
-        Some((&members, boundaries.is_geographic())),
-    ))
+    Compactness::new(names, &per, total, scores)
 }
 
 /// A score with four decimals (as in the CSV, the table and the GeoJSON).

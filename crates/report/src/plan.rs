@@ -3,7 +3,7 @@
 //! SVG map, all built before anything is written and written as one folder ([`StagedDir`]).
 
 use crate::atomic::{StagedDir, WriteError};
-use crate::compactness::{outlines, score_text, Compactness};
+use crate::compactness::{members_score, outlines, score_text, Compactness};
 use crate::map::{audit_map, MapColour};
 use crate::table::{Align, Table};
 use ambit_plan::input::{Input, Outcome};
@@ -327,11 +327,11 @@ fn geography(
     );
     let outlines = outlines(&boundaries, &district_of);
     let geographic = boundaries.is_geographic();
-    let members = outlines
+    let scores = outlines
         .iter()
-        .map(|(d, o)| (d.clone(), o.members.clone()))
+        .filter_map(|(d, o)| members_score(&o.members, geographic).map(|s| (d.clone(), s)))
         .collect();
-    let compactness = Compactness::new(names, cut, cut_total, Some((&members, geographic)));
+    let compactness = Compactness::new(names, cut, cut_total, Some(&scores));
     let geojson = crate::geojson::districts_from(&outlines, geographic, &audit, Some(&compactness));
     let live = o.live().count();
     let title = format!(

@@ -48,7 +48,6 @@ pub fn audit(
     if let Some(m) = &map {
         crate::common::notices(&m.notices);
     }
-    let audit = ambit_rules::audit(&ds.territory, &ds.graph, &loaded.policy, map.as_ref());
-    let text = ambit_report::audit::document(&audit, map.as_ref().map(|m| (ds, m)), format)?;
+    let (_, text) = ambit_report::audit::audit_document(ds, &loaded.policy, map.as_ref(), format)?;
     emit(&text, output)
 }
