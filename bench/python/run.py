@@ -214,8 +214,11 @@ def report(path, cli_path=None):
           "`numpy.random.seed(12345)`). `p` = regions at or above the threshold; `feasible` and "
           "`obj_l1` (spopt's objective: sum over regions of pairwise L1 distances, lower is "
           "better) computed by the script from the labels. CPU = process CPU seconds of the "
-          "`solve()` call (all threads); wall times are inflated by the 2-core machine being "
-          f"shared with other builds. spopt {spopt.__version__}: `defaults` = 99 construction "
+          "`solve()` call (all threads). The ambit rows of 4 Dec 2026 were re-run (`run.py "
+          "--skip-spopt`, the search of issue 13) with the 2-core machine otherwise idle; the "
+          "spopt rows are kept from the earlier run (same spopt), taken while the machine was "
+          "shared with other builds, which inflates their wall times: compare CPU seconds. "
+          f"spopt {spopt.__version__}: `defaults` = 99 construction "
           "and 10 annealing iterations; `sa1` = one annealing iteration (annealing never "
           "changes p; it lowers obj_l1); `-` = not run (hours at defaults, see "
           "`bench/maxp/RESULTS.md`).\n")
