@@ -15,14 +15,18 @@ pub fn audit_document(
     policy: &CompiledPolicy,
     map: Option<&DistrictMap>,
     format: Format,
-) -> Result<(Audit, String), DataError> {
+) -> Result<String, DataError> {
     let audit = ambit_rules::audit(&ds.territory, &ds.graph, policy, map);
     let scores = match map {
         Some(m) if with_compactness(format) => crate::compactness::scores(ds, m)?,
         _ => None,
     };
-    let text = render(&audit, map.map(|m| (ds, m)), scores.as_ref(), format);
-    Ok((audit, text))
+    Ok(render(
+        &audit,
+        map.map(|m| (ds, m)),
+        scores.as_ref(),
+        format,
+    ))
 }
 
 /// The formats that hold several tables, where the compactness table follows the audit.

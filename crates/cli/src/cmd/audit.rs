@@ -48,6 +48,6 @@ pub fn audit(
     if let Some(m) = &map {
         crate::common::notices(&m.notices);
     }
-    let (_, text) = ambit_report::audit::audit_document(ds, &loaded.policy, map.as_ref(), format)?;
+    let text = ambit_report::audit::audit_document(ds, &loaded.policy, map.as_ref(), format)?;
     emit(&text, output)
 }
