@@ -6,8 +6,8 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 # the exact planner over CBC (coinor-libcbc-dev, installed by .ci/run)
-cargo clippy -p ambit-plan --features exact --all-targets --locked -- -D warnings
-cargo test -p ambit-plan --features exact --locked
+cargo clippy -p ambit-plan --features exact,dataset --all-targets --locked -- -D warnings
+cargo test -p ambit-plan --features exact,dataset --locked
 # the Python package (python/): a venv with maturin, spopt, libpysal, geopandas and pytest from
 # PyPI, the package built by pip, then pytest; skipped with a message where python3 has no venv
 if python3 -m venv --help >/dev/null 2>&1; then

@@ -119,6 +119,16 @@ impl UpperBound {
         }
     }
 
+    /// Lowers the bound to `value` when a stronger argument (`reason`, e.g. the exact solver's
+    /// certificate) proves it; a looser value changes nothing.
+    pub fn tighten(&mut self, value: usize, reason: &str) {
+        if value < self.value {
+            self.value = value;
+            self.proof
+                .push(format!("{reason}: at most {value} compliant districts"));
+        }
+    }
+
     /// "p = 46, at most 52 possible (gap 11.5%)".
     pub fn headline(&self, p: usize) -> String {
         if p >= self.value {

@@ -1,31 +1,36 @@
 //! Exact max-p for small instances: a mixed-integer programme solved by COIN-OR CBC (Debian's
 //! `coinor-libcbc-dev`, through the `coin_cbc` crate, behind the `exact` feature).
 //!
-//! Contiguity is written as flow on a rooted spanning forest (Shirabe 2005; the flow form of
-//! Duque, Anselin & Rey 2012): every unit is a root or sends its population, plus what it
-//! receives, to exactly one neighbour; a compliant root collects at least the threshold. Per
-//! unit `i`: `r_i` (root of a compliant district), `q_i` (root of a non-compliant one, so that
-//! every instance is feasible), `D_i` (population collected at `i`); per arc `i -> j` of the
-//! search graph: `a_ij` (parent choice) and flow `f_ij`:
+//! Two models, the first whenever it fits:
 //!
-//! ```text
-//! max  sum r_i
-//! s.t. sum_j a_ij + r_i + q_i = 1                      (one parent, or a root)
-//!      f_ij <= M a_ij                                  (flow only on chosen arcs)
-//!      sum_j f_ij - sum_j f_ji + D_i = w_i              (population flows to the root)
-//!      D_i >= t r_i,  D_i <= M (r_i + q_i)             (a compliant root reaches t)
-//!      a_ij + a_ji <= 1,  sum r_i <= B                  (B: the combinatorial bound)
-//! ```
+//! - **Set packing** ([`packing`]): with one population threshold, max-p is the largest number
+//!   of disjoint *minimal compliant connected sets* (connected sets that reach the threshold while
+//!   none of their connected proper subsets does; [`crate::connected_sets`]). Every compliant
+//!   district contains one, and disjoint ones extend to a plan by letting the other units join a
+//!   neighbouring set. The sets are enumerated (up to [`ExactOptions::max_sets`]) and CBC solves
+//!   `max sum x_S` subject to `sum_{S ∋ u} x_S <= 1` per unit: one row per unit, tight LP
+//!   relaxations, clique cuts. This is the column form of the exact models of Duque, Anselin & Rey
+//!   (2012), with every column known in advance.
+//! - **Flow** ([`flow`]): when the sets are too many, contiguity written as flow on a rooted
+//!   spanning forest (Shirabe 2005; the flow form of Duque, Anselin & Rey 2012).
 //!
-//! Positive weights `w_i` (population plus a tiny constant) forbid cycles, so the parent arcs
-//! form trees and every district is connected. The heuristic's plan is the warm start; the
-//! result is "optimal" with CBC's certificate, or the best plan found with the smaller of CBC's
-//! bound and [`crate::upper_bound`].
+//! Both models ask for more compliant districts than the heuristic's plan `warm` has (a row
+//! `p >= p_warm + 1` in place of a warm start): a solution is a better plan, and infeasibility is
+//! the certificate that `warm` is optimal. A better plan is then improved by the heuristic's own
+//! improvement phase (same objective, never fewer compliant districts). The result is "optimal"
+//! with CBC's certificate, or the best plan found with the smaller of CBC's bound and
+//! [`crate::upper_bound`].
+
+#[cfg(feature = "exact")]
+mod flow;
+#[cfg(feature = "exact")]
+mod packing;
 
 use serde::Serialize;
 use std::time::Duration;
 
 use crate::bound::upper_bound;
+use crate::maxp::SearchOptions;
 use crate::plan::Plan;
 use crate::problem::Problem;
 use crate::rule::DistrictRule;
@@ -37,6 +42,9 @@ pub struct ExactOptions {
     pub time_limit: Duration,
     /// Largest instance (units) handed to the solver; larger ones keep the heuristic's plan.
     pub max_units: usize,
+    /// Most minimal connected sets enumerated for the set-packing model; beyond, the flow
+    /// model is solved instead.
+    pub max_sets: usize,
 }
 
 impl Default for ExactOptions {
@@ -44,6 +52,7 @@ impl Default for ExactOptions {
         Self {
             time_limit: Duration::from_secs(60),
             max_units: 600,
+            max_sets: 2_000_000,
         }
     }
 }
@@ -75,6 +84,36 @@ pub enum ExactStatus {
     Unavailable,
 }
 
+/// The model handed to the MILP solver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "model", rename_all = "kebab-case")]
+pub enum ExactModel {
+    /// Set packing over this many minimal compliant connected sets.
+    SetPacking {
+        /// Sets enumerated.
+        sets: usize,
+    },
+    /// Flow on a rooted spanning forest: the sets were more than `max_sets`.
+    Flow {
+        /// The limit on sets that was passed.
+        max_sets: usize,
+    },
+}
+
+impl ExactModel {
+    /// The model in words.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::SetPacking { sets } => {
+                format!("set packing over {sets} minimal compliant connected sets")
+            }
+            Self::Flow { max_sets } => {
+                format!("flow model: more than {max_sets} minimal compliant connected sets")
+            }
+        }
+    }
+}
+
 /// Result of [`exact_max_districts`]: the plan, how it ended, and the bound in force.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExactOutcome {
@@ -84,16 +123,22 @@ pub struct ExactOutcome {
     pub status: ExactStatus,
     /// No plan has more compliant districts than this.
     pub bound: usize,
+    /// The model solved, when the solver ran.
+    pub model: Option<ExactModel>,
 }
 
 impl ExactOutcome {
     /// The outcome in words, e.g. "exact: optimal, p = 17 (CBC certificate)".
     pub fn describe(&self) -> String {
         let p = self.plan.compliant_count();
+        let model = self
+            .model
+            .map(|m| format!(" ({})", m.describe()))
+            .unwrap_or_default();
         match &self.status {
-            ExactStatus::Optimal => format!("exact: optimal, p = {p}, no plan has more"),
+            ExactStatus::Optimal => format!("exact: optimal, p = {p}, no plan has more{model}"),
             ExactStatus::BestFound { bound } => format!(
-                "exact: best found p = {p} within the time limit, bound {bound} (gap {} district{})",
+                "exact: best found p = {p} within the time limit, bound {bound} (gap {} district{}){model}",
                 bound - p.min(*bound),
                 if bound - p.min(*bound) == 1 { "" } else { "s" }
             ),
@@ -129,12 +174,14 @@ fn unsupported(pb: &Problem, rule: &dyn DistrictRule) -> Option<String> {
     None
 }
 
-/// Solves max-p exactly (within the time limit) from the heuristic's plan `warm`.
+/// Solves max-p exactly (within the time limit) from the heuristic's plan `warm`; a better
+/// plan is then improved with the objective and effort of `search`.
 pub fn exact_max_districts(
     pb: &Problem,
     rule: &dyn DistrictRule,
     warm: Plan,
     opts: &ExactOptions,
+    search: &SearchOptions,
 ) -> ExactOutcome {
     let bound = upper_bound(pb, rule).value;
     let p = warm.compliant_count();
@@ -143,12 +190,14 @@ pub fn exact_max_districts(
             plan: warm,
             status: ExactStatus::Optimal,
             bound,
+            model: None,
         };
     }
     let keep = |status| ExactOutcome {
         plan: warm.clone(),
         status,
         bound,
+        model: None,
     };
     if pb.len() > opts.max_units {
         return keep(ExactStatus::TooLarge {
@@ -159,7 +208,7 @@ pub fn exact_max_districts(
     if let Some(reason) = unsupported(pb, rule) {
         return keep(ExactStatus::Unsupported { reason });
     }
-    solve(pb, rule, &warm, bound, opts).unwrap_or_else(|| keep(ExactStatus::Unavailable))
+    solve(pb, rule, &warm, bound, opts, search).unwrap_or_else(|| keep(ExactStatus::Unavailable))
 }
 
 #[cfg(not(feature = "exact"))]
@@ -169,8 +218,103 @@ fn solve(
     _warm: &Plan,
     _bound: usize,
     _opts: &ExactOptions,
+    _search: &SearchOptions,
 ) -> Option<ExactOutcome> {
     None
+}
+
+/// What a model hands back.
+#[cfg(feature = "exact")]
+struct Solved {
+    /// Each live unit's root (the first unit of its district), when a solution was decoded.
+    root_of: Option<Vec<usize>>,
+    /// CBC's best possible objective (NaN or infinite when unknown).
+    best_possible: f64,
+    /// CBC proved its solution optimal.
+    proven: bool,
+    /// CBC proved that no plan has more compliant districts than the heuristic's.
+    none_better: bool,
+    /// Objective of CBC's solution.
+    objective: f64,
+}
+
+#[cfg(feature = "exact")]
+impl Solved {
+    /// Reads CBC's verdict on a model whose solution `root_of` decodes.
+    fn from_cbc(raw: &coin_cbc::raw::Model, root_of: Option<Vec<usize>>) -> Self {
+        let none_better = raw.is_proven_infeasible();
+        Self {
+            root_of: root_of.filter(|_| !none_better),
+            best_possible: raw.best_possible_value(),
+            proven: raw.is_proven_optimal(),
+            none_better,
+            objective: raw.obj_value(),
+        }
+    }
+}
+
+/// The instance as both models see it.
+#[cfg(feature = "exact")]
+struct Instance {
+    n: usize,
+    /// The search graph (edges inside nesting areas under hard nesting).
+    g: crate::graph::Adjacency,
+    /// The one threshold.
+    t: f64,
+    /// Population per unit.
+    pop: Vec<f64>,
+    /// Units in the model: not locked, not in the heuristic's provably infeasible groups.
+    live: Vec<bool>,
+    /// Compliant districts a solution must exceed (the heuristic's).
+    beat: usize,
+}
+
+#[cfg(feature = "exact")]
+impl Instance {
+    fn new(pb: &Problem, rule: &dyn DistrictRule, warm: &Plan) -> Self {
+        use crate::problem::Nesting;
+        let n = pb.len();
+        let hard = pb.nesting == Nesting::Hard && pb.area.is_some();
+        let g = crate::maxp::search_graph(pb, hard);
+        let floors = rule.class_floors().unwrap_or_default();
+        let t = floors.first().map_or(0.0, |f| f.threshold);
+        let pop: Vec<f64> = (0..n).map(|u| rule.population(pb.unit_totals(u))).collect();
+        let mut live: Vec<bool> = (0..n).map(|u| pb.locked[u].is_none()).collect();
+        for grp in &warm.infeasible {
+            for &u in &grp.units {
+                live[u as usize] = false;
+            }
+        }
+        // compliant locked districts count in the plan but stay outside the model
+        let locked = warm.compliant_count()
+            - warm
+                .districts
+                .iter()
+                .enumerate()
+                .filter(|(d, s)| {
+                    s.compliant && (0..n).any(|u| live[u] && warm.district_of[u] as usize == *d)
+                })
+                .count();
+        Self {
+            n,
+            g,
+            t,
+            pop,
+            live,
+            beat: warm.compliant_count() - locked,
+        }
+    }
+
+    /// Sets one CBC's common settings on `m`: quiet, maximising, the time limit.
+    fn configure(m: &mut coin_cbc::Model, opts: &ExactOptions) {
+        m.set_parameter("log", "0");
+        m.set_parameter("slogLevel", "0");
+        m.set_parameter(
+            "sec",
+            &format!("{}", opts.time_limit.as_secs_f64().max(0.1)),
+        );
+        m.set_obj_sense(coin_cbc::Sense::Maximize);
+    }
 }
 
 #[cfg(feature = "exact")]
@@ -180,204 +324,49 @@ fn solve(
     warm: &Plan,
     bound: usize,
     opts: &ExactOptions,
+    search: &SearchOptions,
 ) -> Option<ExactOutcome> {
-    use crate::maxp::search_graph;
-    use crate::problem::Nesting;
-    use coin_cbc::{Model, Sense};
+    use crate::connected_sets::minimal_connected_sets;
 
-    let n = pb.len();
-    let hard = pb.nesting == Nesting::Hard && pb.area.is_some();
-    let g = search_graph(pb, hard);
-    let floors = rule.class_floors().unwrap_or_default();
-    let t = floors.first().map_or(0.0, |f| f.threshold);
-    let pop: Vec<f64> = (0..n).map(|u| rule.population(pb.unit_totals(u))).collect();
-    let total: f64 = pop.iter().sum::<f64>();
-    // a tiny positive weight per unit forbids zero-population cycles without changing which
-    // districts comply (checked on the decoded plan)
-    let eps = (t.abs().max(1.0)) * 1e-7 / n.max(1) as f64;
-    let w: Vec<f64> = pop.iter().map(|p| p + eps).collect();
-    let big = total + eps * n as f64 + 1.0;
-    // locked units and the heuristic's provably infeasible groups stay outside the model
-    let mut live: Vec<bool> = (0..n).map(|u| pb.locked[u].is_none()).collect();
-    for grp in &warm.infeasible {
-        for &u in &grp.units {
-            live[u as usize] = false;
-        }
+    let inst = Instance::new(pb, rule, warm);
+    // a visit budget in proportion keeps a hopeless enumeration short; the tolerance keeps
+    // sets whose sum reaches the threshold only in another order of addition
+    let steps = opts.max_sets.saturating_mul(20);
+    let reach = inst.t - 1e-9 * inst.t.abs().max(1.0);
+    let locked = warm.compliant_count() - inst.beat;
+    let (solved, model) =
+        match minimal_connected_sets(&inst.g, &inst.pop, &inst.live, reach, opts.max_sets, steps) {
+            Ok(sets) => (
+                packing::solve(&inst, &sets, bound - locked, opts),
+                ExactModel::SetPacking { sets: sets.len() },
+            ),
+            Err(_) => (
+                flow::solve(&inst, bound - locked, opts),
+                ExactModel::Flow {
+                    max_sets: opts.max_sets,
+                },
+            ),
+        };
+    // the models count the districts they can change; compliant locked ones add to them
+    let mut bound_now = bound;
+    if solved.none_better {
+        bound_now = warm.compliant_count();
+    } else if solved.best_possible.is_finite() {
+        let b = locked + (solved.best_possible + 1e-6).floor().max(0.0) as usize;
+        bound_now = bound.min(b.max(warm.compliant_count()));
     }
-
-    let mut m = Model::default();
-    m.set_parameter("log", "0");
-    m.set_parameter("slogLevel", "0");
-    m.set_parameter(
-        "sec",
-        &format!("{}", opts.time_limit.as_secs_f64().max(0.1)),
-    );
-    m.set_obj_sense(Sense::Maximize);
-    let r: Vec<_> = (0..n).map(|_| m.add_binary()).collect();
-    let q: Vec<_> = (0..n).map(|_| m.add_binary()).collect();
-    let d: Vec<_> = (0..n).map(|_| m.add_col()).collect();
-    // arcs u -> v in the search graph, by their position in u's neighbour list
-    let mut arcs: Vec<(usize, usize)> = Vec::new();
-    for u in 0..n {
-        for &v in g.neighbors(u) {
-            if live[u] && live[v as usize] {
-                arcs.push((u, v as usize));
-            }
-        }
+    if solved.proven {
+        let b = locked + (solved.objective + 1e-6).floor().max(0.0) as usize;
+        bound_now = bound_now.min(b);
     }
-    let a: Vec<_> = arcs.iter().map(|_| m.add_binary()).collect();
-    let f: Vec<_> = arcs.iter().map(|_| m.add_col()).collect();
-    for u in 0..n {
-        m.set_obj_coeff(r[u], 1.0);
-        if !live[u] {
-            m.set_col_upper(r[u], 0.0);
-            m.set_col_upper(q[u], 0.0);
-            m.set_col_upper(d[u], 0.0);
+    let decoded = solved
+        .root_of
+        .and_then(|roots| crate::plan::plan_from_roots(pb, rule, &roots, &inst.live, warm));
+    let plan = match decoded {
+        Some(found) if found.compliant_count() > warm.compliant_count() => {
+            crate::maxp::polish(pb, rule, search, found)
         }
-    }
-    let mut one_parent: Vec<_> = Vec::with_capacity(n);
-    let mut balance: Vec<_> = Vec::with_capacity(n);
-    for u in 0..n {
-        let row = m.add_row();
-        m.set_weight(row, r[u], 1.0);
-        m.set_weight(row, q[u], 1.0);
-        let rhs = if live[u] { 1.0 } else { 0.0 };
-        m.set_row_equal(row, rhs);
-        one_parent.push(row);
-        let b = m.add_row();
-        m.set_weight(b, d[u], 1.0);
-        m.set_row_equal(b, if live[u] { w[u] } else { 0.0 });
-        balance.push(b);
-        // D_i >= t r_i and D_i <= M (r_i + q_i)
-        let lo = m.add_row();
-        m.set_weight(lo, d[u], 1.0);
-        m.set_weight(lo, r[u], -t);
-        m.set_row_lower(lo, 0.0);
-        let hi = m.add_row();
-        m.set_weight(hi, d[u], 1.0);
-        m.set_weight(hi, r[u], -big);
-        m.set_weight(hi, q[u], -big);
-        m.set_row_upper(hi, 0.0);
-    }
-    let mut arc_index = std::collections::HashMap::with_capacity(arcs.len());
-    for (k, &(u, v)) in arcs.iter().enumerate() {
-        arc_index.insert((u, v), k);
-        m.set_weight(one_parent[u], a[k], 1.0);
-        m.set_weight(balance[u], f[k], 1.0);
-        m.set_weight(balance[v], f[k], -1.0);
-        let cap = m.add_row();
-        m.set_weight(cap, f[k], 1.0);
-        m.set_weight(cap, a[k], -big);
-        m.set_row_upper(cap, 0.0);
-    }
-    for (k, &(u, v)) in arcs.iter().enumerate() {
-        if u < v {
-            if let Some(&back) = arc_index.get(&(v, u)) {
-                let row = m.add_row();
-                m.set_weight(row, a[k], 1.0);
-                m.set_weight(row, a[back], 1.0);
-                m.set_row_upper(row, 1.0);
-            }
-        }
-    }
-    let cap = m.add_row();
-    for &x in &r {
-        m.set_weight(cap, x, 1.0);
-    }
-    m.set_row_upper(cap, bound as f64);
-
-    // warm start: every district of the heuristic's plan as a BFS tree towards its first unit
-    let labels = &warm.district_of;
-    let mut parent = vec![usize::MAX; n];
-    let mut seen = vec![false; n];
-    let mut order: Vec<usize> = Vec::with_capacity(n);
-    for root in 0..n {
-        if !live[root] || seen[root] {
-            continue;
-        }
-        let dl = labels[root];
-        let start = order.len();
-        seen[root] = true;
-        order.push(root);
-        let mut i = start;
-        while i < order.len() {
-            let x = order[i];
-            for &y in g.neighbors(x) {
-                let y = y as usize;
-                if live[y] && !seen[y] && labels[y] == dl {
-                    seen[y] = true;
-                    parent[y] = x;
-                    order.push(y);
-                }
-            }
-            i += 1;
-        }
-        let compliant = warm.districts.get(dl as usize).is_some_and(|s| s.compliant);
-        // subtree sums, leaves first
-        let mut sub: std::collections::HashMap<usize, f64> =
-            order[start..].iter().map(|&x| (x, w[x])).collect();
-        for &x in order[start..].iter().rev() {
-            if parent[x] != usize::MAX {
-                let s = sub[&x];
-                *sub.get_mut(&parent[x]).expect("parent in tree") += s;
-                let k = arc_index[&(x, parent[x])];
-                m.set_col_initial_solution(a[k], 1.0);
-                m.set_col_initial_solution(f[k], s);
-            }
-        }
-        let col = if compliant { r[root] } else { q[root] };
-        m.set_col_initial_solution(col, 1.0);
-        m.set_col_initial_solution(d[root], sub[&root]);
-    }
-
-    let sol = m.solve();
-    let raw = sol.raw();
-    let cbc_bound = raw.best_possible_value();
-    let proven = raw.is_proven_optimal();
-    let mut bound_now = if cbc_bound.is_finite() {
-        bound.min((cbc_bound + 1e-6).floor().max(0.0) as usize)
-    } else {
-        bound
-    };
-    if proven {
-        bound_now = bound_now.min((raw.obj_value() + 1e-6).floor().max(0.0) as usize);
-    }
-    // decode: follow parent arcs to the roots
-    let mut up = vec![usize::MAX; n];
-    let mut is_root = vec![false; n];
-    for u in 0..n {
-        if live[u] && (sol.col(r[u]) > 0.5 || sol.col(q[u]) > 0.5) {
-            is_root[u] = true;
-        }
-    }
-    for (k, &(u, v)) in arcs.iter().enumerate() {
-        if sol.col(a[k]) > 0.5 {
-            up[u] = v;
-        }
-    }
-    let mut root_of = vec![usize::MAX; n];
-    for u in 0..n {
-        if !live[u] {
-            continue;
-        }
-        let mut x = u;
-        let mut steps = 0;
-        while !is_root[x] && up[x] != usize::MAX && steps <= n {
-            x = up[x];
-            steps += 1;
-        }
-        if is_root[x] {
-            root_of[u] = x;
-        }
-    }
-    let decoded = crate::plan::plan_from_roots(pb, rule, &root_of, &live, warm);
-    let better = decoded
-        .as_ref()
-        .is_some_and(|p| p.compliant_count() > warm.compliant_count());
-    let plan = if better {
-        decoded.expect("checked above")
-    } else {
-        warm.clone()
+        _ => warm.clone(),
     };
     let p = plan.compliant_count();
     let status = if p >= bound_now {
@@ -388,6 +377,7 @@ fn solve(
     Some(ExactOutcome {
         plan,
         status,
-        bound: bound_now,
+        bound: bound_now.max(p),
+        model: Some(model),
     })
 }

@@ -25,6 +25,7 @@
 
 mod bound;
 mod check;
+mod connected_sets;
 mod construct;
 mod diff;
 mod ensemble;
@@ -45,7 +46,7 @@ pub use bound::{upper_bound, UpperBound};
 pub use check::{check_plan, CheckReport, Violation};
 pub use diff::{diff, Merge, PlanDiff, UnitMove};
 pub use ensemble::{ensemble, Ensemble, PairFrequency};
-pub use exact::{exact_max_districts, ExactOptions, ExactOutcome, ExactStatus};
+pub use exact::{exact_max_districts, ExactModel, ExactOptions, ExactOutcome, ExactStatus};
 pub use graph::Adjacency;
 pub use heterogeneity::{district_heterogeneity, pairwise_l1_sum, plan_heterogeneity};
 pub use maxp::{

@@ -226,6 +226,81 @@ fn improve_start(
     s
 }
 
+/// Improves `plan` (from the exact solver) with the improvement phase of one start: the same
+/// objective and effort as `opts`, never fewer compliant districts. Its infeasible groups and
+/// locked districts stay as they are.
+pub(crate) fn polish(
+    pb: &Problem,
+    rule: &dyn DistrictRule,
+    opts: &SearchOptions,
+    plan: Plan,
+) -> Plan {
+    let nested = pb.nesting != Nesting::Ignore && pb.area.is_some();
+    let g = search_graph(pb, nested);
+    let ctx = Ctx {
+        pb,
+        rule,
+        g: &g,
+        tiebreak: opts.tiebreak,
+        cut_weight: cut_weight(opts),
+    };
+    let mut st = State::new(initial_labels(pb), pb.k);
+    let mut outside = vec![false; pb.len()];
+    for grp in &plan.infeasible {
+        for &u in &grp.units {
+            outside[u as usize] = true;
+        }
+    }
+    let mut region = vec![u32::MAX; plan.districts.len()];
+    let mut units = Vec::new();
+    for (u, &out) in outside.iter().enumerate() {
+        if pb.locked[u].is_some() {
+            continue;
+        }
+        units.push(u as u32);
+        if out {
+            st.label[u] = OUT;
+            continue;
+        }
+        let d = plan.district_of[u] as usize;
+        if region[d] == u32::MAX {
+            region[d] = st.new_region();
+        }
+        st.add(pb, u, region[d]);
+    }
+    let (p, obj) = score(&ctx, &st);
+    let start = Started {
+        i: 0,
+        st,
+        rng: ChaCha8Rng::seed_from_u64(opts.seed),
+        unassigned: Vec::new(),
+        p,
+        obj,
+    };
+    let stop = Stopper::new(opts.time_budget, None);
+    let done = improve_start(
+        &ctx,
+        &units,
+        opts,
+        start,
+        &stop,
+        RegrowMix::All,
+        opts.regrowths_per_region,
+    );
+    if done.p < p {
+        return plan;
+    }
+    finish_plan(
+        pb,
+        rule,
+        &done.st,
+        plan.infeasible,
+        plan.notes,
+        plan.starts_done,
+        plan.interrupted,
+    )
+}
+
 /// Best first: more compliant regions, then lower objective, then lower start index.
 fn better(a: &Started, b: &Started) -> std::cmp::Ordering {
     b.p.cmp(&a.p)

@@ -50,7 +50,7 @@ fn too_large_keeps_the_heuristic_plan_and_the_bound() {
         max_units: 5,
         ..ExactOptions::default()
     };
-    let out = exact_max_districts(&pb, &rule, warm, &opts);
+    let out = exact_max_districts(&pb, &rule, warm, &opts, &SearchOptions::default());
     // the bound: 90 inhabitants / 20 = 4
     assert_eq!(out.bound, 4);
     if p < 4 {
@@ -70,7 +70,13 @@ fn too_large_keeps_the_heuristic_plan_and_the_bound() {
 fn grid_optimum_is_proven() {
     let (pb, rule) = grid();
     let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
-    let out = exact_max_districts(&pb, &rule, warm, &ExactOptions::default());
+    let out = exact_max_districts(
+        &pb,
+        &rule,
+        warm,
+        &ExactOptions::default(),
+        &SearchOptions::default(),
+    );
     assert_eq!(out.status, ExactStatus::Optimal);
     let labels: Vec<Option<u32>> = out.plan.district_of.iter().map(|&d| Some(d)).collect();
     assert!(ambit_plan::check_plan(&pb, &rule, &labels).is_valid());
@@ -80,7 +86,7 @@ fn grid_optimum_is_proven() {
 /// A strip 9 | 6 | 15 | 9 | 5 with a chord between the second and the fourth unit, threshold
 /// 20: the bound says 2 (44 inhabitants; the least district sizes and hubs do not prove less),
 /// but no two disjoint connected sets reach 20 each, so the optimum is 1, which only the solver
-/// can prove. (The strip of four units of 15 that this test used before is now bounded by the
+/// can prove (the search finds 1, so the solver's model, asked for 2, is infeasible). (The strip of four units of 15 that this test used before is now bounded by the
 /// least district sizes: every district needs two units, 60 / 30 = 2.)
 #[cfg(feature = "exact")]
 #[test]
@@ -97,8 +103,32 @@ fn solver_proves_what_the_bound_cannot() {
     let rule = UniformThreshold { threshold: 20.0 };
     assert_eq!(ambit_plan::upper_bound(&pb, &rule).value, 2);
     let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
-    let out = exact_max_districts(&pb, &rule, warm, &ExactOptions::default());
+    let out = exact_max_districts(
+        &pb,
+        &rule,
+        warm,
+        &ExactOptions::default(),
+        &SearchOptions::default(),
+    );
     assert_eq!(out.status, ExactStatus::Optimal);
+    assert_eq!((out.plan.compliant_count(), out.bound), (1, 1));
+    // four minimal connected sets reach 20: {1,2}, {2,3}, {0,1,3}, {1,3,4}; any two share a unit
+    assert_eq!(
+        out.model,
+        Some(ambit_plan::ExactModel::SetPacking { sets: 4 })
+    );
+    // the flow model, when the sets may not be enumerated, proves the same
+    let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
+    let flow = ExactOptions {
+        max_sets: 1,
+        ..ExactOptions::default()
+    };
+    let out = exact_max_districts(&pb, &rule, warm, &flow, &SearchOptions::default());
+    assert_eq!(out.status, ExactStatus::Optimal);
+    assert_eq!(
+        out.model,
+        Some(ambit_plan::ExactModel::Flow { max_sets: 1 })
+    );
     assert_eq!((out.plan.compliant_count(), out.bound), (1, 1));
 }
 
@@ -129,7 +159,7 @@ proptest::proptest! {
         let rule = UniformThreshold { threshold: threshold as f64 };
         let best = common::brute_force(&pb, &rule, None);
         let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
-        let out = exact_max_districts(&pb, &rule, warm, &ExactOptions::default());
+        let out = exact_max_districts(&pb, &rule, warm, &ExactOptions::default(), &SearchOptions::default());
         proptest::prop_assert_eq!(&out.status, &ExactStatus::Optimal);
         proptest::prop_assert_eq!(out.plan.compliant_count(), best);
         // districts outside the reported infeasible groups are contiguous and compliant
@@ -147,7 +177,13 @@ fn without_the_solver_the_heuristic_answers() {
     let (pb, rule) = grid();
     let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
     let p = warm.compliant_count();
-    let out = exact_max_districts(&pb, &rule, warm, &ExactOptions::default());
+    let out = exact_max_districts(
+        &pb,
+        &rule,
+        warm,
+        &ExactOptions::default(),
+        &SearchOptions::default(),
+    );
     if p < out.bound {
         assert_eq!(out.status, ExactStatus::Unavailable);
         assert!(out.describe().contains("no MILP solver"));

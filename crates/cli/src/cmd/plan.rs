@@ -168,6 +168,7 @@ fn request(args: &Args, input: &Input) -> Result<Request> {
             exact: args.exact.then(|| ambit_plan::ExactOptions {
                 time_limit: Duration::from_secs_f64(args.exact_time_limit),
                 max_units: args.exact_max_units,
+                ..ambit_plan::ExactOptions::default()
             }),
             ..SearchOptions::default()
         },

@@ -274,12 +274,19 @@ impl Input {
         }
         let opts: &SearchOptions = &spec.search;
         let mut plan: Plan = max_districts(&pb, &*self.rule, opts, control)?;
+        let mut bound = crate::upper_bound(&pb, &*self.rule);
         let mut exact_line = None;
         let mut exact_json = serde_json::Value::Null;
         if let Some(ex) = &opts.exact {
-            let out = crate::exact_max_districts(&pb, &*self.rule, plan, ex);
+            let out = crate::exact_max_districts(&pb, &*self.rule, plan, ex, opts);
             exact_line = Some(out.describe());
-            exact_json = json!({ "result": out.status, "bound": out.bound });
+            exact_json = json!({ "result": out.status, "bound": out.bound, "model": out.model });
+            if let Some(model) = out.model {
+                bound.tighten(
+                    out.bound,
+                    &format!("the exact solver ({})", model.describe()),
+                );
+            }
             plan = out.plan;
         }
         let infeasible_of: HashMap<u32, usize> = plan
@@ -313,7 +320,6 @@ impl Input {
             plan.border_length,
             plan.cut_edges
         )];
-        let bound = crate::upper_bound(&pb, &*self.rule);
         summary.push(bound.headline(plan.compliant_count()));
         summary.extend(exact_line);
         summary.extend(bound.proof.iter().map(|l| format!("bound: {l}")));
