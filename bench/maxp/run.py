@@ -155,7 +155,9 @@ def summarize(bigs: list[tuple[str, float]]):
              "summary: connected parts, least class threshold, units that reach it alone and the "
              "groups between them); `gap` = (bound - p) / bound. spopt with 1 SA iteration "
              "(`maxp_spopt.py bench ds:thr:99:1`, one seed per instance) shows what its "
-             "construction plus one annealing pass gives." + load_note(), "",
+             "construction plus one annealing pass gives. With `--exact` (CBC, `bench/maxp/exact.sh`, "
+             "`EXACT.md`) ambit proves the optimum of stl78, sids100 and tokyo262: 18, 44 and 71 "
+             "districts." + load_note(), "",
              "| dataset | n | threshold | tool | runs | feasible | p median (min-max) | bound | gap "
              "| obj_l1 median | wall s median | CPU s median | peak RSS MB |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
