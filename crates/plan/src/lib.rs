@@ -25,6 +25,7 @@
 
 mod bound;
 mod check;
+#[cfg(feature = "exact")]
 mod connected_sets;
 mod construct;
 mod diff;

@@ -229,6 +229,7 @@ fn improve_start(
 /// Improves `plan` (from the exact solver) with the improvement phase of one start: the same
 /// objective and effort as `opts`, never fewer compliant districts. Its infeasible groups and
 /// locked districts stay as they are.
+#[cfg(feature = "exact")]
 pub(crate) fn polish(
     pb: &Problem,
     rule: &dyn DistrictRule,
