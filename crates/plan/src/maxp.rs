@@ -74,6 +74,22 @@ pub(crate) fn search_graph(pb: &Problem, nested: bool) -> Adjacency {
     })
 }
 
+/// The search's view of `pb` over graph `g` with the objective of `opts`.
+fn search_ctx<'a>(
+    pb: &'a Problem,
+    rule: &'a dyn DistrictRule,
+    g: &'a Adjacency,
+    opts: &SearchOptions,
+) -> Ctx<'a> {
+    Ctx {
+        pb,
+        rule,
+        g,
+        tiebreak: opts.tiebreak,
+        cut_weight: cut_weight(opts),
+    }
+}
+
 /// The weight of a cut edge in the objective (a negative or non-finite weight counts as 0).
 fn cut_weight(opts: &SearchOptions) -> f64 {
     if opts.compactness_weight.is_finite() && opts.compactness_weight > 0.0 {
@@ -238,13 +254,7 @@ pub(crate) fn polish(
 ) -> Plan {
     let nested = pb.nesting != Nesting::Ignore && pb.area.is_some();
     let g = search_graph(pb, nested);
-    let ctx = Ctx {
-        pb,
-        rule,
-        g: &g,
-        tiebreak: opts.tiebreak,
-        cut_weight: cut_weight(opts),
-    };
+    let ctx = search_ctx(pb, rule, &g, opts);
     let mut st = State::new(initial_labels(pb), pb.k);
     let mut outside = vec![false; pb.len()];
     for grp in &plan.infeasible {
@@ -416,13 +426,7 @@ pub fn max_districts(
     }
     let nested = pb.nesting != Nesting::Ignore && pb.area.is_some();
     let g = search_graph(pb, nested);
-    let ctx = Ctx {
-        pb,
-        rule,
-        g: &g,
-        tiebreak: opts.tiebreak,
-        cut_weight: cut_weight(opts),
-    };
+    let ctx = search_ctx(pb, rule, &g, opts);
     let units: Vec<u32> = (0..pb.len() as u32)
         .filter(|&u| pb.locked[u as usize].is_none())
         .collect();
@@ -493,13 +497,7 @@ pub fn max_districts(
     let mut crossing_fix = Vec::new();
     if pb.nesting == Nesting::Soft && nested && !unassigned.is_empty() {
         let full = search_graph(pb, false);
-        let ctx_full = Ctx {
-            pb,
-            rule,
-            g: &full,
-            tiebreak: opts.tiebreak,
-            cut_weight: cut_weight(opts),
-        };
+        let ctx_full = search_ctx(pb, rule, &full, opts);
         for &u in &unassigned {
             st.label[u as usize] = crate::state::ENCLAVE;
         }

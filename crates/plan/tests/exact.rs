@@ -41,6 +41,12 @@ fn weak() -> SearchOptions {
     }
 }
 
+/// The weak search's plan, then the exact solver with `opts`.
+fn solve(pb: &Problem, rule: &UniformThreshold, opts: &ExactOptions) -> ambit_plan::ExactOutcome {
+    let warm = max_districts(pb, rule, &weak(), &Control::default()).unwrap();
+    exact_max_districts(pb, rule, warm, opts, &SearchOptions::default())
+}
+
 #[test]
 fn too_large_keeps_the_heuristic_plan_and_the_bound() {
     let (pb, rule) = grid();
@@ -69,14 +75,7 @@ fn too_large_keeps_the_heuristic_plan_and_the_bound() {
 #[test]
 fn grid_optimum_is_proven() {
     let (pb, rule) = grid();
-    let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
-    let out = exact_max_districts(
-        &pb,
-        &rule,
-        warm,
-        &ExactOptions::default(),
-        &SearchOptions::default(),
-    );
+    let out = solve(&pb, &rule, &ExactOptions::default());
     assert_eq!(out.status, ExactStatus::Optimal);
     let labels: Vec<Option<u32>> = out.plan.district_of.iter().map(|&d| Some(d)).collect();
     assert!(ambit_plan::check_plan(&pb, &rule, &labels).is_valid());
@@ -102,14 +101,7 @@ fn solver_proves_what_the_bound_cannot() {
     let pb = Problem::new(Adjacency::from_edges(5, &edges).unwrap(), pops, 1).unwrap();
     let rule = UniformThreshold { threshold: 20.0 };
     assert_eq!(ambit_plan::upper_bound(&pb, &rule).value, 2);
-    let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
-    let out = exact_max_districts(
-        &pb,
-        &rule,
-        warm,
-        &ExactOptions::default(),
-        &SearchOptions::default(),
-    );
+    let out = solve(&pb, &rule, &ExactOptions::default());
     assert_eq!(out.status, ExactStatus::Optimal);
     assert_eq!((out.plan.compliant_count(), out.bound), (1, 1));
     // four minimal connected sets reach 20: {1,2}, {2,3}, {0,1,3}, {1,3,4}; any two share a unit
@@ -118,12 +110,11 @@ fn solver_proves_what_the_bound_cannot() {
         Some(ambit_plan::ExactModel::SetPacking { sets: 4 })
     );
     // the flow model, when the sets may not be enumerated, proves the same
-    let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
     let flow = ExactOptions {
         max_sets: 1,
         ..ExactOptions::default()
     };
-    let out = exact_max_districts(&pb, &rule, warm, &flow, &SearchOptions::default());
+    let out = solve(&pb, &rule, &flow);
     assert_eq!(out.status, ExactStatus::Optimal);
     assert_eq!(
         out.model,
@@ -158,8 +149,7 @@ proptest::proptest! {
         let pb = Problem::new(Adjacency::from_edges(n, &edges).unwrap(), pops, 1).unwrap();
         let rule = UniformThreshold { threshold: threshold as f64 };
         let best = common::brute_force(&pb, &rule, None);
-        let warm = max_districts(&pb, &rule, &weak(), &Control::default()).unwrap();
-        let out = exact_max_districts(&pb, &rule, warm, &ExactOptions::default(), &SearchOptions::default());
+        let out = solve(&pb, &rule, &ExactOptions::default());
         proptest::prop_assert_eq!(&out.status, &ExactStatus::Optimal);
         proptest::prop_assert_eq!(out.plan.compliant_count(), best);
         // districts outside the reported infeasible groups are contiguous and compliant
