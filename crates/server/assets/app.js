@@ -230,7 +230,7 @@ function legend() {
   const sw = (c, t) => `<span class="sw" style="background:${c}"></span>${esc(t)}`;
   let h = "";
   if (mode === "compliance") h = sw("#a6dba0", "compliant ✓") + sw("repeating-linear-gradient(45deg, #a50f15 0 2px, #f6b3b3 2px 5px)", "below threshold ✗ (hatched)") + sw("repeating-linear-gradient(45deg, #8c4a00 0 1px, #fdd49e 1px 4px), #fdd49e", "not contiguous (crossed)") + sw("#d4d4d4", "unassigned");
-  else if (mode === "class") h = S.territory.policy.classes.map((c, i) => sw(CLASS_COLOURS[i % CLASS_COLOURS.length], c)).join("") + " (pale: comune alone)";
+  else if (mode === "class") h = S.territory.policy.classes.map((c, i) => sw(CLASS_COLOURS[i % CLASS_COLOURS.length], c)).join("") + ` (pale: ${unit1()} alone)`;
   else if (mode === "population") h = sw("hsl(210,60%,85%)", "100") + sw("hsl(210,60%,60%)", "10,000") + sw("hsl(210,60%,30%)", "1,000,000");
   else h = "colour tells neighbouring districts apart; thick line: district border; dashed: province; grey: unassigned";
   $("legend").innerHTML = h;
@@ -384,11 +384,11 @@ function clickPolygon(poly, add) {
 function selectionChanged() {
   const codes = [...S.selection];
   if (!codes.length) {
-    $("selection-info").textContent = "Nothing selected. Click a comune (Ctrl/Shift-click adds), or use the box or lasso tool: they select the comuni whose polygon's centroid lies inside (Shift adds).";
+    $("selection-info").textContent = `Nothing selected. Click a ${unit1()} (Ctrl/Shift-click adds), or use the box or lasso tool: they select the ${units()} whose polygon's centroid lies inside (Shift adds).`;
   } else {
     const pop = codes.reduce((s, c) => s + S.byCode.get(c).population, 0);
     const names = codes.slice(0, 6).map((c) => S.byCode.get(c).name).join(", ");
-    $("selection-info").textContent = `${plural(codes.length, "comune", "comuni")} selected, ${plural(pop, "inhabitant", "inhabitants")}: ${names}${codes.length > 6 ? ", …" : ""}`;
+    $("selection-info").textContent = `${nUnits(codes.length)} selected, ${plural(pop, "inhabitant", "inhabitants")}: ${names}${codes.length > 6 ? ", …" : ""}`;
   }
   recolour();
 }
@@ -449,9 +449,9 @@ function assignSelection() {
   const typed = $("assign-district").value.trim();
   const d = existingDistrict(typed) ?? typed;
   const codes = [...S.selection];
-  if (!codes.length) return status("select comuni first", true);
+  if (!codes.length) return status(`select ${units()} first`, true);
   if (!d) return status("type a district name", true);
-  edit(`assign ${plural(codes.length, "comune", "comuni")} to ${d}`, () => {
+  edit(`assign ${nUnits(codes.length)} to ${d}`, () => {
     if (S.locked.has(d)) return `district ${d} is locked`;
     const fromLocked = codes.find((c) => S.locked.has(S.assignment[c]));
     if (fromLocked) return `${S.byCode.get(fromLocked).name} is in locked district ${S.assignment[fromLocked]}`;
@@ -526,7 +526,7 @@ async function runValidate() {
       <tr><td class="ok">Compliant</td><td class="n">${s.compliant_districts}</td></tr>
       <tr><td class="bad">Below threshold</td><td class="n">${s.non_compliant_districts}</td></tr>
       <tr><td class="bad">Not contiguous</td><td class="n">${s.non_contiguous_districts}</td></tr>
-      <tr><td>Unassigned comuni</td><td class="n">${fmt(s.unassigned_municipalities)} (${fmt(s.unassigned_population)} inh.)</td></tr></table>` +
+      <tr><td>Unassigned ${units()}</td><td class="n">${fmt(s.unassigned_municipalities)} (${fmt(s.unassigned_population)} inh.)</td></tr></table>` +
       audit.districts.filter((d) => !d.compliant || d.contiguous_parts > 1).slice(0, 12).map((d) =>
         `<div class="bad">${esc(d.name)}: ${fmt(d.population)} vs ${esc(d.threshold_text)}${d.contiguous_parts > 1 ? `, ${d.contiguous_parts} parts` : ""}</div>`).join("") +
       (S.policyText ? `<div id="own-rules">Rules: the scenario's own, <i>${esc(audit.policy.name)}</i></div>` : "");
@@ -593,14 +593,14 @@ function mergersSearched(d) {
 function showDistrict() {
   const d = S.focusDistrict;
   const el = $("district-info");
-  if (d == null) { el.textContent = "Click a comune to see its district's audit figures."; return; }
+  if (d == null) { el.textContent = `Click a ${unit1()} to see its district's audit figures.`; return; }
   const a = S.auditByDistrict.get(d);
   if (!a) { el.textContent = `${d}: waiting for the audit…`; return; }
   // A district looked at for the first time: audit again with its merger options.
   if (!a.compliant && !mergersSearched(d)) validate();
   el.innerHTML = `<b>${esc(a.name)}</b>${S.locked.has(d) ? " 🔒 locked" : ""}
     <table class="figures">
-    <tr><td>Comuni</td><td class="n">${a.municipalities} (${a.small_municipalities} small)</td></tr>
+    <tr><td>${capital(units())}</td><td class="n">${a.municipalities} (${a.small_municipalities} small)</td></tr>
     <tr><td>Population</td><td class="n" id="district-pop">${fmt(a.population)}</td></tr>
     <tr><td>Class</td><td class="n">${esc(a.class)}</td></tr>
     <tr><td>Threshold</td><td class="n">${esc(a.threshold_text)}</td></tr>
@@ -754,8 +754,8 @@ async function importCsv() {
   const text = await f.text();
   try {
     const r = await api("POST", `/api/scenarios/${S.scenario.scenario_id}/import?expected_version=${S.scenario.version}`, text, true);
-    rep.innerHTML = `<div class="ok">Imported ${plural(r.assigned, "comune", "comuni")} in ${plural(r.districts, "district", "districts")} (version ${r.scenario.version}).</div>` +
-      (r.missing ? `<div>${plural(r.missing, "comune", "comuni")} not in the file (left unassigned):</div><ul>${r.missing_examples.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "") +
+    rep.innerHTML = `<div class="ok">Imported ${nUnits(r.assigned)} in ${plural(r.districts, "district", "districts")} (version ${r.scenario.version}).</div>` +
+      (r.missing ? `<div>${nUnits(r.missing)} not in the file (left unassigned):</div><ul>${r.missing_examples.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "") +
       (r.notices.length ? `<div>Notices:</div><ul>${r.notices.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "");
     loadVersion(r.scenario);
   } catch (e) {
@@ -771,7 +771,7 @@ async function exportCurrent(route) {
   if (!Object.keys(S.assignment).length) return status("nothing to export: the map is empty", true);
   const districts = route === "districts.geojson";
   const stem = S.scenario ? `${S.scenario.name}-v${S.scenario.version}${S.dirty ? "-edited" : ""}` : "";
-  const name = districts ? (stem ? `${stem}-districts` : "districts") : (stem || "comuni");
+  const name = districts ? (stem ? `${stem}-districts` : "districts") : (stem || units());
   status("exporting…");
   try {
     const r = await fetch(`/api/export/${route}`, {
@@ -793,7 +793,7 @@ async function exportCurrent(route) {
     S.lastExport = { file, bytes: blob.size, districts: n, comuni: m };
     const what = districts
       ? `${plural(n, "district", "districts")} with their audit figures`
-      : `${plural(m, "comune", "comuni")} in ${plural(n, "district", "districts")}`;
+      : `${nUnits(m)} in ${plural(n, "district", "districts")}`;
     status(`exported ${what} to ${file} (${fmt(blob.size / 1024)} KB)`);
   } catch (e) { status("export failed: " + e.message, true); }
 }
@@ -825,6 +825,22 @@ async function compare() {
 }
 
 const plural = (n, one, many) => `${fmt(n)} ${n === 1 ? one : many}`;
+// What one municipality and several are called in this region (dataset.toml's `noun`), and
+// "3 comuni" with it.
+const unit1 = () => (S.territory ? S.territory.noun[0] : "municipality");
+const units = () => (S.territory ? S.territory.noun[1] : "municipalities");
+const nUnits = (n) => plural(n, unit1(), units());
+const capital = (w) => w.charAt(0).toUpperCase() + w.slice(1);
+// The page's own text names comuni (the founding region); every other region reads its own
+// words there: text and titles under `root`, once the territory is known.
+function nameUnits(root) {
+  const swap = (t) => t.replace(/\bcomuni\b/g, units()).replace(/\bcomune\b/g, unit1());
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) n.nodeValue = swap(n.nodeValue);
+  for (const el of root.querySelectorAll("[title], [placeholder], [aria-label]")) {
+    for (const a of ["title", "placeholder", "aria-label"]) if (el.hasAttribute(a)) el.setAttribute(a, swap(el.getAttribute(a)));
+  }
+}
 
 // The current edit against the compared scenario, as the server compares maps (POST /api/diff,
 // the same MapChanges as GET /api/diff, the report and the optimiser preview).
@@ -840,11 +856,11 @@ async function showDiff() {
   const lines = all.slice(0, 200).map((m) => `<li>${esc(m.name)}: ${esc(m.from)} → ${esc(m.to)}</li>`);
   $("diff").innerHTML =
     `<div id="diff-moved" data-moved="${d.moved.length}" data-changed="${d.changed}">From the current edit (left) to <b>${esc(S.compare.name)}</b>${S.compare.version ? " v" + S.compare.version : ""} (right): ` +
-    `${plural(d.moved.length, "comune", "comuni")} moved to another district, ${fmt(d.assigned.length)} newly in a district, ${fmt(d.unassigned.length)} left without one; ` +
+    `${nUnits(d.moved.length)} moved to another district, ${fmt(d.assigned.length)} newly in a district, ${fmt(d.unassigned.length)} left without one; ` +
     `${plural(d.merged.length, "district", "districts")} formed by merger, ${fmt(d.unchanged)} unchanged.</div>` +
     `<ul>${d.merged.map((m) => `<li>${esc(m.district)} ⟵ ${m.baseline.map(esc).join(" + ")}</li>`).join("")}</ul>` +
     `<div>Incentives for an agreement on ${esc(d.incentive.date)}:</div><ul id="diff-incentives">${d.incentive.incentives.map((i) => `<li>${esc(i.name)}: ${i.new_districts} × ${fmt(i.per_new_district)} = ${fmt(i.total)} ${esc(i.currency)}${i.condition ? " (if " + esc(i.condition) + ")" : ""}</li>`).join("")}</ul>` +
-    `<details><summary>Comuni in another district</summary><ul>${lines.join("")}</ul></details>`;
+    `<details><summary>${capital(units())} in another district</summary><ul>${lines.join("")}</ul></details>`;
 }
 
 function closeCompare() {
@@ -890,6 +906,7 @@ async function main() {
   status("loading…");
   const [territory, maps] = await Promise.all([api("GET", "/api/territory"), api("GET", "/api/district-maps")]);
   S.territory = territory;
+  nameUnits(document.body);
   $("region-name").textContent = territory.name;
   for (const m of territory.municipalities) {
     S.byCode.set(m.code, m);
@@ -956,7 +973,7 @@ async function main() {
   S.ready = true;
   document.body.dataset.ready = "1";
   if (C.on) loadFineMesh().catch((e) => status("fine mesh: " + e.message, true));
-  status(`${fmt(territory.municipalities.length)} comuni on ${fmt(S.paths.size)} polygons loaded`);
+  status(`${fmt(territory.municipalities.length)} ${units()} on ${fmt(S.paths.size)} polygons loaded`);
 }
 
 main().catch((e) => status("failed to load: " + e.message, true));

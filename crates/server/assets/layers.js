@@ -331,7 +331,7 @@ function labelsSoon() {
 
 function searchIndex() {
   const opts = [];
-  for (const m of S.territory.municipalities) opts.push(`<option value="${esc(m.name)}">comune ${esc(m.code)}${m.province ? " (" + esc(m.province) + ")" : ""}</option>`);
+  for (const m of S.territory.municipalities) opts.push(`<option value="${esc(m.name)}">${unit1()} ${esc(m.code)}${m.province ? " (" + esc(m.province) + ")" : ""}</option>`);
   for (const d of new Set(Object.values(S.assignment))) opts.push(`<option value="${esc(d)}">district</option>`);
   $("search-list").innerHTML = opts.join("");
 }
@@ -371,7 +371,7 @@ function search(text) {
     $("search-result").textContent = `district ${d}`;
     return;
   }
-  if (!m) { $("search-result").textContent = `no comune or district named “${text}”`; return; }
+  if (!m) { $("search-result").textContent = `no ${unit1()} or district named “${text}”`; return; }
   const i = L.index.get(m.polygon);
   if (i != null) flyTo(L.bbox[i]);
   clickPolygon(m.polygon, false);

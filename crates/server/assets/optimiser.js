@@ -48,12 +48,12 @@ function showRun(run) {
     return;
   }
   const r = OPT.result;
-  let html = `<p id="opt-summary"><b>${r.compliant}</b> compliant of <b>${r.districts}</b> ${r.districts === 1 ? "district" : "districts"} over ${plural(r.units, "comune", "comuni")}` +
+  let html = `<p id="opt-summary"><b>${r.compliant}</b> compliant of <b>${r.districts}</b> ${r.districts === 1 ? "district" : "districts"} over ${nUnits(r.units)}` +
     (r.interrupted ? " (stopped early: best plan so far)" : "") + `; stored as plan ${r.plan_id ?? "–"}.</p>`;
   const c = r.changes;
   if (c) {
     // the same comparison as everywhere (MapChanges), also when the current map is partial
-    html += `<p id="opt-changes" data-moved="${c.moved.length}">Against the current map: ${plural(c.moved.length, "comune", "comuni")} moved, ${fmt(c.assigned.length)} newly in a district, ${fmt(c.unassigned.length)} left without one; ${plural(c.merged.length, "district", "districts")} formed by merger, ${fmt(c.unchanged)} unchanged.</p>`;
+    html += `<p id="opt-changes" data-moved="${c.moved.length}">Against the current map: ${nUnits(c.moved.length)} moved, ${fmt(c.assigned.length)} newly in a district, ${fmt(c.unassigned.length)} left without one; ${plural(c.merged.length, "district", "districts")} formed by merger, ${fmt(c.unchanged)} unchanged.</p>`;
     html += "<ul>" + c.incentive.incentives.map((i) =>
       `<li>${esc(i.name)}: ${fmt(i.new_districts)} × ${fmt(i.per_new_district)} ${esc(i.currency)} = <b>${fmt(i.total)} ${esc(i.currency)}</b> (agreement on ${esc(c.incentive.date)})</li>`).join("") + "</ul>";
   } else html += `<p id="opt-changes">The current map is empty: nothing to compare with.</p>`;

@@ -11,7 +11,7 @@ function showStart() {
   const t = S.territory, maps = S.bundledMaps || [];
   $("start-region").textContent = t.name.split(":")[0];
   $("start-what").innerHTML =
-    `Group the ${fmt(t.municipalities.length)} comuni into districts (<i>${esc(t.policy.district_word)}</i>) that meet the rules of ` +
+    `Group the ${fmt(t.municipalities.length)} ${units()} into districts (<i>${esc(t.policy.district_word)}</i>) that meet the rules of ` +
     `<b>${esc(t.policy.name)}</b>. Every edit is checked at once: each district's population against the threshold of its class. ` +
     `The optimiser proposes plans; scenarios keep every version.`;
   const current = maps[maps.length - 1];
@@ -93,7 +93,7 @@ const COLUMNS = [
   { key: "class", title: "Class", num: false, value: (d) => d.class },
   { key: "compliant", title: "Complies", num: false, value: (d) => (d.compliant && d.contiguous_parts === 1 ? 1 : 0) },
   { key: "shortfall", title: "Short by", num: true, value: (d) => d.shortfall },
-  { key: "municipalities", title: "Comuni", num: true, value: (d) => d.municipalities },
+  { key: "municipalities", get title() { return capital(units()); }, num: true, value: (d) => d.municipalities },
 ];
 
 function sortDistricts(list) {
@@ -130,7 +130,7 @@ function renderDistrictTable() {
       (!ok || S.focusDistrict === d.name ? `<tr class="why" data-for="${esc(d.name)}"><td colspan="${COLUMNS.length}">${esc(d.class)}, needs ${esc(d.threshold_text)}: ${esc(reasonWords(d))}</td></tr>` : "");
   });
   $("district-table").querySelector("tbody").innerHTML = rows.join("") ||
-    `<tr><td colspan="${COLUMNS.length}">No districts yet: start from a map, or select comuni and make a new district.</td></tr>`;
+    `<tr><td colspan="${COLUMNS.length}">No districts yet: start from a map, or select ${units()} and make a new district.</td></tr>`;
 }
 
 // Why a district has its class, in words (the server's `class_in_words`), without the class
@@ -167,8 +167,8 @@ function editMessage(html, isError) {
 
 function unassignSelection() {
   const codes = [...S.selection].filter((c) => S.assignment[c] != null);
-  if (!codes.length) return status("select assigned comuni first", true);
-  edit(`unassign ${plural(codes.length, "comune", "comuni")}`, () => {
+  if (!codes.length) return status(`select assigned ${units()} first`, true);
+  edit(`unassign ${nUnits(codes.length)}`, () => {
     const fromLocked = codes.find((c) => S.locked.has(S.assignment[c]));
     if (fromLocked) return `${S.byCode.get(fromLocked).name} is in locked district ${S.assignment[fromLocked]}`;
     codes.forEach((c) => delete S.assignment[c]);
@@ -185,7 +185,7 @@ function createDistrict() {
     $("use-existing").onclick = () => { $("assign-district").value = same; assignSelection(); editMessage(""); };
     return;
   }
-  if (!S.selection.size) return editMessage("Select the comuni of the new district first (click, box, lasso or brush).", true);
+  if (!S.selection.size) return editMessage(`Select the ${units()} of the new district first (click, box, lasso or brush).`, true);
   $("assign-district").value = name;
   assignSelection();
   editMessage(`New district <b>${esc(name)}</b>.`);
@@ -260,7 +260,7 @@ function brushEnd() {
   const st = BRUSH.stroke;
   BRUSH.stroke = null;
   if (!st || !st.painted.size) return;
-  S.undo.push({ label: st.district == null ? `erase ${plural(st.painted.size, "comune", "comuni")}` : `paint ${plural(st.painted.size, "comune", "comuni")} into ${st.district}`, state: st.before });
+  S.undo.push({ label: st.district == null ? `erase ${nUnits(st.painted.size)}` : `paint ${nUnits(st.painted.size)} into ${st.district}`, state: st.before });
   S.redo = [];
   if (st.district != null) S.focusDistrict = st.district;
   S.lastStroke = { comuni: st.painted.size, t0: performance.now() };

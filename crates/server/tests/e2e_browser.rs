@@ -2271,3 +2271,50 @@ async fn france_national_map_click_and_live_validation() {
     screenshot(c, "studio-france-lot.png").await;
     finish(page).await;
 }
+
+/// Another region's studio speaks of its own municipalities: the made-up French grid
+/// (`tests/fixtures/grid-france`, `noun = ["commune", "communes"]`) says "communes" on the start
+/// screen, in the page's fixed text and titles, and in what the scripts write; never "comuni".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_region_names_its_own_municipalities() {
+    if !browser_installed() {
+        return;
+    }
+    let base = common::start_server(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/grid-france"),
+    );
+    let page = open_page_at(&base, "/").await;
+    let c = &page.c;
+    let start = wait_for(
+        c,
+        "document.getElementById('start-what').textContent",
+        "the start screen",
+    )
+    .await;
+    assert!(
+        start.as_str().unwrap_or("").contains("6 communes"),
+        "{start}"
+    );
+    screenshot(c, "studio-grid-france-start.png").await;
+    click(c, "#start-close").await;
+    let text = c
+        .execute(
+            "return [document.body.innerText, document.getElementById('search').placeholder, \
+             document.getElementById('selection-info').textContent]",
+            vec![],
+        )
+        .await
+        .expect("page text");
+    let all = text.to_string();
+    assert!(!all.contains("comun"), "Italian words left: {all}");
+    assert!(
+        text[1].as_str().unwrap_or("").contains("Find a commune"),
+        "{text}"
+    );
+    assert!(
+        text[2].as_str().unwrap_or("").contains("Click a commune"),
+        "{text}"
+    );
+    screenshot(c, "studio-grid-france.png").await;
+    finish(page).await;
+}

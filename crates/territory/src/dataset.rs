@@ -63,6 +63,14 @@ pub struct MunicipalitiesEntry {
     /// The date and source of the population figures, printed in reports.
     #[serde(default)]
     pub population_vintage: Option<String>,
+    /// What one municipality and several are called where they are shown (the studio), e.g.
+    /// `["comune", "comuni"]`; "municipality" and "municipalities" when not given.
+    #[serde(default = "default_noun")]
+    pub noun: [String; 2],
+}
+
+pub(crate) fn default_noun() -> [String; 2] {
+    ["municipality".into(), "municipalities".into()]
 }
 
 /// The boundary layer and the contiguity between its polygons.

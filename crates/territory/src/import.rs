@@ -306,6 +306,7 @@ fn build(spec: &ImportSpec, stage: &Path) -> Result<(Dataset, Coverage), DataErr
             file: PathBuf::from(communes),
             columns: spec.columns.clone(),
             population_vintage: spec.population_vintage.clone(),
+            noun: crate::dataset::default_noun(),
         },
         polygons,
         district_maps,

@@ -86,6 +86,8 @@ impl From<ContentBody> for ScenarioContent {
 pub struct TerritoryView<'a> {
     name: String,
     population_vintage: Option<String>,
+    /// What one municipality and several are called (dataset.toml's `noun`).
+    noun: [String; 2],
     population: u64,
     /// Boundary polygons the page draws.
     polygons: usize,
@@ -115,6 +117,7 @@ pub async fn territory(State(studio): State<Arc<Studio>>) -> Json<serde_json::Va
     Json(serde_json::json!(TerritoryView {
         name: r.dataset.manifest.name.clone(),
         population_vintage: r.dataset.territory.population_vintage.clone(),
+        noun: r.dataset.manifest.municipalities.noun.clone(),
         population: r.dataset.territory.population(),
         polygons: r.polygon_count(),
         canvas: r.draws_on_canvas(),
