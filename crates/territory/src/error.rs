@@ -65,6 +65,14 @@ pub enum DataError {
     /// past [`Problems::LIMIT`] the rest are only counted (a trailing [`DataError::More`]).
     #[error("{} problems:\n{}", total_problems(.0), .0.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
     Many(Vec<DataError>),
+    /// No policy file was chosen (`flag`) and the data folder's manifest names none.
+    #[error("no {flag} given and {} names none", .manifest.display())]
+    NoPolicy {
+        /// The option that chooses a policy file (`--policy` on the command line).
+        flag: &'static str,
+        /// The data folder's manifest.
+        manifest: PathBuf,
+    },
     /// Problems found but not listed, after the first [`Problems::LIMIT`].
     #[error("{path}: ... and {count} more problems", path = .path.display())]
     More {

@@ -1,6 +1,6 @@
 //! `ambit audit`: districts (or the region alone) against a reform's rules.
 
-use crate::common::{emit, DataArgs, Format, Loaded};
+use crate::common::{emit, DataChoice, Format, Loaded};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    data: DataArgs,
+    data: DataChoice,
     /// District map: a name from the data folder's dataset.toml (e.g. `ambiti-2017`) or a CSV
     /// with columns `code,district`. Without it, the region's fragmentation is profiled.
     #[arg(long, value_name = "NAME|FILE")]
@@ -23,7 +23,7 @@ pub struct Args {
 
 /// Runs `ambit audit`: the flags become the loaded data and plain values at this boundary.
 pub fn run(args: Args) -> Result<()> {
-    let loaded = args.data.load()?;
+    let loaded = crate::common::load(&args.data)?;
     audit(
         &loaded,
         args.districts.as_deref(),

@@ -4,7 +4,7 @@
 //! (`ambit_govern::dataset`), rules from TOML, every number comes from `ambit-govern` and every
 //! table from `ambit_report::govern`.
 
-use crate::common::{emit, DataArgs, Format};
+use crate::common::{emit, DataChoice, Format};
 use ambit_govern::dataset::{budget_inputs, district_members};
 use ambit_govern::{
     search, AssemblyRules, BudgetRequest, Candidate, Family, Indices, Member, PowerOptions, Study,
@@ -20,7 +20,7 @@ pub struct Args {
     /// District whose assembly is studied (its name in the map or plan, e.g. "Lodi").
     pub district: String,
     #[command(flatten)]
-    pub data: DataArgs,
+    pub data: DataChoice,
     /// District map: a name from the data folder's dataset.toml (e.g. `ambiti-2021`) or a CSV
     /// with columns `code,district`.
     #[arg(
@@ -82,7 +82,7 @@ pub fn run(args: Args) -> Result<()> {
         (None, Some(p)) => p.display().to_string(),
         (None, None) => bail!("give --map NAME|FILE or --plan FILE"),
     };
-    let dataset = args.data.dataset()?;
+    let dataset = crate::common::dataset(&args.data)?;
     let map = dataset.district_map(&map)?;
     crate::common::notices(&map.notices);
     let members = district_members(&dataset, &map, &args.district)?;

@@ -10,7 +10,7 @@ use ambit_plan::{ChangeOptions, Control, MergeCost, Progress, SearchOptions, Tie
 use ambit_report::plan::PlanFiles;
 use ambit_report::StagedDir;
 use anyhow::{bail, Result};
-use input::InputArgs;
+use input::InputChoice;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
+    input: InputChoice,
     /// What to optimise.
     #[arg(long, value_enum, default_value_t = Objective::MaxDistricts)]
     objective: Objective,
@@ -125,7 +125,7 @@ pub struct Request {
 /// Runs `ambit plan`: the flags become the planner's input and a plain request at this
 /// boundary; [`plan`] sees neither.
 pub fn run(args: Args) -> Result<()> {
-    let input = args.input.load()?;
+    let input = input::load(&args.input)?;
     let request = request(&args, &input)?;
     plan(&input, request)
 }

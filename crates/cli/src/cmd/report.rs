@@ -2,7 +2,7 @@
 //! the audit of its districts, maps, the uptake simulation and its variants, and the provenance
 //! of every input.
 
-use crate::common::{DataArgs, Loaded};
+use crate::common::{DataChoice, Loaded};
 use ambit_report::report::file::ReportFormat;
 use ambit_report::report::{self, Document};
 use ambit_sim::SimulationResult;
@@ -29,7 +29,7 @@ pub struct Args {
     #[command(flatten)]
     pub monte_carlo: super::simulate::MonteCarloArgs,
     #[command(flatten)]
-    data: DataArgs,
+    data: DataChoice,
     /// District map to audit (name from the data folder, or CSV `code,district`); with
     /// `--bundled lombardy-2018` the default is `ambiti-2017`.
     #[arg(long, value_name = "NAME|FILE")]
@@ -66,7 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 Some(d) => d.display().to_string(),
                 None => "the bundled Lombardy data (data/lombardy)".into(),
             };
-            Some((args.data.load()?, d.as_str(), label))
+            Some((crate::common::load(&args.data)?, d.as_str(), label))
         }
         None => None,
     };

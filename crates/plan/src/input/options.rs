@@ -121,3 +121,105 @@ impl Input {
             .to_string()
     }
 }
+
+/// Where units, contiguity and rules come from: a data folder with a policy, or the benchmark
+/// format (`units.csv` + `edges.csv`) with thresholds; and the constraints on every district
+/// (a clap flag group with the `clap` feature, shared by `ambit plan` and `ambit check`).
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
+pub struct InputChoice {
+    /// Data folder, policy and contiguity (ignored with --units/--edges).
+    #[cfg_attr(feature = "clap", command(flatten))]
+    pub data: ambit_territory::dataset::DataChoice,
+    /// Units in the benchmark format: idx,id,x,y,pop,class,<attributes>,z_<attributes>.
+    #[cfg_attr(feature = "clap", arg(long, value_name = "FILE", requires = "edges"))]
+    pub units: Option<PathBuf>,
+    /// Edges in the benchmark format: i,j,kind,border.
+    #[cfg_attr(feature = "clap", arg(long, value_name = "FILE", requires = "units"))]
+    pub edges: Option<PathBuf>,
+    /// Minimum district population (benchmark format; the default class).
+    #[cfg_attr(
+        feature = "clap",
+        arg(long, value_name = "N", value_parser = positive_number, allow_hyphen_values = true)
+    )]
+    pub threshold: Option<f64>,
+    /// Class threshold (benchmark format): a district where more than half of the population
+    /// lives in units of CLASS needs N. Repeatable; the first matching class wins.
+    #[cfg_attr(
+        feature = "clap",
+        arg(long = "class-threshold", value_name = "CLASS=N")
+    )]
+    pub class_thresholds: Vec<String>,
+    /// Attributes for heterogeneity (default: every z_ column of the benchmark format; none for a
+    /// data folder). Data-folder attributes are standardised (z-scores).
+    #[cfg_attr(
+        feature = "clap",
+        arg(long, value_delimiter = ',', value_name = "NAMES")
+    )]
+    pub attributes: Vec<String>,
+    /// Municipality attribute naming the nesting area (e.g. province_code).
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
+    pub nest_by: Option<String>,
+    /// How districts respect the nesting areas.
+    #[cfg_attr(feature = "clap", arg(long, value_enum, default_value_t = Nesting::Hard))]
+    pub nesting: Nesting,
+    /// Largest district population.
+    #[cfg_attr(feature = "clap", arg(long, value_name = "N"))]
+    pub max_population: Option<f64>,
+    /// Pairs of units that must share a district (CSV code_a,code_b).
+    #[cfg_attr(feature = "clap", arg(long, value_name = "FILE"))]
+    pub must_link: Option<PathBuf>,
+    /// Pairs of units that must not share a district (CSV code_a,code_b).
+    #[cfg_attr(feature = "clap", arg(long, value_name = "FILE"))]
+    pub cannot_link: Option<PathBuf>,
+}
+
+impl InputChoice {
+    /// Loads the inputs chosen (the data folder defaults to `default_dir`), constrained;
+    /// `loaded` sees a data folder as soon as it is read, before its policy is compiled.
+    pub fn load(
+        &self,
+        default_dir: impl FnOnce() -> PathBuf,
+        loaded: impl FnOnce(&ambit_territory::Dataset),
+    ) -> Result<Input, InputError> {
+        let mut input = match (&self.units, &self.edges) {
+            (Some(u), Some(e)) => Input::from_bench(u, e, &self.bench_rule()?)?,
+            (None, None) => {
+                let dataset = self.data.load(default_dir)?;
+                loaded(&dataset);
+                let path = self.data.policy_path(&dataset)?;
+                let file = ambit_rules::PolicyFile::load(&path)?;
+                let policy = ambit_rules::CompiledPolicy::compile(file, &dataset.territory)?;
+                Input::from_dataset(dataset, policy, &self.attributes, self.nest_by.as_deref())?
+            }
+            _ => {
+                return Err(InputError::Invalid(
+                    "give both --units FILE and --edges FILE (benchmark format), or neither".into(),
+                ))
+            }
+        };
+        input.constrain(&Constraints {
+            max_population: self.max_population,
+            must_link: self.must_link.clone(),
+            cannot_link: self.cannot_link.clone(),
+            nesting: self.nest_by.as_ref().map(|_| self.nesting),
+        })?;
+        Ok(input)
+    }
+
+    /// The thresholds of the benchmark format (`--threshold` is required there).
+    fn bench_rule(&self) -> Result<BenchRule, InputError> {
+        let Some(threshold) = self.threshold else {
+            return Err(InputError::Invalid(
+                "the benchmark format needs --threshold N".into(),
+            ));
+        };
+        Ok(BenchRule {
+            threshold,
+            class_thresholds: (self.class_thresholds.iter())
+                .map(|s| BenchRule::class_threshold(s))
+                .collect::<Result<_, _>>()?,
+            attributes: self.attributes.clone(),
+        })
+    }
+}
