@@ -27,7 +27,7 @@ pub struct Args {
     pub variants: Vec<String>,
     /// Monte Carlo and calibration flags, used when the report simulates.
     #[command(flatten)]
-    pub monte_carlo: super::simulate::MonteCarloArgs,
+    pub monte_carlo: ambit_sim::MonteCarloOptions,
     #[command(flatten)]
     data: DataChoice,
     /// District map to audit (name from the data folder, or CSV `code,district`); with
@@ -128,9 +128,9 @@ fn load_or_simulate(args: &Args) -> anyhow::Result<Option<SimulationResult>> {
     if args.scenario.is_none() && args.bundled.is_none() {
         return Ok(None);
     }
-    let scenario =
-        super::simulate::load_scenario(args.scenario.as_deref(), args.bundled.as_deref())?;
-    let variants = super::simulate::load_variants(&args.variants)?;
+    let (path, name) = (args.scenario.as_deref(), args.bundled.as_deref());
+    let scenario = ambit_sim::bundled::scenario_or_file(path, name)?;
+    let variants = ambit_sim::bundled::variants(&args.variants)?;
     let options = args.monte_carlo.options();
     let r = super::simulate::run_with_progress(&scenario, &variants, options, None, args.quiet)?;
     Ok(Some(r))

@@ -33,22 +33,7 @@ pub fn serve(dir: &Path, loaded: Loaded, db: &Path, addr: SocketAddr) -> Result<
     let n = region.dataset.territory.len();
     let studio = ambit_server::Studio::new(region, store);
     ambit_server::serve_blocking(addr, studio, |bound| {
-        println!("ambit studio: {n} municipalities from {}", dir.display());
-        println!("scenarios are stored in {}", db.display());
-        println!("open http://{bound}/  (Ctrl-C stops the server)");
-        if bound.ip().is_loopback() {
-            println!(
-                "only this machine can connect. To let colleagues in, run with \
-                 --addr 0.0.0.0:{} on a trusted network, or put a reverse proxy with \
-                 authentication (and TLS) in front: the studio itself has no login.",
-                bound.port()
-            );
-        } else {
-            println!(
-                "WARNING: listening on {bound}: anyone who can reach this address can read \
-                 and change the scenarios (no login, no TLS)."
-            );
-        }
+        print!("{}", ambit_server::banner(n, dir, db, bound));
     })
     .with_context(|| format!("serving on {addr}"))
 }

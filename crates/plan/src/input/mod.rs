@@ -12,7 +12,9 @@ mod options;
 
 pub use check::Checked;
 pub use job::{Baseline, JobSpec, Objective, Outcome};
-pub use options::{positive_number, Constraints, InputChoice};
+pub use options::{
+    check_job, merge_cost, positive_number, Constraints, ExactChoice, InputChoice, SearchChoice,
+};
 
 use crate::{
     Adjacency, ClassCondition, ClassFloor, ClassShareRule, ClassSpec, DistrictRule, Nesting,
