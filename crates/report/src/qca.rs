@@ -526,6 +526,23 @@ pub fn pof_document(rows: &[PofRow], relation: Relation, outcome: &str, format: 
     }
 }
 
+/// What `ambit qca calibrate` says on stderr about calibrating the raw column `column` into
+/// `name` by `method`: the thresholds findTh `found` (when it ran), then the calibration.
+pub fn calibration_notices(
+    column: &str,
+    name: &str,
+    method: &str,
+    found: Option<&[f64]>,
+) -> Vec<String> {
+    let found = found.map(|f| {
+        let list: Vec<String> = f.iter().map(f64::to_string).collect();
+        let list = list.join(", ");
+        format!("findTh (complete linkage) on `{column}`: thresholds {list}")
+    });
+    let calibration = format!("calibration of `{column}` -> `{name}`: {method}");
+    found.into_iter().chain([calibration]).collect()
+}
+
 /// `ambit qca calibrate`'s printed output in `format`: raw and calibrated values by case.
 pub fn calibration_document(
     cases: &[String],
