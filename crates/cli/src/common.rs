@@ -49,6 +49,17 @@ pub fn map_title(loaded: &Loaded, name: Option<&str>) -> String {
 /// Output formats of tabular results (`--format`).
 pub use ambit_report::table::Format;
 
+/// Flags of a command that writes one table or document: its format and file.
+#[derive(clap::Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to this file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 /// Writes `text` to `path` whole (temporary file and rename), or to stdout when `path` is None.
 pub fn emit(text: &str, path: Option<&Path>) -> Result<()> {
     match path {

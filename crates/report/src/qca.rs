@@ -476,6 +476,16 @@ pub fn write_data_csv(
     Ok(true)
 }
 
+/// What `ambit qca minimize` says on stderr about `sol`: its warnings (`warning: ...`), then
+/// how far its models are proven, unless a warning already says so.
+pub fn minimize_notices(sol: &Solution) -> Vec<String> {
+    let certificate = sol.certificate.describe();
+    let warned = sol.warnings.contains(&certificate);
+    (sol.warnings.iter().map(|w| format!("warning: {w}")))
+        .chain((!warned).then_some(certificate))
+        .collect()
+}
+
 /// `ambit qca minimize`'s output in `format`: the solution's tables, or as JSON the
 /// parameters, the solution and the truth table.
 pub fn minimize_document(

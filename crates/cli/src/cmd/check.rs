@@ -27,17 +27,10 @@ pub fn run(args: Args) -> Result<()> {
 pub fn check(input: &Input, plan: &str, partial: bool) -> Result<()> {
     let map = input::load_map(input, plan)?;
     let checked = input.check(&map, partial)?;
-    println!(
-        "{plan}: {} units, {} districts, {} compliant",
-        checked.subset.len(),
-        checked.districts,
-        checked.compliant
-    );
-    for line in &checked.failures {
+    for line in ambit_report::plan::check_lines(plan, &checked) {
         println!("{line}");
     }
     if checked.is_valid() {
-        println!("OK: complete, contiguous and compliant");
         Ok(())
     } else {
         bail!("the plan fails {} checks", checked.report.violations.len())

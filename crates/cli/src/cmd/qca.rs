@@ -374,11 +374,9 @@ fn minimize(
     drop((guard, budget));
     spinner.inspect(|pb| pb.finish_and_clear());
     let sol = sol?;
-    sol.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
-    let certificate = sol.certificate.describe();
-    if !sol.warnings.contains(&certificate) {
-        eprintln!("{certificate}");
-    }
+    render::minimize_notices(&sol)
+        .iter()
+        .for_each(|l| eprintln!("{l}"));
     emit(&render::minimize_document(params, &sol, &tt, format), None)
 }
 

@@ -3,8 +3,8 @@
 //! of every input.
 
 use crate::common::{DataChoice, Loaded};
+use ambit_report::report;
 use ambit_report::report::file::ReportFormat;
-use ambit_report::report::{self, Document};
 use ambit_sim::SimulationResult;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -85,14 +85,7 @@ pub fn report(
     output: &Path,
     format: ReportFormat,
 ) -> anyhow::Result<()> {
-    let title = title.unwrap_or_else(|| match simulation {
-        Some(s) => format!("Scenario report: {}", s.scenario),
-        None => "Scenario report".into(),
-    });
-    let mut doc = Document::new(
-        &title,
-        "Audit, maps and uptake simulation of a district reform, with the provenance of every input.",
-    );
+    let mut doc = report::simulation::scenario_document(title, simulation);
     if let Some((loaded, d, label)) = audit {
         let map = loaded.dataset.district_map(d)?;
         crate::common::notices(&map.notices);
@@ -106,9 +99,7 @@ pub fn report(
         report::add_map_file(&mut doc, i, path, &text)?;
     }
     if let Some(sim) = simulation {
-        let (sections, prov) = report::simulation::sections(sim);
-        doc.sections.extend(sections);
-        doc.provenance.extend(prov);
+        report::simulation::add_to(&mut doc, sim);
     }
     anyhow::ensure!(
         !doc.sections.is_empty(),
