@@ -64,6 +64,12 @@ pub fn scenario(name: &str) -> Result<Scenario, SimError> {
     }
 }
 
+/// The district map of the bundled data folder a report on the bundled scenario `name` audits
+/// by default: the 2017 ambiti the Lombardy scenario starts from.
+pub fn default_districts(name: &str) -> Option<&'static str> {
+    (name == "lombardy-2018").then_some("ambiti-2017")
+}
+
 /// The scenario chosen: the bundled one `name`, else the scenario file `path`.
 pub fn scenario_or_file(path: Option<&Path>, name: Option<&str>) -> Result<Scenario, SimError> {
     match (path, name) {

@@ -57,9 +57,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // an output the report cannot be written as is refused before any work
     let format = ReportFormat::of(&args.output, args.format)?;
     let simulation = load_or_simulate(&args)?;
-    let districts = args.districts.clone().or_else(|| {
-        (args.bundled.as_deref() == Some("lombardy-2018")).then(|| "ambiti-2017".to_string())
-    });
+    let bundled = (args.bundled.as_deref()).and_then(ambit_sim::bundled::default_districts);
+    let districts = args.districts.clone().or(bundled.map(String::from));
     let audit = match &districts {
         Some(d) => {
             let label = match &args.data.data {
