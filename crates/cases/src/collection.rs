@@ -264,6 +264,15 @@ fn clone_error(e: &CaseError) -> CaseError {
         },
         CaseError::Many(all) => CaseError::Many(all.iter().map(clone_error).collect()),
         CaseError::Qca(q) => CaseError::invalid("<qca>", None, "", None, q.to_string()),
+        CaseError::NoSuchModel {
+            option,
+            name,
+            shipped,
+        } => CaseError::NoSuchModel {
+            option: option.clone(),
+            name: name.clone(),
+            shipped: shipped.clone(),
+        },
     }
 }
 

@@ -20,6 +20,17 @@ pub enum CaseError {
     /// The QCA engine refused the data or the analysis.
     #[error("QCA: {0}")]
     Qca(#[from] ambit_qca::QcaError),
+    /// A model name that is neither a shipped model nor a file; `option` names where it was
+    /// given (`--model`).
+    #[error("{option} {name}: neither a shipped model ({shipped}) nor a file")]
+    NoSuchModel {
+        /// The option that named the model.
+        option: String,
+        /// The name given.
+        name: String,
+        /// The shipped models, comma-separated.
+        shipped: String,
+    },
     /// Several errors in one or more files (validation reports them all).
     #[error("{}", Many(.0))]
     Many(Vec<CaseError>),

@@ -275,6 +275,21 @@ pub enum UnknownPolicy {
     DropCases,
 }
 
+impl UnknownPolicy {
+    /// What to add to `error`, a matrix refused under this policy: when unknowns were refused,
+    /// a hint that `choice` (the way to drop them, e.g. `--unknown drop`) analyses the known
+    /// cases; else nothing.
+    pub fn hint(self, error: &CaseError, choice: &str) -> String {
+        if self == UnknownPolicy::Refuse && error.to_string().contains("unknowns are refused") {
+            format!(
+                "\nhint: `{choice}` analyses only the cases where every chosen condition is known"
+            )
+        } else {
+            String::new()
+        }
+    }
+}
+
 /// A chosen condition: a name, and for counts the threshold that makes it a crisp set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConditionSpec {

@@ -355,6 +355,23 @@ impl Model {
         }
     }
 
+    /// The shipped model `name`, else the model file of that path; when it is neither, the
+    /// error names the option that gave it (`option`) and the shipped models.
+    pub fn shipped_or_file(name: &str, option: &str) -> Result<Model, CaseError> {
+        if let Some(m) = Model::builtin(name) {
+            return m;
+        }
+        let path = std::path::Path::new(name);
+        if !path.exists() {
+            return Err(CaseError::NoSuchModel {
+                option: option.to_string(),
+                name: name.to_string(),
+                shipped: Model::builtin_names().join(", "),
+            });
+        }
+        Model::read(path)
+    }
+
     /// Names of the shipped models.
     pub fn builtin_names() -> &'static [&'static str] {
         &["study-2018"]

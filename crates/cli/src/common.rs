@@ -1,6 +1,5 @@
 //! Flags and steps shared by the subcommands: the data folder, the policy, output files.
 
-use ambit_territory::dataset::ContiguityChoice;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,27 +15,7 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 /// Flags that choose the region's data and the reform's policy.
-#[derive(clap::Args, Debug, Clone)]
-pub struct DataArgs {
-    /// Data folder with a dataset.toml (default: the bundled Lombardy data).
-    #[arg(long, value_name = "DIR")]
-    pub data: Option<PathBuf>,
-    /// Policy file (default: the one the data folder names).
-    #[arg(long, value_name = "FILE")]
-    pub policy: Option<PathBuf>,
-    /// Contiguity: rook (a shared boundary segment) or queen (a shared corner is enough);
-    /// default: the data folder's choice, else rook.
-    #[arg(long, value_enum, value_name = "KIND")]
-    pub contiguity: Option<ContiguityChoice>,
-    /// Column of municipality codes in a district map file given by path (default: `code`,
-    /// `istat_code`, `insee`... or the column holding the region's codes).
-    #[arg(long, value_name = "NAME")]
-    pub code_column: Option<String>,
-    /// Column of district names in a district map file given by path (default: `district`,
-    /// `ambito`, `epci`...).
-    #[arg(long, value_name = "NAME")]
-    pub district_column: Option<String>,
-}
+pub use ambit_territory::dataset::DataChoice;
 
 /// A loaded data folder with its compiled policy.
 pub struct Loaded {
@@ -46,44 +25,19 @@ pub struct Loaded {
     pub policy: ambit_rules::CompiledPolicy,
 }
 
-impl DataArgs {
-    /// The data folder to use.
-    pub fn dir(&self) -> PathBuf {
-        self.data.clone().unwrap_or_else(default_data_dir)
-    }
+/// Loads the data folder the flags choose, printing its repair notices on stderr.
+pub fn dataset(args: &DataChoice) -> Result<ambit_territory::Dataset> {
+    let dataset = args.load(default_data_dir)?;
+    notices(&dataset.territory.notices);
+    Ok(dataset)
+}
 
-    /// Loads the data folder (contiguity and map columns as the flags say), printing its
-    /// repair notices on stderr.
-    pub fn dataset(&self) -> Result<ambit_territory::Dataset> {
-        let mut dataset = ambit_territory::Dataset::load(&self.dir())?;
-        if let Some(c) = self.contiguity {
-            dataset.set_contiguity(c)?;
-        }
-        dataset.map_columns = ambit_territory::ColumnChoice {
-            code: self.code_column.clone(),
-            district: self.district_column.clone(),
-        };
-        notices(&dataset.territory.notices);
-        Ok(dataset)
-    }
-
-    /// Loads the data folder and compiles the policy, printing repair notices on stderr.
-    pub fn load(&self) -> Result<Loaded> {
-        let dataset = self.dataset()?;
-        let path = match (&self.policy, dataset.default_policy()) {
-            (Some(p), _) => p.clone(),
-            (None, Some(p)) => p,
-            (None, None) => anyhow::bail!(
-                "no --policy given and {} names none",
-                self.dir()
-                    .join(ambit_territory::dataset::MANIFEST)
-                    .display()
-            ),
-        };
-        let file = ambit_rules::PolicyFile::load(&path)?;
-        let policy = ambit_rules::CompiledPolicy::compile(file, &dataset.territory)?;
-        Ok(Loaded { dataset, policy })
-    }
+/// Loads the data folder and compiles the policy, printing repair notices on stderr.
+pub fn load(args: &DataChoice) -> Result<Loaded> {
+    let dataset = dataset(args)?;
+    let file = ambit_rules::PolicyFile::load(&args.policy_path(&dataset)?)?;
+    let policy = ambit_rules::CompiledPolicy::compile(file, &dataset.territory)?;
+    Ok(Loaded { dataset, policy })
 }
 
 /// The title of a map of the district map `name` against the loaded policy.
@@ -94,6 +48,17 @@ pub fn map_title(loaded: &Loaded, name: Option<&str>) -> String {
 
 /// Output formats of tabular results (`--format`).
 pub use ambit_report::table::Format;
+
+/// Flags of a command that writes one table or document: its format and file.
+#[derive(clap::Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to this file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
 
 /// Writes `text` to `path` whole (temporary file and rename), or to stdout when `path` is None.
 pub fn emit(text: &str, path: Option<&Path>) -> Result<()> {

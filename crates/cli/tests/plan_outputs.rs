@@ -105,6 +105,24 @@ fn thresholds_must_be_finite_and_positive() {
     assert!(!out.exists());
 }
 
+/// Time limits, cut-edge weights and exact time limits below 0 or not numbers are refused with
+/// the flag named (a negative --time-limit used to panic).
+#[test]
+fn limits_and_weights_must_be_numbers_0_or_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    for flag in ["--time-limit", "--compactness-weight", "--exact-time-limit"] {
+        for bad in ["-1", "NaN", "inf"] {
+            let arg = format!("{flag}={bad}");
+            let o = bench_plan(&out, &["--threshold", "5000", &arg]);
+            let text = all_text(&o);
+            assert_eq!(o.status.code(), Some(1), "{arg}: {text}");
+            assert!(text.contains(flag) && !text.contains("panicked"), "{text}");
+        }
+    }
+    assert!(!out.exists());
+}
+
 #[test]
 fn a_class_threshold_for_a_class_the_units_lack_is_refused() {
     let dir = tempfile::tempdir().unwrap();

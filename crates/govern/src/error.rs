@@ -5,6 +5,15 @@ use thiserror::Error;
 /// Everything that can go wrong while reading rules or computing power and budgets.
 #[derive(Debug, Error)]
 pub enum GovernError {
+    /// A rules file could not be read.
+    #[error("cannot read rules file {}", .path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
     /// A rules file is not valid TOML.
     #[error("{file}:{line}: not valid TOML: {message}")]
     Toml {

@@ -253,6 +253,15 @@ impl Ctx<'_> {
 }
 
 impl AssemblyRules {
+    /// Reads and parses the rules file `path`.
+    pub fn read(path: &std::path::Path) -> Result<AssemblyRules, GovernError> {
+        let text = std::fs::read_to_string(path).map_err(|source| GovernError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        AssemblyRules::parse(&text, &path.display().to_string())
+    }
+
     /// Parses a rules file; `file` is only used in error messages.
     pub fn parse(text: &str, file: &str) -> Result<AssemblyRules, GovernError> {
         let ctx = Ctx { file, text };

@@ -55,6 +55,14 @@ impl DataMatrix {
         })
     }
 
+    /// Reads a data matrix from a CSV file, refusing a case label used twice (an analysis
+    /// names its cases by label).
+    pub fn from_csv_path_unique(path: impl AsRef<Path>) -> Result<Self> {
+        let data = Self::from_csv_path(path)?;
+        data.check_unique_cases()?;
+        Ok(data)
+    }
+
     /// Reads a CSV file whose first column holds the case labels.
     pub fn from_csv_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();

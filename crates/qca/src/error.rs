@@ -88,6 +88,14 @@ pub enum QcaError {
     /// Parameters that cannot work together (e.g. calibration thresholds in the wrong order).
     #[error("{0}")]
     InvalidParameter(String),
+    /// An option given a value it cannot take; `option` is its name as the caller gave it.
+    #[error("{option} {message}")]
+    InvalidOption {
+        /// The option (`--incl-cut` on the command line).
+        option: String,
+        /// What is wrong with its value.
+        message: String,
+    },
     /// A cutoff (inclusion, PRI, coverage...) outside the interval it must lie in.
     #[error("{field} = {value} is outside [0, 1]: {field} is a proportion")]
     CutoffOutOfRange {

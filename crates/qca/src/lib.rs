@@ -57,6 +57,7 @@ pub mod expr;
 pub mod fit;
 pub mod implicant;
 pub mod minimize;
+pub mod options;
 pub mod prime;
 pub mod robust;
 pub mod truth_table;

@@ -6,7 +6,7 @@ use crate::atomic::{StagedDir, WriteError};
 use crate::compactness::{members_score, outlines, score_text, Compactness};
 use crate::map::{audit_map, MapColour};
 use crate::table::{Align, Table};
-use ambit_plan::input::{Input, Outcome};
+use ambit_plan::input::{Checked, Input, Outcome};
 use ambit_rules::audit::{audit_with, MergerSearch};
 use ambit_territory::{DataError, DistrictMap};
 use serde_json::json;
@@ -188,6 +188,23 @@ fn interrupted(dir: &Path) -> WriteError {
         path: dir.to_path_buf(),
         source: std::io::Error::new(std::io::ErrorKind::Interrupted, "interrupted"),
     }
+}
+
+/// What `ambit check` prints about the plan `plan`: its figures, one line per failure, and
+/// `OK: ...` when it passes every check.
+pub fn check_lines(plan: &str, checked: &Checked) -> Vec<String> {
+    let summary = format!(
+        "{plan}: {} units, {} districts, {} compliant",
+        checked.subset.len(),
+        checked.districts,
+        checked.compliant
+    );
+    let ok = (checked.is_valid()).then(|| "OK: complete, contiguous and compliant".to_string());
+    [summary]
+        .into_iter()
+        .chain(checked.failures.iter().cloned())
+        .chain(ok)
+        .collect()
 }
 
 /// `code,name,district` of every planned unit.

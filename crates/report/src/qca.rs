@@ -476,6 +476,16 @@ pub fn write_data_csv(
     Ok(true)
 }
 
+/// What `ambit qca minimize` says on stderr about `sol`: its warnings (`warning: ...`), then
+/// how far its models are proven, unless a warning already says so.
+pub fn minimize_notices(sol: &Solution) -> Vec<String> {
+    let certificate = sol.certificate.describe();
+    let warned = sol.warnings.contains(&certificate);
+    (sol.warnings.iter().map(|w| format!("warning: {w}")))
+        .chain((!warned).then_some(certificate))
+        .collect()
+}
+
 /// `ambit qca minimize`'s output in `format`: the solution's tables, or as JSON the
 /// parameters, the solution and the truth table.
 pub fn minimize_document(
@@ -524,6 +534,23 @@ pub fn pof_document(rows: &[PofRow], relation: Relation, outcome: &str, format: 
         }
         f => pof_table(rows, relation).render(f),
     }
+}
+
+/// What `ambit qca calibrate` says on stderr about calibrating the raw column `column` into
+/// `name` by `method`: the thresholds findTh `found` (when it ran), then the calibration.
+pub fn calibration_notices(
+    column: &str,
+    name: &str,
+    method: &str,
+    found: Option<&[f64]>,
+) -> Vec<String> {
+    let found = found.map(|f| {
+        let list: Vec<String> = f.iter().map(f64::to_string).collect();
+        let list = list.join(", ");
+        format!("findTh (complete linkage) on `{column}`: thresholds {list}")
+    });
+    let calibration = format!("calibration of `{column}` -> `{name}`: {method}");
+    found.into_iter().chain([calibration]).collect()
 }
 
 /// `ambit qca calibrate`'s printed output in `format`: raw and calibrated values by case.

@@ -92,6 +92,37 @@ pub async fn serve(listener: tokio::net::TcpListener, studio: Arc<Studio>) -> st
     served
 }
 
+/// What a studio serving `municipalities` from the data folder `dir`, with its scenarios in
+/// `db`, says once bound to `bound`: where to open it and who can connect.
+pub fn banner(
+    municipalities: usize,
+    dir: &std::path::Path,
+    db: &std::path::Path,
+    bound: std::net::SocketAddr,
+) -> String {
+    let mut text = format!(
+        "ambit studio: {municipalities} municipalities from {}\n\
+         scenarios are stored in {}\n\
+         open http://{bound}/  (Ctrl-C stops the server)\n",
+        dir.display(),
+        db.display()
+    );
+    if bound.ip().is_loopback() {
+        text += &format!(
+            "only this machine can connect. To let colleagues in, run with \
+             --addr 0.0.0.0:{} on a trusted network, or put a reverse proxy with \
+             authentication (and TLS) in front: the studio itself has no login.\n",
+            bound.port()
+        );
+    } else {
+        text += &format!(
+            "WARNING: listening on {bound}: anyone who can reach this address can read \
+             and change the scenarios (no login, no TLS).\n"
+        );
+    }
+    text
+}
+
 /// Binds `addr`, calls `ready` with the bound address, and serves until Ctrl-C, on a runtime
 /// of its own (for callers without one, such as the CLI).
 pub fn serve_blocking(

@@ -64,6 +64,28 @@ pub fn scenario(name: &str) -> Result<Scenario, SimError> {
     }
 }
 
+/// The district map of the bundled data folder a report on the bundled scenario `name` audits
+/// by default: the 2017 ambiti the Lombardy scenario starts from.
+pub fn default_districts(name: &str) -> Option<&'static str> {
+    (name == "lombardy-2018").then_some("ambiti-2017")
+}
+
+/// The scenario chosen: the bundled one `name`, else the scenario file `path`.
+pub fn scenario_or_file(path: Option<&Path>, name: Option<&str>) -> Result<Scenario, SimError> {
+    match (path, name) {
+        (_, Some(name)) => scenario(name),
+        (Some(p), None) => Scenario::load(p),
+        (None, None) => Err(SimError::NotBundled(
+            "give a scenario file or --bundled lombardy-2018".into(),
+        )),
+    }
+}
+
+/// The policy variants `specs` (files or `bundled:NAME`), in order.
+pub fn variants(specs: &[String]) -> Result<Vec<Variant>, SimError> {
+    specs.iter().map(|s| variant(s)).collect()
+}
+
 /// A policy variant: `bundled:NAME` names one shipped with the Lombardy scenario
 /// (`bundled:double-incentive`, `bundled:mandatory-2019`); anything else is a policy file,
 /// named after its file stem.

@@ -37,4 +37,6 @@ pub use error::SimError;
 pub use input::{Assessment, Evidence, Observed, Outcome, Policy, Window};
 pub use model::{Model, ParamValue};
 pub use scenario::{Scenario, World};
-pub use simulate::{simulate, ReadResultError, SimOptions, SimulationResult, Variant};
+pub use simulate::{
+    simulate, MonteCarloOptions, ReadResultError, SimOptions, SimulationResult, Variant,
+};

@@ -44,6 +44,39 @@ impl Default for SimOptions {
     }
 }
 
+/// The runs, seed and calibration draws of a simulation as a command line gives them (a clap
+/// flag group with the `clap` feature, shared by `ambit simulate` and `ambit report`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
+pub struct MonteCarloOptions {
+    /// Monte Carlo runs per policy.
+    #[cfg_attr(feature = "clap", arg(long, default_value_t = 10_000))]
+    pub runs: usize,
+    /// Master seed (results are identical for a seed whatever the number of threads).
+    #[cfg_attr(feature = "clap", arg(long, default_value_t = 7631))]
+    pub seed: u64,
+    /// Prior draws of the calibration (ABC).
+    #[cfg_attr(feature = "clap", arg(long, default_value_t = 50_000))]
+    pub draws: usize,
+    /// Draws kept by the calibration (the nearest to the observed outcome).
+    #[cfg_attr(feature = "clap", arg(long, default_value_t = 500))]
+    pub accept: usize,
+}
+
+impl MonteCarloOptions {
+    /// The simulation's settings: these, the calibration's seed as by default.
+    pub fn options(&self) -> SimOptions {
+        let mut options = SimOptions {
+            runs: self.runs,
+            seed: self.seed,
+            ..SimOptions::default()
+        };
+        options.calibration.draws = self.draws;
+        options.calibration.accept = self.accept;
+        options
+    }
+}
+
 /// A policy variant to compare with the scenario's own policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Variant {

@@ -392,3 +392,62 @@ pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
         None => e.message().trim().to_string(),
     }
 }
+
+/// Which data folder to load and how (`--data`, `--policy`, `--contiguity` and the map columns
+/// of the command line; a clap flag group with the `clap` feature).
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
+pub struct DataChoice {
+    /// Data folder with a dataset.toml (default: the bundled Lombardy data).
+    #[cfg_attr(feature = "clap", arg(long, value_name = "DIR"))]
+    pub data: Option<PathBuf>,
+    /// Policy file (default: the one the data folder names).
+    #[cfg_attr(feature = "clap", arg(long, value_name = "FILE"))]
+    pub policy: Option<PathBuf>,
+    /// Contiguity: rook (a shared boundary segment) or queen (a shared corner is enough);
+    /// default: the data folder's choice, else rook.
+    #[cfg_attr(feature = "clap", arg(long, value_enum, value_name = "KIND"))]
+    pub contiguity: Option<ContiguityChoice>,
+    /// Column of municipality codes in a district map file given by path (default: `code`,
+    /// `istat_code`, `insee`... or the column holding the region's codes).
+    #[cfg_attr(feature = "clap", arg(long, value_name = "NAME"))]
+    pub code_column: Option<String>,
+    /// Column of district names in a district map file given by path (default: `district`,
+    /// `ambito`, `epci`...).
+    #[cfg_attr(feature = "clap", arg(long, value_name = "NAME"))]
+    pub district_column: Option<String>,
+}
+
+impl DataChoice {
+    /// The data folder: the one chosen, else `default`.
+    pub fn dir(&self, default: impl FnOnce() -> PathBuf) -> PathBuf {
+        self.data.clone().unwrap_or_else(default)
+    }
+
+    /// Loads the data folder (the one chosen, else `default`) with the contiguity and map
+    /// columns chosen; its repair notices are in `territory.notices`.
+    pub fn load(&self, default: impl FnOnce() -> PathBuf) -> Result<Dataset, DataError> {
+        let mut dataset = Dataset::load(&self.dir(default))?;
+        if let Some(c) = self.contiguity {
+            dataset.set_contiguity(c)?;
+        }
+        dataset.map_columns = ColumnChoice {
+            code: self.code_column.clone(),
+            district: self.district_column.clone(),
+        };
+        Ok(dataset)
+    }
+
+    /// The policy file to compile for `dataset`: the one chosen, else the one its manifest
+    /// names.
+    pub fn policy_path(&self, dataset: &Dataset) -> Result<PathBuf, DataError> {
+        match (&self.policy, dataset.default_policy()) {
+            (Some(p), _) => Ok(p.clone()),
+            (None, Some(p)) => Ok(p),
+            (None, None) => Err(DataError::NoPolicy {
+                flag: "--policy",
+                manifest: dataset.dir.join(MANIFEST),
+            }),
+        }
+    }
+}

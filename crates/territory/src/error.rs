@@ -65,6 +65,24 @@ pub enum DataError {
     /// past [`Problems::LIMIT`] the rest are only counted (a trailing [`DataError::More`]).
     #[error("{} problems:\n{}", total_problems(.0), .0.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
     Many(Vec<DataError>),
+    /// An option given a value it cannot take; `option` is its name as the caller gave it.
+    #[error("{option} {value:?}: expected {expected}")]
+    InvalidOption {
+        /// The option (`--districts` on the command line).
+        option: String,
+        /// The value given.
+        value: String,
+        /// What it should look like.
+        expected: String,
+    },
+    /// No policy file was chosen (`flag`) and the data folder's manifest names none.
+    #[error("no {flag} given and {} names none", .manifest.display())]
+    NoPolicy {
+        /// The option that chooses a policy file (`--policy` on the command line).
+        flag: &'static str,
+        /// The data folder's manifest.
+        manifest: PathBuf,
+    },
     /// Problems found but not listed, after the first [`Problems::LIMIT`].
     #[error("{path}: ... and {count} more problems", path = .path.display())]
     More {

@@ -180,6 +180,23 @@ pub fn coverage(ds: &Dataset, boundaries: Option<&Boundaries>) -> Result<Coverag
     Ok(c)
 }
 
+/// A district map to import written `NAME=FILE` (e.g. `epci-2019=epci.csv`), read with
+/// `columns`; the error names the option that gave it (`option`).
+pub fn district_map_entry(
+    text: &str,
+    columns: &DistrictColumns,
+    option: &str,
+) -> Result<(String, PathBuf, DistrictColumns), DataError> {
+    let Some((name, file)) = text.split_once('=') else {
+        return Err(DataError::InvalidOption {
+            option: option.to_string(),
+            value: text.to_string(),
+            expected: "NAME=FILE (e.g. epci-2019=epci.csv)".into(),
+        });
+    };
+    Ok((name.to_string(), PathBuf::from(file), columns.clone()))
+}
+
 /// Builds the data folder `out` (which must not exist) from the user's files: copies them in,
 /// gzips the boundaries, writes `dataset.toml`, loads the folder with every check of the
 /// loader, and reports its coverage. On any error nothing is left at `out`.

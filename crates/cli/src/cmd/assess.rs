@@ -86,17 +86,7 @@ fn load_model(args: &Args) -> anyhow::Result<Model> {
         )?);
     }
     let name = args.model.as_deref().unwrap_or("study-2018");
-    if let Some(m) = Model::builtin(name) {
-        return Ok(m?);
-    }
-    let path = PathBuf::from(name);
-    if !path.exists() {
-        anyhow::bail!(
-            "--model {name}: neither a shipped model ({}) nor a file",
-            Model::builtin_names().join(", ")
-        );
-    }
-    Ok(Model::read(&path)?)
+    Ok(Model::shipped_or_file(name, "--model")?)
 }
 
 /// Runs the QCA on the user's cases; the dropped cases are named on stderr.

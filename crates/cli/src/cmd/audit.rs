@@ -1,34 +1,30 @@
 //! `ambit audit`: districts (or the region alone) against a reform's rules.
 
-use crate::common::{emit, DataArgs, Format, Loaded};
+use crate::common::{emit, DataChoice, Format, Loaded, OutputArgs};
 use anyhow::Result;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Flags of `ambit audit`.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    data: DataArgs,
+    data: DataChoice,
     /// District map: a name from the data folder's dataset.toml (e.g. `ambiti-2017`) or a CSV
     /// with columns `code,district`. Without it, the region's fragmentation is profiled.
     #[arg(long, value_name = "NAME|FILE")]
     districts: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file (whole or not at all) instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// Runs `ambit audit`: the flags become the loaded data and plain values at this boundary.
 pub fn run(args: Args) -> Result<()> {
-    let loaded = args.data.load()?;
+    let loaded = crate::common::load(&args.data)?;
     audit(
         &loaded,
         args.districts.as_deref(),
-        args.format,
-        args.output.as_deref(),
+        args.output.format,
+        args.output.output.as_deref(),
     )
 }
 

@@ -119,13 +119,7 @@ fn matrix(paths: &[PathBuf], spec: &MatrixSpec, output: Option<&Path>) -> anyhow
     let coll = Collection::load(paths)?;
     let table = coll.table()?;
     let m = Matrix::build(&table, spec).map_err(|e| {
-        let hint = if spec.unknowns == UnknownPolicy::Refuse
-            && e.to_string().contains("unknowns are refused")
-        {
-            "\nhint: `--unknown drop` analyses only the cases where every chosen condition is known"
-        } else {
-            ""
-        };
+        let hint = spec.unknowns.hint(&e, "--unknown drop");
         anyhow::anyhow!("{e}{hint}")
     })?;
     crate::common::notices(&m.notices());

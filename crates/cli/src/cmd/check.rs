@@ -1,7 +1,7 @@
 //! `ambit check`: validate any plan (completeness, contiguity, thresholds, maximum population,
 //! nesting, linked pairs) and say exactly what fails where; non-zero exit on failure.
 
-use super::plan::input::{self, Input, InputArgs};
+use super::plan::input::{self, Input, InputChoice};
 use anyhow::{bail, Result};
 
 /// Flags of `ambit check`.
@@ -10,7 +10,7 @@ pub struct Args {
     /// The plan: a CSV with columns code,district (or a district map named in the dataset).
     plan: String,
     #[command(flatten)]
-    input: InputArgs,
+    input: InputChoice,
     /// Check only the units the plan lists (for partial maps); by default every unit of the
     /// territory must have a district.
     #[arg(long)]
@@ -19,7 +19,7 @@ pub struct Args {
 
 /// Runs `ambit check`: the flags become the planner's input at this boundary.
 pub fn run(args: Args) -> Result<()> {
-    check(&args.input.load()?, &args.plan, args.partial)
+    check(&input::load(&args.input)?, &args.plan, args.partial)
 }
 
 /// Checks the plan `plan` (a file or a map of the data folder) against `input`; with
@@ -27,17 +27,10 @@ pub fn run(args: Args) -> Result<()> {
 pub fn check(input: &Input, plan: &str, partial: bool) -> Result<()> {
     let map = input::load_map(input, plan)?;
     let checked = input.check(&map, partial)?;
-    println!(
-        "{plan}: {} units, {} districts, {} compliant",
-        checked.subset.len(),
-        checked.districts,
-        checked.compliant
-    );
-    for line in &checked.failures {
+    for line in ambit_report::plan::check_lines(plan, &checked) {
         println!("{line}");
     }
     if checked.is_valid() {
-        println!("OK: complete, contiguous and compliant");
         Ok(())
     } else {
         bail!("the plan fails {} checks", checked.report.violations.len())

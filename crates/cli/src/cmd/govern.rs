@@ -4,14 +4,14 @@
 //! (`ambit_govern::dataset`), rules from TOML, every number comes from `ambit-govern` and every
 //! table from `ambit_report::govern`.
 
-use crate::common::{emit, DataArgs, Format};
+use crate::common::{emit, DataChoice, Format, OutputArgs};
 use ambit_govern::dataset::{budget_inputs, district_members};
 use ambit_govern::{
     search, AssemblyRules, BudgetRequest, Candidate, Family, Indices, Member, PowerOptions, Study,
     Target,
 };
 use ambit_report::govern::GovernReport;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
 /// Flags of `ambit govern`.
@@ -20,7 +20,7 @@ pub struct Args {
     /// District whose assembly is studied (its name in the map or plan, e.g. "Lodi").
     pub district: String,
     #[command(flatten)]
-    pub data: DataArgs,
+    pub data: DataChoice,
     /// District map: a name from the data folder's dataset.toml (e.g. `ambiti-2021`) or a CSV
     /// with columns `code,district`.
     #[arg(
@@ -67,12 +67,8 @@ pub struct Args {
     /// district of ~60 comuni and ~250,000 inhabitants exact, at about 1 s a rule.
     #[arg(long, default_value_t = 4_000_000_000)]
     pub max_cells: u64,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write to this file (whole or not at all) instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Runs `ambit govern`: the flags become plain values at this boundary.
@@ -82,16 +78,13 @@ pub fn run(args: Args) -> Result<()> {
         (None, Some(p)) => p.display().to_string(),
         (None, None) => bail!("give --map NAME|FILE or --plan FILE"),
     };
-    let dataset = args.data.dataset()?;
+    let dataset = crate::common::dataset(&args.data)?;
     let map = dataset.district_map(&map)?;
     crate::common::notices(&map.notices);
     let members = district_members(&dataset, &map, &args.district)?;
-    let mut rules = Vec::new();
-    for path in &args.rules {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read rules file {}", path.display()))?;
-        rules.push(AssemblyRules::parse(&text, &path.display().to_string())?);
-    }
+    let rules = (args.rules.iter())
+        .map(|p| AssemblyRules::read(p))
+        .collect::<Result<_, _>>()?;
     let study = Study {
         rules,
         matter: args.matter,
@@ -111,14 +104,14 @@ pub fn run(args: Args) -> Result<()> {
             ..PowerOptions::default()
         },
     };
-    let (table, output) = (args.budget_data.as_deref(), args.output.as_deref());
+    let (table, output) = (args.budget_data.as_deref(), args.output.output.as_deref());
     govern(
         &args.district,
         &members,
         &study,
         table,
         args.top,
-        args.format,
+        args.output.format,
         output,
     )
 }

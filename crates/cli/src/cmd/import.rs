@@ -2,7 +2,7 @@
 //! optional adjacency, district maps), checked like every bundled region, with every
 //! municipality missing from one of the files named.
 
-use ambit_territory::import::ImportSpec;
+use ambit_territory::import::{district_map_entry, ImportSpec};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
@@ -59,20 +59,13 @@ pub struct Args {
 
 /// Runs `ambit import`: the flags become an `ImportSpec` at this boundary.
 pub fn run(args: Args) -> Result<()> {
-    let mut districts = Vec::new();
-    for d in &args.districts {
-        let Some((name, file)) = d.split_once('=') else {
-            anyhow::bail!("--districts {d:?}: expected NAME=FILE (e.g. epci-2019=epci.csv)");
-        };
-        districts.push((
-            name.to_string(),
-            PathBuf::from(file),
-            ambit_territory::DistrictColumns {
-                code: args.code_column.clone(),
-                district: args.district_column.clone(),
-            },
-        ));
-    }
+    let columns = ambit_territory::DistrictColumns {
+        code: args.code_column.clone(),
+        district: args.district_column.clone(),
+    };
+    let districts = (args.districts.iter())
+        .map(|d| district_map_entry(d, &columns, "--districts"))
+        .collect::<Result<_, _>>()?;
     let spec = ImportSpec {
         name: args.name,
         municipalities: args.municipalities,

@@ -1,6 +1,6 @@
 //! `ambit map`: an SVG choropleth of districts or of their compliance.
 
-use crate::common::{DataArgs, Loaded};
+use crate::common::{DataChoice, Loaded};
 use ambit_report::MapColour;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    data: DataArgs,
+    data: DataChoice,
     /// District map: a name from the data folder's dataset.toml or a `code,district` CSV.
     #[arg(long, value_name = "NAME|FILE")]
     districts: Option<String>,
@@ -23,7 +23,7 @@ pub struct Args {
 
 /// Runs `ambit map`: the flags become the loaded data and plain values at this boundary.
 pub fn run(args: Args) -> Result<()> {
-    let loaded = args.data.load()?;
+    let loaded = crate::common::load(&args.data)?;
     map(
         &loaded,
         args.districts.as_deref(),

@@ -5,12 +5,13 @@
 pub mod input;
 
 use crate::interrupt;
-use ambit_plan::input::{Input, JobSpec, Objective};
-use ambit_plan::{ChangeOptions, Control, MergeCost, Progress, SearchOptions, Tiebreak};
+use ambit_plan::input::SearchChoice;
+use ambit_plan::input::{check_job, merge_cost, ExactChoice, Input, JobSpec, Objective};
+use ambit_plan::{ChangeOptions, Control, Progress};
 use ambit_report::plan::PlanFiles;
 use ambit_report::StagedDir;
-use anyhow::{bail, Result};
-use input::InputArgs;
+use anyhow::Result;
+use input::InputChoice;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -20,7 +21,7 @@ use std::time::{Duration, Instant};
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
+    input: InputChoice,
     /// What to optimise.
     #[arg(long, value_enum, default_value_t = Objective::MaxDistricts)]
     objective: Objective,
@@ -40,27 +41,8 @@ pub struct Args {
     /// Exact number of districts (max-districts).
     #[arg(long, value_name = "K")]
     districts: Option<usize>,
-    /// Tie-break (default: heterogeneity when attributes are given, else compactness).
-    #[arg(long, value_enum)]
-    tiebreak: Option<Tiebreak>,
-    /// Cost of one cut edge (a link between two districts) added to the tie-break objective,
-    /// in its units: trades homogeneity (or border length) for fewer cut edges; 0: none.
-    #[arg(long, value_name = "W", default_value_t = 0.0)]
-    compactness_weight: f64,
-    /// Random seed: equal seeds give equal plans (when no time limit cuts the search).
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Independent starts, run in parallel (from 4,000 units x starts, only the best quarter of
-    /// their constructions, at least 2, is improved).
-    #[arg(long, default_value_t = SearchOptions::default().starts)]
-    starts: usize,
-    /// Neighbourhood regrowths per district and improved start (search effort; doubled at most
-    /// when only the best constructions are improved).
-    #[arg(long, default_value_t = SearchOptions::default().regrowths_per_region)]
-    effort: f64,
-    /// Time budget in seconds; Ctrl-C also stops and keeps the best plan so far.
-    #[arg(long, value_name = "SECONDS")]
-    time_limit: Option<f64>,
+    #[command(flatten)]
+    search: SearchChoice,
     /// Agreement date for the incentive schedule (ISO date; default: the last day of the
     /// policy's full premium).
     #[arg(long)]
@@ -79,16 +61,8 @@ pub struct Args {
     /// pair of neighbours shares a district: stability.csv, pairs.csv, stability.svg.
     #[arg(long, value_name = "N")]
     ensemble: Option<usize>,
-    /// Then solve exactly (MILP, CBC) from the search's plan: "optimal", or the best plan found
-    /// and its bound; instances above --exact-max-units keep the search's plan and bound.
-    #[arg(long)]
-    exact: bool,
-    /// Time limit of the exact solver, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
-    exact_time_limit: f64,
-    /// Largest instance (units) handed to the exact solver.
-    #[arg(long, value_name = "N", default_value_t = 600)]
-    exact_max_units: usize,
+    #[command(flatten)]
+    exact: ExactChoice,
 }
 
 /// Exit status of a plan written with districts that cannot meet their threshold.
@@ -125,53 +99,21 @@ pub struct Request {
 /// Runs `ambit plan`: the flags become the planner's input and a plain request at this
 /// boundary; [`plan`] sees neither.
 pub fn run(args: Args) -> Result<()> {
-    let input = args.input.load()?;
+    let input = input::load(&args.input)?;
     let request = request(&args, &input)?;
     plan(&input, request)
 }
 
 /// The flags as a plain request (checked against the input: tie-break default, merge cost).
 fn request(args: &Args, input: &Input) -> Result<Request> {
-    if args.objective == Objective::MinChange && args.baseline.is_none() {
-        bail!("--objective min-change needs --baseline NAME|FILE");
-    }
-    if !args.locked.is_empty() && args.baseline.is_none() {
-        bail!("--lock needs --baseline");
-    }
-    if let Some(d) = args.date.as_ref().filter(|d| !ambit_rules::is_iso_date(d)) {
-        bail!("--date {d:?}: not an ISO date YYYY-MM-DD");
-    }
-    let merge_cost: MergeCost = (args.merge_cost.parse())
-        .map_err(|e| anyhow::anyhow!("--merge-cost `{}`: {e}", args.merge_cost))?;
-    if !(args.exact_time_limit.is_finite() && args.exact_time_limit >= 0.0) {
-        bail!(
-            "--exact-time-limit {}: expected a number of seconds, 0 or more",
-            args.exact_time_limit
-        );
-    }
-    if !(args.compactness_weight.is_finite() && args.compactness_weight >= 0.0) {
-        bail!(
-            "--compactness-weight {}: expected a number, 0 or more",
-            args.compactness_weight
-        );
-    }
+    let date = args.date.as_deref();
+    check_job(args.objective, &args.locked, args.baseline.is_some(), date)?;
+    let merge_cost = merge_cost(&args.merge_cost)?;
+    let exact = args.exact.options()?;
     let spec = JobSpec {
         objective: args.objective,
         locked: args.locked.clone(),
-        search: SearchOptions {
-            seed: args.seed,
-            starts: args.starts,
-            regrowths_per_region: args.effort,
-            time_budget: args.time_limit.map(Duration::from_secs_f64),
-            tiebreak: args.tiebreak.unwrap_or_else(|| input.default_tiebreak()),
-            compactness_weight: args.compactness_weight,
-            exact: args.exact.then(|| ambit_plan::ExactOptions {
-                time_limit: Duration::from_secs_f64(args.exact_time_limit),
-                max_units: args.exact_max_units,
-                ..ambit_plan::ExactOptions::default()
-            }),
-            ..SearchOptions::default()
-        },
+        search: args.search.options(input, exact)?,
         districts: args.districts,
         change: ChangeOptions {
             merge_cost,

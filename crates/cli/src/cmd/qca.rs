@@ -3,13 +3,14 @@
 
 use crate::common::{emit, Format};
 use ambit_qca::calibrate::{self, Calibrated, Calibration, Direction, LogOdds, ThresholdList};
+use ambit_qca::options::{self, condition_names, Include};
 use ambit_qca::{
     minimize_with, pof, split_dir_exp, super_subset_report, Budget, ChartScope, DataMatrix,
     Expression, InclCut, MinParams, ModelSearch, Progress, Relation, SortKey, SortOrder,
     SuperSubsetParams, TruthTable, TtParams,
 };
 use ambit_report::qca as render;
-use anyhow::{bail, Context};
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -229,7 +230,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         QcaCommand::Minimize(a) => {
             let (tt, params, input) = (a.tt.params()?, a.params()?, &a.tt.input);
-            let (seconds, megabytes) = (a.time_limit, a.max_memory);
+            let seconds = options::time_limit(a.time_limit, "--time-limit")?;
+            let megabytes = a.max_memory;
             minimize(
                 &input.data,
                 &tt,
@@ -243,7 +245,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         QcaCommand::Necessity(a) => {
             let p = SuperSubsetParams {
                 outcome: a.input.outcome.clone(),
-                conditions: names(&a.input.conditions),
+                conditions: condition_names(&a.input.conditions),
                 relation: a.relation,
                 incl_cut: a.incl_cut,
                 cov_cut: a.cov_cut,
@@ -277,34 +279,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// Reads a data matrix, refusing a case label used twice.
-pub(crate) fn load(path: &Path) -> anyhow::Result<DataMatrix> {
-    let data = DataMatrix::from_csv_path(path)?;
-    data.check_unique_cases()?;
-    Ok(data)
-}
-
-/// The names of a comma-separated list, blanks dropped.
-pub(crate) fn names(list: &[String]) -> Vec<String> {
-    list.iter()
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect()
-}
-
 impl TtArgs {
     /// The truth table's parameters.
     fn params(&self) -> anyhow::Result<TtParams> {
         let mut p = TtParams::new(self.input.outcome.clone());
-        p.conditions = names(&self.input.conditions);
-        p.incl_cut = match self.incl_cut.as_slice() {
-            [one] => InclCut::single(*one),
-            [one, zero] => InclCut {
-                one: *one,
-                zero: *zero,
-            },
-            other => bail!("--incl-cut takes one or two values, got {}", other.len()),
-        };
+        p.conditions = condition_names(&self.input.conditions);
+        p.incl_cut = InclCut::from_list(&self.incl_cut, "--incl-cut")?;
         (p.n_cut, p.pri_cut, p.inf_test) = (self.n_cut, self.pri_cut, self.inf_test);
         Ok(p)
     }
@@ -313,16 +293,10 @@ impl TtArgs {
 impl MinimizeArgs {
     /// The minimisation's parameters.
     fn params(&self) -> anyhow::Result<MinParams> {
-        let include: Vec<&str> = self.include.split(',').map(str::trim).collect();
-        if let Some(bad) = include.iter().find(|s| !["?", "C", ""].contains(s)) {
-            bail!("--include takes `?` (remainders) and/or `C` (contradictions), not `{bad}`");
-        }
-        if let Some(t) = self.time_limit.filter(|t| !(t.is_finite() && *t > 0.0)) {
-            bail!("--time-limit {t}: give a positive number of seconds");
-        }
+        let include = Include::parse(&self.include, "--include")?;
         Ok(MinParams {
-            include_remainders: include.contains(&"?"),
-            include_contradictions: include.contains(&"C"),
+            include_remainders: include.remainders,
+            include_contradictions: include.contradictions,
             dir_exp: self
                 .dir_exp
                 .as_deref()
@@ -345,7 +319,7 @@ impl MinimizeArgs {
 
 /// The truth table of `data` under `p`, its warnings on stderr.
 fn build_tt(data: &Path, p: &TtParams) -> anyhow::Result<TruthTable> {
-    let tt = TruthTable::build(&load(data)?, p)?;
+    let tt = TruthTable::build(&DataMatrix::from_csv_path_unique(data)?, p)?;
     tt.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     Ok(tt)
 }
@@ -369,7 +343,7 @@ fn minimize(
     tt: &TtParams,
     params: &MinParams,
     chart: ChartScope,
-    seconds: Option<f64>,
+    seconds: Option<Duration>,
     megabytes: Option<usize>,
     format: Format,
 ) -> anyhow::Result<()> {
@@ -385,7 +359,7 @@ fn minimize(
     });
     let pb = spinner.clone();
     let budget = Budget {
-        deadline: seconds.map(|t| Instant::now() + Duration::from_secs_f64(t)),
+        deadline: seconds.map(|t| Instant::now() + t),
         max_memory: megabytes.map(|mb| mb.saturating_mul(1 << 20)),
         cancel: Some(crate::interrupt::shared()),
         progress: Some(Arc::new(move |p: &Progress| {
@@ -400,17 +374,15 @@ fn minimize(
     drop((guard, budget));
     spinner.inspect(|pb| pb.finish_and_clear());
     let sol = sol?;
-    sol.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
-    let certificate = sol.certificate.describe();
-    if !sol.warnings.contains(&certificate) {
-        eprintln!("{certificate}");
-    }
+    render::minimize_notices(&sol)
+        .iter()
+        .for_each(|l| eprintln!("{l}"));
     emit(&render::minimize_document(params, &sol, &tt, format), None)
 }
 
 /// `ambit qca necessity`: the superset search `p` over `data`.
 fn necessity(data: &Path, p: &SuperSubsetParams, format: Format) -> anyhow::Result<()> {
-    let report = super_subset_report(&load(data)?, p)?;
+    let report = super_subset_report(&DataMatrix::from_csv_path_unique(data)?, p)?;
     (report.warnings.iter()).for_each(|w| eprintln!("warning: {w}"));
     let cuts = (p.incl_cut, p.cov_cut);
     let text = render::superset_document(&report.rows, p.relation, &p.outcome, cuts, format);
@@ -425,7 +397,7 @@ fn fit(
     rel: Relation,
     format: Format,
 ) -> anyhow::Result<()> {
-    let rows = pof(&load(data)?, expr, outcome, rel)?;
+    let rows = pof(&DataMatrix::from_csv_path_unique(data)?, expr, outcome, rel)?;
     emit(&render::pof_document(&rows, rel, outcome, format), None)
 }
 
@@ -438,19 +410,17 @@ fn calibrate(
     output: Option<&Path>,
     format: Format,
 ) -> anyhow::Result<()> {
-    let mut data = load(data)?;
+    let mut data = DataMatrix::from_csv_path_unique(data)?;
     let Calibrated {
         raw,
         values,
         description,
         found,
     } = c.apply(&data)?;
-    if let Some(found) = found {
-        let list: Vec<String> = found.iter().map(f64::to_string).collect();
-        let (column, list) = (&c.column, list.join(", "));
-        eprintln!("findTh (complete linkage) on `{column}`: thresholds {list}");
+    let method = &description;
+    for line in render::calibration_notices(&c.column, name, method, found.as_deref()) {
+        eprintln!("{line}");
     }
-    eprintln!("calibration of `{}` -> `{name}`: {description}", c.column);
     if let Some(out) = output {
         data.set_column(name, values.iter().map(|v| Some(*v)).collect())?;
         let guard = crate::interrupt::Guard::new();

@@ -3,11 +3,10 @@
 //! cases that flip are rendered by `ambit_report::qca`, with an optional SVG chart.
 
 use crate::common::emit;
-use ambit_qca::calibrate::LogOdds;
-use ambit_qca::robust::{robustness, RobustParams, VariedCalibration};
-use ambit_qca::{InclCut, MinParams, TtParams};
+use ambit_qca::robust::{robustness, RobustParams};
+use ambit_qca::{options, DataMatrix, InclCut, MinParams, TtParams};
 use ambit_report::qca as render;
-use anyhow::{anyhow, bail, Context};
+use anyhow::Context;
 use std::path::PathBuf;
 
 /// Flags of `ambit qca robust`.
@@ -48,15 +47,12 @@ pub struct Args {
 /// Runs `ambit qca robust`.
 pub fn run(a: Args) -> anyhow::Result<()> {
     let input = &a.input;
-    let data = super::qca::load(&input.data)?;
+    let data = DataMatrix::from_csv_path_unique(&input.data)?;
     let mut tt = TtParams::new(input.outcome.clone());
-    tt.conditions = super::qca::names(&input.conditions);
+    tt.conditions = options::condition_names(&input.conditions);
     tt.incl_cut = InclCut::single(a.incl_cut);
     tt.n_cut = a.n_cut;
-    let log_odds = match LogOdds::parse(&a.log_odds)? {
-        l @ (LogOdds::QcaDefault | LogOdds::FsQca) => l,
-        _ => bail!("--log-odds `{}`: use qca or fsqca", a.log_odds),
-    };
+    let log_odds = options::anchored_log_odds(&a.log_odds, "--log-odds")?;
     let params = RobustParams {
         tt,
         min: MinParams {
@@ -65,11 +61,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         },
         incl_cuts: a.incl_range.clone(),
         n_cuts: a.n_cut_range.clone(),
-        calibrations: a
-            .vary
-            .iter()
-            .map(|v| VariedCalibration::parse(v).map_err(|e| anyhow!("--vary `{v}`: {e}")))
-            .collect::<anyhow::Result<_>>()?,
+        calibrations: options::varied_calibrations(&a.vary, "--vary")?,
         log_odds,
         max_grid: a.max_grid,
     };

@@ -2,9 +2,9 @@
 //! the audit of its districts, maps, the uptake simulation and its variants, and the provenance
 //! of every input.
 
-use crate::common::{DataArgs, Loaded};
+use crate::common::{DataChoice, Loaded};
+use ambit_report::report;
 use ambit_report::report::file::ReportFormat;
-use ambit_report::report::{self, Document};
 use ambit_sim::SimulationResult;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -27,9 +27,9 @@ pub struct Args {
     pub variants: Vec<String>,
     /// Monte Carlo and calibration flags, used when the report simulates.
     #[command(flatten)]
-    pub monte_carlo: super::simulate::MonteCarloArgs,
+    pub monte_carlo: ambit_sim::MonteCarloOptions,
     #[command(flatten)]
-    data: DataArgs,
+    data: DataChoice,
     /// District map to audit (name from the data folder, or CSV `code,district`); with
     /// `--bundled lombardy-2018` the default is `ambiti-2017`.
     #[arg(long, value_name = "NAME|FILE")]
@@ -57,16 +57,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // an output the report cannot be written as is refused before any work
     let format = ReportFormat::of(&args.output, args.format)?;
     let simulation = load_or_simulate(&args)?;
-    let districts = args.districts.clone().or_else(|| {
-        (args.bundled.as_deref() == Some("lombardy-2018")).then(|| "ambiti-2017".to_string())
-    });
+    let bundled = (args.bundled.as_deref()).and_then(ambit_sim::bundled::default_districts);
+    let districts = args.districts.clone().or(bundled.map(String::from));
     let audit = match &districts {
         Some(d) => {
             let label = match &args.data.data {
                 Some(d) => d.display().to_string(),
                 None => "the bundled Lombardy data (data/lombardy)".into(),
             };
-            Some((args.data.load()?, d.as_str(), label))
+            Some((crate::common::load(&args.data)?, d.as_str(), label))
         }
         None => None,
     };
@@ -85,14 +84,7 @@ pub fn report(
     output: &Path,
     format: ReportFormat,
 ) -> anyhow::Result<()> {
-    let title = title.unwrap_or_else(|| match simulation {
-        Some(s) => format!("Scenario report: {}", s.scenario),
-        None => "Scenario report".into(),
-    });
-    let mut doc = Document::new(
-        &title,
-        "Audit, maps and uptake simulation of a district reform, with the provenance of every input.",
-    );
+    let mut doc = report::simulation::scenario_document(title, simulation);
     if let Some((loaded, d, label)) = audit {
         let map = loaded.dataset.district_map(d)?;
         crate::common::notices(&map.notices);
@@ -106,9 +98,7 @@ pub fn report(
         report::add_map_file(&mut doc, i, path, &text)?;
     }
     if let Some(sim) = simulation {
-        let (sections, prov) = report::simulation::sections(sim);
-        doc.sections.extend(sections);
-        doc.provenance.extend(prov);
+        report::simulation::add_to(&mut doc, sim);
     }
     anyhow::ensure!(
         !doc.sections.is_empty(),
@@ -128,9 +118,9 @@ fn load_or_simulate(args: &Args) -> anyhow::Result<Option<SimulationResult>> {
     if args.scenario.is_none() && args.bundled.is_none() {
         return Ok(None);
     }
-    let scenario =
-        super::simulate::load_scenario(args.scenario.as_deref(), args.bundled.as_deref())?;
-    let variants = super::simulate::load_variants(&args.variants)?;
+    let (path, name) = (args.scenario.as_deref(), args.bundled.as_deref());
+    let scenario = ambit_sim::bundled::scenario_or_file(path, name)?;
+    let variants = ambit_sim::bundled::variants(&args.variants)?;
     let options = args.monte_carlo.options();
     let r = super::simulate::run_with_progress(&scenario, &variants, options, None, args.quiet)?;
     Ok(Some(r))

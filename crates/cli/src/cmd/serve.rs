@@ -1,6 +1,6 @@
 //! `ambit serve`: the planning studio (HTTP JSON API and web page) on this machine.
 
-use crate::common::{DataArgs, Loaded};
+use crate::common::{DataChoice, Loaded};
 use anyhow::{Context, Result};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    data: DataArgs,
+    data: DataChoice,
     /// SQLite file holding scenarios, plans, case files and analyses (created if missing).
     #[arg(long, value_name = "FILE", default_value = "ambit-studio.db")]
     db: PathBuf,
@@ -20,7 +20,8 @@ pub struct Args {
 
 /// Runs `ambit serve`: the flags become the loaded data and plain values at this boundary.
 pub fn run(args: Args) -> Result<()> {
-    serve(&args.data.dir(), args.data.load()?, &args.db, args.addr)
+    let dir = args.data.dir(crate::common::default_data_dir);
+    serve(&dir, crate::common::load(&args.data)?, &args.db, args.addr)
 }
 
 /// Serves the studio over `loaded` (from the data folder `dir`) with its scenarios in the
@@ -32,22 +33,7 @@ pub fn serve(dir: &Path, loaded: Loaded, db: &Path, addr: SocketAddr) -> Result<
     let n = region.dataset.territory.len();
     let studio = ambit_server::Studio::new(region, store);
     ambit_server::serve_blocking(addr, studio, |bound| {
-        println!("ambit studio: {n} municipalities from {}", dir.display());
-        println!("scenarios are stored in {}", db.display());
-        println!("open http://{bound}/  (Ctrl-C stops the server)");
-        if bound.ip().is_loopback() {
-            println!(
-                "only this machine can connect. To let colleagues in, run with \
-                 --addr 0.0.0.0:{} on a trusted network, or put a reverse proxy with \
-                 authentication (and TLS) in front: the studio itself has no login.",
-                bound.port()
-            );
-        } else {
-            println!(
-                "WARNING: listening on {bound}: anyone who can reach this address can read \
-                 and change the scenarios (no login, no TLS)."
-            );
-        }
+        print!("{}", ambit_server::banner(n, dir, db, bound));
     })
     .with_context(|| format!("serving on {addr}"))
 }

@@ -1,38 +1,8 @@
 //! `ambit simulate`: calibrate and run the uptake model of a scenario and its policy variants.
 
-use ambit_sim::{bundled, simulate, Control, Scenario, SimOptions, SimulationResult, Variant};
+use ambit_sim::{bundled, simulate, Control, MonteCarloOptions, Scenario, SimOptions};
+use ambit_sim::{SimulationResult, Variant};
 use std::path::{Path, PathBuf};
-
-/// Flags of the Monte Carlo and its calibration, shared by `ambit simulate` and `ambit report`.
-#[derive(clap::Args)]
-pub struct MonteCarloArgs {
-    /// Monte Carlo runs per policy.
-    #[arg(long, default_value_t = 10_000)]
-    pub runs: usize,
-    /// Master seed (results are identical for a seed whatever the number of threads).
-    #[arg(long, default_value_t = 7631)]
-    pub seed: u64,
-    /// Prior draws of the calibration (ABC).
-    #[arg(long, default_value_t = 50_000)]
-    pub draws: usize,
-    /// Draws kept by the calibration (the nearest to the observed outcome).
-    #[arg(long, default_value_t = 500)]
-    pub accept: usize,
-}
-
-impl MonteCarloArgs {
-    /// The simulation options these flags ask for.
-    pub fn options(&self) -> SimOptions {
-        let mut options = SimOptions {
-            runs: self.runs,
-            seed: self.seed,
-            ..SimOptions::default()
-        };
-        options.calibration.draws = self.draws;
-        options.calibration.accept = self.accept;
-        options
-    }
-}
 
 /// Flags of `ambit simulate`.
 #[derive(clap::Args)]
@@ -48,7 +18,7 @@ pub struct Args {
     #[arg(long = "variant")]
     pub variants: Vec<String>,
     #[command(flatten)]
-    pub monte_carlo: MonteCarloArgs,
+    pub monte_carlo: MonteCarloOptions,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -63,8 +33,8 @@ pub struct Args {
 /// Runs `ambit simulate`: the flags become the scenario, its variants and the simulation's
 /// options at this boundary.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let scenario = load_scenario(args.scenario.as_deref(), args.bundled.as_deref())?;
-    let variants = load_variants(&args.variants)?;
+    let scenario = bundled::scenario_or_file(args.scenario.as_deref(), args.bundled.as_deref())?;
+    let variants = bundled::variants(&args.variants)?;
     let options = args.monte_carlo.options();
     let out = args.out.as_deref();
     simulate_to(&scenario, &variants, options, args.threads, args.quiet, out)
@@ -87,23 +57,6 @@ pub fn simulate_to(
         eprintln!("wrote {}", out.display());
     }
     Ok(())
-}
-
-/// Loads a scenario from a file or the bundled set.
-pub fn load_scenario(path: Option<&Path>, bundled_name: Option<&str>) -> anyhow::Result<Scenario> {
-    match (path, bundled_name) {
-        (_, Some(name)) => Ok(bundled::scenario(name)?),
-        (Some(p), None) => Ok(Scenario::load(p)?),
-        (None, None) => anyhow::bail!("give a scenario file or --bundled lombardy-2018"),
-    }
-}
-
-/// Loads variant policies from files or `bundled:NAME`.
-pub fn load_variants(specs: &[String]) -> anyhow::Result<Vec<Variant>> {
-    Ok(specs
-        .iter()
-        .map(|s| bundled::variant(s))
-        .collect::<Result<_, _>>()?)
 }
 
 /// Runs the simulation with a progress bar and Ctrl-C handling, in a pool of `threads`.

@@ -12,7 +12,9 @@ mod options;
 
 pub use check::Checked;
 pub use job::{Baseline, JobSpec, Objective, Outcome};
-pub use options::{positive_number, Constraints};
+pub use options::{
+    check_job, merge_cost, positive_number, Constraints, ExactChoice, InputChoice, SearchChoice,
+};
 
 use crate::{
     Adjacency, ClassCondition, ClassFloor, ClassShareRule, ClassSpec, DistrictRule, Nesting,
@@ -33,9 +35,18 @@ pub enum InputError {
     /// The problem cannot be built or solved.
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// The policy cannot be read or compiled for the territory.
+    #[error(transparent)]
+    Policy(Box<ambit_rules::PolicyError>),
     /// An option or a value does not fit the inputs.
     #[error("{0}")]
     Invalid(String),
+}
+
+impl From<ambit_rules::PolicyError> for InputError {
+    fn from(e: ambit_rules::PolicyError) -> Self {
+        InputError::Policy(Box::new(e))
+    }
 }
 
 /// A [`CompiledPolicy`] seen as a planner rule.

@@ -3,8 +3,9 @@
 //! once, so that the command line and the studio only hand them over.
 
 use super::{BenchRule, Input, InputError};
-use crate::Nesting;
+use crate::{ExactOptions, Nesting, SearchOptions};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// A population threshold: a finite number above zero (the reason otherwise).
 pub fn positive_number(s: &str) -> Result<f64, String> {
@@ -120,4 +121,234 @@ impl Input {
             .unwrap_or_default()
             .to_string()
     }
+}
+
+/// Where units, contiguity and rules come from: a data folder with a policy, or the benchmark
+/// format (`units.csv` + `edges.csv`) with thresholds; and the constraints on every district
+/// (a clap flag group with the `clap` feature, shared by `ambit plan` and `ambit check`).
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
+pub struct InputChoice {
+    /// Data folder, policy and contiguity (ignored with --units/--edges).
+    #[cfg_attr(feature = "clap", command(flatten))]
+    pub data: ambit_territory::dataset::DataChoice,
+    /// Units in the benchmark format: idx,id,x,y,pop,class,<attributes>,z_<attributes>.
+    #[cfg_attr(feature = "clap", arg(long, value_name = "FILE", requires = "edges"))]
+    pub units: Option<PathBuf>,
+    /// Edges in the benchmark format: i,j,kind,border.
+    #[cfg_attr(feature = "clap", arg(long, value_name = "FILE", requires = "units"))]
+    pub edges: Option<PathBuf>,
+    /// Minimum district population (benchmark format; the default class).
+    #[cfg_attr(
+        feature = "clap",
+        arg(long, value_name = "N", value_parser = positive_number, allow_hyphen_values = true)
+    )]
+    pub threshold: Option<f64>,
+    /// Class threshold (benchmark format): a district where more than half of the population
+    /// lives in units of CLASS needs N. Repeatable; the first matching class wins.
+    #[cfg_attr(
+        feature = "clap",
+        arg(long = "class-threshold", value_name = "CLASS=N")
+    )]
+    pub class_thresholds: Vec<String>,
+    /// Attributes for heterogeneity (default: every z_ column of the benchmark format; none for a
+    /// data folder). Data-folder attributes are standardised (z-scores).
+    #[cfg_attr(
+        feature = "clap",
+        arg(long, value_delimiter = ',', value_name = "NAMES")
+    )]
+    pub attributes: Vec<String>,
+    /// Municipality attribute naming the nesting area (e.g. province_code).
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
+    pub nest_by: Option<String>,
+    /// How districts respect the nesting areas.
+    #[cfg_attr(feature = "clap", arg(long, value_enum, default_value_t = Nesting::Hard))]
+    pub nesting: Nesting,
+    /// Largest district population.
+    #[cfg_attr(feature = "clap", arg(long, value_name = "N"))]
+    pub max_population: Option<f64>,
+    /// Pairs of units that must share a district (CSV code_a,code_b).
+    #[cfg_attr(feature = "clap", arg(long, value_name = "FILE"))]
+    pub must_link: Option<PathBuf>,
+    /// Pairs of units that must not share a district (CSV code_a,code_b).
+    #[cfg_attr(feature = "clap", arg(long, value_name = "FILE"))]
+    pub cannot_link: Option<PathBuf>,
+}
+
+impl InputChoice {
+    /// Loads the inputs chosen (the data folder defaults to `default_dir`), constrained;
+    /// `loaded` sees a data folder as soon as it is read, before its policy is compiled.
+    pub fn load(
+        &self,
+        default_dir: impl FnOnce() -> PathBuf,
+        loaded: impl FnOnce(&ambit_territory::Dataset),
+    ) -> Result<Input, InputError> {
+        let mut input = match (&self.units, &self.edges) {
+            (Some(u), Some(e)) => Input::from_bench(u, e, &self.bench_rule()?)?,
+            (None, None) => {
+                let dataset = self.data.load(default_dir)?;
+                loaded(&dataset);
+                let path = self.data.policy_path(&dataset)?;
+                let file = ambit_rules::PolicyFile::load(&path)?;
+                let policy = ambit_rules::CompiledPolicy::compile(file, &dataset.territory)?;
+                Input::from_dataset(dataset, policy, &self.attributes, self.nest_by.as_deref())?
+            }
+            _ => {
+                return Err(InputError::Invalid(
+                    "give both --units FILE and --edges FILE (benchmark format), or neither".into(),
+                ))
+            }
+        };
+        input.constrain(&Constraints {
+            max_population: self.max_population,
+            must_link: self.must_link.clone(),
+            cannot_link: self.cannot_link.clone(),
+            nesting: self.nest_by.as_ref().map(|_| self.nesting),
+        })?;
+        Ok(input)
+    }
+
+    /// The thresholds of the benchmark format (`--threshold` is required there).
+    fn bench_rule(&self) -> Result<BenchRule, InputError> {
+        let Some(threshold) = self.threshold else {
+            return Err(InputError::Invalid(
+                "the benchmark format needs --threshold N".into(),
+            ));
+        };
+        Ok(BenchRule {
+            threshold,
+            class_thresholds: (self.class_thresholds.iter())
+                .map(|s| BenchRule::class_threshold(s))
+                .collect::<Result<_, _>>()?,
+            attributes: self.attributes.clone(),
+        })
+    }
+}
+
+/// The search options of max-districts as a command line gives them (a clap flag group with
+/// the `clap` feature): tie-break, cut-edge weight, seed, starts, effort and time budget.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
+pub struct SearchChoice {
+    /// Tie-break (default: heterogeneity when attributes are given, else compactness).
+    #[cfg_attr(feature = "clap", arg(long, value_enum))]
+    pub tiebreak: Option<crate::Tiebreak>,
+    /// Cost of one cut edge (a link between two districts) added to the tie-break objective,
+    /// in its units: trades homogeneity (or border length) for fewer cut edges; 0: none.
+    #[cfg_attr(feature = "clap", arg(long, value_name = "W", default_value_t = 0.0))]
+    pub compactness_weight: f64,
+    /// Random seed: equal seeds give equal plans (when no time limit cuts the search).
+    #[cfg_attr(feature = "clap", arg(long, default_value_t = 1))]
+    pub seed: u64,
+    /// Independent starts, run in parallel (from 4,000 units x starts, only the best quarter of
+    /// their constructions, at least 2, is improved).
+    #[cfg_attr(feature = "clap", arg(long, default_value_t = SearchOptions::default().starts))]
+    pub starts: usize,
+    /// Neighbourhood regrowths per district and improved start (search effort; doubled at most
+    /// when only the best constructions are improved).
+    #[cfg_attr(
+        feature = "clap",
+        arg(long, default_value_t = SearchOptions::default().regrowths_per_region)
+    )]
+    pub effort: f64,
+    /// Time budget in seconds; Ctrl-C also stops and keeps the best plan so far.
+    #[cfg_attr(feature = "clap", arg(long, value_name = "SECONDS"))]
+    pub time_limit: Option<f64>,
+}
+
+impl SearchChoice {
+    /// The search options for `input` (its default tie-break unless one is chosen), with the
+    /// exact solve `exact`; the cut-edge weight and the time limit must be 0 or more.
+    pub fn options(
+        &self,
+        input: &Input,
+        exact: Option<ExactOptions>,
+    ) -> Result<SearchOptions, InputError> {
+        let w = self.compactness_weight;
+        if !(w.is_finite() && w >= 0.0) {
+            return Err(InputError::Invalid(format!(
+                "--compactness-weight {w}: expected a number, 0 or more"
+            )));
+        }
+        if let Some(t) = self.time_limit.filter(|t| !(t.is_finite() && *t >= 0.0)) {
+            return Err(InputError::Invalid(format!(
+                "--time-limit {t}: expected a number of seconds, 0 or more"
+            )));
+        }
+        Ok(SearchOptions {
+            seed: self.seed,
+            starts: self.starts,
+            regrowths_per_region: self.effort,
+            time_budget: self.time_limit.map(Duration::from_secs_f64),
+            tiebreak: self.tiebreak.unwrap_or_else(|| input.default_tiebreak()),
+            compactness_weight: w,
+            exact,
+            ..SearchOptions::default()
+        })
+    }
+}
+
+/// The exact solve after the search as a command line gives it (a clap flag group with the
+/// `clap` feature).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
+pub struct ExactChoice {
+    /// Then solve exactly (MILP, CBC) from the search's plan: "optimal", or the best plan found
+    /// and its bound; instances above --exact-max-units keep the search's plan and bound.
+    #[cfg_attr(feature = "clap", arg(long))]
+    pub exact: bool,
+    /// Time limit of the exact solver, in seconds.
+    #[cfg_attr(
+        feature = "clap",
+        arg(long, value_name = "SECONDS", default_value_t = 60.0)
+    )]
+    pub exact_time_limit: f64,
+    /// Largest instance (units) handed to the exact solver.
+    #[cfg_attr(feature = "clap", arg(long, value_name = "N", default_value_t = 600))]
+    pub exact_max_units: usize,
+}
+
+impl ExactChoice {
+    /// The exact solver's options when asked for (None otherwise); its time limit must be a
+    /// number of seconds, 0 or more, even when unused.
+    pub fn options(&self) -> Result<Option<ExactOptions>, InputError> {
+        let t = self.exact_time_limit;
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(InputError::Invalid(format!(
+                "--exact-time-limit {t}: expected a number of seconds, 0 or more"
+            )));
+        }
+        Ok(self.exact.then(|| ExactOptions {
+            time_limit: Duration::from_secs_f64(t),
+            max_units: self.exact_max_units,
+            ..ExactOptions::default()
+        }))
+    }
+}
+
+/// Checks a job's options against each other: min-change and locked districts need a baseline
+/// map, an agreement date is ISO (`YYYY-MM-DD`); the errors name the command line's options.
+pub fn check_job(
+    objective: super::Objective,
+    locked: &[String],
+    baseline: bool,
+    date: Option<&str>,
+) -> Result<(), InputError> {
+    let invalid = |m: String| Err(InputError::Invalid(m));
+    if objective == super::Objective::MinChange && !baseline {
+        return invalid("--objective min-change needs --baseline NAME|FILE".into());
+    }
+    if !locked.is_empty() && !baseline {
+        return invalid("--lock needs --baseline".into());
+    }
+    match date.filter(|d| !ambit_rules::is_iso_date(d)) {
+        Some(d) => invalid(format!("--date {d:?}: not an ISO date YYYY-MM-DD")),
+        None => Ok(()),
+    }
+}
+
+/// The merge cost of min-change written `smaller` or as a number; the error names
+/// `--merge-cost`.
+pub fn merge_cost(text: &str) -> Result<crate::MergeCost, InputError> {
+    (text.parse()).map_err(|e| InputError::Invalid(format!("--merge-cost `{text}`: {e}")))
 }

@@ -3,7 +3,7 @@
 //! every parameter with its source, and the policy variants side by side.
 
 use super::charts::{fan_chart, histogram, interval_chart, label, FanPoint};
-use super::{Block, Figure, FigureKind, ProvenanceEntry, Section, Table};
+use super::{Block, Document, Figure, FigureKind, ProvenanceEntry, Section, Table};
 use ambit_sim::simulate::{Arm, WindowReport};
 use ambit_sim::stats::Summary;
 use ambit_sim::SimulationResult;
@@ -78,6 +78,26 @@ fn fan(arm: &Arm, metric: &str) -> Vec<FanPoint> {
             })
         })
         .collect()
+}
+
+/// A scenario report titled `title`, else after the simulated scenario: the document
+/// `ambit report` fills with an audit, maps and the simulation ([`add_to`]).
+pub fn scenario_document(title: Option<String>, simulation: Option<&SimulationResult>) -> Document {
+    let title = title.unwrap_or_else(|| match simulation {
+        Some(s) => format!("Scenario report: {}", s.scenario),
+        None => "Scenario report".into(),
+    });
+    Document::new(
+        &title,
+        "Audit, maps and uptake simulation of a district reform, with the provenance of every input.",
+    )
+}
+
+/// Adds the sections of a simulation report and its provenance entries to `doc`.
+pub fn add_to(doc: &mut Document, r: &SimulationResult) {
+    let (sections, provenance) = sections(r);
+    doc.sections.extend(sections);
+    doc.provenance.extend(provenance);
 }
 
 /// The sections of a simulation report and the provenance entries it adds.
