@@ -42,6 +42,7 @@ fn weak() -> SearchOptions {
 }
 
 /// The weak search's plan, then the exact solver with `opts`.
+#[cfg(feature = "exact")]
 fn solve(pb: &Problem, rule: &UniformThreshold, opts: &ExactOptions) -> ambit_plan::ExactOutcome {
     let warm = max_districts(pb, rule, &weak(), &Control::default()).unwrap();
     exact_max_districts(pb, rule, warm, opts, &SearchOptions::default())
