@@ -232,7 +232,7 @@ function legend() {
   if (mode === "compliance") h = sw("#a6dba0", "compliant ✓") + sw("repeating-linear-gradient(45deg, #a50f15 0 2px, #f6b3b3 2px 5px)", "below threshold ✗ (hatched)") + sw("repeating-linear-gradient(45deg, #8c4a00 0 1px, #fdd49e 1px 4px), #fdd49e", "not contiguous (crossed)") + sw("#d4d4d4", "unassigned");
   else if (mode === "class") h = S.territory.policy.classes.map((c, i) => sw(CLASS_COLOURS[i % CLASS_COLOURS.length], c)).join("") + ` (pale: ${unit1()} alone)`;
   else if (mode === "population") h = sw("hsl(210,60%,85%)", "100") + sw("hsl(210,60%,60%)", "10,000") + sw("hsl(210,60%,30%)", "1,000,000");
-  else h = "colour tells neighbouring districts apart; thick line: district border; dashed: province; grey: unassigned";
+  else h = `colour tells neighbouring districts apart; thick line: district border; ${S.territory.area_word ? `dashed: ${S.territory.area_word}; ` : ""}grey: unassigned`;
   $("legend").innerHTML = h;
 }
 
@@ -831,10 +831,11 @@ const unit1 = () => (S.territory ? S.territory.noun[0] : "municipality");
 const units = () => (S.territory ? S.territory.noun[1] : "municipalities");
 const nUnits = (n) => plural(n, unit1(), units());
 const capital = (w) => w.charAt(0).toUpperCase() + w.slice(1);
-// The page's own text names comuni (the founding region); every other region reads its own
-// words there: text and titles under `root`, once the territory is known.
+// The page's own text names comuni and provinces (the founding region); every other region
+// reads its own words there: text and titles under `root`, once the territory is known.
 function nameUnits(root) {
-  const swap = (t) => t.replace(/\bcomuni\b/g, units()).replace(/\bcomune\b/g, unit1());
+  const area = S.territory.area_word || "area";
+  const swap = (t) => t.replace(/\bcomuni\b/g, units()).replace(/\bcomune\b/g, unit1()).replace(/\bwhole province\b/g, `whole ${area}`);
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) n.nodeValue = swap(n.nodeValue);
   for (const el of root.querySelectorAll("[title], [placeholder], [aria-label]")) {

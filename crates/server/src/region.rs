@@ -195,6 +195,18 @@ impl Region {
         });
     }
 
+    /// What the reference areas drawn dashed on the map are called: "province" where the
+    /// municipalities carry a province, else the attribute the policy groups by (France's
+    /// "departement"); none without either.
+    pub fn area_word(&self) -> Option<String> {
+        let first = self.dataset.territory.municipalities().first()?;
+        if first.attribute("province_abbr").is_some() {
+            return Some("province".into());
+        }
+        let g = self.policy.file.policy.group_by.as_deref()?;
+        first.attribute(g).map(|_| g.to_string())
+    }
+
     /// The number of boundary polygons the page draws.
     pub fn polygon_count(&self) -> usize {
         self.features.len()

@@ -111,6 +111,7 @@ async fn territory_and_boundaries_match_the_data_folder() {
     assert_eq!(t["polygons"], 1506);
     assert_eq!(t["canvas"], false);
     assert_eq!(t["noun"], serde_json::json!(["comune", "comuni"]));
+    assert_eq!(t["area_word"], "province");
     let agra = ms.iter().find(|m| m["code"] == "012001").unwrap();
     assert_eq!(agra["name"], "Agra");
     assert_eq!(agra["population"], 410);

@@ -88,6 +88,8 @@ pub struct TerritoryView<'a> {
     population_vintage: Option<String>,
     /// What one municipality and several are called (dataset.toml's `noun`).
     noun: [String; 2],
+    /// What the reference areas drawn dashed are called (`Region::area_word`).
+    area_word: Option<String>,
     population: u64,
     /// Boundary polygons the page draws.
     polygons: usize,
@@ -118,6 +120,7 @@ pub async fn territory(State(studio): State<Arc<Studio>>) -> Json<serde_json::Va
         name: r.dataset.manifest.name.clone(),
         population_vintage: r.dataset.territory.population_vintage.clone(),
         noun: r.dataset.manifest.municipalities.noun.clone(),
+        area_word: r.area_word(),
         population: r.dataset.territory.population(),
         polygons: r.polygon_count(),
         canvas: r.draws_on_canvas(),
