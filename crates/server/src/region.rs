@@ -195,16 +195,20 @@ impl Region {
         });
     }
 
-    /// What the reference areas drawn dashed on the map are called: "province" where the
-    /// municipalities carry a province, else the attribute the policy groups by (France's
-    /// "departement"); none without either.
+    /// What the reference areas drawn dashed on the map are called: the data folder's
+    /// `area_noun`, else "province" where the municipalities carry a province, else the
+    /// attribute the policy groups by; none without areas.
     pub fn area_word(&self) -> Option<String> {
         let first = self.dataset.territory.municipalities().first()?;
-        if first.attribute("province_abbr").is_some() {
-            return Some("province".into());
-        }
-        let g = self.policy.file.policy.group_by.as_deref()?;
-        first.attribute(g).map(|_| g.to_string())
+        let attribute = if first.attribute("province_abbr").is_some() {
+            "province"
+        } else {
+            let g = self.policy.file.policy.group_by.as_deref()?;
+            first.attribute(g)?;
+            g
+        };
+        let named = self.dataset.manifest.municipalities.area_noun.clone();
+        Some(named.unwrap_or_else(|| attribute.to_string()))
     }
 
     /// The number of boundary polygons the page draws.

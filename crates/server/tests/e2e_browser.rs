@@ -2308,6 +2308,7 @@ async fn another_region_names_its_own_municipalities() {
     let all = text.to_string();
     assert!(!all.contains("comun"), "Italian words left: {all}");
     assert!(!all.contains("province"), "Italian areas left: {all}");
+    assert!(all.contains("dashed: département"), "{all}");
     assert!(
         text[1].as_str().unwrap_or("").contains("Find a commune"),
         "{text}"

@@ -30,7 +30,7 @@ async fn a_french_grid_is_audited_planned_and_repaired_under_its_own_policy() {
     assert_eq!(t["population"], 42_500);
     assert_eq!(t["policy"]["district_word"], "EPCI");
     assert_eq!(t["noun"], json!(["commune", "communes"]));
-    assert_eq!(t["area_word"], "departement");
+    assert_eq!(t["area_word"], "département");
     // rook contiguity computed from the squares: Escure (bottom middle) touches three
     let escure = t["municipalities"]
         .as_array()

@@ -67,6 +67,10 @@ pub struct MunicipalitiesEntry {
     /// `["comune", "comuni"]`; "municipality" and "municipalities" when not given.
     #[serde(default = "default_noun")]
     pub noun: [String; 2],
+    /// What the reference areas drawn on the map are called (e.g. "province", "département");
+    /// when not given, the attribute they come from names them.
+    #[serde(default)]
+    pub area_noun: Option<String>,
 }
 
 pub(crate) fn default_noun() -> [String; 2] {

@@ -324,6 +324,7 @@ fn build(spec: &ImportSpec, stage: &Path) -> Result<(Dataset, Coverage), DataErr
             columns: spec.columns.clone(),
             population_vintage: spec.population_vintage.clone(),
             noun: crate::dataset::default_noun(),
+            area_noun: None,
         },
         polygons,
         district_maps,
