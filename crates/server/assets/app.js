@@ -977,4 +977,6 @@ async function main() {
   status(`${fmt(territory.municipalities.length)} ${units()} on ${fmt(S.paths.size)} polygons loaded`);
 }
 
-main().catch((e) => status("failed to load: " + e.message, true));
+// start once every script of the page has run: on a small region the territory can arrive
+// before the later scripts (canvas.js, panels.js) are parsed
+document.addEventListener("DOMContentLoaded", () => main().catch((e) => status("failed to load: " + e.message, true)));
