@@ -588,13 +588,9 @@ impl Hubs {
         let mut up_open = vec![0.0f64; k];
         let mut sub_closed = vec![0usize; k];
         let mut hubs = 0;
-        let mut finish = |v: usize,
-                          open: &mut [f64],
-                          closed: &mut [usize],
-                          sep_open: &[f64],
-                          sep_floor: &[usize],
-                          up_open: &[f64],
-                          sub_closed: &[usize]| {
+        // children before their parents (reverse preorder), the root (pre[0]) last
+        for i in (0..k).rev() {
+            let v = self.pre[i] as usize;
             let merged = y[v] + sep_open[v] + up_open[v];
             let frac = y[v] + sep_open[v] - sep_floor[v] as f64;
             if frac > 1.0 + 1e-9 {
@@ -605,18 +601,9 @@ impl Hubs {
                 closed[v] = sub_closed[v];
                 open[v] = merged;
             }
-        };
-        for i in (1..k).rev() {
-            let v = self.pre[i] as usize;
-            finish(
-                v,
-                &mut open,
-                &mut closed,
-                &sep_open,
-                &sep_floor,
-                &up_open,
-                &sub_closed,
-            );
+            if i == 0 {
+                break;
+            }
             let p = self.parent[v] as usize;
             sub_closed[p] += closed[v];
             if self.low[v] >= self.disc[p] {
@@ -627,15 +614,6 @@ impl Hubs {
             }
         }
         let r = self.pre[0] as usize;
-        finish(
-            r,
-            &mut open,
-            &mut closed,
-            &sep_open,
-            &sep_floor,
-            &up_open,
-            &sub_closed,
-        );
         (closed[r] + whole_sum(open[r], k), hubs)
     }
 }

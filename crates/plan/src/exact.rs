@@ -184,6 +184,19 @@ pub fn exact_max_districts(
     search: &SearchOptions,
 ) -> ExactOutcome {
     let bound = upper_bound(pb, rule).value;
+    exact_max_districts_within(pb, rule, warm, bound, opts, search)
+}
+
+/// [`exact_max_districts`] where the caller already holds [`crate::upper_bound`]'s `bound`
+/// (the planning job prints it with every plan: computing it once matters on large instances).
+pub fn exact_max_districts_within(
+    pb: &Problem,
+    rule: &dyn DistrictRule,
+    warm: Plan,
+    bound: usize,
+    opts: &ExactOptions,
+    search: &SearchOptions,
+) -> ExactOutcome {
     let p = warm.compliant_count();
     if p >= bound {
         return ExactOutcome {
@@ -285,23 +298,27 @@ impl Instance {
                 live[u as usize] = false;
             }
         }
-        // compliant locked districts count in the plan but stay outside the model
-        let locked = warm.compliant_count()
-            - warm
-                .districts
-                .iter()
-                .enumerate()
-                .filter(|(d, s)| {
-                    s.compliant && (0..n).any(|u| live[u] && warm.district_of[u] as usize == *d)
-                })
-                .count();
+        // the compliant districts the model can change: those with a live unit (compliant
+        // locked districts count in the plan but stay outside the model)
+        let mut changeable = vec![false; warm.districts.len()];
+        for u in (0..n).filter(|&u| live[u]) {
+            if let Some(c) = changeable.get_mut(warm.district_of[u] as usize) {
+                *c = true;
+            }
+        }
+        let beat = warm
+            .districts
+            .iter()
+            .zip(&changeable)
+            .filter(|(d, &c)| c && d.compliant)
+            .count();
         Self {
             n,
             g,
             t,
             pop,
             live,
-            beat: warm.compliant_count() - locked,
+            beat,
         }
     }
 

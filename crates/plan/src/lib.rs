@@ -47,7 +47,10 @@ pub use bound::{upper_bound, UpperBound};
 pub use check::{check_plan, CheckReport, Violation};
 pub use diff::{diff, Merge, PlanDiff, UnitMove};
 pub use ensemble::{ensemble, Ensemble, PairFrequency};
-pub use exact::{exact_max_districts, ExactModel, ExactOptions, ExactOutcome, ExactStatus};
+pub use exact::{
+    exact_max_districts, exact_max_districts_within, ExactModel, ExactOptions, ExactOutcome,
+    ExactStatus,
+};
 pub use graph::Adjacency;
 pub use heterogeneity::{district_heterogeneity, pairwise_l1_sum, plan_heterogeneity};
 pub use maxp::{

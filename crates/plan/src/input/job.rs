@@ -278,7 +278,8 @@ impl Input {
         let mut exact_line = None;
         let mut exact_json = serde_json::Value::Null;
         if let Some(ex) = &opts.exact {
-            let out = crate::exact_max_districts(&pb, &*self.rule, plan, ex, opts);
+            let out =
+                crate::exact_max_districts_within(&pb, &*self.rule, plan, bound.value, ex, opts);
             exact_line = Some(out.describe());
             exact_json = json!({ "result": out.status, "bound": out.bound, "model": out.model });
             if let Some(model) = out.model {

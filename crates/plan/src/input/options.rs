@@ -7,6 +7,18 @@ use crate::{ExactOptions, Nesting, SearchOptions};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// `value` of option `flag` when it is finite and 0 or more; else an error naming the flag and
+/// saying what it expects (`what`: "a number", "a number of seconds").
+fn at_least_zero(flag: &str, value: f64, what: &str) -> Result<f64, InputError> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(InputError::Invalid(format!(
+            "{flag} {value}: expected {what}, 0 or more"
+        )))
+    }
+}
+
 /// A population threshold: a finite number above zero (the reason otherwise).
 pub fn positive_number(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -264,22 +276,15 @@ impl SearchChoice {
         input: &Input,
         exact: Option<ExactOptions>,
     ) -> Result<SearchOptions, InputError> {
-        let w = self.compactness_weight;
-        if !(w.is_finite() && w >= 0.0) {
-            return Err(InputError::Invalid(format!(
-                "--compactness-weight {w}: expected a number, 0 or more"
-            )));
-        }
-        if let Some(t) = self.time_limit.filter(|t| !(t.is_finite() && *t >= 0.0)) {
-            return Err(InputError::Invalid(format!(
-                "--time-limit {t}: expected a number of seconds, 0 or more"
-            )));
-        }
+        let w = at_least_zero("--compactness-weight", self.compactness_weight, "a number")?;
+        let time_limit = (self.time_limit)
+            .map(|t| at_least_zero("--time-limit", t, "a number of seconds"))
+            .transpose()?;
         Ok(SearchOptions {
             seed: self.seed,
             starts: self.starts,
             regrowths_per_region: self.effort,
-            time_budget: self.time_limit.map(Duration::from_secs_f64),
+            time_budget: time_limit.map(Duration::from_secs_f64),
             tiebreak: self.tiebreak.unwrap_or_else(|| input.default_tiebreak()),
             compactness_weight: w,
             exact,
@@ -312,12 +317,11 @@ impl ExactChoice {
     /// The exact solver's options when asked for (None otherwise); its time limit must be a
     /// number of seconds, 0 or more, even when unused.
     pub fn options(&self) -> Result<Option<ExactOptions>, InputError> {
-        let t = self.exact_time_limit;
-        if !(t.is_finite() && t >= 0.0) {
-            return Err(InputError::Invalid(format!(
-                "--exact-time-limit {t}: expected a number of seconds, 0 or more"
-            )));
-        }
+        let t = at_least_zero(
+            "--exact-time-limit",
+            self.exact_time_limit,
+            "a number of seconds",
+        )?;
         Ok(self.exact.then(|| ExactOptions {
             time_limit: Duration::from_secs_f64(t),
             max_units: self.exact_max_units,
